@@ -17,7 +17,7 @@ import java.util.List;
  * test devices.
  */
 public final class DeviceMixMethod implements FewShotMethod {
-    public static final double[] LAMBDAS = {1e-4, 1e-3, 1e-2, 1e-1, 1, 10};
+    public static final double[] LAMBDAS = {1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1, 3, 10};
     public static final int VALIDATION_SEEDS = 5;
 
     private volatile double chosenLambda = Double.NaN;
