@@ -244,6 +244,6 @@ final class CsvFile {
     }
 
     static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+        return Texts.shown(s);
     }
 }
