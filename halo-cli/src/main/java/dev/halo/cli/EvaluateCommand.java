@@ -107,6 +107,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             case json -> {
                 Map<String, Object> json = new LinkedHashMap<>();
                 json.put("method", report.method());
+                if (!report.methodSummary().isEmpty()) json.put("method_summary", report.methodSummary());
                 json.put("space", space);
                 json.put("samples", report.samples());
                 json.put("seeds", report.seeds());
@@ -125,6 +126,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 if (format.format == dev.halo.cli.output.Format.table)
                     out.printf("%s on %s, %d samples, seeds 0..%d (means over seeds; spearman/kendall/mape on the kept query pool)%n",
                             report.method(), space, report.samples(), report.seeds().size() - 1);
+                if (format.format == dev.halo.cli.output.Format.table && !report.methodSummary().isEmpty())
+                    out.println(report.methodSummary());
                 Table t = new Table("device", "spearman", "spearman_sd", "kendall", "spearman_full", "mape", "within10", "coverage80", "coverage95");
                 for (DeviceScore s : report.devices()) row(t, s);
                 row(t, report.mean());

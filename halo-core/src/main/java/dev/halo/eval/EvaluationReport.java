@@ -2,8 +2,12 @@ package dev.halo.eval;
 
 import java.util.List;
 
-/** The result of {@link Evaluator#evaluate}: one score per test device and their mean. */
-public record EvaluationReport(String method, Split split, int samples, List<Long> seeds, List<DeviceScore> devices, DeviceScore mean) {
+/**
+ * The result of {@link Evaluator#evaluate}: one score per test device and their mean.
+ *
+ * @param methodSummary what the method decided while preparing ({@link FewShotMethod.Adapter#summary()})
+ */
+public record EvaluationReport(String method, String methodSummary, Split split, int samples, List<Long> seeds, List<DeviceScore> devices, DeviceScore mean) {
     public EvaluationReport {
         seeds = List.copyOf(seeds);
         devices = List.copyOf(devices);

@@ -48,7 +48,7 @@ public final class Evaluator {
             for (FewShotTask task : tasks) perSeed.add(score(method, adapter.adapt(task), task));
             scores.add(average(tasks.get(0).device(), perSeed, seedSpread(perSeed)));
         }
-        return new EvaluationReport(method.name(), split, samples, seeds, scores,
+        return new EvaluationReport(method.name(), adapter.summary(), split, samples, seeds, scores,
                 average("mean", scores, mean(scores, DeviceScore::spearmanSd)));
     }
 
@@ -106,10 +106,16 @@ public final class Evaluator {
 
     /** Sample standard deviation of Spearman's rho over seeds (0 for one seed). */
     private static double seedSpread(List<DeviceScore> perSeed) {
-        if (perSeed.size() < 2) return 0;
-        double m = mean(perSeed, DeviceScore::spearman), ss = 0;
-        for (DeviceScore s : perSeed) ss += (s.spearman() - m) * (s.spearman() - m);
-        return Math.sqrt(ss / (perSeed.size() - 1));
+        int n = perSeed.size();
+        if (n < 2) return 0;
+        // Deviations from the first value, so that identical values give exactly 0 rather than rounding noise.
+        double first = perSeed.get(0).spearman(), sum = 0, sumSquares = 0;
+        for (DeviceScore s : perSeed) {
+            double d = s.spearman() - first;
+            sum += d;
+            sumSquares += d * d;
+        }
+        return Math.sqrt(Math.max(0, (sumSquares - sum * sum / n) / (n - 1)));
     }
 
     /** Mean of every measure; the summary row's spread is the mean of the devices' seed spreads. */
