@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             dev.halo.cli.space.SpacesCommand.class,
             dev.halo.cli.space.ArchCommand.class,
             EvaluateCommand.class,
+            dev.halo.cli.data.DataCommand.class,
             CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
