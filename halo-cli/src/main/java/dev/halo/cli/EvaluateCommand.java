@@ -86,9 +86,20 @@ public final class EvaluateCommand implements Callable<Integer> {
         chosen.validate(benchmark.table().deviceNames());
         FewShotMethod method = what.model != null ? ModelLoader.loadAny(what.model, benchmark.space()) : FewShotMethods.byName(what.method);
         List<Long> seedList = LongStream.range(0, seeds).boxed().toList();
-        EvaluationReport report = new Evaluator(benchmark).evaluate(method, chosen, samples, seedList);
+        EvaluationReport report = new Evaluator(benchmark).evaluate(method, chosen, samples, seedList, progress());
         print(report, spec.commandLine().getOut());
         return 0;
+    }
+
+    /** A one-line counter on an interactive terminal's stderr; silent when stderr is redirected. */
+    private Evaluator.Progress progress() {
+        if (System.console() == null) return Evaluator.Progress.NONE;
+        PrintWriter err = spec.commandLine().getErr();
+        return (task, done, total) -> {
+            err.printf("\r%s: %d/%d tasks (%s, seed %d)   ", what.method != null ? what.method : what.model, done, total, task.device(), task.seed());
+            if (done == total) err.print("\r" + " ".repeat(72) + "\r");
+            err.flush();
+        };
     }
 
     private Split chooseSplit() {

@@ -31,7 +31,19 @@ public final class Evaluator {
         this.protocol = new FewShotProtocol(benchmark.table(), benchmark.pools());
     }
 
+    /** Called after each scored task, e.g. to show progress; {@code done} counts from 1 to {@code total}. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (task, done, total) -> {};
+
+        void taskDone(FewShotTask task, int done, int total);
+    }
+
     public EvaluationReport evaluate(FewShotMethod method, Split split, int samples, List<Long> seeds) {
+        return evaluate(method, split, samples, seeds, Progress.NONE);
+    }
+
+    public EvaluationReport evaluate(FewShotMethod method, Split split, int samples, List<Long> seeds, Progress progress) {
         split.validate(benchmark.table().deviceNames());
         if (seeds.isEmpty()) throw new dev.halo.BadInputException("--seeds must be at least 1");
         // Draw every task first: bad settings (too many samples) fail before any training.
@@ -43,9 +55,13 @@ public final class Evaluator {
         }
         FewShotMethod.Adapter adapter = method.prepare(new FewShotContext(benchmark, split, samples));
         List<DeviceScore> scores = new ArrayList<>();
+        int total = split.test().size() * seeds.size(), done = 0;
         for (List<FewShotTask> tasks : tasksByDevice) {
             List<DeviceScore> perSeed = new ArrayList<>();
-            for (FewShotTask task : tasks) perSeed.add(score(method, adapter.adapt(task), task));
+            for (FewShotTask task : tasks) {
+                perSeed.add(score(method, adapter.adapt(task), task));
+                progress.taskDone(task, ++done, total);
+            }
             scores.add(average(tasks.get(0).device(), perSeed, seedSpread(perSeed)));
         }
         return new EvaluationReport(method.name(), adapter.summary(), split, samples, seeds, scores,
