@@ -30,11 +30,13 @@ import picocli.CommandLine.Spec;
         name = "evaluate",
         mixinStandardHelpOptions = true,
         description = {
-            "Score a few-shot latency predictor on devices it has not seen, with HELP's protocol: per test device,",
-            "N architectures sampled from its trimmed (10-90 %) train pool plus the 10 reference architectures are",
-            "known; Spearman/Kendall are computed on its trimmed query pool, spearman_full on every architecture",
-            "but the samples, MAPE/within10 in ms (rank-only methods are mapped to ms by a line through the known",
-            "latencies), coverage80/95 when the predictor gives intervals. Scores are means over seeds 0..N-1."
+            "Score a few-shot latency predictor on devices it has not seen, with HELP's protocol. Per test device the"
+                    + " latencies of the 10 reference architectures and of N architectures sampled from its trimmed"
+                    + " (10-90 %%) train pool are known; spearman and kendall are computed on its trimmed query pool,"
+                    + " spearman_full on every architecture but the samples, mape and within10 in ms on the query pool"
+                    + " (rank-only methods are first mapped to ms by a least-squares line through the known latencies),"
+                    + " coverage80/95 when the predictor gives intervals. Scores are means over seeds 0..N-1; the last"
+                    + " row is the mean over test devices."
         })
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
