@@ -7,6 +7,8 @@ import dev.halo.cli.output.Table;
 import dev.halo.data.Device;
 import dev.halo.data.LatencyDataset;
 import dev.halo.data.LatencyStats;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,10 +44,15 @@ public final class DataDevicesCommand implements Runnable {
 
     @Override
     public void run() {
+        // CPU time beside wall time: on a shared machine the wall time mostly measures the neighbours.
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         LatencyDataset ds = load(dataset, space);
         double seconds = (System.nanoTime() - start) / 1e9;
-        spec.commandLine().getErr().printf("loaded %s: %d archs x %d devices in %.2f s%n", ds.source(), ds.archCount(), ds.devices().size(), seconds);
+        double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        spec.commandLine().getErr().printf("loaded %s: %d archs x %d devices in %.2f s (%.2f s CPU)%n", ds.source(), ds.archCount(),
+                ds.devices().size(), seconds, cpu);
 
         Table table = new Table("device", "kind", "batch", "role", "archs", "distinct", "values",
                 "min_ms", "p10_ms", "median_ms", "p90_ms", "max_ms", "mean_ms");
