@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  halo data devices                          # NAS-Bench-201 devices of the shared data",
             "  halo data devices --space fbnet --format csv",
+            "  halo data devices --space nasbench201 --role meta_test",
             "  halo data devices --dataset my-latencies/ --format json"
         })
 public final class DataDevicesCommand implements Runnable {
@@ -39,6 +40,10 @@ public final class DataDevicesCommand implements Runnable {
     @Option(names = "--space", paramLabel = "SPACE",
             description = "Search space: nasbench201, fbnet or ofa (default: nasbench201; with --dataset: recognised from the files).")
     String space;
+
+    @Option(names = "--role", paramLabel = "ROLE",
+            description = "Only devices with this role in HELP's default split: meta_train, meta_valid, meta_test, unused_by_default_scripts.")
+    String role;
 
     @Mixin FormatOption format;
 
@@ -56,7 +61,12 @@ public final class DataDevicesCommand implements Runnable {
 
         Table table = new Table("device", "kind", "batch", "role", "archs", "distinct", "values",
                 "min_ms", "p10_ms", "median_ms", "p90_ms", "max_ms", "mean_ms");
-        for (Device d : ds.devices()) {
+        if (role != null && ds.devicesWithRole(role).isEmpty()) {
+            java.util.Set<String> roles = new java.util.TreeSet<>();
+            ds.devices().forEach(d -> roles.add(d.helpRole()));
+            throw new BadInputException("no device of " + ds.source() + " has role '" + role + "' (roles: " + String.join(", ", roles) + ")");
+        }
+        for (Device d : role == null ? ds.devices() : ds.devicesWithRole(role)) {
             LatencyStats s = d.stats();
             table.row(d.name(), d.kind(), d.batch().isPresent() ? (Object) d.batch().getAsInt() : null, d.helpRole(), s.count(), s.distinct(),
                     s.integerValued() ? "int" : "float", s.min(), s.p10(), s.median(), s.p90(), s.max(), s.mean());
