@@ -21,13 +21,13 @@ import picocli.CommandLine.Spec;
         name = "devices",
         mixinStandardHelpOptions = true,
         description = {
-            "List the devices of a latency dataset: kind, batch size, role in HELP's default split, and the",
-            "spread of their latencies over all architectures (ms).",
+            "List the devices of a latency dataset: kind, batch size, role in HELP's",
+            "default split, and the spread of their latencies over all architectures (ms).",
             "",
             "Examples:",
-            "  halo data devices                          # NAS-Bench-201 devices of the shared data",
+            "  halo data devices                  # the shared NAS-Bench-201 data",
             "  halo data devices --space fbnet --format csv",
-            "  halo data devices --space nasbench201 --role meta_test",
+            "  halo data devices --role meta_test",
             "  halo data devices --dataset my-latencies/ --format json"
         })
 public final class DataDevicesCommand implements Runnable {
