@@ -125,7 +125,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                 json.put("samples", report.samples());
                 json.put("seeds", report.seeds());
                 json.put("split", Map.of("train", report.split().train(), "valid", report.split().valid(), "test", report.split().test()));
-                json.put("devices", report.devices().stream().map(EvaluateCommand::asMap).toList());
+                List<Map<String, Object>> devices = new java.util.ArrayList<>();
+                for (int d = 0; d < report.devices().size(); d++) {
+                    Map<String, Object> m = asMap(report.devices().get(d));
+                    m.put("spearman_per_seed", report.perSeed().get(d).stream().map(DeviceScore::spearman).toList());
+                    devices.add(m);
+                }
+                json.put("devices", devices);
                 json.put("mean", asMap(report.mean()));
                 json.put("mean_spearman", report.meanSpearman());
                 try {

@@ -38,6 +38,7 @@ class EvaluateCommandTest {
         for (String key : new String[] {"spearman", "kendall", "spearman_full", "mape", "within10"})
             assertThat(first.get(key).isNumber()).as(key).isTrue();
         assertThat(first.has("coverage80")).as("a FLOPs proxy has no intervals").isFalse();
+        assertThat(first.get("spearman_per_seed")).hasSize(1);
         assertThat(json.get("mean_spearman").asDouble()).isBetween(0.5, 1.0);
     }
 

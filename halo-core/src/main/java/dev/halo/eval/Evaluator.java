@@ -55,6 +55,7 @@ public final class Evaluator {
         }
         FewShotMethod.Adapter adapter = method.prepare(new FewShotContext(benchmark, split, samples));
         List<DeviceScore> scores = new ArrayList<>();
+        List<List<DeviceScore>> perSeedByDevice = new ArrayList<>();
         int total = split.test().size() * seeds.size(), done = 0;
         for (List<FewShotTask> tasks : tasksByDevice) {
             List<DeviceScore> perSeed = new ArrayList<>();
@@ -63,8 +64,9 @@ public final class Evaluator {
                 progress.taskDone(task, ++done, total);
             }
             scores.add(average(tasks.get(0).device(), perSeed, seedSpread(perSeed)));
+            perSeedByDevice.add(perSeed);
         }
-        return new EvaluationReport(method.name(), adapter.summary(), split, samples, seeds, scores,
+        return new EvaluationReport(method.name(), adapter.summary(), split, samples, seeds, scores, perSeedByDevice,
                 average("mean", scores, mean(scores, DeviceScore::spearmanSd)));
     }
 
