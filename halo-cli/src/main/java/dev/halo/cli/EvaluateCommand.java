@@ -124,7 +124,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                 json.put("space", space);
                 json.put("samples", report.samples());
                 json.put("seeds", report.seeds());
-                json.put("split", Map.of("train", report.split().train(), "valid", report.split().valid(), "test", report.split().test()));
+                Map<String, Object> split = new LinkedHashMap<>();
+                split.put("train", report.split().train());
+                split.put("valid", report.split().valid());
+                split.put("test", report.split().test());
+                json.put("split", split);
                 List<Map<String, Object>> devices = new java.util.ArrayList<>();
                 for (int d = 0; d < report.devices().size(); d++) {
                     Map<String, Object> m = asMap(report.devices().get(d));
