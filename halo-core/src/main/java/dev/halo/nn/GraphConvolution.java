@@ -1,0 +1,86 @@
+package dev.halo.nn;
+
+/**
+ * Graph convolution over a batch of small dense graphs, {@code out[g] = adj[g] · (h[g] W) + b}, the layer of
+ * Kipf &amp; Welling as HELP uses it: the adjacency is applied as given (HELP feeds the raw 0/1 matrix with
+ * self-loops, transposed so that a node sums over its predecessors; there is no degree normalisation).
+ * Shapes: {@code h [B, N, in]}, {@code adj [B, N, N]}, {@code W [in, out]} (note: not PyTorch's Linear
+ * layout), {@code b [out]}.
+ */
+public final class GraphConvolution {
+    private GraphConvolution() {}
+
+    public record Gradients(Tensor input, Tensor weight, Tensor bias) {}
+
+    public static Tensor forward(Tensor h, Tensor adj, Tensor w, Tensor b) {
+        int batch = h.dim(0), nodes = h.dim(1), in = h.dim(2), out = w.dim(1);
+        if (w.dim(0) != in) throw new IllegalArgumentException("GraphConvolution: input has " + in + " features, weight expects " + w.dim(0));
+        double[] support = support(h.data(), w.data(), batch * nodes, in, out);
+        double[] ad = adj.data(), bd = b.data();
+        double[] y = new double[batch * nodes * out];
+        for (int g = 0; g < batch; g++) {
+            for (int j = 0; j < nodes; j++) {
+                int yo = (g * nodes + j) * out;
+                System.arraycopy(bd, 0, y, yo, out);
+                for (int k = 0; k < nodes; k++) {
+                    double a = ad[(g * nodes + j) * nodes + k];
+                    if (a == 0) continue;
+                    int so = (g * nodes + k) * out;
+                    for (int o = 0; o < out; o++) y[yo + o] += a * support[so + o];
+                }
+            }
+        }
+        return Tensor.of(y, batch, nodes, out);
+    }
+
+    /** {@code h W} for {@code rows} rows; skips zero inputs, which are common (one-hot features, ReLU outputs). */
+    static double[] support(double[] h, double[] w, int rows, int in, int out) {
+        double[] s = new double[rows * out];
+        for (int r = 0; r < rows; r++) {
+            int ho = r * in, so = r * out;
+            for (int i = 0; i < in; i++) {
+                double v = h[ho + i];
+                if (v == 0) continue;
+                int wo = i * out;
+                for (int o = 0; o < out; o++) s[so + o] += v * w[wo + o];
+            }
+        }
+        return s;
+    }
+
+    public static Gradients backward(Tensor h, Tensor adj, Tensor w, Tensor dy, boolean needInput) {
+        int batch = h.dim(0), nodes = h.dim(1), in = h.dim(2), out = w.dim(1);
+        double[] ad = adj.data(), g = dy.data(), hd = h.data(), wd = w.data();
+        double[] db = new double[out];
+        // dSupport[k] = sum_j adj[j][k] dy[j]
+        double[] ds = new double[batch * nodes * out];
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < nodes; j++) {
+                int go = (b * nodes + j) * out;
+                for (int o = 0; o < out; o++) db[o] += g[go + o];
+                for (int k = 0; k < nodes; k++) {
+                    double a = ad[(b * nodes + j) * nodes + k];
+                    if (a == 0) continue;
+                    int so = (b * nodes + k) * out;
+                    for (int o = 0; o < out; o++) ds[so + o] += a * g[go + o];
+                }
+            }
+        }
+        double[] dw = new double[in * out];
+        double[] dh = needInput ? new double[batch * nodes * in] : null;
+        for (int r = 0; r < batch * nodes; r++) {
+            int ho = r * in, so = r * out;
+            for (int i = 0; i < in; i++) {
+                double v = hd[ho + i];
+                int wo = i * out;
+                if (v != 0) for (int o = 0; o < out; o++) dw[wo + o] += v * ds[so + o];
+                if (dh != null) {
+                    double s = 0;
+                    for (int o = 0; o < out; o++) s += ds[so + o] * wd[wo + o];
+                    dh[ho + i] = s;
+                }
+            }
+        }
+        return new Gradients(dh == null ? null : Tensor.of(dh, batch, nodes, in), Tensor.of(dw, in, out), Tensor.of(db, out));
+    }
+}
