@@ -83,4 +83,67 @@ public final class GraphConvolution {
         }
         return new Gradients(dh == null ? null : Tensor.of(dh, batch, nodes, in), Tensor.of(dw, in, out), Tensor.of(db, out));
     }
+
+    /**
+     * The same convolution evaluated for one node of every graph, {@code [B, out]}: the last layer of a
+     * read-out GCN needs only the read-out node, and {@code adj[node] · (h W) = (adj[node] · h) W} turns N
+     * matrix rows into one.
+     */
+    public static Tensor forwardNode(Tensor h, Tensor adj, int node, Tensor w, Tensor b) {
+        Tensor agg = aggregate(h, adj, node);
+        int batch = h.dim(0), out = w.dim(1);
+        double[] s = support(agg.data(), w.data(), batch, h.dim(2), out), bd = b.data();
+        for (int r = 0; r < batch; r++) for (int o = 0; o < out; o++) s[r * out + o] += bd[o];
+        return Tensor.of(s, batch, out);
+    }
+
+    /** {@code adj[g][node] · h[g]} for every graph, {@code [B, in]}. */
+    static Tensor aggregate(Tensor h, Tensor adj, int node) {
+        int batch = h.dim(0), nodes = h.dim(1), in = h.dim(2);
+        double[] hd = h.data(), ad = adj.data(), agg = new double[batch * in];
+        for (int g = 0; g < batch; g++)
+            for (int k = 0; k < nodes; k++) {
+                double a = ad[(g * nodes + node) * nodes + k];
+                if (a == 0) continue;
+                int ho = (g * nodes + k) * in;
+                for (int i = 0; i < in; i++) agg[g * in + i] += a * hd[ho + i];
+            }
+        return Tensor.of(agg, batch, in);
+    }
+
+    /** Backward of {@link #forwardNode}; {@code dy} is {@code [B, out]}, the input gradient is {@code [B, N, in]}. */
+    public static Gradients backwardNode(Tensor h, Tensor adj, int node, Tensor w, Tensor dy, boolean needInput) {
+        int batch = h.dim(0), nodes = h.dim(1), in = h.dim(2), out = w.dim(1);
+        Tensor agg = aggregate(h, adj, node);
+        double[] ag = agg.data(), g = dy.data(), wd = w.data();
+        double[] dw = new double[in * out], db = new double[out];
+        double[] dagg = new double[batch * in];
+        for (int r = 0; r < batch; r++) {
+            int go = r * out;
+            for (int o = 0; o < out; o++) db[o] += g[go + o];
+            for (int i = 0; i < in; i++) {
+                double v = ag[r * in + i];
+                int wo = i * out;
+                if (v != 0) for (int o = 0; o < out; o++) dw[wo + o] += v * g[go + o];
+                if (needInput) {
+                    double s = 0;
+                    for (int o = 0; o < out; o++) s += g[go + o] * wd[wo + o];
+                    dagg[r * in + i] = s;
+                }
+            }
+        }
+        double[] dh = null;
+        if (needInput) {
+            dh = new double[batch * nodes * in];
+            double[] ad = adj.data();
+            for (int r = 0; r < batch; r++)
+                for (int k = 0; k < nodes; k++) {
+                    double a = ad[(r * nodes + node) * nodes + k];
+                    if (a == 0) continue;
+                    int ho = (r * nodes + k) * in;
+                    for (int i = 0; i < in; i++) dh[ho + i] += a * dagg[r * in + i];
+                }
+        }
+        return new Gradients(dh == null ? null : Tensor.of(dh, batch, nodes, in), Tensor.of(dw, in, out), Tensor.of(db, out));
+    }
 }

@@ -16,13 +16,26 @@ public final class Linear {
         if (w.dim(1) != in) throw new IllegalArgumentException("Linear: input has " + in + " features, weight expects " + w.dim(1));
         double[] xd = x.data(), wd = w.data(), bd = b.data();
         double[] y = new double[n * out];
-        for (int r = 0; r < n; r++) {
-            int xo = r * in, yo = r * out;
+        if (n == 1) {
             for (int o = 0; o < out; o++) {
                 double s = bd[o];
-                int wo = o * in;
-                for (int i = 0; i < in; i++) s += xd[xo + i] * wd[wo + i];
-                y[yo + o] = s;
+                for (int i = 0; i < in; i++) s += xd[i] * wd[o * in + i];
+                y[o] = s;
+            }
+            return Tensor.of(y, 1, out);
+        }
+        // row updates over the transposed weight: vectorisable, and zero inputs (ReLU outputs, one-hot
+        // features) are skipped
+        double[] wt = new double[in * out];
+        for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) wt[i * out + o] = wd[o * in + i];
+        for (int r = 0; r < n; r++) {
+            int xo = r * in, yo = r * out;
+            System.arraycopy(bd, 0, y, yo, out);
+            for (int i = 0; i < in; i++) {
+                double v = xd[xo + i];
+                if (v == 0) continue;
+                int to = i * out;
+                for (int o = 0; o < out; o++) y[yo + o] += v * wt[to + o];
             }
         }
         return Tensor.of(y, n, out);

@@ -44,6 +44,22 @@ class LayerGradientTest {
     }
 
     @Test
+    void singleNodeConvolutionEqualsTheFullLayersRowAndHasMatchingGradients() {
+        Tensor h = random(2, 4, 3), w = random(3, 5), b = random(5), proj = random(2, 5);
+        Tensor adj = Tensor.zeros(2, 4, 4);
+        for (int i = 0; i < adj.size(); i++) adj.data()[i] = rng.nextBoolean() ? 1 : 0;
+        Tensor full = GraphConvolution.forward(h, adj, w, b), node = GraphConvolution.forwardNode(h, adj, 3, w, b);
+        for (int g = 0; g < 2; g++)
+            for (int o = 0; o < 5; o++)
+                assertThat(node.data()[g * 5 + o]).isCloseTo(full.data()[(g * 4 + 3) * 5 + o], org.assertj.core.data.Offset.offset(1e-12));
+        Params p = Params.of(new LinkedHashMap<>(java.util.Map.of("h", h, "w", w, "b", b)));
+        GraphConvolution.Gradients g = GraphConvolution.backwardNode(h, adj, 3, w, proj, true);
+        Params analytic = p.with("h", g.input()).with("w", g.weight()).with("b", g.bias());
+        Params numeric = GradientCheck.numericGradient(q -> project(GraphConvolution.forwardNode(q.get("h"), adj, 3, q.get("w"), q.get("b")), proj), p, 1e-6);
+        assertThat(GradientCheck.maxRelativeError(analytic, numeric)).isLessThan(1e-7);
+    }
+
+    @Test
     void graphConvolutionSumsOverTheRowsNeighbours() {
         // one graph, 2 nodes, node 1 sums itself and node 0; identity weight, zero bias
         Tensor h = Tensor.of(new double[] {1, 2, 10, 20}, 1, 2, 2);

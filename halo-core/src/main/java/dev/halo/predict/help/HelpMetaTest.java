@@ -30,10 +30,12 @@ public final class HelpMetaTest {
     }
 
     static DeviceResult evaluate(HelpModel model, HelpData data, HelpProtocol.Task task, int mcSamples, SplittableRandom rng) {
-        HelpInputs xs = data.inputs().rows(task.support()), xq = data.inputs().rows(task.query());
+        HelpInputs xs = data.inputs().rows(task.support());
+        HelpNetwork.Prepared xq = model.network().prepare(data.inputs().rows(task.query()));
         double[] mean = new double[task.query().length], last = null;
+        if (mcSamples < 1) throw new IllegalArgumentException("need at least one Monte-Carlo sample");
         for (int s = 0; s < mcSamples; s++) {
-            Params adapted = model.adapt(xs, task.supportTargets(), task.hardware(), mcSamples == 0 ? null : rng);
+            Params adapted = model.adapt(xs, task.supportTargets(), task.hardware(), rng);
             last = model.network().predict(adapted, xq, task.hardware());
             for (int i = 0; i < mean.length; i++) mean[i] += last[i] / mcSamples;
         }

@@ -100,11 +100,14 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
         Tensor readout;
         if (x instanceof HelpInputs.Graphs g) {
             Tensor h = g.features();
-            for (int l = 0; l < layers.length; l++) {
+            int last = layers.length - 1;
+            for (int l = 0; l < last; l++) {
                 h = Relu.forward(GraphConvolution.forward(h, g.adjacency(), p.get(n(layers[l], "weight")), p.get(n(layers[l], "bias"))));
                 acts[l] = h;
             }
-            readout = lastNode(h);
+            // only the read-out (last) node of the last layer is used
+            readout = Relu.forward(GraphConvolution.forwardNode(h, g.adjacency(), g.nodes() - 1, p.get(n(layers[last], "weight")), p.get(n(layers[last], "bias"))));
+            acts[last] = readout;
         } else {
             Tensor h = ((HelpInputs.Flat) x).features();
             for (int l = 0; l < layers.length; l++) {
@@ -152,11 +155,13 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
         Tensor[] acts = t.archActs();
         Tensor[] dW = new Tensor[layers.length], dB = new Tensor[layers.length];
         if (t.inputs() instanceof HelpInputs.Graphs gr) {
-            int nodes = gr.nodes();
-            double[] dLast = new double[batch * nodes * hidden];
-            for (int r = 0; r < batch; r++) System.arraycopy(dRead, r * hidden, dLast, ((r + 1) * nodes - 1) * hidden, hidden);
-            Tensor d = Tensor.of(dLast, batch, nodes, hidden);
-            for (int l = layers.length - 1; l >= 0; l--) {
+            int last = layers.length - 1;
+            Tensor dTop = Relu.backward(acts[last], Tensor.of(dRead, batch, hidden));
+            GraphConvolution.Gradients gTop = GraphConvolution.backwardNode(acts[last - 1], gr.adjacency(), gr.nodes() - 1, p.get(n(layers[last], "weight")), dTop, true);
+            dW[last] = gTop.weight();
+            dB[last] = gTop.bias();
+            Tensor d = gTop.input();
+            for (int l = last - 1; l >= 0; l--) {
                 Tensor da = Relu.backward(acts[l], d);
                 Tensor in = l == 0 ? gr.features() : acts[l - 1];
                 GraphConvolution.Gradients gl = GraphConvolution.backward(in, gr.adjacency(), p.get(n(layers[l], "weight")), da, l > 0);
@@ -195,6 +200,77 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
         return Params.of(ordered);
     }
 
+    /** Inputs prepared once for repeated fast scoring (a deduplicating plan for graph batches). */
+    public record Prepared(HelpInputs inputs, dev.halo.nn.GraphConvolutionPlan plan) {}
+
+    public Prepared prepare(HelpInputs x) {
+        if (x instanceof HelpInputs.Graphs g)
+            return new Prepared(x, dev.halo.nn.GraphConvolutionPlan.build(g.features(), g.adjacency(), archLayers().length, g.nodes() - 1));
+        return new Prepared(x, null);
+    }
+
+    /**
+     * Forward-only prediction for many architectures: same result as {@link #predict} (up to summation
+     * order), but graph states are deduplicated and the joint layers run as cache-friendly row updates with
+     * the constant hardware half folded into the fc3 bias.
+     */
+    public double[] predict(Params p, Prepared x, double[] hardwareEmbedding) {
+        Tensor readout;
+        String[] layers = archLayers();
+        if (x.plan() != null) {
+            Tensor[] w = new Tensor[layers.length], b = new Tensor[layers.length];
+            for (int l = 0; l < layers.length; l++) {
+                w[l] = p.get(n(layers[l], "weight"));
+                b[l] = p.get(n(layers[l], "bias"));
+            }
+            readout = x.plan().readout(w, b);
+        } else {
+            Tensor h = ((HelpInputs.Flat) x.inputs()).features();
+            for (String layer : layers) h = Relu.forward(Linear.forward(h, p.get(n(layer, "weight")), p.get(n(layer, "bias"))));
+            readout = h;
+        }
+        Tensor hw = Tensor.of(hardwareEmbedding.clone(), 1, hardwareDim);
+        Tensor hw1 = Relu.forward(Linear.forward(hw, p.get(n("fc_hw1", "weight")), p.get(n("fc_hw1", "bias"))));
+        double[] hw2 = Relu.forward(Linear.forward(hw1, p.get(n("fc_hw2", "weight")), p.get(n("fc_hw2", "bias")))).data();
+        int j = joint();
+        double[] w3 = p.get(n("fc3", "weight")).data(), w4 = p.get(n("fc4", "weight")).data(), w5 = p.get(n("fc5", "weight")).data();
+        double b5 = p.get(n("fc5", "bias")).data()[0];
+        // fc3 bias plus the hardware half of fc3, the same for every row
+        double[] c3 = p.get(n("fc3", "bias")).data().clone();
+        for (int o = 0; o < j; o++) for (int i = 0; i < hidden; i++) c3[o] += w3[o * j + hidden + i] * hw2[i];
+        double[] w3t = transpose(w3, j, j, hidden), w4t = transpose(w4, j, j, j);
+        double[] b4 = p.get(n("fc4", "bias")).data();
+        int batch = readout.dim(0);
+        double[] r = readout.data(), out = new double[batch], y3 = new double[j], y4 = new double[j];
+        for (int row = 0; row < batch; row++) {
+            System.arraycopy(c3, 0, y3, 0, j);
+            for (int i = 0; i < hidden; i++) {
+                double v = r[row * hidden + i];
+                if (v == 0) continue;
+                int o0 = i * j;
+                for (int o = 0; o < j; o++) y3[o] += v * w3t[o0 + o];
+            }
+            System.arraycopy(b4, 0, y4, 0, j);
+            for (int i = 0; i < j; i++) {
+                double v = y3[i];
+                if (v <= 0) continue; // ReLU
+                int o0 = i * j;
+                for (int o = 0; o < j; o++) y4[o] += v * w4t[o0 + o];
+            }
+            double s = b5;
+            for (int i = 0; i < j; i++) if (y4[i] > 0) s += y4[i] * w5[i];
+            out[row] = s;
+        }
+        return out;
+    }
+
+    /** The first {@code cols} columns of a row-major {@code [rows, stride]} matrix, transposed to {@code [cols, rows]}. */
+    private static double[] transpose(double[] m, int rows, int stride, int cols) {
+        double[] t = new double[cols * rows];
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = m[r * stride + c];
+        return t;
+    }
+
     /** Mean squared error of the predictions against {@code target} and its gradient. */
     public record LossGradient(double loss, Params gradient) {}
 
@@ -206,13 +282,6 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
 
     public double mse(Params p, HelpInputs x, double[] hardwareEmbedding, double[] target) {
         return MeanSquaredError.value(predict(p, x, hardwareEmbedding), target);
-    }
-
-    private Tensor lastNode(Tensor h) {
-        int batch = h.dim(0), nodes = h.dim(1), f = h.dim(2);
-        double[] out = new double[batch * f];
-        for (int r = 0; r < batch; r++) System.arraycopy(h.data(), ((r + 1) * nodes - 1) * f, out, r * f, f);
-        return Tensor.of(out, batch, f);
     }
 
     private Tensor concatBroadcast(Tensor rows, Tensor single) {
