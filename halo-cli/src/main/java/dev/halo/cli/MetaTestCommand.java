@@ -10,7 +10,8 @@ import dev.halo.predict.help.HelpModel;
 import dev.halo.predict.help.HelpModelFile;
 import dev.halo.predict.help.HelpProtocol;
 import dev.halo.predict.help.HelpTrainingConfig;
-import dev.halo.predict.help.Nb201HelpGraph;
+import dev.halo.predict.help.HelpEncoder;
+import dev.halo.space.Nb201Graph;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,6 +50,9 @@ public final class MetaTestCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
+    @Option(names = "--wiring", defaultValue = "HELP", description = "NB201 graph wiring for a HELP checkpoint: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Nb201Graph.Wiring wiring;
+
     @Option(names = "--devices", split = ",", description = "Devices to test (default: HELP's meta-test devices).")
     List<String> devices;
 
@@ -73,11 +77,11 @@ public final class MetaTestCommand implements Callable<Integer> {
             HelpModelFile.Stored stored = HelpModelFile.load(source.model);
             if (!stored.provenance().space().equals(space))
                 throw new BadInputException(source.model + ": model is for space " + stored.provenance().space() + ", not " + space);
-            List<String> layout = stored.provenance().graphLayout();
-            data = HelpData.load(dir, space, layout.isEmpty() ? Nb201HelpGraph.helpDefault() : new Nb201HelpGraph(layout));
+            String w = stored.provenance().nb201Wiring();
+            data = HelpData.load(dir, HelpEncoder.forSpace(space, w.isEmpty() ? wiring : Nb201Graph.Wiring.valueOf(w)));
             model = stored.model();
         } else {
-            data = HelpData.load(dir, space);
+            data = HelpData.load(dir, HelpEncoder.forSpace(space, wiring));
             Path ckpt = source.helpCheckpoint.isEmpty() ? dir.resolve("checkpoint/help_max_corr.pt") : Path.of(source.helpCheckpoint);
             model = HelpModel.fromHelpCheckpoint(ckpt, data.network());
         }

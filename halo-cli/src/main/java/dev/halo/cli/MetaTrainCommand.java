@@ -9,7 +9,8 @@ import dev.halo.predict.help.HelpModel;
 import dev.halo.predict.help.HelpModelFile;
 import dev.halo.predict.help.HelpProvenance;
 import dev.halo.predict.help.HelpTrainingConfig;
-import dev.halo.predict.help.Nb201HelpGraph;
+import dev.halo.predict.help.HelpEncoder;
+import dev.halo.space.Nb201Graph;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,11 +60,16 @@ public final class MetaTrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Tasks of a meta-batch computed in parallel (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--wiring", defaultValue = "HELP", description = "NB201 graph wiring: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Nb201Graph.Wiring wiring;
+
     @Option(names = "--train-devices", split = ",", description = "Meta-train devices (default: HELP's).")
     List<String> trainDevices;
 
     @Option(names = "--valid-devices", split = ",", description = "Meta-valid devices for model selection (default: HELP's).")
     List<String> validDevices;
+
+    private Nb201Graph.Wiring usedWiring;
 
     @Override
     public Integer call() {
@@ -71,7 +77,13 @@ public final class MetaTrainCommand implements Callable<Integer> {
         Path dir = dataset != null ? dataset : DataLocation.require("help/" + space);
         if (!Files.isDirectory(dir)) throw new BadInputException("--dataset " + dir + ": not a folder");
         Path ckpt = checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt.json");
-        HelpData data = HelpData.load(dir, space);
+        Nb201Graph.Wiring w = wiring;
+        if (resume != null) {
+            String stored = HelpModelFile.load(resume).provenance().nb201Wiring();
+            if (!stored.isEmpty()) w = Nb201Graph.Wiring.valueOf(stored);
+        }
+        usedWiring = w;
+        HelpData data = HelpData.load(dir, HelpEncoder.forSpace(space, w));
         HelpTrainingConfig config;
         HelpMetaTrainer.State state;
         HelpMetaTrainer trainer;
@@ -110,6 +122,6 @@ public final class MetaTrainCommand implements Callable<Integer> {
     private HelpProvenance provenance(HelpTrainingConfig c, HelpMetaTrainer.State s, Path dir) {
         return new HelpProvenance("meta-trained", c.space(), c.trainDevices(), c.validDevices(), c.seed(), s.episode(), s.bestEpisode(),
                 s.bestValidSpearman(), c.secondOrder(), Halo.version(), dir.toAbsolutePath().toString(),
-                c.space().equals("nasbench201") ? Nb201HelpGraph.helpDefault().typeOrder() : List.of(), Instant.now().toString());
+                c.space().equals("nasbench201") ? usedWiring.name() : "", Instant.now().toString());
     }
 }

@@ -68,18 +68,27 @@ public final class GraphConvolution {
         }
         double[] dw = new double[in * out];
         double[] dh = needInput ? new double[batch * nodes * in] : null;
+        // dh = dSupport · W^T as row updates over the transposed weight (vectorisable; zero gradients skipped)
+        double[] wt = null;
+        if (dh != null) {
+            wt = new double[out * in];
+            for (int i = 0; i < in; i++) for (int o = 0; o < out; o++) wt[o * in + i] = wd[i * out + o];
+        }
         for (int r = 0; r < batch * nodes; r++) {
             int ho = r * in, so = r * out;
             for (int i = 0; i < in; i++) {
                 double v = hd[ho + i];
+                if (v == 0) continue;
                 int wo = i * out;
-                if (v != 0) for (int o = 0; o < out; o++) dw[wo + o] += v * ds[so + o];
-                if (dh != null) {
-                    double s = 0;
-                    for (int o = 0; o < out; o++) s += ds[so + o] * wd[wo + o];
-                    dh[ho + i] = s;
-                }
+                for (int o = 0; o < out; o++) dw[wo + o] += v * ds[so + o];
             }
+            if (dh != null)
+                for (int o = 0; o < out; o++) {
+                    double gv = ds[so + o];
+                    if (gv == 0) continue;
+                    int to = o * in;
+                    for (int i = 0; i < in; i++) dh[ho + i] += gv * wt[to + i];
+                }
         }
         return new Gradients(dh == null ? null : Tensor.of(dh, batch, nodes, in), Tensor.of(dw, in, out), Tensor.of(db, out));
     }

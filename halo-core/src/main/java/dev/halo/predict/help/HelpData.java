@@ -15,7 +15,7 @@ import java.util.Map;
  * predictor (row i = arch_index i), the latency of every architecture on every device (ms), and the 10
  * reference architectures of the hardware embedding. Reads the CSV layout of {@code shared/data/help/<space>}.
  */
-public record HelpData(String space, HelpInputs inputs, Map<String, double[]> latencies, int[] referenceArchs) {
+public record HelpData(String space, HelpEncoder encoder, HelpInputs inputs, Map<String, double[]> latencies, int[] referenceArchs) {
 
     public double[] latency(String device) {
         double[] l = latencies.get(device);
@@ -23,40 +23,27 @@ public record HelpData(String space, HelpInputs inputs, Map<String, double[]> la
         return l;
     }
 
+    public HelpNetwork network() {
+        return encoder.network();
+    }
+
     public int size() {
         return inputs.size();
     }
 
-    /** HELP's network for this space. */
-    public HelpNetwork network() {
-        return switch (space) {
-            case "nasbench201" -> HelpNetwork.gcn(Nb201HelpGraph.FEATURES);
-            case "fbnet" -> HelpNetwork.mlp(FbnetHelpEncoding.FEATURES);
-            default -> throw new BadInputException("HELP supports nasbench201 and fbnet, not " + space);
-        };
-    }
-
-    public static HelpData load(Path dir, String space) {
-        return load(dir, space, Nb201HelpGraph.helpDefault());
-    }
-
-    public static HelpData load(Path dir, String space, Nb201HelpGraph graphLayout) {
-        List<String[]> archs = readCsv(dir.resolve("archs.csv"));
-        String[] header = archs.get(0);
-        HelpInputs inputs;
-        if (space.equals("nasbench201")) {
-            int c0 = column(dir.resolve("archs.csv"), header, "op_1_from_0");
-            List<List<String>> ops = new ArrayList<>();
-            for (String[] row : archs.subList(1, archs.size())) ops.add(Arrays.asList(row).subList(c0, c0 + 6));
-            inputs = graphLayout.encodeAll(ops);
-        } else if (space.equals("fbnet")) {
-            int c = column(dir.resolve("archs.csv"), header, "op_idx_str");
-            List<int[]> ops = new ArrayList<>();
-            for (String[] row : archs.subList(1, archs.size())) ops.add(row[c].chars().map(ch -> ch - '0').toArray());
-            inputs = FbnetHelpEncoding.encodeAll(ops);
-        } else {
-            throw new BadInputException("HELP supports nasbench201 and fbnet, not " + space);
+    /** Reads {@code dir} (archs.csv, latency.csv, hw_embedding_index.csv) and encodes every arch with {@code encoder}. */
+    public static HelpData load(Path dir, HelpEncoder encoder) {
+        Path archFile = dir.resolve("archs.csv");
+        List<String[]> archs = readCsv(archFile);
+        List<dev.halo.space.Architecture> parsed = new ArrayList<>();
+        for (int r = 1; r < archs.size(); r++) {
+            String[] row = archs.get(r);
+            if (row.length < 2 || Integer.parseInt(row[0]) != r - 1)
+                throw new BadInputException(archFile + " line " + (r + 1) + ": arch_index " + row[0] + ", expected " + (r - 1));
+            parsed.add(encoder.space().parse(row[1]));
         }
+        HelpInputs inputs = encoder.encode(parsed);
+        String space = encoder.space().name();
         Path latFile = dir.resolve("latency.csv");
         List<String[]> lat = readCsv(latFile);
         String[] lh = lat.get(0);
@@ -80,7 +67,7 @@ public record HelpData(String space, HelpInputs inputs, Map<String, double[]> la
         int pc = column(refFile, ref.get(0), "position"), ac = column(refFile, ref.get(0), "arch_index");
         int[] reference = new int[ref.size() - 1];
         for (String[] row : ref.subList(1, ref.size())) reference[Integer.parseInt(row[pc])] = Integer.parseInt(row[ac]);
-        return new HelpData(space, inputs, latencies, reference);
+        return new HelpData(space, encoder, inputs, latencies, reference);
     }
 
     private static int column(Path file, String[] header, String name) {
