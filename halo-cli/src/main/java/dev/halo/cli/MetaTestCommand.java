@@ -62,14 +62,14 @@ public final class MetaTestCommand implements Callable<Integer> {
     @Option(names = "--shots", defaultValue = "10", description = "Support archs per device (default: ${DEFAULT-VALUE}).")
     int shots;
 
-    @Option(names = "--mc", defaultValue = "10", description = "Monte-Carlo samples of z (default: ${DEFAULT-VALUE}, HELP's).")
+    @Option(names = "--mc", defaultValue = "10", description = "Monte-Carlo samples of z (default: ${DEFAULT-VALUE}, HELP's; 0: z at its posterior mean).")
     int mc;
 
     @Mixin FormatOption format;
 
     @Override
     public Integer call() {
-        if (seeds < 1 || shots < 1 || mc < 1) throw new BadInputException("--seeds, --shots and --mc must be at least 1");
+        if (seeds < 1 || shots < 1 || mc < 0) throw new BadInputException("--seeds and --shots must be at least 1, --mc at least 0 (0: z at its posterior mean)");
         Path dir = dataset != null ? dataset : DataLocation.require("help/" + space);
         HelpModel model;
         HelpData data;

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * from the kept train pool, then {@code mcSamples} times: sample z from the inference network, adapt with
  * the Meta-SGD inner loop, predict the kept query pool. HELP scores the <em>last</em> sample's prediction
  * (its code averages the samples but passes the last one to Spearman); we report both that and the
- * average of the samples' predictions.
+ * average of the samples' predictions. {@code mcSamples = 0} adapts once with z at its posterior mean.
  */
 public final class HelpMetaTest {
     private HelpMetaTest() {}
@@ -33,11 +33,13 @@ public final class HelpMetaTest {
         HelpInputs xs = data.inputs().rows(task.support());
         HelpNetwork.Prepared xq = model.network().prepare(data.inputs().rows(task.query()));
         double[] mean = new double[task.query().length], last = null;
-        if (mcSamples < 1) throw new IllegalArgumentException("need at least one Monte-Carlo sample");
-        for (int s = 0; s < mcSamples; s++) {
-            Params adapted = model.adapt(xs, task.supportTargets(), task.hardware(), rng);
+        if (mcSamples < 0) throw new IllegalArgumentException("Monte-Carlo samples must be >= 0");
+        int runs = Math.max(1, mcSamples);
+        for (int s = 0; s < runs; s++) {
+            // 0 samples: one deterministic adaptation with z at its posterior mean
+            Params adapted = model.adapt(xs, task.supportTargets(), task.hardware(), mcSamples == 0 ? null : rng);
             last = model.network().predict(adapted, xq, task.hardware());
-            for (int i = 0; i < mean.length; i++) mean[i] += last[i] / mcSamples;
+            for (int i = 0; i < mean.length; i++) mean[i] += last[i] / runs;
         }
         return new DeviceResult(task.device(), Spearman.of(last, task.queryTargets()), Spearman.of(mean, task.queryTargets()),
                 dev.halo.nn.MeanSquaredError.value(mean, task.queryTargets()));

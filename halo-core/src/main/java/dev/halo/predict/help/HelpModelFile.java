@@ -33,7 +33,7 @@ public final class HelpModelFile {
 
     public static final String FORMAT = "halo-help-model";
     public static final int VERSION = 1;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** A model with its provenance. */
     public record Stored(HelpModel model, HelpProvenance provenance) {}
@@ -89,7 +89,7 @@ public final class HelpModelFile {
         }
     }
 
-    private static ObjectNode document(HelpModel model, HelpProvenance provenance) {
+    static ObjectNode document(HelpModel model, HelpProvenance provenance) {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("format", FORMAT);
         doc.put("version", VERSION);
@@ -105,7 +105,7 @@ public final class HelpModelFile {
         return doc;
     }
 
-    private static Stored stored(Path file, JsonNode doc) {
+    static Stored stored(Path file, JsonNode doc) {
         if (!FORMAT.equals(text(doc, "format"))) throw new BadInputException(file + ": field 'format' is not '" + FORMAT + "'");
         if (doc.path("version").asInt() != VERSION) throw new BadInputException(file + ": field 'version' " + doc.path("version") + " is not supported (expected " + VERSION + ")");
         JsonNode net = doc.get("network");
@@ -172,7 +172,7 @@ public final class HelpModelFile {
         return Params.of(m);
     }
 
-    private static JsonNode read(Path file) {
+    static JsonNode read(Path file) {
         try {
             return JSON.readTree(file.toFile());
         } catch (IOException e) {
