@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             MetaTrainCommand.class,
             MetaTestCommand.class,
+            dev.halo.cli.predict.AdaptCommand.class,
+            dev.halo.cli.predict.PredictCommand.class,
+            dev.halo.cli.predict.BenchCommand.class,
             dev.halo.cli.data.DataCommand.class,
             CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {
