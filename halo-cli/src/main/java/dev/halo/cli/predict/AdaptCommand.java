@@ -93,11 +93,14 @@ public final class AdaptCommand implements Callable<Integer> {
             throw new BadInputException(samples + ": only the " + references.size() + " reference architectures; add at least one other measured architecture");
 
         double[] referenceMs = references.stream().mapToDouble(a -> byArch.get(a.canonical()).ms()).toArray();
-        List<Architecture> archs = new ArrayList<>(rows.size());
-        double[] ms = new double[rows.size()];
+        java.util.Set<String> referenceSet = new java.util.HashSet<>();
+        references.forEach(a -> referenceSet.add(a.canonical()));
+        List<ArchCsv.Sample> support = rows.stream().filter(s -> !referenceSet.contains(s.arch().canonical())).toList();
+        List<Architecture> archs = new ArrayList<>(support.size());
+        double[] ms = new double[support.size()];
         for (int i = 0; i < ms.length; i++) {
-            archs.add(rows.get(i).arch());
-            ms[i] = rows.get(i).ms();
+            archs.add(support.get(i).arch());
+            ms[i] = support.get(i).ms();
         }
         AdaptedHelpPredictor predictor = HelpAdaptation.adapt(base, device, referenceMs, archs, ms, options);
         HelpAdaptation.save(out, predictor);

@@ -15,6 +15,8 @@ import dev.halo.space.Nb201Arch;
 import dev.halo.space.Nb201Space;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,22 +100,22 @@ public final class BenchPredictCommand implements Callable<Integer> {
         }
         double[] sampleMs = ms.stream().mapToDouble(Double::doubleValue).toArray();
 
-        Table t = new Table("task", "mc", "median_ms", "min_ms", "max_ms", "reps", "spearman_all");
+        Table t = new Table("task", "mc", "median_ms", "min_ms", "max_ms", "median_cpu_ms", "reps", "spearman_all");
         for (int mc : mcs) {
             HelpAdaptation.Options options = new HelpAdaptation.Options(mc, 0);
             AdaptedHelpPredictor p = HelpAdaptation.adapt(base, device, referenceMs, archs, sampleMs, options);
             double rho = Metrics.spearman(p.predictMs(all), truth);
-            double[] adapt = time(() -> HelpAdaptation.adapt(base, device, referenceMs, archs, sampleMs, options).predictMs(archs.subList(0, 1))[0]);
-            t.row("adapt (" + archs.size() + " samples)", mc, r(median(adapt)), r(adapt[0]), r(adapt[adapt.length - 1]), reps, "");
-            double[] cold = time(() -> p.predictMs(new ArrayList<>(all))[all.size() - 1]);
-            t.row("predict all 15625, cold", mc, r(median(cold)), r(cold[0]), r(cold[cold.length - 1]), reps, r(rho));
-            double[] warm = time(() -> p.predictMs(all)[all.size() - 1]);
-            t.row("predict all 15625, warm", mc, r(median(warm)), r(warm[0]), r(warm[warm.length - 1]), reps, r(rho));
-            double[] interval = time(() -> {
+            double[][] adapt = time(() -> HelpAdaptation.adapt(base, device, referenceMs, archs, sampleMs, options).predictMs(archs.subList(0, 1))[0]);
+            t.row("adapt (" + archs.size() + " samples)", mc, r(median(adapt[0])), r(adapt[0][0]), r(adapt[0][adapt[0].length - 1]), r(median(adapt[1])), reps, "");
+            double[][] cold = time(() -> p.predictMs(new ArrayList<>(all))[all.size() - 1]);
+            t.row("predict all 15625, cold", mc, r(median(cold[0])), r(cold[0][0]), r(cold[0][cold[0].length - 1]), r(median(cold[1])), reps, r(rho));
+            double[][] warm = time(() -> p.predictMs(all)[all.size() - 1]);
+            t.row("predict all 15625, warm", mc, r(median(warm[0])), r(warm[0][0]), r(warm[0][warm[0].length - 1]), r(median(warm[1])), reps, r(rho));
+            double[][] interval = time(() -> {
                 LatencyPredictor.Prediction[] x = p.predictWithInterval(all, 0.8);
                 return x[x.length - 1].upperMs();
             });
-            t.row("predict all 15625 with 80% interval, warm", mc, r(median(interval)), r(interval[0]), r(interval[interval.length - 1]), reps, r(rho));
+            t.row("predict all 15625 with 80% interval, warm", mc, r(median(interval[0])), r(interval[0][0]), r(interval[0][interval[0].length - 1]), r(median(interval[1])), reps, r(rho));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("device %s, %d reference + %d other samples, model %s%n", device, refs.length, samples, base.provenance().source());
@@ -124,17 +126,23 @@ public final class BenchPredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Sorted wall times in ms of {@code reps} calls after {@code warmup} uncounted ones. */
-    private double[] time(DoubleSupplier work) {
+    /**
+     * Sorted wall times and sorted CPU times of this thread, in ms, of {@code reps} calls after {@code warmup}
+     * uncounted ones. On a loaded machine the CPU time is the closer estimate of what one free core needs.
+     */
+    private double[][] time(DoubleSupplier work) {
         for (int i = 0; i < warmup; i++) checksum += work.getAsDouble();
-        double[] ms = new double[reps];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        double[] wall = new double[reps], cpu = new double[reps];
         for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
+            long c0 = threads.getCurrentThreadCpuTime(), t0 = System.nanoTime();
             checksum += work.getAsDouble();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
+            wall[i] = (System.nanoTime() - t0) / 1e6;
+            cpu[i] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
         }
-        Arrays.sort(ms);
-        return ms;
+        Arrays.sort(wall);
+        Arrays.sort(cpu);
+        return new double[][] {wall, cpu};
     }
 
     private static double median(double[] sorted) {

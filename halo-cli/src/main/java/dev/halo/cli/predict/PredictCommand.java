@@ -49,7 +49,7 @@ public final class PredictCommand implements Callable<Integer> {
         @Option(names = "--archs", paramLabel = "FILE", description = "A CSV with an 'arch' column (e.g. 'halo arch sample --format csv').")
         Path archsFile;
 
-        @Parameters(paramLabel = "ARCH", description = "Architectures in any form the space parses.")
+        @Parameters(paramLabel = "ARCH", arity = "1..*", description = "Architectures in any form the space parses.")
         List<String> archs;
     }
 
