@@ -17,8 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,8 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Adapt a HELP latency model to a new device from a few measurements.",
             "SAMPLES is a CSV with columns arch,latency_ms. It must hold the device's latencies of the space's 10",
             "reference architectures (HELP's hardware embedding; the command lists any that are missing) and at",
-            "least one other architecture; every row is used for the adaptation. The result (--out) is read by",
-            "'halo predict'."})
+            "at least two other architectures. The references form the device's hardware embedding, the other rows",
+            "the support set the model adapts to (as in HELP). The result (--out) is read by 'halo predict'."})
 public final class AdaptCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -89,11 +91,12 @@ public final class AdaptCommand implements Callable<Integer> {
         if (!missing.isEmpty())
             throw new BadInputException(samples + ": missing the latencies of " + missing.size() + " of the " + references.size()
                     + " reference architectures of " + sp.name() + " (HELP's hardware embedding): " + String.join(" ", missing));
-        if (rows.size() == references.size())
-            throw new BadInputException(samples + ": only the " + references.size() + " reference architectures; add at least one other measured architecture");
+        if (rows.size() < references.size() + 2)
+            throw new BadInputException(samples + ": needs at least 2 measured architectures besides the " + references.size()
+                    + " references (HELP uses 10), found " + (rows.size() - references.size()));
 
         double[] referenceMs = references.stream().mapToDouble(a -> byArch.get(a.canonical()).ms()).toArray();
-        java.util.Set<String> referenceSet = new java.util.HashSet<>();
+        Set<String> referenceSet = new HashSet<>();
         references.forEach(a -> referenceSet.add(a.canonical()));
         List<ArchCsv.Sample> support = rows.stream().filter(s -> !referenceSet.contains(s.arch().canonical())).toList();
         List<Architecture> archs = new ArrayList<>(support.size());
@@ -105,13 +108,14 @@ public final class AdaptCommand implements Callable<Integer> {
         AdaptedHelpPredictor predictor = HelpAdaptation.adapt(base, device, referenceMs, archs, ms, options);
         HelpAdaptation.save(out, predictor);
 
-        double[] fitted = predictor.predictMs(archs);
-        Table t = new Table("device", "space", "samples", "references", "spearman_fit", "mape_fit", "model", "out");
-        t.row(device, sp.name(), rows.size(), references.size(), round(Metrics.spearman(fitted, ms)), round(Metrics.mape(fitted, ms)),
-                base.provenance().source(), out);
+        double[] fitted = predictor.predictMs(archs), fittedReferences = predictor.predictMs(references);
+        Table t = new Table("device", "space", "references", "support", "spearman_support", "mape_support_%", "mape_references_%", "mc", "model", "out");
+        t.row(device, sp.name(), references.size(), support.size(), round(Metrics.spearman(fitted, ms)), round(Metrics.mape(fitted, ms)),
+                round(Metrics.mape(fittedReferences, referenceMs)), mc, base.provenance().source(), out);
         PrintWriter w = spec.commandLine().getOut();
         t.print(dev.halo.cli.output.Format.table, w);
-        w.println("fit: predictions on the measured archs themselves (adaptation data, not a test of accuracy on new archs)");
+        w.println("Fit on the measured archs themselves (the support set was adapted to; the references only formed the hardware embedding):"
+                + " not a test on new archs.");
         w.flush();
         return 0;
     }

@@ -95,7 +95,7 @@ class AdaptPredictCommandTest {
             if (hi > lo) widths++;
         }
         assertThat(Metrics.spearman(predicted, truth)).isGreaterThan(0.9);
-        assertThat(Metrics.mape(predicted, truth)).as("percent").isLessThan(25);
+        assertThat(Metrics.mape(predicted, truth)).as("percent").isLessThan(20);
         assertThat(widths).as("four z draws give intervals of non-zero width").isGreaterThan(900);
     }
 
@@ -151,7 +151,8 @@ class AdaptPredictCommandTest {
         List<String> typo = sampleLines(others);
         typo.add("|nor_conv_3x3~0|+|none~0|conv~1|+|none~0|none~1|none~2|,5.0");
         assertRefused(adapt(write("s.csv", typo)), "s.csv line 22, column 'arch': nasbench201 architecture", "unknown op");
-        assertRefused(adapt(write("s.csv", sampleLines())), "only the 10 reference architectures");
+        assertRefused(adapt(write("s.csv", sampleLines())), "s.csv: needs at least 2 measured architectures besides the 10 references (HELP uses 10), found 0");
+        assertRefused(adapt(write("s.csv", sampleLines(others[0]))), "found 1");
     }
 
     @Test
