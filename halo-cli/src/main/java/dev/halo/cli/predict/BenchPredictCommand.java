@@ -70,7 +70,7 @@ public final class BenchPredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (warmup < 0 || reps < 1 || samples < 1) throw new BadInputException("--warmup must be >= 0, --reps and --samples >= 1");
+        if (warmup < 0 || reps < 1 || samples < 2) throw new BadInputException("--warmup must be >= 0, --reps >= 1 and --samples >= 2");
         Nb201Space space = new Nb201Space();
         Path dir = dataset != null ? dataset : DataLocation.require("help/nasbench201");
         LatencyDataset data = LatencyDataset.load(dir, "nasbench201");
@@ -83,18 +83,16 @@ public final class BenchPredictCommand implements Callable<Integer> {
         for (int i = 0; i < truth.length; i++) truth[i] = truthByIndex[data.indexOf(all.get(i).canonical())];
         double[] referenceMs = data.referenceLatencies(device);
         int[] refs = data.referenceArchIndices();
+        // as 'halo adapt' does: the references form the hardware embedding, the other samples are the support set
         List<Architecture> archs = new ArrayList<>();
         List<Double> ms = new ArrayList<>();
-        for (int r : refs) {
-            archs.add(space.parse(data.archString(r)));
-            ms.add(truthByIndex[r]);
-        }
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        for (int r : refs) taken.add(r);
         SplittableRandom rng = new SplittableRandom(0);
-        while (archs.size() < refs.length + samples) {
+        while (archs.size() < samples) {
             int i = rng.nextInt(data.archCount());
-            Architecture a = space.parse(data.archString(i));
-            if (archs.stream().noneMatch(x -> x.canonical().equals(a.canonical()))) {
-                archs.add(a);
+            if (taken.add(i)) {
+                archs.add(space.parse(data.archString(i)));
                 ms.add(truthByIndex[i]);
             }
         }
@@ -106,7 +104,7 @@ public final class BenchPredictCommand implements Callable<Integer> {
             AdaptedHelpPredictor p = HelpAdaptation.adapt(base, device, referenceMs, archs, sampleMs, options);
             double rho = Metrics.spearman(p.predictMs(all), truth);
             double[][] adapt = time(() -> HelpAdaptation.adapt(base, device, referenceMs, archs, sampleMs, options).predictMs(archs.subList(0, 1))[0]);
-            t.row("adapt (" + archs.size() + " samples)", mc, r(median(adapt[0])), r(adapt[0][0]), r(adapt[0][adapt[0].length - 1]), r(median(adapt[1])), reps, "");
+            t.row("adapt (" + archs.size() + " support archs)", mc, r(median(adapt[0])), r(adapt[0][0]), r(adapt[0][adapt[0].length - 1]), r(median(adapt[1])), reps, "");
             double[][] cold = time(() -> p.predictMs(new ArrayList<>(all))[all.size() - 1]);
             t.row("predict all 15625, cold", mc, r(median(cold[0])), r(cold[0][0]), r(cold[0][cold[0].length - 1]), r(median(cold[1])), reps, r(rho));
             double[][] warm = time(() -> p.predictMs(all)[all.size() - 1]);
@@ -118,7 +116,7 @@ public final class BenchPredictCommand implements Callable<Integer> {
             t.row("predict all 15625 with 80% interval, warm", mc, r(median(interval[0])), r(interval[0][0]), r(interval[0][interval[0].length - 1]), r(median(interval[1])), reps, r(rho));
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("device %s, %d reference + %d other samples, model %s%n", device, refs.length, samples, base.provenance().source());
+        out.printf("device %s, %d reference archs + %d support archs drawn with seed 0, model %s%n", device, refs.length, samples, base.provenance().source());
         out.printf("java %s, %d available processors, load average %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(), loadAverage());
         t.print(format.format, out);
         out.printf("(checksum %.6g)%n", checksum);

@@ -100,11 +100,12 @@ class AdaptPredictCommandTest {
     }
 
     @Test
-    void predictAllScoresTheWholeNb201SpaceAndSingleArchsGoToStdout() throws IOException {
+    void defaultModelThenPredictAllScoresTheWholeNb201SpaceAndSingleArchsGoToStdout() throws IOException {
         Path model = dir.resolve("m.json");
-        Run a = run("adapt", "--model", checkpoint.toString(), "--device", DEVICE, "--samples", write("s.csv", sampleLines(tenOthers())).toString(),
-                "--out", model.toString(), "--mc", "0");
+        // no --model and no --space: the space is recognised from the samples, the model is the default (HELP's checkpoint; nothing shipped yet)
+        Run a = run("adapt", "--device", DEVICE, "--samples", write("s.csv", sampleLines(tenOthers())).toString(), "--out", model.toString(), "--mc", "0");
         assertThat(a.exit()).as(a.err()).isZero();
+        assertThat(a.out()).contains("help_max_corr.pt");
         Path out = dir.resolve("all.csv");
         Run p = run("predict", "--model", model.toString(), "--all", "--out", out.toString());
         assertThat(p.exit()).as(p.err()).isZero();
