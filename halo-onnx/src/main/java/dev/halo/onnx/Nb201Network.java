@@ -35,11 +35,15 @@ public final class Nb201Network {
      * @param seed seed of the random weights
      */
     public static OnnxNetwork export(List<String> edgeOps, int batch, long seed) {
+        return export(edgeOps, new OnnxGraphBuilder(batch, seed));
+    }
+
+    /** Exports into {@code b} (e.g. a {@link OnnxGraphBuilder#structureOnly structure-only} builder). */
+    public static OnnxNetwork export(List<String> edgeOps, OnnxGraphBuilder b) {
         if (edgeOps.size() != EDGE_FROM.length)
             throw new IllegalArgumentException("a NAS-Bench-201 cell has 6 edges, got " + edgeOps.size());
         for (String op : edgeOps)
             if (!Set.copyOf(OPS).contains(op)) throw new IllegalArgumentException("unknown NAS-Bench-201 op " + op);
-        OnnxGraphBuilder b = new OnnxGraphBuilder(batch, seed);
         Tensor x = b.input(3, RESOLUTION, RESOLUTION);
         x = b.batchNorm(b.conv(x, STEM_CHANNELS, 3, 1, 1));
         int channels = STEM_CHANNELS;

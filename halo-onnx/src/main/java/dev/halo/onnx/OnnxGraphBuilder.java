@@ -13,8 +13,12 @@ import com.google.protobuf.ByteString;
 import dev.halo.Halo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 /**
  * Builds a float32 inference graph layer by layer, the way a PyTorch module would be written, with seeded random
@@ -37,7 +41,9 @@ public final class OnnxGraphBuilder {
     private static final float BN_EPSILON = 1e-5f;
 
     private final GraphProto.Builder graph = GraphProto.newBuilder();
+    private final List<Layer> layers = new ArrayList<>();
     private final SplittableRandom random;
+    private final boolean withWeights;
     private final int batch;
     private int counter;
     private long trainable;
@@ -49,9 +55,22 @@ public final class OnnxGraphBuilder {
      * @param seed seed of the random weights (the same seed gives the same model bytes)
      */
     public OnnxGraphBuilder(int batch, long seed) {
+        this(batch, seed, true);
+    }
+
+    private OnnxGraphBuilder(int batch, long seed, boolean withWeights) {
         if (batch < 1) throw new IllegalArgumentException("batch must be at least 1, got " + batch);
         this.batch = batch;
         this.random = new SplittableRandom(seed);
+        this.withWeights = withWeights;
+    }
+
+    /**
+     * A builder that records the layers, shapes and counts but stores no weight data: its model cannot run, but it
+     * costs microseconds instead of milliseconds, which is what a predictor scoring a whole space needs.
+     */
+    public static OnnxGraphBuilder structureOnly(int batch) {
+        return new OnnxGraphBuilder(batch, 0, false);
     }
 
     /** Declares the single image input {@code [batch, channels, height, width]}. */
@@ -84,9 +103,9 @@ public final class OnnxGraphBuilder {
                 .addAttribute(ints("pads", padding, padding, padding, padding))
                 .addAttribute(ints("dilations", 1, 1))
                 .addAttribute(intAttr("group", groups));
-        graph.addNode(node);
-        macs += (long) oh * ow * outChannels * inPerGroup * kernel * kernel;
-        return Tensor.map(name, outChannels, oh, ow);
+        long convMacs = (long) oh * ow * outChannels * inPerGroup * kernel * kernel;
+        macs += convMacs;
+        return emit(node, Tensor.map(name, outChannels, oh, ow), convMacs, x);
     }
 
     /** Inference-mode batch normalisation: trainable scale and shift, plus running mean and variance buffers. */
@@ -97,9 +116,8 @@ public final class OnnxGraphBuilder {
         String shift = filled(name + ".bias", c, 0.0f);
         String mean = buffer(name + RUNNING_MEAN, c, 0.0f);
         String var = buffer(name + RUNNING_VAR, c, 1.0f);
-        graph.addNode(node("BatchNormalization", name, x.name(), scale, shift, mean, var)
-                .addAttribute(floatAttr("epsilon", BN_EPSILON)));
-        return Tensor.map(name, c, x.height(), x.width());
+        return emit(node("BatchNormalization", name, x.name(), scale, shift, mean, var)
+                .addAttribute(floatAttr("epsilon", BN_EPSILON)), rename(x, name), x.elements(), x);
     }
 
     public Tensor relu(Tensor x) {
@@ -113,10 +131,9 @@ public final class OnnxGraphBuilder {
     /** PyTorch's {@code hardsigmoid}: {@code relu6(x + 3) / 6}. */
     public Tensor hardSigmoid(Tensor x) {
         String name = fresh("HardSigmoid");
-        graph.addNode(node("HardSigmoid", name, x.name())
+        return emit(node("HardSigmoid", name, x.name())
                 .addAttribute(floatAttr("alpha", 1.0f / 6.0f))
-                .addAttribute(floatAttr("beta", 0.5f)));
-        return rename(x, name);
+                .addAttribute(floatAttr("beta", 0.5f)), rename(x, name), x.elements(), x);
     }
 
     /** PyTorch's {@code hardswish}: {@code x * relu6(x + 3) / 6}. */
@@ -130,8 +147,7 @@ public final class OnnxGraphBuilder {
         for (Tensor t : rest) {
             requireSameShape(sum, t);
             String name = fresh("Add");
-            graph.addNode(node("Add", name, sum.name(), t.name()));
-            sum = rename(sum, name);
+            sum = emit(node("Add", name, sum.name(), t.name()), rename(sum, name), sum.elements(), sum, t);
         }
         return sum;
     }
@@ -141,51 +157,48 @@ public final class OnnxGraphBuilder {
         if (gate.channels() != x.channels())
             throw new IllegalArgumentException("cannot multiply " + x + " by " + gate);
         String name = fresh("Mul");
-        graph.addNode(node("Mul", name, x.name(), gate.name()));
-        return rename(x, name);
+        return emit(node("Mul", name, x.name(), gate.name()), rename(x, name), x.elements(), x, gate);
     }
 
     /** {@code x * 0}: the output of a node that receives only {@code none} edges, computed as PyTorch's Zero op does. */
     public Tensor zerosLike(Tensor x) {
         String zero = CONSTANT_PREFIX + fresh("zero");
-        graph.addInitializer(tensor(zero, new float[] {0.0f}));
+        if (withWeights) graph.addInitializer(tensor(zero, new float[] {0.0f}));
         String name = fresh("Mul");
-        graph.addNode(node("Mul", name, x.name(), zero));
-        return rename(x, name);
+        return emit(node("Mul", name, x.name(), zero), rename(x, name), x.elements(), x, Tensor.vector(zero, 1));
     }
 
     /** Average pooling; {@code countIncludePad == false} divides by the number of real pixels, as NAS-Bench-201 does. */
     public Tensor avgPool(Tensor x, int kernel, int stride, int padding, boolean countIncludePad) {
         String name = fresh("AveragePool");
-        graph.addNode(node("AveragePool", name, x.name())
+        Tensor out = Tensor.map(name, x.channels(), outSize(x.height(), kernel, stride, padding), outSize(x.width(), kernel, stride, padding));
+        return emit(node("AveragePool", name, x.name())
                 .addAttribute(ints("kernel_shape", kernel, kernel))
                 .addAttribute(ints("strides", stride, stride))
                 .addAttribute(ints("pads", padding, padding, padding, padding))
-                .addAttribute(intAttr("count_include_pad", countIncludePad ? 1 : 0)));
-        return Tensor.map(name, x.channels(), outSize(x.height(), kernel, stride, padding), outSize(x.width(), kernel, stride, padding));
+                .addAttribute(intAttr("count_include_pad", countIncludePad ? 1 : 0)), out, out.elements(), x);
     }
 
     public Tensor maxPool(Tensor x, int kernel, int stride, int padding) {
         String name = fresh("MaxPool");
-        graph.addNode(node("MaxPool", name, x.name())
+        Tensor out = Tensor.map(name, x.channels(), outSize(x.height(), kernel, stride, padding), outSize(x.width(), kernel, stride, padding));
+        return emit(node("MaxPool", name, x.name())
                 .addAttribute(ints("kernel_shape", kernel, kernel))
                 .addAttribute(ints("strides", stride, stride))
-                .addAttribute(ints("pads", padding, padding, padding, padding)));
-        return Tensor.map(name, x.channels(), outSize(x.height(), kernel, stride, padding), outSize(x.width(), kernel, stride, padding));
+                .addAttribute(ints("pads", padding, padding, padding, padding)), out, out.elements(), x);
     }
 
     /** {@code [N,C,H,W] -> [N,C,1,1]}. */
     public Tensor globalAvgPool(Tensor x) {
         String name = fresh("GlobalAveragePool");
-        graph.addNode(node("GlobalAveragePool", name, x.name()));
-        return Tensor.map(name, x.channels(), 1, 1);
+        return emit(node("GlobalAveragePool", name, x.name()), Tensor.map(name, x.channels(), 1, 1), x.elements(), x);
     }
 
     /** {@code [N,C,H,W] -> [N, C*H*W]}. */
     public Tensor flatten(Tensor x) {
         String name = fresh("Flatten");
-        graph.addNode(node("Flatten", name, x.name()).addAttribute(intAttr("axis", 1)));
-        return Tensor.vector(name, Math.toIntExact(x.elements()));
+        return emit(node("Flatten", name, x.name()).addAttribute(intAttr("axis", 1)),
+                Tensor.vector(name, Math.toIntExact(x.elements())), x.elements(), x);
     }
 
     /** A fully connected layer with bias on a flat tensor (PyTorch {@code nn.Linear}: weight {@code [out, in]}). */
@@ -195,9 +208,9 @@ public final class OnnxGraphBuilder {
         int in = x.channels();
         String w = weight(name + ".weight", Math.sqrt(1.0 / in), outFeatures, in);
         String b = weight(name + ".bias", 0.01, outFeatures);
-        graph.addNode(node("Gemm", name, x.name(), w, b).addAttribute(intAttr("transB", 1)));
         macs += (long) in * outFeatures;
-        return Tensor.vector(name, outFeatures);
+        return emit(node("Gemm", name, x.name(), w, b).addAttribute(intAttr("transB", 1)),
+                Tensor.vector(name, outFeatures), (long) in * outFeatures, x);
     }
 
     /** Marks {@code x} (a flat tensor) as the graph's single output and returns the finished network. */
@@ -213,7 +226,7 @@ public final class OnnxGraphBuilder {
                 .setGraph(graph)
                 .build();
         return new OnnxNetwork(model, input.name(), batch, input.channels(), input.height(), input.width(),
-                x.name(), x.channels(), trainable, macs);
+                x.name(), x.channels(), trainable, macs, List.copyOf(layers), withWeights);
     }
 
     /**
@@ -236,8 +249,35 @@ public final class OnnxGraphBuilder {
 
     private Tensor unary(String op, Tensor x) {
         String name = fresh(op);
-        graph.addNode(node(op, name, x.name()));
-        return rename(x, name);
+        return emit(node(op, name, x.name()), rename(x, name), x.elements(), x);
+    }
+
+    /** Adds the node to the graph and records it as a {@link Layer} with its signature and work. */
+    private Tensor emit(NodeProto.Builder node, Tensor out, long work, Tensor... inputs) {
+        StringBuilder sig = new StringBuilder(node.getOpType());
+        node.getAttributeList().stream()
+                .sorted(Comparator.comparing(AttributeProto::getName))
+                .forEach(a -> sig.append(' ').append(a.getName()).append('=').append(attributeValue(a)));
+        sig.append(" |");
+        for (Tensor t : inputs) sig.append(' ').append(shape(t));
+        sig.append(" -> ").append(shape(out));
+        node.setDocString(sig.toString());
+        graph.addNode(node);
+        layers.add(new Layer(node.getName(), node.getOpType(), sig.toString(), work));
+        return out;
+    }
+
+    private static String attributeValue(AttributeProto a) {
+        return switch (a.getType()) {
+            case INT -> Long.toString(a.getI());
+            case FLOAT -> Float.toString(a.getF());
+            case INTS -> a.getIntsList().stream().map(String::valueOf).collect(Collectors.joining(","));
+            default -> a.getType().name();
+        };
+    }
+
+    private static String shape(Tensor t) {
+        return t.flat() ? Integer.toString(t.channels()) : t.channels() + "x" + t.height() + "x" + t.width();
     }
 
     private static Tensor rename(Tensor like, String name) {
@@ -261,6 +301,10 @@ public final class OnnxGraphBuilder {
 
     /** A trainable tensor drawn from normal(0, std). */
     private String weight(String name, double std, int... dims) {
+        if (!withWeights) {
+            trainable += product(dims);
+            return name;
+        }
         float[] values = new float[Math.toIntExact(product(dims))];
         for (int i = 0; i < values.length; i++) values[i] = (float) (random.nextGaussian() * std);
         return trainable(name, values, dims);
@@ -274,12 +318,13 @@ public final class OnnxGraphBuilder {
     }
 
     private String trainable(String name, float[] values, int... dims) {
-        graph.addInitializer(tensor(name, values, dims));
+        if (withWeights) graph.addInitializer(tensor(name, values, dims));
         trainable += values.length;
         return name;
     }
 
     private String buffer(String name, int size, float fill) {
+        if (!withWeights) return name;
         float[] values = new float[size];
         Arrays.fill(values, fill);
         graph.addInitializer(tensor(name, values, size));

@@ -1,6 +1,7 @@
 package dev.halo.onnx;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import java.util.List;
 
 /**
  * An exported network: the ONNX model with random weights, the shape of its single input and output, and the
@@ -13,6 +14,8 @@ import ai.onnx.proto.OnnxMl.ModelProto;
  * @param trainableParams parameters PyTorch would count (conv/linear weights and biases, BN weight and bias;
  *     not BN running statistics and not constants)
  * @param macs multiply-accumulates of convolutions and linear layers for one sample
+ * @param layers every node in graph order, with its lookup-table signature
+ * @param runnable false for a {@link OnnxGraphBuilder#structureOnly structure-only} export (no weight data)
  */
 public record OnnxNetwork(
         ModelProto model,
@@ -24,10 +27,13 @@ public record OnnxNetwork(
         String outputName,
         int outputSize,
         long trainableParams,
-        long macs) {
+        long macs,
+        List<Layer> layers,
+        boolean runnable) {
 
     /** Serialized model, ready for {@code OrtEnvironment.createSession(byte[])}. */
     public byte[] bytes() {
+        if (!runnable) throw new IllegalStateException("a structure-only export has no weights and cannot run");
         return model.toByteArray();
     }
 
