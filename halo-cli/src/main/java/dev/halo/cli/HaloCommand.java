@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             "",
             "Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage (one line says what was wrong)."
         },
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, dev.halo.cli.measure.MeasureCommand.class})
 public final class HaloCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -168,6 +168,26 @@ public final class OnnxGraphBuilder {
         return emit(node("Mul", name, x.name(), zero), rename(x, name), x.elements(), x, Tensor.vector(zero, 1));
     }
 
+    /**
+     * ShuffleNet's channel shuffle for {@code groups} groups: reshape to {@code [N, g, C/g, H, W]}, swap the two
+     * channel axes, reshape back.
+     */
+    public Tensor channelShuffle(Tensor x, int groups) {
+        if (x.channels() % groups != 0) throw new IllegalArgumentException("shuffle groups " + groups + " do not divide " + x.channels());
+        String split = CONSTANT_PREFIX + fresh("shape");
+        String merge = CONSTANT_PREFIX + fresh("shape");
+        if (withWeights) {
+            graph.addInitializer(longs(split, batch, groups, x.channels() / groups, x.height(), x.width()));
+            graph.addInitializer(longs(merge, batch, x.channels(), x.height(), x.width()));
+        }
+        String r1 = fresh("Reshape");
+        emit(node("Reshape", r1, x.name(), split), rename(x, r1), x.elements(), x);
+        String tr = fresh("Transpose");
+        emit(node("Transpose", tr, r1).addAttribute(ints("perm", 0, 2, 1, 3, 4)), rename(x, tr), x.elements(), x);
+        String r2 = fresh("Reshape");
+        return emit(node("Reshape", r2, tr, merge), rename(x, r2), x.elements(), x);
+    }
+
     /** Average pooling; {@code countIncludePad == false} divides by the number of real pixels, as NAS-Bench-201 does. */
     public Tensor avgPool(Tensor x, int kernel, int stride, int padding, boolean countIncludePad) {
         String name = fresh("AveragePool");
@@ -347,6 +367,18 @@ public final class OnnxGraphBuilder {
                 .setRawData(ByteString.copyFrom(bytes));
         for (int d : dims) t.addDims(d);
         return t.build();
+    }
+
+    private static TensorProto longs(String name, long... values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) bytes.putLong(v);
+        bytes.flip();
+        return TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.INT64.getNumber())
+                .setRawData(ByteString.copyFrom(bytes))
+                .addDims(values.length)
+                .build();
     }
 
     private static NodeProto.Builder node(String op, String name, String... inputs) {

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.halo.onnx.Nb201Network;
-import dev.halo.onnx.OnnxGraphBuilder;
 import dev.halo.onnx.OnnxNetwork;
-import dev.halo.space.Architecture;
+import dev.halo.space.Nb201Arch;
+import dev.halo.space.Nb201Space;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,27 +17,18 @@ import org.junit.jupiter.api.io.TempDir;
 class OpProfilerTest {
     @TempDir Path dir;
 
-    /** A stand-in architecture: the six NAS-Bench-201 edge ops, comma-separated. */
-    record Cell(String canonical) implements Architecture {
-        @Override
-        public String space() {
-            return "nasbench201";
-        }
-
-        List<String> ops() {
-            return Arrays.asList(canonical.split(","));
-        }
-    }
+    private static final Nb201Space SPACE = new Nb201Space();
+    private static final Nb201Network NET = Nb201Network.cifar10();
 
     private static final MeasureSettings SETTINGS = MeasureSettings.defaults().withRuns(2, 10, 10);
 
     @Test
     void profilesEveryNodeAndTheTablePredictsProfiledNetworks() throws Exception {
-        Cell conv = new Cell(String.join(",", Collections.nCopies(6, "nor_conv_3x3")));
-        Cell mixed = new Cell("nor_conv_1x1,skip_connect,avg_pool_3x3,none,nor_conv_1x1,skip_connect");
+        Nb201Arch conv = SPACE.parse("conv3x3,conv3x3,conv3x3,conv3x3,conv3x3,conv3x3");
+        Nb201Arch mixed = SPACE.parse("conv1x1,skip,avgpool,none,conv1x1,skip");
         OpProfiler profiler = new OpProfiler(SETTINGS, 5);
-        OnnxNetwork a = Nb201Network.export(conv.ops(), 1, 1);
-        OnnxNetwork b = Nb201Network.export(mixed.ops(), 1, 1);
+        OnnxNetwork a = NET.export(conv, 1, 1);
+        OnnxNetwork b = NET.export(mixed, 1, 1);
         Map<String, Double> ta = profiler.profile(a);
         assertThat(ta.keySet()).containsExactlyElementsOf(a.layers().stream().map(l -> l.node()).toList());
         assertThat(ta.values().stream().filter(v -> v > 0).count()).isGreaterThan(a.layers().size() / 2);
@@ -47,9 +36,8 @@ class OpProfilerTest {
         assertThat(table.msByOpType()).containsKeys("Conv", "BatchNormalization", "Relu", "AveragePool", "Gemm");
         assertThat(table.covers(b.layers())).isTrue();
 
-        LayerwisePredictor predictor = new LayerwisePredictor("nasbench201", table,
-                arch -> Nb201Network.export(((Cell) arch).ops(), OnnxGraphBuilder.structureOnly(1)));
-        double[] p = predictor.predictMs(List.of(conv, mixed, new Cell(String.join(",", Collections.nCopies(6, "none")))));
+        LayerwisePredictor predictor = new LayerwisePredictor("nasbench201", table, arch -> NET.structure(arch, 1));
+        double[] p = predictor.predictMs(List.of(conv, mixed, SPACE.parse("none,none,none,none,none,none")));
         assertThat(p[0]).isGreaterThan(p[1]).isGreaterThan(0);
         assertThat(p[1]).isGreaterThan(p[2]).isGreaterThan(0);
 
@@ -76,9 +64,9 @@ class OpProfilerTest {
 
     @Test
     void structureOnlyExportHasTheSameLayersAndCounts() {
-        List<String> ops = List.of("nor_conv_3x3", "skip_connect", "avg_pool_3x3", "none", "nor_conv_1x1", "skip_connect");
-        OnnxNetwork full = Nb201Network.export(ops, 2, 5);
-        OnnxNetwork structure = Nb201Network.export(ops, OnnxGraphBuilder.structureOnly(2));
+        Nb201Arch arch = SPACE.parse("conv3x3,skip,avgpool,none,conv1x1,skip");
+        OnnxNetwork full = NET.export(arch, 2, 5);
+        OnnxNetwork structure = NET.structure(arch, 2);
         assertThat(structure.layers()).isEqualTo(full.layers());
         assertThat(structure.trainableParams()).isEqualTo(full.trainableParams());
         assertThat(structure.macs()).isEqualTo(full.macs());

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.halo.BadInputException;
 import dev.halo.onnx.Nb201Network;
-import java.util.Arrays;
+import dev.halo.space.Nb201Space;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ class OrtLatencyMeterTest {
     private static final MeasureSettings QUICK = MeasureSettings.defaults().withRuns(2, 10, 30);
 
     private static OrtLatencyMeter nb201Meter(MeasureSettings settings) {
-        return new OrtLatencyMeter(settings, s -> Nb201Network.export(Arrays.asList(s.split(",")), settings.batch(), 1));
+        return new OrtLatencyMeter(settings, s -> Nb201Network.cifar10().export(new Nb201Space().parse(s), settings.batch(), 1));
     }
 
     @Test
@@ -38,7 +38,7 @@ class OrtLatencyMeterTest {
     void exportFailureIsRecordedNotThrown() {
         Outcome outcome = nb201Meter(QUICK).measure("bogus");
         assertThat(outcome).isInstanceOf(Outcome.Failed.class);
-        assertThat(((Outcome.Failed) outcome).reason()).contains("6 edges").doesNotContain("\n");
+        assertThat(((Outcome.Failed) outcome).reason()).contains("bogus").doesNotContain("\n");
     }
 
     @Test

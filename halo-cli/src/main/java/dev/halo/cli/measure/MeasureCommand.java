@@ -84,7 +84,7 @@ public final class MeasureCommand implements Callable<Integer> {
         if (rounds < 1) throw new BadInputException("--rounds must be at least 1, got " + rounds);
         MeasureSettings settings = how.settings();
         SearchSpace<?> space = Spaces.byName(spaceName);
-        NetworkExporter exporter = NetworkExporters.forSpace(space.name());
+        NetworkExporter exporter = NetworkExporters.forSpace(space);
         List<Architecture> archs = selection.resolve(space, seed);
         if (out != null) requireWritableParent(out);
         Map<String, Architecture> byCanonical = new LinkedHashMap<>();
