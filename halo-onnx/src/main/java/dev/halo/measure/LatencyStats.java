@@ -10,10 +10,12 @@ import java.util.Arrays;
  * @param medianMs median run
  * @param p90Ms 90th percentile (nearest rank)
  * @param meanMs arithmetic mean
- * @param cv coefficient of variation (sample standard deviation / mean)
+ * @param cv coefficient of variation (sample standard deviation / mean); one stalled run inflates it
+ * @param robustCv 1.4826 x median absolute deviation / median: the CV the bulk of the runs would have without
+ *     outliers (equals the CV for normally distributed times)
  * @param medianRelCi half-width of the distribution-free 95 % confidence interval of the median, relative to it
  */
-public record LatencyStats(int runs, double minMs, double medianMs, double p90Ms, double meanMs, double cv, double medianRelCi) {
+public record LatencyStats(int runs, double minMs, double medianMs, double p90Ms, double meanMs, double cv, double robustCv, double medianRelCi) {
 
     /** Summarises the given run times (ms); needs at least one. */
     public static LatencyStats of(double[] samplesMs) {
@@ -27,7 +29,12 @@ public record LatencyStats(int runs, double minMs, double medianMs, double p90Ms
         double sd = n > 1 ? Math.sqrt(var / (n - 1)) : 0.0;
         double median = n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
         double p90 = s[Math.max(0, (int) Math.ceil(0.9 * n) - 1)];
-        return new LatencyStats(n, s[0], median, p90, mean, mean > 0 ? sd / mean : 0.0, medianRelativeCi(s, median));
+        double[] deviations = new double[n];
+        for (int i = 0; i < n; i++) deviations[i] = Math.abs(s[i] - median);
+        Arrays.sort(deviations);
+        double mad = n % 2 == 1 ? deviations[n / 2] : 0.5 * (deviations[n / 2 - 1] + deviations[n / 2]);
+        return new LatencyStats(n, s[0], median, p90, mean, mean > 0 ? sd / mean : 0.0,
+                median > 0 ? 1.4826 * mad / median : 0.0, medianRelativeCi(s, median));
     }
 
     /**

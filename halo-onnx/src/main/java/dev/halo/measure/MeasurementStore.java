@@ -89,7 +89,7 @@ public final class MeasurementStore implements AutoCloseable {
                           arch_id INTEGER NOT NULL REFERENCES architectures(id),
                           round INTEGER NOT NULL,
                           settings TEXT NOT NULL,
-                          runs INTEGER, min_ms REAL, median_ms REAL, p90_ms REAL, mean_ms REAL, cv REAL, median_rel_ci REAL,
+                          runs INTEGER, min_ms REAL, median_ms REAL, p90_ms REAL, mean_ms REAL, cv REAL, robust_cv REAL, median_rel_ci REAL,
                           failure TEXT,
                           started_at TEXT NOT NULL,
                           finished_at TEXT NOT NULL,
@@ -157,8 +157,8 @@ public final class MeasurementStore implements AutoCloseable {
             }
             try (PreparedStatement ins = db.prepareStatement("""
                     INSERT OR IGNORE INTO measurements (device_id, arch_id, round, settings, runs, min_ms, median_ms, p90_ms,
-                      mean_ms, cv, median_rel_ci, failure, started_at, finished_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                      mean_ms, cv, robust_cv, median_rel_ci, failure, started_at, finished_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 ins.setLong(1, deviceId);
                 ins.setLong(2, archId);
                 ins.setInt(3, round);
@@ -172,17 +172,18 @@ public final class MeasurementStore implements AutoCloseable {
                         ins.setDouble(8, s.p90Ms());
                         ins.setDouble(9, s.meanMs());
                         ins.setDouble(10, s.cv());
-                        if (Double.isFinite(s.medianRelCi())) ins.setDouble(11, s.medianRelCi());
-                        else ins.setNull(11, java.sql.Types.REAL);
-                        ins.setNull(12, java.sql.Types.VARCHAR);
+                        ins.setDouble(11, s.robustCv());
+                        if (Double.isFinite(s.medianRelCi())) ins.setDouble(12, s.medianRelCi());
+                        else ins.setNull(12, java.sql.Types.REAL);
+                        ins.setNull(13, java.sql.Types.VARCHAR);
                     }
                     case Outcome.Failed f -> {
-                        for (int i = 5; i <= 11; i++) ins.setNull(i, java.sql.Types.REAL);
-                        ins.setString(12, f.reason());
+                        for (int i = 5; i <= 12; i++) ins.setNull(i, java.sql.Types.REAL);
+                        ins.setString(13, f.reason());
                     }
                 }
-                ins.setString(13, startedAt.toString());
-                ins.setString(14, finishedAt.toString());
+                ins.setString(14, startedAt.toString());
+                ins.setString(15, finishedAt.toString());
                 return ins.executeUpdate() == 1;
             }
         });
@@ -195,24 +196,24 @@ public final class MeasurementStore implements AutoCloseable {
     public List<Row> rows(long deviceId, String space) {
         List<Row> rows = new ArrayList<>();
         query("""
-                SELECT a.canonical, m.round, m.runs, m.min_ms, m.median_ms, m.p90_ms, m.mean_ms, m.cv, m.median_rel_ci,
-                       m.failure, m.finished_at
+                SELECT a.canonical, m.round, m.runs, m.min_ms, m.median_ms, m.p90_ms, m.mean_ms, m.cv, m.robust_cv,
+                       m.median_rel_ci, m.failure, m.finished_at
                 FROM measurements m JOIN architectures a ON a.id = m.arch_id
                 WHERE m.device_id = ? AND a.space = ? ORDER BY a.canonical, m.round""", ps -> {
             ps.setLong(1, deviceId);
             ps.setString(2, space);
         }, rs -> {
-            String failure = rs.getString(10);
+            String failure = rs.getString(11);
             Outcome outcome;
             if (failure != null) {
                 outcome = new Outcome.Failed(failure);
             } else {
-                double ci = rs.getDouble(9);
+                double ci = rs.getDouble(10);
                 if (rs.wasNull()) ci = Double.POSITIVE_INFINITY;
                 outcome = new Outcome.Measured(new LatencyStats(rs.getInt(3), rs.getDouble(4), rs.getDouble(5),
-                        rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), ci));
+                        rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), ci));
             }
-            rows.add(new Row(rs.getString(1), rs.getInt(2), outcome, rs.getString(11)));
+            rows.add(new Row(rs.getString(1), rs.getInt(2), outcome, rs.getString(12)));
         });
         return rows;
     }

@@ -11,6 +11,6 @@ record FakeMeter(long sleepMs) implements LatencyMeter {
         }
         if (canonicalArch.startsWith("fail")) return new Outcome.Failed("cannot time " + canonicalArch);
         double ms = 1 + Math.floorMod(canonicalArch.hashCode(), 100) / 10.0;
-        return new Outcome.Measured(new LatencyStats(10, ms, ms, ms, ms, 0.0, 0.0));
+        return new Outcome.Measured(new LatencyStats(10, ms, ms, ms, ms, 0.0, 0.0, 0.0));
     }
 }

@@ -15,6 +15,16 @@ class LatencyStatsTest {
         assertThat(s.p90Ms()).isEqualTo(9);
         assertThat(s.meanMs()).isEqualTo(5.5);
         assertThat(s.cv()).isCloseTo(Math.sqrt(82.5 / 9) / 5.5, within(1e-12));
+        // |x - 5.5| = 0.5, 0.5, 1.5, 1.5, ... 4.5: MAD 2.5
+        assertThat(s.robustCv()).isCloseTo(1.4826 * 2.5 / 5.5, within(1e-12));
+    }
+
+    @Test
+    void robustCvIgnoresOneStalledRun() {
+        double[] runs = {10, 10.1, 9.9, 10.2, 9.8, 10, 10.1, 9.9, 10, 100};
+        LatencyStats s = LatencyStats.of(runs);
+        assertThat(s.cv()).isGreaterThan(0.8);
+        assertThat(s.robustCv()).isLessThan(0.02);
     }
 
     @Test

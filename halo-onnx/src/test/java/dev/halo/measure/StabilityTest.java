@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class StabilityTest {
     private static MeasurementStore.Row row(String arch, int round, double ms) {
-        return new MeasurementStore.Row(arch, round, new Outcome.Measured(new LatencyStats(10, ms, ms, ms, ms, 0, 0)), "t");
+        return new MeasurementStore.Row(arch, round, new Outcome.Measured(new LatencyStats(10, ms, ms, ms, ms, 0, 0, 0)), "t");
     }
 
     @Test

@@ -51,7 +51,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "Each round visits every architecture once in a shuffled order; results go to an SQLite store as they come,",
             "so an interrupted run (Ctrl-C, kill) continues where it stopped when started again with the same options.",
             "Stdout gets a summary (and round-to-round stability when 2+ rounds exist); --out writes one CSV row per",
-            "architecture: arch,median_ms,p90_ms,min_ms,cv,runs,rounds,round_medians_ms,failures."
+            "architecture: arch,median_ms,p90_ms,min_ms,cv,robust_cv,runs,rounds,round_medians_ms,failures."
         })
 public final class MeasureCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -162,8 +162,8 @@ public final class MeasureCommand implements Callable<Integer> {
 
     private void printSummary(PrintWriter stdout, DeviceFingerprint fp, MeasurementCampaign.Summary s, double minutes,
             List<MeasurementStore.Row> rows) {
-        double[] cvs = rows.stream().filter(r -> r.outcome() instanceof Outcome.Measured)
-                .mapToDouble(r -> ((Outcome.Measured) r.outcome()).stats().cv()).sorted().toArray();
+        List<LatencyStats> ok = rows.stream().filter(r -> r.outcome() instanceof Outcome.Measured)
+                .map(r -> ((Outcome.Measured) r.outcome()).stats()).toList();
         Table t = new Table("key", "value");
         t.row("device", fp.label() + " (" + fp.id() + ")");
         t.row("store", store.toString());
@@ -171,12 +171,19 @@ public final class MeasureCommand implements Callable<Integer> {
         t.row("already stored", s.alreadyDone() + " of " + s.total());
         if (s.measured() > 0 && minutes > 0)
             t.row("throughput", String.format(Locale.ROOT, "%.1f arch-rounds/min", s.measured() / minutes));
-        if (cvs.length > 0) t.row("median per-run CV", String.format(Locale.ROOT, "%.2f %%", 100 * median(cvs)));
+        if (!ok.isEmpty()) {
+            t.row("median per-run CV", String.format(Locale.ROOT, "%.2f %% (robust CV %.2f %%)",
+                    100 * median(ok.stream().mapToDouble(LatencyStats::cv).toArray()),
+                    100 * median(ok.stream().mapToDouble(LatencyStats::robustCv).toArray())));
+            t.row("median runs per arch-round", String.format(Locale.ROOT, "%.0f", median(ok.stream().mapToDouble(LatencyStats::runs).toArray())));
+        }
         int[] roundsPresent = rows.stream().mapToInt(MeasurementStore.Row::round).distinct().sorted().toArray();
         if (roundsPresent.length >= 2) {
             Stability st = Stability.between(rows, roundsPresent[0], roundsPresent[1]);
-            t.row("rounds " + roundsPresent[0] + " vs " + roundsPresent[1], String.format(Locale.ROOT,
-                    "Spearman %.3f, median |diff| %.1f %% (%d archs)", st.spearman(), st.medianAbsDiffPercent(), st.pairs()));
+            t.row("rounds " + roundsPresent[0] + " vs " + roundsPresent[1], Double.isNaN(st.spearman())
+                    ? "needs 3+ architectures measured in both rounds (" + st.pairs() + " now)"
+                    : String.format(Locale.ROOT, "Spearman %.3f, median |diff| %.1f %% (%d archs)",
+                            st.spearman(), st.medianAbsDiffPercent(), st.pairs()));
         }
         t.print(Format.table, stdout);
     }
@@ -185,7 +192,7 @@ public final class MeasureCommand implements Callable<Integer> {
     private static void writeCsv(Path file, List<MeasurementStore.Row> rows, java.util.Collection<String> order) {
         Map<String, List<MeasurementStore.Row>> byArch = new HashMap<>();
         for (MeasurementStore.Row r : rows) byArch.computeIfAbsent(r.canonical(), k -> new ArrayList<>()).add(r);
-        List<String> lines = new ArrayList<>(List.of("arch,median_ms,p90_ms,min_ms,cv,runs,rounds,round_medians_ms,failures"));
+        List<String> lines = new ArrayList<>(List.of("arch,median_ms,p90_ms,min_ms,cv,robust_cv,runs,rounds,round_medians_ms,failures"));
         for (String arch : order) {
             List<MeasurementStore.Row> rs = byArch.getOrDefault(arch, List.of());
             List<LatencyStats> ok = rs.stream().filter(r -> r.outcome() instanceof Outcome.Measured)
@@ -193,7 +200,7 @@ public final class MeasureCommand implements Callable<Integer> {
                     .map(r -> ((Outcome.Measured) r.outcome()).stats()).toList();
             long failures = rs.size() - ok.size();
             if (ok.isEmpty()) {
-                lines.add(csv(arch) + ",,,,,0,0,," + failures);
+                lines.add(csv(arch) + ",,,,,,0,0,," + failures);
                 continue;
             }
             String perRound = String.join(";", ok.stream().map(s -> fmt(s.medianMs())).toList());
@@ -202,6 +209,7 @@ public final class MeasureCommand implements Callable<Integer> {
                     fmt(median(ok.stream().mapToDouble(LatencyStats::p90Ms).toArray())),
                     fmt(ok.stream().mapToDouble(LatencyStats::minMs).min().orElseThrow()),
                     fmt(median(ok.stream().mapToDouble(LatencyStats::cv).toArray())),
+                    fmt(median(ok.stream().mapToDouble(LatencyStats::robustCv).toArray())),
                     Integer.toString(ok.stream().mapToInt(LatencyStats::runs).sum()),
                     Integer.toString(ok.size()), perRound, Long.toString(failures)));
         }
