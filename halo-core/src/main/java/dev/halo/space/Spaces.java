@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 /** The registry of built-in search spaces, by their command-line names. */
 public final class Spaces {
-    private static final List<SearchSpace<?>> ALL = List.of(new Nb201Space(), new FbnetSpace());
+    private static final List<SearchSpace<?>> ALL = List.of(new Nb201Space(), new FbnetSpace(), new OfaSpace());
 
     private Spaces() {}
 
