@@ -3,6 +3,7 @@ package dev.halo.onnx;
 import dev.halo.BadInputException;
 import dev.halo.space.FbnetSpace;
 import dev.halo.space.Nb201Space;
+import dev.halo.space.OfaSpace;
 import dev.halo.space.SearchSpace;
 
 /** The exporter of each built-in search space, following that space's macro structure. */
@@ -14,6 +15,7 @@ public final class NetworkExporters {
         return switch (space) {
             case Nb201Space nb -> new Nb201Network(nb.macro());
             case FbnetSpace fb -> new FbnetNetwork(fb.macro());
+            case OfaSpace ofa -> new OfaNetwork(ofa.macro());
             default -> throw new BadInputException("no ONNX exporter for search space " + space.name());
         };
     }
