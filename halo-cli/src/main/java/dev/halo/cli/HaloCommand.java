@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             dev.halo.cli.space.SpacesCommand.class,
             dev.halo.cli.space.ArchCommand.class,
             dev.halo.cli.measure.MeasureCommand.class,
+            dev.halo.cli.measure.ProfileCommand.class,
             EvaluateCommand.class,
             CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {

@@ -61,6 +61,19 @@ class MeasureCommandTest {
     }
 
     @Test
+    void profileWritesAnOpTableAndScoresTheLayerwisePredictor() throws Exception {
+        Path csv = dir.resolve("m.csv");
+        assertThat(run(quick("--sample", "4", "--rounds", "1", "--out", csv.toString())).exit()).isZero();
+        Path table = dir.resolve("ops.tsv");
+        Run p = run("profile", "--space", "nasbench201", "--sample", "4", "--runs", "2", "--warmup", "1",
+                "--out", table.toString(), "--measured", csv.toString(), "--format", "csv");
+        assertThat(p.exit()).as(p.err()).isZero();
+        assertThat(p.out()).startsWith("op_type,table_ms,signatures").contains("Conv,");
+        assertThat(p.err()).containsPattern("layer-wise predictor vs .*: Spearman -?[0-9.]+ over 4 architectures");
+        assertThat(Files.readAllLines(table).getFirst()).startsWith("op_type\tms");
+    }
+
+    @Test
     void archsFileIsParsedAndItsErrorsNameTheLine() throws Exception {
         Path archs = dir.resolve("archs.txt");
         Files.writeString(archs, "# two cells\nconv3x3,skip,none,avgpool,conv1x1,none\n\nnot-an-arch\n");
