@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How well one measurement round reproduces another on the same architectures: the Spearman rank correlation of the
@@ -19,8 +20,18 @@ public record Stability(int pairs, double spearman, double medianAbsDiffPercent)
 
     /** Compares round {@code a} with round {@code b} among {@code rows}; NaN statistics if fewer than 3 pairs. */
     public static Stability between(List<MeasurementStore.Row> rows, int a, int b) {
-        Map<String, Double> first = medians(rows, a);
-        Map<String, Double> second = medians(rows, b);
+        return compare(medians(rows, Set.of(a)), medians(rows, Set.of(b)));
+    }
+
+    /**
+     * Compares two groups of rounds (e.g. an earlier run with a repeat run): each architecture's value in a group is
+     * the median of its per-round medians there.
+     */
+    public static Stability between(List<MeasurementStore.Row> rows, Set<Integer> a, Set<Integer> b) {
+        return compare(medians(rows, a), medians(rows, b));
+    }
+
+    private static Stability compare(Map<String, Double> first, Map<String, Double> second) {
         List<double[]> pairs = new ArrayList<>();
         for (var e : first.entrySet()) {
             Double other = second.get(e.getKey());
@@ -35,10 +46,17 @@ public record Stability(int pairs, double spearman, double medianAbsDiffPercent)
         return new Stability(pairs.size(), spearman(x, y), medianDiff);
     }
 
-    private static Map<String, Double> medians(List<MeasurementStore.Row> rows, int round) {
-        Map<String, Double> out = new HashMap<>();
+    private static Map<String, Double> medians(List<MeasurementStore.Row> rows, Set<Integer> rounds) {
+        Map<String, List<Double>> perArch = new HashMap<>();
         for (MeasurementStore.Row r : rows)
-            if (r.round() == round && r.outcome() instanceof Outcome.Measured m) out.put(r.canonical(), m.stats().medianMs());
+            if (rounds.contains(r.round()) && r.outcome() instanceof Outcome.Measured m)
+                perArch.computeIfAbsent(r.canonical(), k -> new ArrayList<>()).add(m.stats().medianMs());
+        Map<String, Double> out = new HashMap<>();
+        perArch.forEach((arch, v) -> {
+            double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            int n = s.length;
+            out.put(arch, n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]));
+        });
         return out;
     }
 

@@ -36,6 +36,21 @@ class StabilityTest {
     }
 
     @Test
+    void groupsOfRoundsCompareMediansOfRoundMedians() {
+        List<MeasurementStore.Row> rows = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            rows.add(row("a" + i, 1, i + 1));
+            rows.add(row("a" + i, 2, i + 1.2));
+            rows.add(row("a" + i, 3, 1.1 * (i + 1.1)));
+        }
+        Stability s = Stability.between(rows, java.util.Set.of(1, 2), java.util.Set.of(3));
+        assertThat(s.pairs()).isEqualTo(4);
+        assertThat(s.spearman()).isCloseTo(1.0, within(1e-12));
+        // group 1: i + 1.1, group 2: 1.1 (i + 1.1): every pair differs by 0.1 / 1.05
+        assertThat(s.medianAbsDiffPercent()).isCloseTo(0.1 / 1.05 * 100, within(1e-9));
+    }
+
+    @Test
     void tiesGetAverageRanks() {
         assertThat(Stability.ranks(new double[] {5, 1, 5, 2})).containsExactly(3.5, 1, 3.5, 2);
     }

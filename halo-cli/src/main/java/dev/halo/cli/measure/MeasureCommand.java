@@ -127,7 +127,7 @@ public final class MeasureCommand implements Callable<Integer> {
             double minutes = (System.nanoTime() - startNanos) / 6e10;
             List<MeasurementStore.Row> rows = db.rows(device, space.name()).stream()
                     .filter(r -> byCanonical.containsKey(r.canonical())).toList();
-            printSummary(stdout, fingerprint, summary, minutes, rows);
+            printSummary(stdout, fingerprint, summary, minutes, rows, first);
             if (out != null) writeCsv(out, rows, byCanonical.keySet());
             return summary.stopped() ? 130 : 0;
         }
@@ -161,7 +161,7 @@ public final class MeasureCommand implements Callable<Integer> {
     }
 
     private void printSummary(PrintWriter stdout, DeviceFingerprint fp, MeasurementCampaign.Summary s, double minutes,
-            List<MeasurementStore.Row> rows) {
+            List<MeasurementStore.Row> rows, int firstRound) {
         List<LatencyStats> ok = rows.stream().filter(r -> r.outcome() instanceof Outcome.Measured)
                 .map(r -> ((Outcome.Measured) r.outcome()).stats()).toList();
         Table t = new Table("key", "value");
@@ -184,6 +184,16 @@ public final class MeasureCommand implements Callable<Integer> {
                     ? "needs 3+ architectures measured in both rounds (" + st.pairs() + " now)"
                     : String.format(Locale.ROOT, "Spearman %.3f, median |diff| %.1f %% (%d archs)",
                             st.spearman(), st.medianAbsDiffPercent(), st.pairs()));
+        }
+        if (firstRound > 1) {
+            java.util.Set<Integer> earlier = new java.util.TreeSet<>();
+            java.util.Set<Integer> now = new java.util.TreeSet<>();
+            for (int r : roundsPresent) (r < firstRound ? earlier : now).add(r);
+            Stability st = Stability.between(rows, earlier, now);
+            if (!now.isEmpty() && !Double.isNaN(st.spearman()))
+                t.row("rounds " + earlier + " vs " + now, String.format(Locale.ROOT,
+                        "Spearman %.3f, median |diff| %.1f %% (%d archs; medians of round medians)",
+                        st.spearman(), st.medianAbsDiffPercent(), st.pairs()));
         }
         t.print(Format.table, stdout);
     }
