@@ -103,7 +103,8 @@ public final class MeasureCommand implements Callable<Integer> {
                     first, first + rounds - 1, seed, settings.toJson(), meter);
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
-                // Ctrl-C: let the architecture being timed finish and its row commit, then exit
+                // Ctrl-C / SIGTERM: let the architecture being timed finish and its row commit, print the summary
+                // and write the CSV, then let the JVM exit
                 campaign.requestStop();
                 try {
                     finished.await(Math.round(settings.timeoutSeconds() * 2 + 5), TimeUnit.SECONDS);
@@ -112,24 +113,24 @@ public final class MeasureCommand implements Callable<Integer> {
                 }
             }, "halo-measure-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            long startNanos = System.nanoTime();
-            MeasurementCampaign.Summary summary;
             try {
-                summary = runWithProgress(campaign, err);
+                long startNanos = System.nanoTime();
+                MeasurementCampaign.Summary summary = runWithProgress(campaign, err);
+                double minutes = (System.nanoTime() - startNanos) / 6e10;
+                List<MeasurementStore.Row> rows = db.rows(device, space.name()).stream()
+                        .filter(r -> byCanonical.containsKey(r.canonical())).toList();
+                printSummary(stdout, fingerprint, summary, minutes, rows, first);
+                if (out != null) writeCsv(out, rows, byCanonical.keySet());
+                if (summary.stopped()) err.println("halo: stopped; run the same command again to continue");
+                return summary.stopped() ? 130 : 0;
             } finally {
                 finished.countDown();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException shuttingDown) {
-                    // the JVM is already exiting because of Ctrl-C; the hook has done its job
+                    // the JVM is exiting because of a signal; the hook waited for the work above
                 }
             }
-            double minutes = (System.nanoTime() - startNanos) / 6e10;
-            List<MeasurementStore.Row> rows = db.rows(device, space.name()).stream()
-                    .filter(r -> byCanonical.containsKey(r.canonical())).toList();
-            printSummary(stdout, fingerprint, summary, minutes, rows, first);
-            if (out != null) writeCsv(out, rows, byCanonical.keySet());
-            return summary.stopped() ? 130 : 0;
         }
     }
 
