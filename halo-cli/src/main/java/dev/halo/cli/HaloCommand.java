@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             dev.halo.cli.measure.MeasureCommand.class,
             dev.halo.cli.measure.ProfileCommand.class,
             EvaluateCommand.class,
+            dev.halo.cli.data.DataCommand.class,
             CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
