@@ -6,29 +6,31 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * How well one measurement round reproduces another on the same architectures: the Spearman rank correlation of the
- * two rounds' medians and the median relative difference. This is the ceiling any latency predictor can reach
- * against measurements of that device.
+ * two rounds' per-architecture statistic (the median run by default, or the fastest run) and the median relative
+ * difference. This is the ceiling any latency predictor can reach against measurements of that device.
  *
  * @param pairs architectures measured successfully in both rounds
- * @param spearman rank correlation of the medians (average ranks for ties)
+ * @param spearman rank correlation of the statistic (average ranks for ties)
  * @param medianAbsDiffPercent median over architectures of {@code |a - b| / ((a + b) / 2)}, in percent
  */
 public record Stability(int pairs, double spearman, double medianAbsDiffPercent) {
 
-    /** Compares round {@code a} with round {@code b} among {@code rows}; NaN statistics if fewer than 3 pairs. */
+    /** Compares the rounds' medians of round {@code a} and round {@code b}; NaN statistics if fewer than 3 pairs. */
     public static Stability between(List<MeasurementStore.Row> rows, int a, int b) {
-        return compare(medians(rows, Set.of(a)), medians(rows, Set.of(b)));
+        return between(rows, Set.of(a), Set.of(b), LatencyStats::medianMs);
     }
 
     /**
-     * Compares two groups of rounds (e.g. an earlier run with a repeat run): each architecture's value in a group is
-     * the median of its per-round medians there.
+     * Compares two groups of rounds (e.g. an earlier run with a repeat run) on {@code statistic}: each architecture's
+     * value in a group is the median of its per-round values there.
      */
-    public static Stability between(List<MeasurementStore.Row> rows, Set<Integer> a, Set<Integer> b) {
-        return compare(medians(rows, a), medians(rows, b));
+    public static Stability between(List<MeasurementStore.Row> rows, Set<Integer> a, Set<Integer> b,
+            ToDoubleFunction<LatencyStats> statistic) {
+        return compare(values(rows, a, statistic), values(rows, b, statistic));
     }
 
     private static Stability compare(Map<String, Double> first, Map<String, Double> second) {
@@ -46,11 +48,12 @@ public record Stability(int pairs, double spearman, double medianAbsDiffPercent)
         return new Stability(pairs.size(), spearman(x, y), medianDiff);
     }
 
-    private static Map<String, Double> medians(List<MeasurementStore.Row> rows, Set<Integer> rounds) {
+    private static Map<String, Double> values(List<MeasurementStore.Row> rows, Set<Integer> rounds,
+            ToDoubleFunction<LatencyStats> statistic) {
         Map<String, List<Double>> perArch = new HashMap<>();
         for (MeasurementStore.Row r : rows)
             if (rounds.contains(r.round()) && r.outcome() instanceof Outcome.Measured m)
-                perArch.computeIfAbsent(r.canonical(), k -> new ArrayList<>()).add(m.stats().medianMs());
+                perArch.computeIfAbsent(r.canonical(), k -> new ArrayList<>()).add(statistic.applyAsDouble(m.stats()));
         Map<String, Double> out = new HashMap<>();
         perArch.forEach((arch, v) -> {
             double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();

@@ -43,7 +43,7 @@ class StabilityTest {
             rows.add(row("a" + i, 2, i + 1.2));
             rows.add(row("a" + i, 3, 1.1 * (i + 1.1)));
         }
-        Stability s = Stability.between(rows, java.util.Set.of(1, 2), java.util.Set.of(3));
+        Stability s = Stability.between(rows, java.util.Set.of(1, 2), java.util.Set.of(3), LatencyStats::medianMs);
         assertThat(s.pairs()).isEqualTo(4);
         assertThat(s.spearman()).isCloseTo(1.0, within(1e-12));
         // group 1: i + 1.1, group 2: 1.1 (i + 1.1): every pair differs by 0.1 / 1.05

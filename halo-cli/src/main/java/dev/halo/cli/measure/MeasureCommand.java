@@ -31,6 +31,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -157,7 +159,7 @@ public final class MeasureCommand implements Callable<Integer> {
         }
     }
 
-    private static int maxRound(List<MeasurementStore.Row> rows, java.util.Set<String> archs) {
+    private static int maxRound(List<MeasurementStore.Row> rows, Set<String> archs) {
         return rows.stream().filter(r -> archs.contains(r.canonical())).mapToInt(MeasurementStore.Row::round).max().orElse(0);
     }
 
@@ -179,24 +181,31 @@ public final class MeasureCommand implements Callable<Integer> {
             t.row("median runs per arch-round", String.format(Locale.ROOT, "%.0f", median(ok.stream().mapToDouble(LatencyStats::runs).toArray())));
         }
         int[] roundsPresent = rows.stream().mapToInt(MeasurementStore.Row::round).distinct().sorted().toArray();
-        if (roundsPresent.length >= 2) {
-            Stability st = Stability.between(rows, roundsPresent[0], roundsPresent[1]);
-            t.row("rounds " + roundsPresent[0] + " vs " + roundsPresent[1], Double.isNaN(st.spearman())
-                    ? "needs 3+ architectures measured in both rounds (" + st.pairs() + " now)"
-                    : String.format(Locale.ROOT, "Spearman %.3f, median |diff| %.1f %% (%d archs)",
-                            st.spearman(), st.medianAbsDiffPercent(), st.pairs()));
-        }
+        if (roundsPresent.length >= 2)
+            stabilityRows(t, rows, Set.of(roundsPresent[0]), Set.of(roundsPresent[1]));
         if (firstRound > 1) {
-            java.util.Set<Integer> earlier = new java.util.TreeSet<>();
-            java.util.Set<Integer> now = new java.util.TreeSet<>();
+            Set<Integer> earlier = new TreeSet<>();
+            Set<Integer> now = new TreeSet<>();
             for (int r : roundsPresent) (r < firstRound ? earlier : now).add(r);
-            Stability st = Stability.between(rows, earlier, now);
-            if (!now.isEmpty() && !Double.isNaN(st.spearman()))
-                t.row("rounds " + earlier + " vs " + now, String.format(Locale.ROOT,
-                        "Spearman %.3f, median |diff| %.1f %% (%d archs; medians of round medians)",
-                        st.spearman(), st.medianAbsDiffPercent(), st.pairs()));
+            if (!earlier.isEmpty() && !now.isEmpty()) stabilityRows(t, rows, earlier, now);
         }
         t.print(Format.table, stdout);
+    }
+
+    /**
+     * Round-to-round agreement of the median run and of the fastest run: on a contended machine the fastest run is
+     * usually much steadier, because interference only ever adds time.
+     */
+    private static void stabilityRows(Table t, List<MeasurementStore.Row> rows, Set<Integer> a, Set<Integer> b) {
+        String label = "rounds " + (a.size() == 1 ? a.iterator().next() : a) + " vs " + (b.size() == 1 ? b.iterator().next() : b);
+        Stability median = Stability.between(rows, a, b, LatencyStats::medianMs);
+        Stability min = Stability.between(rows, a, b, LatencyStats::minMs);
+        if (Double.isNaN(median.spearman())) {
+            t.row(label, "needs 3+ architectures measured in both (" + median.pairs() + " now)");
+            return;
+        }
+        t.row(label, String.format(Locale.ROOT, "median: Spearman %.3f, median |diff| %.1f %%; min: Spearman %.3f, median |diff| %.1f %% (%d archs)",
+                median.spearman(), median.medianAbsDiffPercent(), min.spearman(), min.medianAbsDiffPercent(), median.pairs()));
     }
 
     /** One row per architecture: medians over rounds of the per-round statistics, failures counted. */
