@@ -90,6 +90,7 @@ class MeasureCommandTest {
                 quick("--sample", "1", "--batch", "0"),
                 quick("--sample", "1", "--opt", "some"),
                 quick("--sample", "0"),
+                quickIn("fbnet", "--all"),
                 new String[] {"measure", "--space", "nasbench201", "--sample", "1", "--store", dir.resolve("no/such/dir/m.db").toString()})) {
             Run r = run(args);
             assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
