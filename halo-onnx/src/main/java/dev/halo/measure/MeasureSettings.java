@@ -9,7 +9,7 @@ import dev.halo.BadInputException;
  * @param batch batch size of the input
  * @param optimization graph optimisation level
  * @param spinning let idle ORT worker threads spin; off by default because on shared, few-core machines spinning
- *     threads steal the core the next kernel needs (docs/DESIGN.md: on the 2-vCPU dev VMs, median round-to-round
+ *     threads steal the core the next kernel needs (design notes, measured on the 2-vCPU dev VMs: median round-to-round
  *     difference 27 % with ORT's default spinning against 6 % without)
  * @param cuda use the CUDA execution provider (only if ONNX Runtime reports it available)
  * @param warmupRuns untimed runs after the session is created
