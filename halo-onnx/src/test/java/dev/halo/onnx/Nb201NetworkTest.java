@@ -2,15 +2,21 @@ package dev.halo.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import dev.halo.space.Nb201Arch;
 import dev.halo.space.Nb201Macro;
 import dev.halo.space.Nb201Op;
 import dev.halo.space.Nb201Space;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class Nb201NetworkTest {
     private static final Nb201Space SPACE = new Nb201Space();
@@ -76,6 +82,22 @@ class Nb201NetworkTest {
         assertThat(net.trainableParams()).isEqualTo(464 + 14_464 + 57_600 + 128 + 650 + convs).isEqualTo(SPACE.params(arch));
         assertThat(net.layers()).anyMatch(l -> l.opType().equals("Mul")); // the zero node
         assertThat(OrtTestSupport.runOnce(net).shape()).containsExactly(1, 10);
+    }
+
+    @Test
+    void ortKeepsOperationsWhoseResultNoNodeReads(@TempDir Path dir) throws Exception {
+        // nodes 1 and 2 compute 3x3 convs that nothing reads; PyTorch computes them, and so must the ONNX graph
+        OnnxNetwork net = NET.export(SPACE.parse("conv3x3,conv3x3,none,skip,none,none"), 1, 0);
+        long convs = net.layers().stream().filter(l -> l.opType().equals("Conv")).count();
+        Path optimized = dir.resolve("opt.onnx");
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            o.setOptimizedModelFilePath(optimized.toString());
+            OrtEnvironment.getEnvironment().createSession(net.bytes(), o).close();
+        }
+        ModelProto after = ModelProto.parseFrom(Files.readAllBytes(optimized));
+        long convsAfter = after.getGraph().getNodeList().stream().filter(n -> n.getOpType().contains("Conv")).count();
+        assertThat(convsAfter).isEqualTo(convs);
     }
 
     @Test
