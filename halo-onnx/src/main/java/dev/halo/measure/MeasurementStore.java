@@ -13,9 +13,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The SQLite file that holds what halo measured: devices (fingerprint + provenance), architectures (space +
@@ -216,6 +219,36 @@ public final class MeasurementStore implements AutoCloseable {
             rows.add(new Row(rs.getString(1), rs.getInt(2), outcome, rs.getString(12)));
         });
         return rows;
+    }
+
+    /** A device row: what {@link #device} stored. */
+    public record DeviceRow(long id, String fingerprint, String label, String provenanceJson, String createdAt) {}
+
+    /** Every device in the store, oldest first. */
+    public List<DeviceRow> devices() {
+        List<DeviceRow> out = new ArrayList<>();
+        query("SELECT id, fingerprint, label, provenance, created_at FROM devices ORDER BY id", ps -> {},
+                rs -> out.add(new DeviceRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5))));
+        return out;
+    }
+
+    /**
+     * The latency of every architecture of {@code space} measured on the device: the median over its successful
+     * rounds of {@code statistic} (e.g. {@code LatencyStats::medianMs}), in ms, keyed by canonical string. This is
+     * the form predictors and device onboarding consume.
+     */
+    public Map<String, Double> latencies(long deviceId, String space, ToDoubleFunction<LatencyStats> statistic) {
+        Map<String, List<Double>> perArch = new TreeMap<>();
+        for (Row r : rows(deviceId, space))
+            if (r.outcome() instanceof Outcome.Measured m)
+                perArch.computeIfAbsent(r.canonical(), k -> new ArrayList<>()).add(statistic.applyAsDouble(m.stats()));
+        Map<String, Double> out = new LinkedHashMap<>();
+        perArch.forEach((arch, v) -> {
+            double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            int n = s.length;
+            out.put(arch, n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]));
+        });
+        return out;
     }
 
     /** Number of measurement rows (all devices). */

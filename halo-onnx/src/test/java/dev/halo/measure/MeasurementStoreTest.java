@@ -40,6 +40,28 @@ class MeasurementStoreTest {
     }
 
     @Test
+    void latenciesAreMediansOverSuccessfulRounds() {
+        try (MeasurementStore store = MeasurementStore.open(dir.resolve("m.db"))) {
+            long dev = store.device(FINGERPRINT);
+            Instant t = Instant.EPOCH;
+            double[][] perRound = {{1, 2}, {3, 4}, {5, 6}};
+            for (int round = 0; round < 3; round++) {
+                LatencyStats s = LatencyStats.of(perRound[round]);
+                store.record(dev, "nb", "a", round + 1, "{}", new Outcome.Measured(s), t, t);
+            }
+            store.record(dev, "nb", "a", 4, "{}", new Outcome.Failed("x"), t, t);
+            store.record(dev, "nb", "b", 1, "{}", new Outcome.Failed("x"), t, t);
+            assertThat(store.latencies(dev, "nb", LatencyStats::medianMs)).isEqualTo(Map.of("a", 3.5));
+            assertThat(store.latencies(dev, "nb", LatencyStats::minMs)).isEqualTo(Map.of("a", 3.0));
+            assertThat(store.devices()).singleElement().satisfies(d -> {
+                assertThat(d.id()).isEqualTo(dev);
+                assertThat(d.fingerprint()).isEqualTo(FINGERPRINT.id());
+                assertThat(d.provenanceJson()).isEqualTo(FINGERPRINT.toJson());
+            });
+        }
+    }
+
+    @Test
     void unusableLocationIsBadInput() {
         assertThatThrownBy(() -> MeasurementStore.open(dir.resolve("missing/dir/m.db")))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("does not exist");
