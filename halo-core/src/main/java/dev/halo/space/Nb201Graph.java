@@ -83,6 +83,22 @@ public record Nb201Graph(double[][] adjacency, double[][] features) {
         }
     }
 
+    /** Value equality over the matrix contents (records compare arrays by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Nb201Graph g && java.util.Arrays.deepEquals(adjacency, g.adjacency) && java.util.Arrays.deepEquals(features, g.features);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * java.util.Arrays.deepHashCode(adjacency) + java.util.Arrays.deepHashCode(features);
+    }
+
+    @Override
+    public String toString() {
+        return "Nb201Graph[adjacency=" + java.util.Arrays.deepToString(adjacency) + ", features=" + java.util.Arrays.deepToString(features) + "]";
+    }
+
     static Nb201Graph of(Nb201Arch arch, Wiring wiring) {
         double[][] adj = new double[NODES][NODES];
         for (int[] link : wiring.links) adj[link[1]][link[0]] = 1;
