@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
             dev.halo.cli.measure.MeasureCommand.class,
             dev.halo.cli.measure.ProfileCommand.class,
             EvaluateCommand.class,
+            MetaTrainCommand.class,
+            MetaTestCommand.class,
             dev.halo.cli.data.DataCommand.class,
             CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {
