@@ -30,10 +30,11 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code halo adapt}: a HELP model + a few measurements of a new device → a predictor file for that device. */
 @Command(name = "adapt", mixinStandardHelpOptions = true,
         description = {"Adapt a HELP latency model to a new device from a few measurements.",
-            "SAMPLES is a CSV with columns arch,latency_ms. It must hold the device's latencies of the space's 10",
-            "reference architectures (HELP's hardware embedding; the command lists any that are missing) and at",
-            "at least two other architectures. The references form the device's hardware embedding, the other rows",
-            "the support set the model adapts to (as in HELP). The result (--out) is read by 'halo predict'."})
+            "",
+            "SAMPLES is a CSV with columns arch,latency_ms. It must hold the device's latencies of the space's 10 reference "
+                + "architectures (HELP's hardware embedding; any that are missing are listed) and of at least two other "
+                + "architectures. The references form the device's hardware embedding, the other rows the support set the model "
+                + "adapts to, as in HELP. The result (--out) is read by 'halo predict'."})
 public final class AdaptCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

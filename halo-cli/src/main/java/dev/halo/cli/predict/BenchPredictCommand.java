@@ -38,8 +38,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * so the JIT cannot drop the work.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Time HELP adaptation to one device and whole-space NB201 prediction (in-process).",
-            "cold: a fresh arch list (encoding and graph planning included); warm: the same list again (plan reused)."})
+        description = {"Time HELP adaptation to one device and whole-space NB201 prediction (in-process). cold: a fresh arch "
+                + "list (encoding and graph planning included); warm: the same list again (plan reused). Reports wall and "
+                + "thread CPU time and the load average."})
 public final class BenchPredictCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -31,8 +31,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code halo predict}: latencies of architectures on a device, from a model adapted with {@code halo adapt}. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Predict latencies on a device from its adapted model (made by 'halo adapt').",
-            "Writes CSV rows arch,predicted_ms,lower,upper; [lower, upper] is the central --level interval over the",
-            "model's Monte-Carlo draws (zero width if it was adapted with --mc 0)."})
+            "",
+            "Writes CSV rows arch,predicted_ms,lower,upper; [lower, upper] is the central --level interval over the model's "
+                + "Monte-Carlo draws of the device code (zero width if it was adapted with --mc 0). Progress goes to stderr "
+                + "for lists longer than " + PredictCommand.CHUNK + " archs."})
 public final class PredictCommand implements Callable<Integer> {
     /** Predictions are made and reported in chunks of this many archs (progress on stderr beyond one chunk). */
     static final int CHUNK = 1 << 14;

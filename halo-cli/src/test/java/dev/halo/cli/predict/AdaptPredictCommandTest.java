@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.halo.cli.HaloCommand;
 import dev.halo.data.LatencyDataset;
 import dev.halo.eval.Metrics;
+import dev.halo.predict.help.HelpModel;
+import dev.halo.predict.help.HelpModelFile;
+import dev.halo.predict.help.HelpNetwork;
+import dev.halo.predict.help.HelpProvenance;
+import dev.halo.space.FbnetSpace;
 import dev.halo.testing.SharedData;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -162,6 +167,14 @@ class AdaptPredictCommandTest {
         Path fbnetCheckpoint = SharedData.path("help/fbnet").resolve("checkpoint/help_max_corr.pt");
         assertRefused(run("adapt", "--model", fbnetCheckpoint.toString(), "--device", DEVICE, "--samples", samples.toString(),
                 "--out", dir.resolve("o.json").toString()), "not a HELP checkpoint for nasbench201");
+
+        Path fbnetModel = dir.resolve("fbnet-model.json");
+        HelpModelFile.save(fbnetModel, HelpModel.initialise(HelpNetwork.mlp(FbnetSpace.ENCODING_LENGTH), new java.util.Random(0)),
+                new HelpProvenance("meta-trained", "fbnet", List.of(), List.of(), 0, 0, 0, Double.NaN, true, "test", "", "", "2026-01-01T00:00:00Z"));
+        assertRefused(run("adapt", "--model", fbnetModel.toString(), "--device", DEVICE, "--samples", samples.toString(),
+                "--out", dir.resolve("o.json").toString()), "s.csv line 2, column 'arch': a nasbench201 architecture, but the model is for fbnet");
+        assertRefused(run("adapt", "--model", fbnetModel.toString(), "--space", "nasbench201", "--device", DEVICE, "--samples", samples.toString(),
+                "--out", dir.resolve("o.json").toString()), "fbnet-model.json: the model is for space fbnet");
 
         Path garbage = Files.write(dir.resolve("garbage.bin"), new byte[] {1, 2, 3, 4});
         assertRefused(run("adapt", "--model", garbage.toString(), "--device", DEVICE, "--samples", samples.toString(),
