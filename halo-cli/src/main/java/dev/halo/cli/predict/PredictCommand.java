@@ -33,7 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Predict latencies on a device from its adapted model (made by 'halo adapt').",
             "",
             "Writes CSV rows arch,predicted_ms,lower,upper; [lower, upper] is the central --level interval over the model's "
-                + "Monte-Carlo draws of the device code (zero width if it was adapted with --mc 0). Progress goes to stderr "
+                + "Monte-Carlo draws of the device code (zero width if it was adapted with --mc 0): the spread of the meta-learned "
+                + "model, not a calibrated error bar (it is much narrower than the actual errors). Progress goes to stderr "
                 + "for lists longer than " + PredictCommand.CHUNK + " archs."})
 public final class PredictCommand implements Callable<Integer> {
     /** Predictions are made and reported in chunks of this many archs (progress on stderr beyond one chunk). */
