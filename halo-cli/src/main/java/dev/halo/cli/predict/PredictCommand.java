@@ -32,9 +32,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Predict latencies on a device from its adapted model (made by 'halo adapt').",
             "",
-            "Writes CSV rows arch,predicted_ms,lower,upper; [lower, upper] is the central --level interval over the model's "
-                + "Monte-Carlo draws of the device code (zero width if it was adapted with --mc 0): the spread of the meta-learned "
-                + "model, not a calibrated error bar (it is much narrower than the actual errors). Progress goes to stderr "
+            "Writes CSV rows arch,predicted_ms,lower,upper. [lower, upper] is a --level interval: by default (--interval mc) the "
+                + "central interval of the model's Monte-Carlo draws of the device code (zero width if it was adapted with --mc 0), "
+                + "the spread of the meta-learned model and not a calibrated error bar (it is much narrower than the actual errors); "
+                + "--interval loo widens each prediction by the held-out errors of the support archs. Progress goes to stderr "
                 + "for lists longer than " + PredictCommand.CHUNK + " archs."})
 public final class PredictCommand implements Callable<Integer> {
     /** Predictions are made and reported in chunks of this many archs (progress on stderr beyond one chunk). */
@@ -62,6 +63,15 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "CSV", description = "Output file (default: standard output).")
     Path out;
 
+    /** Where the interval comes from. */
+    enum IntervalKind { mc, loo }
+
+    @Option(names = "--interval", defaultValue = "mc",
+            description = "mc: spread of the model's Monte-Carlo draws (not calibrated); loo: held-out errors of the support archs,"
+                    + " each predicted by a model adapted without it (calibrated if the support archs are a random draw)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    IntervalKind interval;
+
     @Option(names = "--level", defaultValue = "0.8", description = "Central interval level, in (0, 1) (default: ${DEFAULT-VALUE}).")
     double level;
 
@@ -73,10 +83,11 @@ public final class PredictCommand implements Callable<Integer> {
         AdaptedHelpPredictor predictor = HelpAdaptation.load(model);
         SearchSpace<?> space = Spaces.byName(predictor.space());
         List<? extends Architecture> archs = archs(space);
+        double looFactor = interval == IntervalKind.loo ? LeaveOneOutInterval.factor(predictor, level) : Double.NaN;
 
         if (out == null) {
             PrintWriter w = spec.commandLine().getOut();
-            write(predictor, archs, w);
+            write(predictor, archs, looFactor, w);
             w.flush();
             return 0;
         }
@@ -86,7 +97,7 @@ public final class PredictCommand implements Callable<Integer> {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
             try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
-                write(predictor, archs, w);
+                write(predictor, archs, looFactor, w);
             }
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
@@ -119,7 +130,7 @@ public final class PredictCommand implements Callable<Integer> {
         return list;
     }
 
-    private void write(LatencyPredictor predictor, List<? extends Architecture> archs, Writer w) {
+    private void write(LatencyPredictor predictor, List<? extends Architecture> archs, double looFactor, Writer w) {
         PrintWriter err = spec.commandLine().getErr();
         boolean progress = archs.size() > CHUNK;
         try {
@@ -127,7 +138,8 @@ public final class PredictCommand implements Callable<Integer> {
             StringBuilder line = new StringBuilder(128);
             for (int from = 0; from < archs.size(); from += CHUNK) {
                 List<? extends Architecture> chunk = archs.subList(from, Math.min(archs.size(), from + CHUNK));
-                LatencyPredictor.Prediction[] p = predictor.predictWithInterval(chunk, level);
+                LatencyPredictor.Prediction[] p = Double.isNaN(looFactor) ? predictor.predictWithInterval(chunk, level)
+                        : LeaveOneOutInterval.predict(predictor, chunk, looFactor);
                 for (int i = 0; i < p.length; i++) {
                     line.setLength(0);
                     line.append(csvCell(chunk.get(i).canonical())).append(',').append(p[i].ms()).append(',')

@@ -102,6 +102,23 @@ class AdaptPredictCommandTest {
         assertThat(Metrics.spearman(predicted, truth)).isGreaterThan(0.9);
         assertThat(Metrics.mape(predicted, truth)).as("percent").isLessThan(20);
         assertThat(widths).as("four z draws give intervals of non-zero width").isGreaterThan(900);
+
+        // held-out (leave-one-out) intervals: at least the nominal coverage on archs that were not samples
+        Path loo = dir.resolve("loo.csv");
+        Run l = run("predict", "--model", model.toString(), "--archs", dir.resolve("query.csv").toString(), "--out", loo.toString(), "--interval", "loo");
+        assertThat(l.exit()).as(l.err()).isZero();
+        List<String> looRows = Files.readAllLines(loo);
+        int covered = 0;
+        for (int r = 1; r < looRows.size(); r++) {
+            String[] c = looRows.get(r).split(",");
+            assertThat(Double.parseDouble(c[1])).as("same point prediction").isEqualTo(predicted[r - 1]);
+            if (Double.parseDouble(c[2]) <= truth[r - 1] && truth[r - 1] <= Double.parseDouble(c[3])) covered++;
+        }
+        assertThat(covered).as("80 % leave-one-out intervals cover").isGreaterThanOrEqualTo(800);
+        Run tooFew = run("predict", "--model", model.toString(), "--all", "--out", dir.resolve("p.csv").toString(), "--interval", "loo", "--level", "0.95");
+        assertThat(tooFew.exit()).isEqualTo(2);
+        assertThat(tooFew.err()).contains("--interval loo at --level 0.95 needs at least").contains("adapted from 10");
+        assertThat(dir.resolve("p.csv")).doesNotExist();
     }
 
     @Test
