@@ -102,13 +102,14 @@ final class Evaluator<A extends Architecture> {
     }
 
     /** The search's answer over everything evaluated so far. */
-    SearchResult<A> result(String algorithm, long startNanos, List<Candidate<A>> front) {
+    SearchResult<A> result(String algorithm, long startNanos) {
         Comparator<Candidate<A>> pref = preference();
         List<Candidate<A>> all = all();
         Candidate<A> top = all.stream().max(pref).orElseThrow();
         Candidate<A> best = top.feasible() ? top.verified(problem.constraints(), problem.verifier()) : null;
         Candidate<A> closest = top.feasible() ? null : top.verified(problem.constraints(), problem.verifier());
+        List<Candidate<A>> front = ParetoFront.of(all).stream().map(c -> c.verified(problem.constraints(), problem.verifier())).toList();
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        return new SearchResult<>(algorithm, problem.constraints(), best, closest, front, seen.size(), seconds);
+        return new SearchResult<>(algorithm, problem.constraints(), best, closest, front, all, seen.size(), seconds);
     }
 }

@@ -15,6 +15,6 @@ public final class ExhaustiveSearch {
         long start = System.nanoTime();
         Evaluator<A> eval = new Evaluator<>(problem, Math.max(1, everything.size()));
         eval.evaluateAll(everything);
-        return eval.result("exhaustive", start, ParetoFront.of(eval.all()));
+        return eval.result("exhaustive", start);
     }
 }

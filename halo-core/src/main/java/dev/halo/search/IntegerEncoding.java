@@ -16,12 +16,13 @@ public interface IntegerEncoding<A extends Architecture> {
 
     /**
      * The encoding of a space: the space itself if it implements this interface, else a built-in one for the
-     * known spaces (NAS-Bench-201: 6 edges × 5 operations).
+     * built-in spaces (NAS-Bench-201, FBNet, OFA).
      */
     @SuppressWarnings("unchecked")
     static <A extends Architecture> IntegerEncoding<A> of(SearchSpace<A> space) {
         if (space instanceof IntegerEncoding<?> own) return (IntegerEncoding<A>) own;
-        if (space.name().equals(Nb201Encoding.SPACE)) return new Nb201Encoding<>(space);
+        IntegerEncoding<A> builtIn = SpaceEncodings.of(space);
+        if (builtIn != null) return builtIn;
         throw new BadInputException("NSGA-II has no integer encoding for space " + space.name() + "; use --algorithm evolution or random");
     }
 }

@@ -76,6 +76,6 @@ public final class Nsga2Search implements SearchAlgorithm {
             engine.stream().limit(g -> !eval.exhausted()).limit(maxGenerations).forEach(g -> {});
             return null;
         });
-        return eval.result(name(), start, ParetoFront.of(eval.all()));
+        return eval.result(name(), start);
     }
 }

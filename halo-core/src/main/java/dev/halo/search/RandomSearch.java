@@ -28,6 +28,6 @@ public final class RandomSearch implements SearchAlgorithm {
             drawsLeft -= n;
             eval.evaluateAll(batch);
         }
-        return eval.result(name(), start, ParetoFront.of(eval.all()));
+        return eval.result(name(), start);
     }
 }

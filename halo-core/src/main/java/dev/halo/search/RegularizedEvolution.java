@@ -61,6 +61,6 @@ public final class RegularizedEvolution implements SearchAlgorithm {
             population.addLast(child);
             if (population.size() > populationSize) population.removeFirst();
         }
-        return eval.result(name(), start, ParetoFront.of(eval.all()));
+        return eval.result(name(), start);
     }
 }

@@ -14,16 +14,18 @@ import java.util.Optional;
  * @param closest when nothing met the budgets: the evaluated architecture closest to meeting them (for a single
  *     device, the fastest reachable one), verified; null otherwise
  * @param front the non-dominated evaluated architectures (accuracy up, every predicted latency down), most
- *     accurate first
+ *     accurate first, verified
+ * @param evaluated every architecture scored, in evaluation order (not verified)
  * @param evaluations distinct architectures scored
  * @param seconds wall-clock time of the search
  */
 public record SearchResult<A extends Architecture>(
         String algorithm, List<LatencyConstraint> constraints, Candidate<A> best, Candidate<A> closest, List<Candidate<A>> front,
-        int evaluations, double seconds) {
+        List<Candidate<A>> evaluated, int evaluations, double seconds) {
     public SearchResult {
         constraints = List.copyOf(constraints);
         front = List.copyOf(front);
+        evaluated = List.copyOf(evaluated);
     }
 
     public boolean feasible() {

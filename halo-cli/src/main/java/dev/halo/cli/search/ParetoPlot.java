@@ -36,12 +36,14 @@ final class ParetoPlot {
     /** Writes a PNG of {@code result} for the device at {@code device} (constraint index); nothing half-written. */
     static void write(Path png, SearchResult<?> result, int device, String accuracyLabel, String title) throws IOException {
         LatencyConstraint c = result.constraints().get(device);
+        // With a measured table "predicted" is the truth; then one set of points says it all.
+        boolean measured = result.front().stream().allMatch(x -> x.trueMs(device) == x.predictedMs(device));
         XYChart chart = new XYChartBuilder().width(1000).height(700).title(title)
-                .xAxisTitle("latency on " + c.device() + " (ms)").yAxisTitle(accuracyLabel).build();
+                .xAxisTitle("latency on " + c.device() + (measured ? " (ms, measured)" : " (ms)")).yAxisTitle(accuracyLabel).build();
         var st = chart.getStyler();
         st.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         st.setLegendPosition(Styler.LegendPosition.InsideSE);
-        st.setMarkerSize(6);
+        st.setMarkerSize(7);
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
         st.setPlotGridLinesColor(new Color(230, 230, 230));
@@ -49,7 +51,7 @@ final class ParetoPlot {
         st.setYAxisDecimalPattern("0.#");
 
         List<? extends Candidate<?>> cloud = result.evaluated();
-        XYSeries all = chart.addSeries("evaluated (" + cloud.size() + ", predicted latency)",
+        XYSeries all = chart.addSeries("evaluated (" + cloud.size() + (measured ? ")" : ", predicted latency)"),
                 cloud.stream().mapToDouble(x -> x.predictedMs(device)).toArray(), cloud.stream().mapToDouble(Candidate::accuracy).toArray());
         all.setMarker(SeriesMarkers.CIRCLE);
         all.setMarkerColor(CLOUD);
@@ -57,7 +59,7 @@ final class ParetoPlot {
         // The front sorted by latency, drawn as a line so that the trade-off reads left to right.
         List<? extends Candidate<?>> front = result.front().stream()
                 .sorted(java.util.Comparator.comparingDouble((Candidate<?> x) -> x.predictedMs(device))).toList();
-        XYSeries f = chart.addSeries("Pareto front (predicted latency)",
+        XYSeries f = chart.addSeries(measured ? "Pareto front" : "Pareto front (predicted latency)",
                 front.stream().mapToDouble(x -> x.predictedMs(device)).toArray(), front.stream().mapToDouble(Candidate::accuracy).toArray());
         f.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         f.setMarker(SeriesMarkers.CIRCLE);
@@ -65,7 +67,7 @@ final class ParetoPlot {
         f.setMarkerColor(FRONT);
 
         List<? extends Candidate<?>> known = front.stream().filter(x -> !Double.isNaN(x.trueMs(device))).toList();
-        if (!known.isEmpty()) {
+        if (!known.isEmpty() && !measured) {
             XYSeries t = chart.addSeries("same front at true latency",
                     known.stream().mapToDouble(x -> x.trueMs(device)).toArray(), known.stream().mapToDouble(Candidate::accuracy).toArray());
             t.setMarker(SeriesMarkers.DIAMOND);
@@ -86,14 +88,27 @@ final class ParetoPlot {
 
         Candidate<?> chosen = result.best();
         if (chosen != null) {
-            XYSeries s = chart.addSeries("chosen", new double[] {chosen.predictedMs(device)}, new double[] {chosen.accuracy()});
-            s.setMarker(SeriesMarkers.DIAMOND);
-            s.setMarkerColor(CHOSEN);
-            String text = String.format(Locale.ROOT, "chosen: %.2f, %.3g ms predicted", chosen.accuracy(), chosen.predictedMs(device));
-            if (!Double.isNaN(chosen.trueMs(device))) text += String.format(Locale.ROOT, " / %.3g ms true", chosen.trueMs(device));
-            chart.addAnnotation(new AnnotationText(text, chosen.predictedMs(device), chosen.accuracy() + 0.04 * (yMax - yMin), false));
+            // XChart has no per-series marker size, so the chosen point gets a ring drawn around it.
+            double xMax = cloud.stream().mapToDouble(x -> x.predictedMs(device)).max().orElse(1);
+            double xMin = cloud.stream().mapToDouble(x -> x.predictedMs(device)).min().orElse(0);
+            double rx = 0.012 * Math.max(xMax - xMin, 1e-9), ry = 0.018 * Math.max(yMax - yMin, 1e-9);
+            double[] ringX = new double[33], ringY = new double[33];
+            for (int i = 0; i < 33; i++) {
+                ringX[i] = chosen.predictedMs(device) + rx * Math.cos(2 * Math.PI * i / 32);
+                ringY[i] = chosen.accuracy() + ry * Math.sin(2 * Math.PI * i / 32);
+            }
+            XYSeries s = chart.addSeries("chosen (most accurate within budget)", ringX, ringY);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(CHOSEN);
+            s.setLineStyle(new BasicStroke(3f));
+            String pct = accuracyLabel.contains("(%)") ? " %" : "";
+            String text = measured
+                    ? String.format(Locale.ROOT, "chosen: %.2f%s at %.3g ms", chosen.accuracy(), pct, chosen.predictedMs(device))
+                    : String.format(Locale.ROOT, "chosen: %.2f%s at %.3g ms predicted", chosen.accuracy(), pct, chosen.predictedMs(device));
+            if (!measured && !Double.isNaN(chosen.trueMs(device))) text += String.format(Locale.ROOT, " / %.3g ms true", chosen.trueMs(device));
+            chart.addAnnotation(new AnnotationText(text, chosen.predictedMs(device), chosen.accuracy() + 0.05 * (yMax - yMin), false));
         }
-        st.setMarkerSize(7);
 
         Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), ".halo-plot", ".png");
         try {
