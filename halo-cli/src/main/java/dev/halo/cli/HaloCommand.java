@@ -15,7 +15,11 @@ import picocli.CommandLine.Command;
             "",
             "Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage (one line says what was wrong)."
         },
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+            dev.halo.cli.space.SpacesCommand.class,
+            dev.halo.cli.space.ArchCommand.class,
+            EvaluateCommand.class,
+            CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,73 @@
+package dev.halo.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.halo.testing.SharedData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class EvaluateCommandTest {
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        var cl = HaloCommand.newCommandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    static String nb201() {
+        Path p = SharedData.path("help/nasbench201");
+        return p.toString();
+    }
+
+    @Test
+    void jsonReportHasPerDeviceScoresAndTheMean() throws Exception {
+        Run r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "flops", "--seeds", "1", "--format", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.get("devices")).hasSize(6);
+        JsonNode first = json.get("devices").get(0);
+        assertThat(first.get("device").asText()).isEqualTo("titan_rtx_256");
+        for (String key : new String[] {"spearman", "kendall", "spearman_full", "mape", "within10"})
+            assertThat(first.get(key).isNumber()).as(key).isTrue();
+        assertThat(first.has("coverage80")).as("a FLOPs proxy has no intervals").isFalse();
+        assertThat(json.get("mean_spearman").asDouble()).isBetween(0.5, 1.0);
+    }
+
+    @Test
+    void customSplitPrintsATableWithAMeanRow() {
+        Run r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "nearest-device",
+                "--train-devices", "1080ti_1,pixel3", "--test-devices", "pixel2", "--seeds", "2", "--samples", "5");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("nearest-device on nasbench201, 5 samples").contains("pixel2").containsPattern("(?m)^mean ");
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwo() {
+        String data = nb201();
+        assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--method", "flops", "--test-devices", "nokia"),
+                "unknown device nokia; known: ");
+        assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--method", "flops",
+                "--train-devices", "pixel2", "--test-devices", "pixel2"), "device pixel2 is listed as train and as test");
+        assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--method", "flops", "--samples", "0"),
+                "--samples must be at least 1");
+        assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--method", "flops", "--samples", "721"),
+                "exceeds the 720 kept train-pool architectures");
+        assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--method", "magic"), "unknown method 'magic'");
+        assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--model", "/nonexistent.pt"), "does not exist");
+        assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--method", "flops", "--split", "help",
+                "--test-devices", "pixel2"), "not both");
+    }
+
+    private static void assertBad(Run r, String message) {
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").contains(message);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.halo.eval;
+
+import dev.halo.predict.LatencyPredictor;
+import dev.halo.predict.LatencyPredictor.Prediction;
+import dev.halo.space.Architecture;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Runs a {@link FewShotMethod} over a split and seeds with HELP's protocol and scores it on each test device:
+ * <ul>
+ *   <li>{@code spearman}, {@code kendall}: on the device's kept (10–90 %) query pool, as HELP reports;</li>
+ *   <li>{@code spearmanFull}: on every architecture of the table except the task's samples;</li>
+ *   <li>{@code mape}, {@code within10}: on the kept query pool, in ms. Methods that only rank
+ *       ({@link FewShotMethod#predictsMilliseconds()} false) are first mapped to ms by a least-squares line
+ *       {@code ms = a + b * output} through the task's known latencies (reference + samples);</li>
+ *   <li>{@code coverage80}, {@code coverage95}: share of kept query latencies inside the predictor's central
+ *       80 %/95 % intervals, reported only if some interval has non-zero width (predictors without an
+ *       uncertainty model return zero-width intervals).</li>
+ * </ul>
+ * Per-device scores are means over seeds; the summary row is the mean over devices.
+ */
+public final class Evaluator {
+    private final Benchmark benchmark;
+    private final FewShotProtocol protocol;
+
+    public Evaluator(Benchmark benchmark) {
+        this.benchmark = benchmark;
+        this.protocol = new FewShotProtocol(benchmark.table(), benchmark.pools());
+    }
+
+    public EvaluationReport evaluate(FewShotMethod method, Split split, int samples, List<Long> seeds) {
+        split.validate(benchmark.table().deviceNames());
+        if (seeds.isEmpty()) throw new dev.halo.BadInputException("--seeds must be at least 1");
+        // Draw every task first: bad settings (too many samples) fail before any training.
+        List<List<FewShotTask>> tasksByDevice = new ArrayList<>();
+        for (String device : split.test()) {
+            List<FewShotTask> tasks = new ArrayList<>();
+            for (long seed : seeds) tasks.add(protocol.task(device, samples, seed));
+            tasksByDevice.add(tasks);
+        }
+        FewShotMethod.Adapter adapter = method.prepare(new FewShotContext(benchmark, split, samples));
+        List<DeviceScore> scores = new ArrayList<>();
+        for (List<FewShotTask> tasks : tasksByDevice) {
+            List<DeviceScore> perSeed = new ArrayList<>();
+            for (FewShotTask task : tasks) perSeed.add(score(method, adapter.adapt(task), task));
+            scores.add(average(tasks.get(0).device(), perSeed, seedSpread(perSeed)));
+        }
+        return new EvaluationReport(method.name(), split, samples, seeds, scores,
+                average("mean", scores, mean(scores, DeviceScore::spearmanSd)));
+    }
+
+    /** Scores one adapted predictor on its task's device. */
+    public DeviceScore score(FewShotMethod method, LatencyPredictor predictor, FewShotTask task) {
+        double[] truth = benchmark.table().latencies(task.device());
+        double[] predictedAll = predictor.predictMs(benchmark.archs());
+        int[] query = task.queryIndices();
+        double[] queryTruth = FewShotProtocol.gather(truth, query);
+        double[] queryPredicted = FewShotProtocol.gather(predictedAll, query);
+
+        boolean[] isSample = new boolean[truth.length];
+        for (int s : task.sampleIndices()) isSample[s] = true;
+        int[] unseen = java.util.stream.IntStream.range(0, truth.length).filter(i -> !isSample[i]).toArray();
+        double spearmanFull = Metrics.spearman(FewShotProtocol.gather(predictedAll, unseen), FewShotProtocol.gather(truth, unseen));
+
+        double[] queryMs = queryPredicted;
+        if (!method.predictsMilliseconds()) {
+            double[] line = leastSquaresLine(FewShotProtocol.gather(predictedAll, task.knownIndices()), task.knownLatencies());
+            queryMs = Arrays.stream(queryPredicted).map(v -> line[0] + line[1] * v).toArray();
+        }
+        Double coverage80 = null, coverage95 = null;
+        if (method.predictsMilliseconds()) {
+            List<Architecture> queryArchs = Arrays.stream(query).mapToObj(i -> (Architecture) benchmark.archs().get(i)).toList();
+            coverage80 = coverage(predictor.predictWithInterval(queryArchs, 0.80), queryTruth);
+            coverage95 = coverage(predictor.predictWithInterval(queryArchs, 0.95), queryTruth);
+        }
+        return new DeviceScore(task.device(),
+                Metrics.spearman(queryPredicted, queryTruth), 0,
+                Metrics.kendallTauB(queryPredicted, queryTruth),
+                spearmanFull,
+                Metrics.mape(queryMs, queryTruth),
+                Metrics.withinTolerance(queryMs, queryTruth, 0.10),
+                coverage80, coverage95);
+    }
+
+    /** Coverage of the intervals, or null if every interval has zero width (no uncertainty model). */
+    private static Double coverage(Prediction[] predictions, double[] truth) {
+        if (Arrays.stream(predictions).allMatch(p -> p.lowerMs() == p.upperMs())) return null;
+        double[] lower = Arrays.stream(predictions).mapToDouble(Prediction::lowerMs).toArray();
+        double[] upper = Arrays.stream(predictions).mapToDouble(Prediction::upperMs).toArray();
+        return Metrics.intervalCoverage(lower, upper, truth);
+    }
+
+    /** {@code [a, b]} minimising {@code sum (y - a - b x)^2}; a flat line through the mean if x is constant. */
+    static double[] leastSquaresLine(double[] x, double[] y) {
+        double mx = Metrics.mean(x), my = Metrics.mean(y), sxy = 0, sxx = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+        }
+        double b = sxx == 0 ? 0 : sxy / sxx;
+        return new double[] {my - b * mx, b};
+    }
+
+    /** Sample standard deviation of Spearman's rho over seeds (0 for one seed). */
+    private static double seedSpread(List<DeviceScore> perSeed) {
+        if (perSeed.size() < 2) return 0;
+        double m = mean(perSeed, DeviceScore::spearman), ss = 0;
+        for (DeviceScore s : perSeed) ss += (s.spearman() - m) * (s.spearman() - m);
+        return Math.sqrt(ss / (perSeed.size() - 1));
+    }
+
+    /** Mean of every measure; the summary row's spread is the mean of the devices' seed spreads. */
+    private static DeviceScore average(String label, List<DeviceScore> scores, double spearmanSd) {
+        return new DeviceScore(label, mean(scores, DeviceScore::spearman), spearmanSd,
+                mean(scores, DeviceScore::kendall), mean(scores, DeviceScore::spearmanFull),
+                mean(scores, DeviceScore::mape), mean(scores, DeviceScore::within10),
+                meanOrNull(scores, DeviceScore::coverage80), meanOrNull(scores, DeviceScore::coverage95));
+    }
+
+    private static double mean(List<DeviceScore> scores, ToDoubleFunction<DeviceScore> f) {
+        return scores.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    private static Double meanOrNull(List<DeviceScore> scores, java.util.function.Function<DeviceScore, Double> f) {
+        if (scores.stream().anyMatch(s -> f.apply(s) == null)) return null;
+        return scores.stream().mapToDouble(s -> f.apply(s)).average().orElse(Double.NaN);
+    }
+}
