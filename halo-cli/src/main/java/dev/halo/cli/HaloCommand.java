@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             dev.halo.cli.space.SpacesCommand.class,
             dev.halo.cli.space.ArchCommand.class,
             EvaluateCommand.class,
+            dev.halo.cli.search.SearchCommand.class,
+            dev.halo.cli.search.ParetoCommand.class,
             CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
