@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             dev.halo.cli.search.SearchCommand.class,
             dev.halo.cli.search.ParetoCommand.class,
+            dev.halo.cli.search.SearchBenchmarkCommand.class,
             CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
