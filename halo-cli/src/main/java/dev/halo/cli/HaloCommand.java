@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             dev.halo.cli.space.SpacesCommand.class,
             dev.halo.cli.space.ArchCommand.class,
             EvaluateCommand.class,
+            dev.halo.cli.data.DataCommand.class,
             dev.halo.cli.search.SearchCommand.class,
             dev.halo.cli.search.ParetoCommand.class,
             dev.halo.cli.search.SearchBenchmarkCommand.class,

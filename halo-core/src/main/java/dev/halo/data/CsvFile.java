@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +24,26 @@ import java.util.OptionalInt;
  */
 final class CsvFile {
     private final Path path;
+    private final String text;
     private final List<String> header;
     private final Map<String, Integer> columnIndex;
-    private final List<String[]> rows;
+    private final int rowCount;
+    private final int columns;
+    /** Cell {@code r * columns + c} spans {@code text[start, end)}; quoted cells are kept unescaped in {@link #quoted}. */
+    private final int[] start;
+    private final int[] end;
+    private final Map<Integer, String> quoted;
     private final int[] lines;
 
-    private CsvFile(Path path, List<String> header, List<String[]> rows, int[] lines) {
+    private CsvFile(Path path, String text, List<String> header, int rowCount, int[] start, int[] end, Map<Integer, String> quoted, int[] lines) {
         this.path = path;
+        this.text = text;
         this.header = header;
-        this.rows = rows;
+        this.rowCount = rowCount;
+        this.columns = header.size();
+        this.start = start;
+        this.end = end;
+        this.quoted = quoted;
         this.lines = lines;
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < header.size(); i++) index.put(header.get(i), i);
@@ -63,88 +73,126 @@ final class CsvFile {
         } catch (CharacterCodingException e) {
             throw new BadInputException(path + ": not UTF-8 text (" + e.getMessage() + ")");
         }
-        int start = text.startsWith("\uFEFF") ? 1 : 0;
-        if (text.length() == start) throw new BadInputException(path + ": empty file (expected a header line)");
+        int begin = text.startsWith("\uFEFF") ? 1 : 0;
+        if (text.length() == begin) throw new BadInputException(path + ": empty file (expected a header line)");
         char last = text.charAt(text.length() - 1);
         if (last != '\n' && last != '\r')
             throw new BadInputException(path + ": truncated: last line has no line break (file cut off?)");
+        return new Scanner(path, text, begin).scan();
+    }
 
-        List<String[]> records = new ArrayList<>();
-        List<Integer> recordLines = new ArrayList<>();
-        List<String> cells = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        int line = 1;
-        int pos = start;
-        int n = text.length();
-        while (pos < n) {
-            int recordLine = line;
-            cells.clear();
-            boolean endOfRecord = false;
-            while (!endOfRecord) {
-                cell.setLength(0);
-                if (pos < n && text.charAt(pos) == '"') {
-                    pos++;
-                    while (true) {
-                        if (pos >= n) throw new BadInputException(path + " line " + recordLine + ": unterminated quoted cell");
-                        char c = text.charAt(pos++);
-                        if (c == '"') {
-                            if (pos < n && text.charAt(pos) == '"') {
-                                cell.append('"');
-                                pos++;
-                            } else break;
-                        } else {
-                            if (c == '\n') line++;
-                            cell.append(c);
-                        }
-                    }
-                    if (pos < n && text.charAt(pos) != ',' && text.charAt(pos) != '\n' && text.charAt(pos) != '\r')
-                        throw new BadInputException(path + " line " + line + ", column " + (cells.size() + 1)
-                                + ": text after a closing quote");
-                    cells.add(cell.toString());
+    /** One pass over the text, recording cell boundaries (no per-cell strings for the many numeric cells). */
+    private static final class Scanner {
+        private final Path path;
+        private final String text;
+        private final int n;
+        private int pos;
+        private int line = 1;
+        private int[] starts = new int[1024];
+        private int[] ends = new int[1024];
+        private int cells;
+        private final Map<Integer, String> quoted = new HashMap<>();
+
+        Scanner(Path path, String text, int begin) {
+            this.path = path;
+            this.text = text;
+            this.n = text.length();
+            this.pos = begin;
+        }
+
+        CsvFile scan() {
+            int headerCells = record();
+            String[] head = new String[headerCells];
+            for (int i = 0; i < headerCells; i++) head[i] = cellText(i);
+            if (headerCells == 1 && head[0].isEmpty()) throw new BadInputException(path + " line 1: empty header line");
+            Map<String, Integer> seen = new HashMap<>();
+            for (int i = 0; i < head.length; i++) {
+                if (head[i].isBlank()) throw new BadInputException(path + " line 1: header column " + (i + 1) + " is empty");
+                Integer before = seen.put(head[i], i);
+                if (before != null)
+                    throw new BadInputException(path + " line 1: column '" + Texts.shown(head[i]) + "' appears twice (columns " + (before + 1) + " and " + (i + 1) + ")");
+            }
+            // Header cells are not data cells: restart the cell buffers.
+            cells = 0;
+            quoted.clear();
+            int[] lineOf = new int[256];
+            int rows = 0;
+            while (pos < n) {
+                int recordLine = line;
+                int before = cells;
+                int count = record();
+                if (count == 1 && ends[before] == starts[before] && !quoted.containsKey(before))
+                    throw new BadInputException(path + " line " + recordLine + ": empty line");
+                if (count != headerCells)
+                    throw new BadInputException(path + " line " + recordLine + ": " + count + " cells, but the header has " + headerCells
+                            + " (ragged or truncated row)");
+                if (rows == lineOf.length) lineOf = java.util.Arrays.copyOf(lineOf, rows * 2);
+                lineOf[rows++] = recordLine;
+            }
+            return new CsvFile(path, text, List.of(head), rows, starts, ends, Map.copyOf(quoted), java.util.Arrays.copyOf(lineOf, rows));
+        }
+
+        /** Reads one record from {@code pos}, appending its cells; returns the number of cells. */
+        private int record() {
+            int count = 0;
+            while (true) {
+                if (cells == starts.length) {
+                    starts = java.util.Arrays.copyOf(starts, cells * 2);
+                    ends = java.util.Arrays.copyOf(ends, cells * 2);
+                }
+                if (text.charAt(pos) == '"') {
+                    quoted.put(cells, quotedCell(count));
+                    starts[cells] = pos;
+                    ends[cells] = pos;
                 } else {
                     int from = pos;
-                    while (pos < n) {
+                    while (true) {
                         char c = text.charAt(pos);
                         if (c == ',' || c == '\n' || c == '\r') break;
-                        if (c == '"') throw new BadInputException(path + " line " + line + ", column " + (cells.size() + 1)
-                                + ": stray quote inside an unquoted cell");
+                        if (c == '"') throw new BadInputException(path + " line " + line + ", column " + (count + 1) + ": stray quote inside an unquoted cell");
                         pos++;
                     }
-                    cells.add(text.substring(from, pos));
+                    starts[cells] = from;
+                    ends[cells] = pos;
                 }
-                char c = text.charAt(pos); // the file ends with a line break, so a separator always follows
-                pos++;
-                if (c == '\r') {
-                    if (pos < n && text.charAt(pos) == '\n') pos++;
-                    endOfRecord = true;
-                } else if (c == '\n') endOfRecord = true;
+                cells++;
+                count++;
+                char c = text.charAt(pos++); // the text ends with a line break, so a separator always follows a cell
+                if (c == ',') continue;
+                if (c == '\r' && pos < n && text.charAt(pos) == '\n') pos++;
+                line++;
+                return count;
             }
-            if (cells.size() == 1 && cells.get(0).isEmpty()) {
-                throw new BadInputException(path + " line " + recordLine + ": empty line");
-            }
-            records.add(cells.toArray(String[]::new));
-            recordLines.add(recordLine);
-            line++;
         }
 
-        String[] head = records.get(0);
-        List<String> header = List.of(head);
-        Map<String, Integer> seen = new HashMap<>();
-        for (int i = 0; i < head.length; i++) {
-            if (head[i].isBlank()) throw new BadInputException(path + " line 1: header column " + (i + 1) + " is empty");
-            Integer before = seen.put(head[i], i);
-            if (before != null)
-                throw new BadInputException(path + " line 1: column '" + head[i] + "' appears twice (columns " + (before + 1) + " and " + (i + 1) + ")");
+        private String quotedCell(int column) {
+            int openLine = line;
+            StringBuilder cell = new StringBuilder();
+            pos++;
+            while (true) {
+                if (pos >= n) throw new BadInputException(path + " line " + openLine + ": unterminated quoted cell");
+                char c = text.charAt(pos++);
+                if (c == '"') {
+                    if (pos < n && text.charAt(pos) == '"') {
+                        cell.append('"');
+                        pos++;
+                    } else break;
+                } else {
+                    if (c == '\n') line++;
+                    cell.append(c);
+                }
+            }
+            if (pos >= n) throw new BadInputException(path + " line " + line + ": truncated after a quoted cell");
+            char next = text.charAt(pos);
+            if (next != ',' && next != '\n' && next != '\r')
+                throw new BadInputException(path + " line " + line + ", column " + (column + 1) + ": text after a closing quote");
+            return cell.toString();
         }
-        List<String[]> rows = records.subList(1, records.size());
-        int[] lines = new int[rows.size()];
-        for (int r = 0; r < rows.size(); r++) {
-            lines[r] = recordLines.get(r + 1);
-            if (rows.get(r).length != head.length)
-                throw new BadInputException(path + " line " + lines[r] + ": " + rows.get(r).length + " cells, but the header has "
-                        + head.length + " (ragged or truncated row)");
+
+        private String cellText(int i) {
+            String q = quoted.get(i);
+            return q != null ? q : text.substring(starts[i], ends[i]);
         }
-        return new CsvFile(path, header, List.copyOf(rows), lines);
     }
 
     Path path() {
@@ -156,7 +204,7 @@ final class CsvFile {
     }
 
     int rowCount() {
-        return rows.size();
+        return rowCount;
     }
 
     /** The 1-based line number in the file where data row {@code row} (0-based) starts. */
@@ -171,24 +219,47 @@ final class CsvFile {
 
     int requireColumn(String name) {
         Integer i = columnIndex.get(name);
-        if (i == null) throw new BadInputException(path + " line 1: missing column '" + name + "' (header: " + String.join(",", header) + ")");
+        if (i == null) throw new BadInputException(path + " line 1: missing column '" + name + "' (header: " + Texts.shown(String.join(",", header), 200) + ")");
         return i;
     }
 
     String cell(int row, int col) {
-        return rows.get(row)[col];
+        int i = checkedCell(row, col);
+        String q = quoted.isEmpty() ? null : quoted.get(i);
+        return q != null ? q : text.substring(start[i], end[i]);
+    }
+
+    /** Whether the cell equals {@code s}, without building a string for it. */
+    boolean cellEquals(int row, int col, String s) {
+        int i = checkedCell(row, col);
+        String q = quoted.isEmpty() ? null : quoted.get(i);
+        if (q != null) return q.equals(s);
+        int len = end[i] - start[i];
+        return len == s.length() && text.regionMatches(start[i], s, 0, len);
+    }
+
+    private int checkedCell(int row, int col) {
+        if (row < 0 || row >= rowCount || col < 0 || col >= columns) throw new IndexOutOfBoundsException("cell " + row + "," + col);
+        return row * columns + col;
     }
 
     /** A non-empty cell. */
     String text(int row, int col) {
-        String s = rows.get(row)[col];
+        String s = cell(row, col);
         if (s.isEmpty()) throw error(row, col, "empty value");
         return s;
     }
 
     /** A finite decimal number ({@code 12}, {@code -0.5}, {@code 1.5e-3}); NaN, infinities and Java suffixes are refused. */
     double number(int row, int col) {
-        String s = rows.get(row)[col];
+        int i = checkedCell(row, col);
+        if (!quoted.isEmpty() && quoted.containsKey(i)) return slowNumber(row, col, quoted.get(i));
+        double v = Decimal.parse(text, start[i], end[i]);
+        if (Double.isNaN(v)) return slowNumber(row, col, text.substring(start[i], end[i]));
+        return v;
+    }
+
+    private double slowNumber(int row, int col, String s) {
         if (!isDecimal(s)) {
             if (s.isEmpty()) throw error(row, col, "empty value (expected a number)");
             throw error(row, col, "not a finite number: '" + abbreviate(s) + "'");
@@ -200,12 +271,14 @@ final class CsvFile {
 
     /** A whole number without sign, decimal point or exponent. */
     int index(int row, int col) {
-        String s = rows.get(row)[col];
-        if (s.isEmpty() || s.length() > 9) throw error(row, col, "expected a non-negative integer, got '" + abbreviate(s) + "'");
+        int i = checkedCell(row, col);
+        int from = start[i];
+        int to = end[i];
+        if (quoted.containsKey(i) || to == from || to - from > 9) throw error(row, col, "expected a non-negative integer, got '" + abbreviate(cell(row, col)) + "'");
         int v = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') throw error(row, col, "expected a non-negative integer, got '" + abbreviate(s) + "'");
+        for (int p = from; p < to; p++) {
+            char c = text.charAt(p);
+            if (c < '0' || c > '9') throw error(row, col, "expected a non-negative integer, got '" + abbreviate(cell(row, col)) + "'");
             v = v * 10 + (c - '0');
         }
         return v;

@@ -157,7 +157,7 @@ public final class LatencyDataset {
         for (int r = 0; r < archs.rowCount(); r++) {
             int i = archs.index(r, idx);
             if (i != r) throw archs.error(r, idx, "arch_index " + i + " out of sequence (expected " + r + ")");
-            if (!archs.cell(r, key).equals(arch.get(r)))
+            if (!archs.cellEquals(r, key, arch.get(r)))
                 throw archs.error(r, key, "'" + CsvFile.abbreviate(archs.cell(r, key)) + "' differs from " + LATENCY_FILE + " ('"
                         + CsvFile.abbreviate(arch.get(r)) + "')");
         }

@@ -17,7 +17,7 @@ import org.assertj.core.api.Assertions;
 /** Whatever the bytes, reading a torch file either succeeds or throws {@link BadInputException}: never anything else. */
 class TorchFileFuzzTest {
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void randomBytes(@ForAll @Size(max = 600) byte[] bytes) throws IOException {
         Path f = Files.createTempFile("fuzz", ".pt");
         try {
@@ -29,7 +29,7 @@ class TorchFileFuzzTest {
     }
 
     /** Random bytes behind a real zip header, as data.pkl of a well-formed archive: exercises the unpickler. */
-    @Property(tries = 300)
+    @Property(tries = 200)
     void randomPickles(@ForAll("pickles") byte[] pickle) throws IOException {
         Path f = Files.createTempFile("fuzz", ".pt");
         try {
@@ -41,7 +41,7 @@ class TorchFileFuzzTest {
     }
 
     /** A real checkpoint with a few bytes overwritten. */
-    @Property(tries = 150)
+    @Property(tries = 100)
     void corruptedCheckpoint(@ForAll("positions") int[] positions, @ForAll byte value) throws IOException {
         byte[] bytes = Files.readAllBytes(SharedData.path("help/fbnet/checkpoint/help_max_corr.pt"));
         for (int p : positions) bytes[p % bytes.length] = value;
