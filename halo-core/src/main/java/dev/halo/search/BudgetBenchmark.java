@@ -29,13 +29,14 @@ public final class BudgetBenchmark<A extends Architecture> {
     /**
      * One (device, budget, seed) run.
      *
+     * @param rule the margin rule
      * @param margin the calibrated safety margin (relative)
      * @param chosen the choice under the budget with the margin
      * @param noMargin the choice under the bare budget
      * @param oracle the best architecture by true latency
      * @param seconds adaptation + margin calibration + search, wall clock
      */
-    public record Outcome(String device, double budgetMs, long seed, double margin, Choice chosen, Choice noMargin, Choice oracle, double seconds) {
+    public record Outcome(String device, double budgetMs, long seed, String rule, double margin, Choice chosen, Choice noMargin, Choice oracle, double seconds) {
         /** Oracle accuracy minus the chosen accuracy, in points (NaN if nothing was chosen). */
         public double gap() {
             return oracle.accuracy() - chosen.accuracy();
@@ -48,40 +49,48 @@ public final class BudgetBenchmark<A extends Architecture> {
     private final FewShotProtocol protocol;
     private final FewShotMethod.Adapter adapter;
     private final int samples;
-    private final double quantile;
+    private final List<SafetyMargin.Rule> rules;
 
     /**
      * @param protocol HELP's protocol over the full table (it draws the device's reference + sample latencies; the
      *     adapter itself was prepared on a context without the device)
-     * @param quantile quantile of the leave-one-out {@code true/predicted} ratios used as the margin
+     * @param rules how the leave-one-out {@code true/predicted} ratios become the margin (each gives one outcome)
      */
     public BudgetBenchmark(SearchSpace<A> space, List<A> archsByRow, AccuracyObjective<A> accuracy, FewShotProtocol protocol,
-            FewShotMethod.Adapter adapter, int samples, double quantile) {
+            FewShotMethod.Adapter adapter, int samples, List<SafetyMargin.Rule> rules) {
         this.space = space;
         this.archsByRow = List.copyOf(archsByRow);
         this.accuracy = accuracy;
         this.protocol = protocol;
         this.adapter = adapter;
         this.samples = samples;
-        this.quantile = quantile;
+        if (rules.isEmpty()) throw new IllegalArgumentException("no margin rule");
+        this.rules = List.copyOf(rules);
     }
 
-    public Outcome run(String device, double budgetMs, long seed) {
+    /** One outcome per margin rule; the leave-one-out ratios are computed once and shared by the rules. */
+    public List<Outcome> run(String device, double budgetMs, long seed) {
         TableLatencyPredictor truth = truth(device);
         LatencyVerifier verifier = LatencyVerifier.fromTables(Map.of(device, truth));
         SearchProblem<A> oracleProblem = new SearchProblem<>(space, accuracy, List.of(LatencyConstraint.of(device, truth, budgetMs)), verifier);
         Choice oracle = Choice.of(ExhaustiveSearch.search(oracleProblem, archsByRow), budgetMs);
 
         long start = System.nanoTime();
-        FewShotDevice adapted = FewShotDevice.adapt(adapter, protocol, archsByRow, device, samples, seed, quantile);
+        FewShotDevice adapted = FewShotDevice.adapt(adapter, protocol, archsByRow, device, samples, seed, rules.get(0));
+        double adaptSeconds = (System.nanoTime() - start) / 1e9;
         LatencyPredictor predictor = adapted.predictor();
-        SafetyMargin margin = adapted.margin();
-        SearchProblem<A> problem = new SearchProblem<>(space, accuracy, List.of(new LatencyConstraint(device, predictor, budgetMs, margin.margin())), verifier);
-        SearchResult<A> withMargin = ExhaustiveSearch.search(problem, archsByRow);
-        double seconds = (System.nanoTime() - start) / 1e9;
-
-        SearchResult<A> bare = ExhaustiveSearch.search(problem.withConstraints(List.of(LatencyConstraint.of(device, predictor, budgetMs))), archsByRow);
-        return new Outcome(device, budgetMs, seed, margin.margin(), Choice.of(withMargin, budgetMs), Choice.of(bare, budgetMs), oracle, seconds);
+        SearchProblem<A> bareProblem = new SearchProblem<>(space, accuracy, List.of(LatencyConstraint.of(device, predictor, budgetMs)), verifier);
+        Choice bare = Choice.of(ExhaustiveSearch.search(bareProblem, archsByRow), budgetMs);
+        List<Outcome> out = new java.util.ArrayList<>();
+        for (SafetyMargin.Rule rule : rules) {
+            long t = System.nanoTime();
+            double margin = Math.max(0, rule.marginFrom(adapted.margin().ratios()));
+            SearchProblem<A> problem = bareProblem.withConstraints(List.of(new LatencyConstraint(device, predictor, budgetMs, margin)));
+            Choice chosen = Choice.of(ExhaustiveSearch.search(problem, archsByRow), budgetMs);
+            double seconds = adaptSeconds + (System.nanoTime() - t) / 1e9;
+            out.add(new Outcome(device, budgetMs, seed, rule.toString(), margin, chosen, bare, oracle, seconds));
+        }
+        return out;
     }
 
     private final Map<String, TableLatencyPredictor> truthByDevice = new HashMap<>();

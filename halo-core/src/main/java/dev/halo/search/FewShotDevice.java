@@ -26,16 +26,16 @@ public record FewShotDevice(FewShotTask task, LatencyPredictor predictor, Safety
      * Draws the device's task with HELP's protocol, adapts and calibrates.
      *
      * @param archsByRow the architectures by table row (rows of the protocol's table)
-     * @param quantile quantile of the leave-one-out {@code true / predicted} ratios taken as the margin
+     * @param rule how the leave-one-out {@code true / predicted} ratios become the margin
      */
     public static <A extends Architecture> FewShotDevice adapt(FewShotMethod.Adapter adapter, FewShotProtocol protocol, List<A> archsByRow,
-            String device, int samples, long seed, double quantile) {
+            String device, int samples, long seed, SafetyMargin.Rule rule) {
         FewShotTask task = protocol.task(device, samples, seed);
         LatencyPredictor predictor = adapter.adapt(task);
-        return new FewShotDevice(task, predictor, calibrate(adapter, task, archsByRow, quantile));
+        return new FewShotDevice(task, predictor, calibrate(adapter, task, archsByRow, rule));
     }
 
-    static <A extends Architecture> SafetyMargin calibrate(FewShotMethod.Adapter adapter, FewShotTask task, List<A> archsByRow, double quantile) {
+    static <A extends Architecture> SafetyMargin calibrate(FewShotMethod.Adapter adapter, FewShotTask task, List<A> archsByRow, SafetyMargin.Rule rule) {
         int[] refRows = task.referenceIndices();
         double[] refMs = task.referenceLatencies();
         int[] sampleRows = task.sampleIndices();
@@ -60,6 +60,6 @@ public record FewShotDevice(FewShotTask task, LatencyPredictor predictor, Safety
             double[] lat = Arrays.copyOfRange(keptMs, refRows.length, keptMs.length);
             return adapter.adapt(new FewShotTask(task.device(), task.seed(), refRows, refMs, rows, lat, task.queryIndices()));
         };
-        return SafetyMargin.leaveOneOut(refit, archs, ms, refRows.length, quantile);
+        return SafetyMargin.leaveOneOut(refit, archs, ms, refRows.length, rule);
     }
 }

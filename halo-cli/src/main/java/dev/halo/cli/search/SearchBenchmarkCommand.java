@@ -19,6 +19,7 @@ import dev.halo.search.AccuracyObjective;
 import dev.halo.search.BudgetBenchmark;
 import dev.halo.search.DatasetTables;
 import dev.halo.search.LatencyBudget;
+import dev.halo.search.SafetyMargin;
 import dev.halo.space.Architecture;
 import dev.halo.space.SearchSpace;
 import dev.halo.space.Spaces;
@@ -93,9 +94,10 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "5", description = "Seeds 0..N-1 (different samples) per device and budget (default: ${DEFAULT-VALUE}).")
     int seeds = 5;
 
-    @Option(names = "--margin-quantile", defaultValue = "0.9", paramLabel = "Q",
-            description = "Quantile of the leave-one-out true/predicted ratios taken as the margin (default: ${DEFAULT-VALUE}).")
-    double quantile = 0.9;
+    @Option(names = "--margin-rule", paramLabel = "bound:C|quantile:Q",
+            description = "How the leave-one-out true/predicted ratios become the margin: a one-sided Student-t prediction bound on the log ratio "
+                    + "at confidence C, or their empirical quantile Q (default: bound:0.95). Repeatable: rows for each rule.")
+    List<String> marginRules = new ArrayList<>();
 
     @Option(names = "--per-seed", description = "One row per seed instead of the summary per device and budget.")
     boolean perSeed;
@@ -128,25 +130,37 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         FewShotMethod.Adapter adapter = method.prepare(new FewShotContext(benchmark, split, samples));
         double prepareSeconds = (System.nanoTime() - t0) / 1e9;
-        var bench = new BudgetBenchmark<>(s, archs, objective, new FewShotProtocol(benchmark.table(), benchmark.pools()), adapter, samples, quantile);
+        List<SafetyMargin.Rule> rules = (marginRules.isEmpty() ? List.of("bound:0.95") : marginRules).stream()
+                .map(r -> SafetyMargin.Rule.parse(r, "--margin-rule")).toList();
+        var bench = new BudgetBenchmark<>(s, archs, objective, new FewShotProtocol(benchmark.table(), benchmark.pools()), adapter, samples, rules);
 
         List<BudgetBenchmark.Outcome> all = new ArrayList<>();
-        Table t = perSeed ? perSeedTable() : summaryTable();
+        Map<String, List<List<BudgetBenchmark.Outcome>>> byRule = new LinkedHashMap<>();
         for (var e : cases.entrySet())
             for (double budget : e.getValue()) {
-                List<BudgetBenchmark.Outcome> runs = new ArrayList<>();
-                for (long seed = 0; seed < seeds; seed++) runs.add(bench.run(e.getKey(), budget, seed));
-                all.addAll(runs);
-                if (perSeed) runs.forEach(o -> perSeedRow(t, o));
-                else summaryRow(t, runs);
+                Map<String, List<BudgetBenchmark.Outcome>> runs = new LinkedHashMap<>();
+                for (long seed = 0; seed < seeds; seed++)
+                    for (BudgetBenchmark.Outcome o : bench.run(e.getKey(), budget, seed)) runs.computeIfAbsent(o.rule(), k -> new ArrayList<>()).add(o);
+                runs.forEach((rule, list) -> byRule.computeIfAbsent(rule, k -> new ArrayList<>()).add(list));
             }
+        Table t = perSeed ? perSeedTable() : summaryTable();
+        byRule.values().forEach(groups -> groups.forEach(runs -> {
+            all.addAll(runs);
+            if (perSeed) runs.forEach(o -> perSeedRow(t, o));
+            else summaryRow(t, runs);
+        }));
         t.print(format.format, spec.commandLine().getOut());
-        long met = all.stream().filter(o -> o.chosen().met()).count();
-        double meanGap = all.stream().mapToDouble(BudgetBenchmark.Outcome::gap).filter(Double::isFinite).average().orElse(Double.NaN);
-        double maxSeconds = all.stream().mapToDouble(BudgetBenchmark.Outcome::seconds).max().orElse(0);
         var err = spec.commandLine().getErr();
-        err.printf(java.util.Locale.ROOT, "method %s (prepared once in %.1f s); margin quantile %.2f; %d/%d choices meet the budget on true latency; mean gap to oracle %.2f points; slowest adapt+calibrate+search %.2f s%n",
-                method.name(), prepareSeconds, quantile, met, all.size(), meanGap, maxSeconds);
+        err.printf(java.util.Locale.ROOT, "method %s, prepared once in %.1f s%n", method.name(), prepareSeconds);
+        byRule.forEach((rule, groups) -> {
+            List<BudgetBenchmark.Outcome> runs = groups.stream().flatMap(List::stream).toList();
+            long met = runs.stream().filter(o -> o.chosen().met()).count();
+            double meanGap = runs.stream().mapToDouble(BudgetBenchmark.Outcome::gap).filter(Double::isFinite).average().orElse(Double.NaN);
+            long none = runs.stream().filter(o -> o.chosen().arch() == null).count();
+            double maxSeconds = runs.stream().mapToDouble(BudgetBenchmark.Outcome::seconds).max().orElse(0);
+            err.printf(java.util.Locale.ROOT, "margin %s: %d/%d choices meet the budget on true latency (%d found nothing); mean gap to oracle %.2f points; slowest adapt+calibrate+search %.2f s%n",
+                    rule, met, runs.size(), none, meanGap, maxSeconds);
+        });
         err.flush();
         return 0;
     }
@@ -165,13 +179,13 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
     }
 
     private static Table summaryTable() {
-        return new Table("device", "budget_ms", "seeds", "margin_pct", "met", "true_ms_mean", "true_ms_max", "accuracy", "oracle", "gap",
+        return new Table("device", "budget_ms", "seeds", "rule", "margin_pct", "met", "true_ms_mean", "true_ms_max", "accuracy", "oracle", "gap",
                 "met_no_margin", "accuracy_no_margin", "seconds_max");
     }
 
     private static void summaryRow(Table t, List<BudgetBenchmark.Outcome> runs) {
         BudgetBenchmark.Outcome first = runs.get(0);
-        t.row(first.device(), first.budgetMs(), runs.size(),
+        t.row(first.device(), first.budgetMs(), runs.size(), first.rule(),
                 round(100 * mean(runs, o -> o.margin()), 1),
                 runs.stream().filter(o -> o.chosen().met()).count() + "/" + runs.size(),
                 round(mean(runs, o -> o.chosen().trueMs()), 3),
@@ -185,12 +199,12 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
     }
 
     private static Table perSeedTable() {
-        return new Table("device", "budget_ms", "seed", "margin_pct", "arch", "predicted_ms", "true_ms", "met", "accuracy", "oracle", "oracle_true_ms", "gap",
+        return new Table("device", "budget_ms", "seed", "rule", "margin_pct", "arch", "predicted_ms", "true_ms", "met", "accuracy", "oracle", "oracle_true_ms", "gap",
                 "true_ms_no_margin", "met_no_margin", "accuracy_no_margin", "seconds");
     }
 
     private static void perSeedRow(Table t, BudgetBenchmark.Outcome o) {
-        t.row(o.device(), o.budgetMs(), o.seed(), round(100 * o.margin(), 1), o.chosen().arch(), round(o.chosen().predictedMs(), 3), round(o.chosen().trueMs(), 3),
+        t.row(o.device(), o.budgetMs(), o.seed(), o.rule(), round(100 * o.margin(), 1), o.chosen().arch(), round(o.chosen().predictedMs(), 3), round(o.chosen().trueMs(), 3),
                 o.chosen().met(), round(o.chosen().accuracy(), 2), round(o.oracle().accuracy(), 2), round(o.oracle().trueMs(), 3), round(o.gap(), 2),
                 round(o.noMargin().trueMs(), 3), o.noMargin().met(), round(o.noMargin().accuracy(), 2), round(o.seconds(), 3));
     }

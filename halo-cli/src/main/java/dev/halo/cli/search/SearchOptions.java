@@ -41,9 +41,10 @@ public final class SearchOptions {
                     + "leave-one-out calibrated from the known samples for --adapt-from.")
     String margin = "auto";
 
-    @Option(names = "--margin-quantile", defaultValue = "0.9", paramLabel = "Q",
-            description = "With --margin auto and --adapt-from: quantile of the leave-one-out true/predicted ratios (default: ${DEFAULT-VALUE}).")
-    double marginQuantile = 0.9;
+    @Option(names = "--margin-rule", defaultValue = "bound:0.95", paramLabel = "bound:C|quantile:Q",
+            description = "With --margin auto and --adapt-from: how the leave-one-out true/predicted ratios become the margin: a one-sided Student-t "
+                    + "prediction bound on the log ratio at confidence C, or their empirical quantile Q (default: ${DEFAULT-VALUE}).")
+    String marginRule = "bound:0.95";
 
     @Option(names = "--method", defaultValue = "device-mix", paramLabel = "NAME",
             description = "With --adapt-from: the few-shot method (default: ${DEFAULT-VALUE}); see halo evaluate.")

@@ -22,6 +22,7 @@ import dev.halo.search.FewShotDevice;
 import dev.halo.search.LatencyBudget;
 import dev.halo.search.LatencyConstraint;
 import dev.halo.search.LatencyVerifier;
+import dev.halo.search.SafetyMargin;
 import dev.halo.search.SearchAlgorithm;
 import dev.halo.search.SearchProblem;
 import dev.halo.search.SearchResult;
@@ -64,9 +65,13 @@ final class SearchSetup {
     }
 
     static <A extends Architecture> SearchProblem<A> problem(SearchSpace<A> space, SearchOptions o, List<A> everything) {
+        // Cheap checks first, so that a typo fails before any table is read.
+        List<Double> parsedBudgets = o.maxLatency.stream().map(t -> LatencyBudget.parseMs(t, "--max-latency")).toList();
+        margin(o, 0);
+        if (o.source.adaptFrom != null) SafetyMargin.Rule.parse(o.marginRule, "--margin-rule");
         AccuracyObjective<A> accuracy = accuracy(space, o, everything);
         Sources sources = latencySources(space, o);
-        List<Double> budgets = budgets(o, sources.devices());
+        List<Double> budgets = budgets(parsedBudgets, sources.devices());
         List<LatencyConstraint> constraints = new ArrayList<>();
         for (int i = 0; i < sources.devices().size(); i++) {
             String d = sources.devices().get(i);
@@ -116,7 +121,7 @@ final class SearchSetup {
         Map<String, LatencyPredictor> predictors = new LinkedHashMap<>();
         Map<String, Double> margins = new HashMap<>();
         for (String d : o.devices) {
-            FewShotDevice fd = FewShotDevice.adapt(adapter, protocol, archs, d, o.samples, o.seed, o.marginQuantile);
+            FewShotDevice fd = FewShotDevice.adapt(adapter, protocol, archs, d, o.samples, o.seed, SafetyMargin.Rule.parse(o.marginRule, "--margin-rule"));
             predictors.put(d, fd.predictor());
             margins.put(d, fd.margin().margin());
         }
@@ -151,8 +156,7 @@ final class SearchSetup {
         return dot > 0 ? n.substring(0, dot) : n;
     }
 
-    private static List<Double> budgets(SearchOptions o, List<String> devices) {
-        List<Double> ms = o.maxLatency.stream().map(t -> LatencyBudget.parseMs(t, "--max-latency")).toList();
+    private static List<Double> budgets(List<Double> ms, List<String> devices) {
         if (ms.isEmpty()) return ms;
         if (ms.size() == 1) return java.util.Collections.nCopies(devices.size(), ms.get(0));
         if (ms.size() != devices.size())
