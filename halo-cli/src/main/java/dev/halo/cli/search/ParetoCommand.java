@@ -30,8 +30,10 @@ import picocli.CommandLine.Model.CommandSpec;
             "Optional --max-latency draws the budget and marks the most accurate architecture within it.",
             "Budgets take units: 11ms, '11 ms', 0.011s, 500us; a bare number means ms.",
             "",
-            "Example: halo pareto --latency-table ../shared/data/help/nasbench201 --device gold_6226 --max-latency 11ms \\",
-            "           --accuracy ../shared/data/nasbench201-accuracy/accuracy.csv --out front.csv --plot front.png"
+            "Example:",
+            "  halo pareto --latency-table ../shared/data/help/nasbench201 \\",
+            "    --device gold_6226 --max-latency 11ms --out front.csv --plot front.png \\",
+            "    --accuracy ../shared/data/nasbench201-accuracy/accuracy.csv"
         })
 public final class ParetoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

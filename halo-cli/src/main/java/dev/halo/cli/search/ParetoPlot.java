@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
-import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -97,17 +96,16 @@ final class ParetoPlot {
                 ringX[i] = chosen.predictedMs(device) + rx * Math.cos(2 * Math.PI * i / 32);
                 ringY[i] = chosen.accuracy() + ry * Math.sin(2 * Math.PI * i / 32);
             }
-            XYSeries s = chart.addSeries("chosen (most accurate within budget)", ringX, ringY);
+            String pct = accuracyLabel.contains("(%)") ? " %" : "";
+            String text = measured
+                    ? String.format(Locale.ROOT, "chosen (most accurate within budget): %.2f%s at %.3g ms", chosen.accuracy(), pct, chosen.predictedMs(device))
+                    : String.format(Locale.ROOT, "chosen: %.2f%s at %.3g ms predicted", chosen.accuracy(), pct, chosen.predictedMs(device));
+            if (!measured && !Double.isNaN(chosen.trueMs(device))) text += String.format(Locale.ROOT, " / %.3g ms true", chosen.trueMs(device));
+            XYSeries s = chart.addSeries(text, ringX, ringY);
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
             s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(CHOSEN);
             s.setLineStyle(new BasicStroke(3f));
-            String pct = accuracyLabel.contains("(%)") ? " %" : "";
-            String text = measured
-                    ? String.format(Locale.ROOT, "chosen: %.2f%s at %.3g ms", chosen.accuracy(), pct, chosen.predictedMs(device))
-                    : String.format(Locale.ROOT, "chosen: %.2f%s at %.3g ms predicted", chosen.accuracy(), pct, chosen.predictedMs(device));
-            if (!measured && !Double.isNaN(chosen.trueMs(device))) text += String.format(Locale.ROOT, " / %.3g ms true", chosen.trueMs(device));
-            chart.addAnnotation(new AnnotationText(text, chosen.predictedMs(device), chosen.accuracy() + 0.05 * (yMax - yMin), false));
         }
 
         Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), ".halo-plot", ".png");

@@ -24,8 +24,10 @@ import picocli.CommandLine.Model.CommandSpec;
             "Budgets take units: 11ms, '11 ms', 0.011s, 500us; a bare number means ms.",
             "If no architecture meets the budget, one line says so and names the fastest reachable latency (exit 2).",
             "",
-            "Example: halo search --latency-table ../shared/data/help/nasbench201 --device gold_6226 --max-latency 11ms \\",
-            "           --accuracy ../shared/data/nasbench201-accuracy/accuracy.csv --metric cifar100"
+            "Example:",
+            "  halo search --latency-table ../shared/data/help/nasbench201 \\",
+            "    --device gold_6226 --max-latency 11ms --metric cifar100 \\",
+            "    --accuracy ../shared/data/nasbench201-accuracy/accuracy.csv"
         })
 public final class SearchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -51,12 +51,22 @@ final class SearchSetup {
     }
 
     private static <A extends Architecture> SearchResult<A> run(SearchSpace<A> space, SearchOptions o, String algorithm) {
-        List<A> everything = enumerate(space);
         SearchAlgorithm algo = algorithm.equals("exhaustive") ? null : SearchAlgorithm.byName(algorithm);
-        if (algo == null && everything == null) throw new BadInputException("--algorithm exhaustive needs an enumerable space; " + space.name() + " is not");
-        SearchProblem<A> problem = problem(space, o, everything);
-        return algo == null ? ExhaustiveSearch.search(problem, everything) : algo.search(problem, o.budget, o.seed);
+        Setup<A> setup = setup(space, o, enumerate(space));
+        if (algo == null) {
+            if (setup.candidates() == null)
+                throw new BadInputException("--algorithm exhaustive needs an enumerable space or a latency dataset to list; " + space.name() + " with a model file is neither");
+            return ExhaustiveSearch.search(setup.problem(), setup.candidates());
+        }
+        // A dataset that measured only a sample of the space (FBNet, OFA) knows nothing of the other architectures.
+        if (setup.candidates() != null && setup.candidates().size() < space.size())
+            throw new BadInputException("the latency dataset holds " + setup.candidates().size() + " of the " + String.format(java.util.Locale.ROOT, "%.3g", space.size())
+                    + " " + space.name() + " architectures; search them with --algorithm exhaustive, or give a --latency-model that predicts any architecture");
+        return algo.search(setup.problem(), o.budget, o.seed);
     }
+
+    /** The problem, and the architectures an exhaustive search scores (the whole space, or the dataset's rows; null if neither). */
+    record Setup<A extends Architecture>(SearchProblem<A> problem, List<A> candidates) {}
 
     /** Every architecture of a space small enough to list, else null. */
     @SuppressWarnings("unchecked")
@@ -64,13 +74,13 @@ final class SearchSetup {
         return space instanceof Nb201Space nb ? (List<A>) nb.all() : null;
     }
 
-    static <A extends Architecture> SearchProblem<A> problem(SearchSpace<A> space, SearchOptions o, List<A> everything) {
+    static <A extends Architecture> Setup<A> setup(SearchSpace<A> space, SearchOptions o, List<A> everything) {
         // Cheap checks first, so that a typo fails before any table is read.
         List<Double> parsedBudgets = o.maxLatency.stream().map(t -> LatencyBudget.parseMs(t, "--max-latency")).toList();
         margin(o, 0);
         if (o.source.adaptFrom != null) SafetyMargin.Rule.parse(o.marginRule, "--margin-rule");
         AccuracyObjective<A> accuracy = accuracy(space, o, everything);
-        Sources sources = latencySources(space, o);
+        Sources<A> sources = latencySources(space, o);
         List<Double> budgets = budgets(parsedBudgets, sources.devices());
         List<LatencyConstraint> constraints = new ArrayList<>();
         for (int i = 0; i < sources.devices().size(); i++) {
@@ -79,7 +89,8 @@ final class SearchSetup {
             double margin = margin(o, sources.autoMargins().getOrDefault(d, 0.0));
             constraints.add(budgets.isEmpty() ? LatencyConstraint.unconstrained(d, p) : new LatencyConstraint(d, p, budgets.get(i), margin));
         }
-        return new SearchProblem<>(space, accuracy, constraints, sources.verifier());
+        List<A> candidates = everything != null ? everything : sources.datasetArchs();
+        return new Setup<>(new SearchProblem<>(space, accuracy, constraints, sources.verifier()), candidates);
     }
 
     private static <A extends Architecture> AccuracyObjective<A> accuracy(SearchSpace<A> space, SearchOptions o, List<A> everything) {
@@ -93,10 +104,11 @@ final class SearchSetup {
         };
     }
 
-    /** Predictors, verifier and pre-calibrated margins per device, in --device order. */
-    private record Sources(List<String> devices, Map<String, LatencyPredictor> predictors, LatencyVerifier verifier, Map<String, Double> autoMargins) {}
+    /** Predictors, verifier and pre-calibrated margins per device, in --device order, and the dataset's architectures (null for model files). */
+    private record Sources<A extends Architecture>(
+            List<String> devices, Map<String, LatencyPredictor> predictors, LatencyVerifier verifier, Map<String, Double> autoMargins, List<A> datasetArchs) {}
 
-    private static <A extends Architecture> Sources latencySources(SearchSpace<A> space, SearchOptions o) {
+    private static <A extends Architecture> Sources<A> latencySources(SearchSpace<A> space, SearchOptions o) {
         SearchOptions.LatencySource s = o.source;
         if (s.models != null) return models(space, o, s.models);
         Path dir = s.table != null ? s.table : s.adaptFrom;
@@ -106,7 +118,7 @@ final class SearchSetup {
         Map<String, TableLatencyPredictor> truth = new LinkedHashMap<>();
         for (String d : o.devices) truth.put(d, DatasetTables.latencyColumn(dataset, archs, d));
         LatencyVerifier verifier = LatencyVerifier.fromTables(truth);
-        if (s.table != null) return new Sources(List.copyOf(o.devices), new LinkedHashMap<>(truth), verifier, Map.of());
+        if (s.table != null) return new Sources<>(List.copyOf(o.devices), new LinkedHashMap<>(truth), verifier, Map.of(), archs);
 
         // Few-shot: the target devices leave HELP's split (they are only ever tested), so no method trains on them.
         Split help = Split.helpDefault(space.name());
@@ -125,10 +137,10 @@ final class SearchSetup {
             predictors.put(d, fd.predictor());
             margins.put(d, fd.margin().margin());
         }
-        return new Sources(List.copyOf(o.devices), predictors, verifier, margins);
+        return new Sources<>(List.copyOf(o.devices), predictors, verifier, margins, archs);
     }
 
-    private static <A extends Architecture> Sources models(SearchSpace<A> space, SearchOptions o, List<Path> files) {
+    private static <A extends Architecture> Sources<A> models(SearchSpace<A> space, SearchOptions o, List<Path> files) {
         if (!o.devices.isEmpty() && o.devices.size() != files.size())
             throw new BadInputException("give one --device per --latency-model (" + files.size() + " models, " + o.devices.size() + " devices)");
         List<String> names = new ArrayList<>();
@@ -147,7 +159,7 @@ final class SearchSetup {
             for (String d : names) if (dataset.hasDevice(d)) truth.put(d, DatasetTables.latencyColumn(dataset, archs, d));
             verifier = LatencyVerifier.fromTables(truth);
         }
-        return new Sources(names, predictors, verifier, Map.of());
+        return new Sources<>(names, predictors, verifier, Map.of(), null);
     }
 
     private static String stem(Path file) {
