@@ -72,6 +72,17 @@ class SearchCommandsTest {
     }
 
     @Test
+    void aPartlyMeasuredSpaceCanOnlyBeSearchedExhaustively() {
+        String fbnet = SharedData.path("help/fbnet").toString();
+        assertBad(run("search", "--space", "fbnet", "--latency-table", fbnet, "--device", "fpga", "--max-latency", "12ms", "--proxy", "mflops"),
+                "the latency dataset holds 5000 of the 9.85e+20 fbnet architectures; search them with --algorithm exhaustive");
+        Run r = run("search", "--space", "fbnet", "--latency-table", fbnet, "--device", "fpga", "--max-latency", "12ms", "--proxy", "mflops",
+                "--algorithm", "exhaustive", "--format", "csv");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains(",fpga,12,0,").contains(",exhaustive,5000,");
+    }
+
+    @Test
     void anImpossibleBudgetSaysSoAndNamesTheFastestReachableLatency() {
         assertBad(search("--max-latency", "1ms", "--algorithm", "exhaustive"),
                 "no architecture meets the latency budget (gold_6226 ≤ 1.00 ms) among 15625 evaluated architectures; fastest reachable: gold_6226 2.66 ms predicted (2.66 ms true)");
