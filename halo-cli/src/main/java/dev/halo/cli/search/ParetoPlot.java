@@ -6,9 +6,7 @@ import dev.halo.search.SearchResult;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
@@ -108,12 +106,7 @@ final class ParetoPlot {
             s.setLineStyle(new BasicStroke(3f));
         }
 
-        Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), ".halo-plot", ".png");
-        try {
-            Files.write(tmp, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
-            Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        byte[] bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        AtomicWrite.write(png, out -> out.write(bytes));
     }
 }
