@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             dev.halo.cli.space.SpacesCommand.class,
             dev.halo.cli.space.ArchCommand.class,
             EvaluateCommand.class,
+            MetaTrainCommand.class,
+            MetaTestCommand.class,
             dev.halo.cli.data.DataCommand.class,
             dev.halo.cli.search.SearchCommand.class,
             dev.halo.cli.search.ParetoCommand.class,

@@ -1,0 +1,105 @@
+package dev.halo.predict.help;
+
+import dev.halo.BadInputException;
+import dev.halo.nn.MetaSgd;
+import dev.halo.nn.Params;
+import dev.halo.nn.Tensor;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * A meta-trained HELP predictor: the regressor's initial weights, the Meta-SGD per-parameter inner learning
+ * rates ({@code taskLr}, same names as {@code weights}), and the inference network that turns a hardware
+ * embedding into the weight modulation z.
+ *
+ * @param zScale     HELP's {@code z_scaling} (0.01)
+ * @param innerSteps inner-loop steps at adaptation ({@code num_eval_updates}, 2)
+ */
+public record HelpModel(HelpNetwork network, Params weights, Params taskLr, Params encoder, double zScale, int innerSteps) {
+
+    public static final double Z_SCALE = 0.01;
+    public static final int INNER_STEPS = 2;
+
+    /** A freshly initialised model (HELP's initialisation; task learning rates all 1e-3). */
+    public static HelpModel initialise(HelpNetwork network, RandomGenerator rng) {
+        Params w = network.initialise(rng);
+        return new HelpModel(network, w, w.map(t -> filled(t, 1e-3)), InferenceNetwork.initialise(network, rng), Z_SCALE, INNER_STEPS);
+    }
+
+    private static Tensor filled(Tensor like, double v) {
+        Tensor t = like.zerosLike();
+        java.util.Arrays.fill(t.data(), v);
+        return t;
+    }
+
+    /** Loads HELP's released {@code help_max_corr.pt} (keys {@code model}, {@code inference_network}, {@code task_lr}). */
+    public static HelpModel fromHelpCheckpoint(Path file, HelpNetwork network) {
+        Map<String, Map<String, Tensor>> dicts = TorchStateDicts.read(file);
+        for (String key : new String[] {"model", "inference_network", "task_lr"})
+            if (!dicts.containsKey(key)) throw new BadInputException(file + ": checkpoint lacks '" + key + "' (has " + dicts.keySet() + ")");
+        java.util.Random seeded = new java.util.Random(0);
+        HelpModel shape = initialise(network, seeded);
+        Params w = fill(file, "model", shape.weights(), dicts.get("model"));
+        Params lr = fill(file, "task_lr", shape.taskLr(), dicts.get("task_lr"));
+        Params enc = fill(file, "inference_network", shape.encoder(), dicts.get("inference_network"));
+        return new HelpModel(network, w, lr, enc, Z_SCALE, INNER_STEPS);
+    }
+
+    /** Every expected tensor must be present with the expected shape, and nothing else may be left over. */
+    private static Params fill(Path file, String key, Params expected, Map<String, Tensor> found) {
+        if (!found.keySet().equals(new java.util.HashSet<>(expected.names())))
+            throw new BadInputException(file + ": '" + key + "' has tensors " + found.keySet() + ", expected " + expected.names());
+        Params out = expected;
+        for (String name : expected.names()) {
+            Tensor t = found.get(name);
+            if (!t.sameShape(expected.get(name)))
+                throw new BadInputException(file + ": '" + key + "/" + name + "' has shape " + java.util.Arrays.toString(t.shape())
+                        + ", expected " + java.util.Arrays.toString(expected.get(name).shape()));
+            out = out.with(name, t);
+        }
+        return out;
+    }
+
+    /** The support-set objective of one task: MSE of the network on (xs, ys) under a hardware embedding. */
+    MetaSgd.Objective supportObjective(HelpInputs xs, double[] ys, double[] hardware) {
+        return at -> {
+            HelpNetwork.LossGradient lg = network.mseGradient(at, xs, hardware, ys);
+            return new MetaSgd.Gradient(lg.loss(), lg.gradient());
+        };
+    }
+
+    /**
+     * Adapted weights for one device: modulate by z (drawn from the inference network's posterior with
+     * {@code rng}, or its mean when {@code rng} is null), then {@link #innerSteps} Meta-SGD steps on the
+     * support set (targets in HELP's normalised scale).
+     */
+    public Params adapt(HelpInputs xs, double[] ys, double[] hardware, RandomGenerator rng) {
+        InferenceNetwork.Posterior q = InferenceNetwork.posterior(encoder, hardware);
+        double[] z = rng == null ? q.mean() : q.sample(gaussian(rng, q.mean().length));
+        Params start = InferenceNetwork.modulate(network, weights, z, zScale);
+        return MetaSgd.adapt(supportObjective(xs, ys, hardware), start, taskLr, innerSteps).adapted();
+    }
+
+    static double[] gaussian(RandomGenerator rng, int n) {
+        double[] e = new double[n];
+        for (int i = 0; i < n; i++) e[i] = rng.nextGaussian();
+        return e;
+    }
+
+    /** All trainable tensors in one map (task rates prefixed {@code task_lr.}), the unit the meta-optimizer steps. */
+    public Params allParameters() {
+        Params lr = Params.empty();
+        for (String n : taskLr.names()) lr = lr.with("task_lr." + n, taskLr.get(n));
+        return weights.merge(lr).merge(encoder);
+    }
+
+    /** The inverse of {@link #allParameters}. */
+    public HelpModel withAllParameters(Params all) {
+        Params w = weights, lr = taskLr, enc = encoder;
+        for (String n : weights.names()) w = w.with(n, all.get(n));
+        for (String n : taskLr.names()) lr = lr.with(n, all.get("task_lr." + n));
+        for (String n : encoder.names()) enc = enc.with(n, all.get(n));
+        return new HelpModel(network, w, lr, enc, zScale, innerSteps);
+    }
+}

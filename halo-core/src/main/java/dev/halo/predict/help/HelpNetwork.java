@@ -1,0 +1,296 @@
+package dev.halo.predict.help;
+
+import dev.halo.nn.GraphConvolution;
+import dev.halo.nn.Linear;
+import dev.halo.nn.MeanSquaredError;
+import dev.halo.nn.Params;
+import dev.halo.nn.Relu;
+import dev.halo.nn.Tensor;
+import java.util.LinkedHashMap;
+import java.util.random.RandomGenerator;
+
+/**
+ * HELP's hardware-conditioned latency regressor, as a pure function of its parameters.
+ *
+ * <p>Architecture branch: four graph convolutions (GCN, NB201) or two linear layers (MLP, FBNet/OFA), each
+ * followed by ReLU; the GCN reads out the last (global) node. Hardware branch: two ReLU linear layers on the
+ * 10-d hardware embedding. Both halves are concatenated and go through two ReLU linear layers and a final
+ * linear layer to one output (the normalised latency). Parameter names are those of HELP's state dict
+ * ({@code meta_learner.gc1.weight}, ...), so a released checkpoint maps one to one.
+ */
+public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) {
+    public enum Kind { GCN, MLP }
+
+    public static final String PREFIX = "meta_learner.";
+
+    /** HELP's NB201 predictor: 8 node features, hidden 100, 10 reference archs. */
+    public static HelpNetwork gcn(int nodeFeatures) {
+        return new HelpNetwork(Kind.GCN, nodeFeatures, 100, 10);
+    }
+
+    /** HELP's FBNet (132) / OFA (145) predictor. */
+    public static HelpNetwork mlp(int features) {
+        return new HelpNetwork(Kind.MLP, features, 100, 10);
+    }
+
+    /** Width of the joint layers fc3/fc4 (architecture half + hardware half). */
+    public int joint() {
+        return 2 * hidden;
+    }
+
+    private static String n(String layer, String what) {
+        return PREFIX + layer + "." + what;
+    }
+
+    /** The encoder layers of the architecture branch, in order. */
+    String[] archLayers() {
+        return kind == Kind.GCN ? new String[] {"gc1", "gc2", "gc3", "gc4"} : new String[] {"fc1", "fc2"};
+    }
+
+    /**
+     * Fresh parameters: PyTorch's default uniform(±1/sqrt(fan_in)) for linear layers; HELP's GCN overrides
+     * graph-convolution weights with uniform(±0.05) and keeps uniform(±1/sqrt(out)) biases.
+     */
+    public Params initialise(RandomGenerator rng) {
+        LinkedHashMap<String, Tensor> p = new LinkedHashMap<>();
+        int in = features;
+        for (String layer : archLayers()) {
+            if (kind == Kind.GCN) {
+                p.put(n(layer, "weight"), uniform(rng, 0.05, in, hidden));
+                p.put(n(layer, "bias"), uniform(rng, 1 / Math.sqrt(hidden), hidden));
+            } else {
+                linear(p, rng, layer, in, hidden);
+            }
+            in = hidden;
+        }
+        linear(p, rng, "fc_hw1", hardwareDim, hidden);
+        linear(p, rng, "fc_hw2", hidden, hidden);
+        linear(p, rng, "fc3", joint(), joint());
+        linear(p, rng, "fc4", joint(), joint());
+        linear(p, rng, "fc5", joint(), 1);
+        return Params.of(p);
+    }
+
+    private static void linear(LinkedHashMap<String, Tensor> p, RandomGenerator rng, String layer, int in, int out) {
+        double bound = 1 / Math.sqrt(in);
+        p.put(n(layer, "weight"), uniform(rng, bound, out, in));
+        p.put(n(layer, "bias"), uniform(rng, bound, out));
+    }
+
+    private static Tensor uniform(RandomGenerator rng, double bound, int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        double[] d = t.data();
+        for (int i = 0; i < d.length; i++) d[i] = (2 * rng.nextDouble() - 1) * bound;
+        return t;
+    }
+
+    /** Everything the backward pass needs from one forward pass. */
+    record Trace(HelpInputs inputs, Tensor hardware, Tensor[] archActs, Tensor readout, Tensor hw1, Tensor hw2,
+                 Tensor joint, Tensor f3, Tensor f4, double[] output) {}
+
+    /** Predicted (normalised) latency of every input row. */
+    public double[] predict(Params p, HelpInputs x, double[] hardwareEmbedding) {
+        return forward(p, x, hardwareEmbedding).output();
+    }
+
+    Trace forward(Params p, HelpInputs x, double[] hardwareEmbedding) {
+        int batch = x.size();
+        String[] layers = archLayers();
+        Tensor[] acts = new Tensor[layers.length];
+        Tensor readout;
+        if (x instanceof HelpInputs.Graphs g) {
+            Tensor h = g.features();
+            int last = layers.length - 1;
+            for (int l = 0; l < last; l++) {
+                h = Relu.forward(GraphConvolution.forward(h, g.adjacency(), p.get(n(layers[l], "weight")), p.get(n(layers[l], "bias"))));
+                acts[l] = h;
+            }
+            // only the read-out (last) node of the last layer is used
+            readout = Relu.forward(GraphConvolution.forwardNode(h, g.adjacency(), g.nodes() - 1, p.get(n(layers[last], "weight")), p.get(n(layers[last], "bias"))));
+            acts[last] = readout;
+        } else {
+            Tensor h = ((HelpInputs.Flat) x).features();
+            for (int l = 0; l < layers.length; l++) {
+                h = Relu.forward(Linear.forward(h, p.get(n(layers[l], "weight")), p.get(n(layers[l], "bias"))));
+                acts[l] = h;
+            }
+            readout = h;
+        }
+        Tensor hw = Tensor.of(hardwareEmbedding.clone(), 1, hardwareDim);
+        Tensor hw1 = Relu.forward(Linear.forward(hw, p.get(n("fc_hw1", "weight")), p.get(n("fc_hw1", "bias"))));
+        Tensor hw2 = Relu.forward(Linear.forward(hw1, p.get(n("fc_hw2", "weight")), p.get(n("fc_hw2", "bias"))));
+        Tensor joint = concatBroadcast(readout, hw2);
+        Tensor f3 = Relu.forward(Linear.forward(joint, p.get(n("fc3", "weight")), p.get(n("fc3", "bias"))));
+        Tensor f4 = Relu.forward(Linear.forward(f3, p.get(n("fc4", "weight")), p.get(n("fc4", "bias"))));
+        Tensor y = Linear.forward(f4, p.get(n("fc5", "weight")), p.get(n("fc5", "bias")));
+        double[] out = y.data();
+        if (out.length != batch) throw new IllegalStateException("output size");
+        return new Trace(x, hw, acts, readout, hw1, hw2, joint, f3, f4, out);
+    }
+
+    /** Gradient of a loss with respect to all parameters, given {@code dOut = dLoss/dOutput}. */
+    Params backward(Params p, Trace t, double[] dOut) {
+        LinkedHashMap<String, Tensor> g = new LinkedHashMap<>();
+        int batch = dOut.length;
+        Tensor dy = Tensor.of(dOut.clone(), batch, 1);
+        Linear.Gradients g5 = Linear.backward(t.f4(), p.get(n("fc5", "weight")), dy, true);
+        Tensor d4 = Relu.backward(t.f4(), g5.input());
+        Linear.Gradients g4 = Linear.backward(t.f3(), p.get(n("fc4", "weight")), d4, true);
+        Tensor d3 = Relu.backward(t.f3(), g4.input());
+        Linear.Gradients g3 = Linear.backward(t.joint(), p.get(n("fc3", "weight")), d3, true);
+        // split the joint gradient: first half to the architecture readout, second half (summed over the
+        // batch, since one hardware vector was broadcast to every row) to the hardware branch
+        double[] dj = g3.input().data();
+        double[] dRead = new double[batch * hidden], dHw2 = new double[hidden];
+        for (int r = 0; r < batch; r++) {
+            System.arraycopy(dj, r * joint(), dRead, r * hidden, hidden);
+            for (int i = 0; i < hidden; i++) dHw2[i] += dj[r * joint() + hidden + i];
+        }
+        Tensor dh2 = Relu.backward(t.hw2(), Tensor.of(dHw2, 1, hidden));
+        Linear.Gradients gh2 = Linear.backward(t.hw1(), p.get(n("fc_hw2", "weight")), dh2, true);
+        Tensor dh1 = Relu.backward(t.hw1(), gh2.input());
+        Linear.Gradients gh1 = Linear.backward(t.hardware(), p.get(n("fc_hw1", "weight")), dh1, false);
+
+        String[] layers = archLayers();
+        Tensor[] acts = t.archActs();
+        Tensor[] dW = new Tensor[layers.length], dB = new Tensor[layers.length];
+        if (t.inputs() instanceof HelpInputs.Graphs gr) {
+            int last = layers.length - 1;
+            Tensor dTop = Relu.backward(acts[last], Tensor.of(dRead, batch, hidden));
+            GraphConvolution.Gradients gTop = GraphConvolution.backwardNode(acts[last - 1], gr.adjacency(), gr.nodes() - 1, p.get(n(layers[last], "weight")), dTop, true);
+            dW[last] = gTop.weight();
+            dB[last] = gTop.bias();
+            Tensor d = gTop.input();
+            for (int l = last - 1; l >= 0; l--) {
+                Tensor da = Relu.backward(acts[l], d);
+                Tensor in = l == 0 ? gr.features() : acts[l - 1];
+                GraphConvolution.Gradients gl = GraphConvolution.backward(in, gr.adjacency(), p.get(n(layers[l], "weight")), da, l > 0);
+                dW[l] = gl.weight();
+                dB[l] = gl.bias();
+                d = gl.input();
+            }
+        } else {
+            Tensor d = Tensor.of(dRead, batch, hidden);
+            for (int l = layers.length - 1; l >= 0; l--) {
+                Tensor da = Relu.backward(acts[l], d);
+                Tensor in = l == 0 ? ((HelpInputs.Flat) t.inputs()).features() : acts[l - 1];
+                Linear.Gradients gl = Linear.backward(in, p.get(n(layers[l], "weight")), da, l > 0);
+                dW[l] = gl.weight();
+                dB[l] = gl.bias();
+                d = gl.input();
+            }
+        }
+        for (int l = 0; l < layers.length; l++) {
+            g.put(n(layers[l], "weight"), dW[l]);
+            g.put(n(layers[l], "bias"), dB[l]);
+        }
+        g.put(n("fc_hw1", "weight"), gh1.weight());
+        g.put(n("fc_hw1", "bias"), gh1.bias());
+        g.put(n("fc_hw2", "weight"), gh2.weight());
+        g.put(n("fc_hw2", "bias"), gh2.bias());
+        g.put(n("fc3", "weight"), g3.weight());
+        g.put(n("fc3", "bias"), g3.bias());
+        g.put(n("fc4", "weight"), g4.weight());
+        g.put(n("fc4", "bias"), g4.bias());
+        g.put(n("fc5", "weight"), g5.weight());
+        g.put(n("fc5", "bias"), g5.bias());
+        // same order as the parameters
+        LinkedHashMap<String, Tensor> ordered = new LinkedHashMap<>();
+        for (String name : p.names()) ordered.put(name, g.get(name));
+        return Params.of(ordered);
+    }
+
+    /** Inputs prepared once for repeated fast scoring (a deduplicating plan for graph batches). */
+    public record Prepared(HelpInputs inputs, dev.halo.nn.GraphConvolutionPlan plan) {}
+
+    public Prepared prepare(HelpInputs x) {
+        if (x instanceof HelpInputs.Graphs g)
+            return new Prepared(x, dev.halo.nn.GraphConvolutionPlan.build(g.features(), g.adjacency(), archLayers().length, g.nodes() - 1));
+        return new Prepared(x, null);
+    }
+
+    /**
+     * Forward-only prediction for many architectures: same result as {@link #predict} (up to summation
+     * order), but graph states are deduplicated and the joint layers run as cache-friendly row updates with
+     * the constant hardware half folded into the fc3 bias.
+     */
+    public double[] predict(Params p, Prepared x, double[] hardwareEmbedding) {
+        Tensor readout;
+        String[] layers = archLayers();
+        if (x.plan() != null) {
+            Tensor[] w = new Tensor[layers.length], b = new Tensor[layers.length];
+            for (int l = 0; l < layers.length; l++) {
+                w[l] = p.get(n(layers[l], "weight"));
+                b[l] = p.get(n(layers[l], "bias"));
+            }
+            readout = x.plan().readout(w, b);
+        } else {
+            Tensor h = ((HelpInputs.Flat) x.inputs()).features();
+            for (String layer : layers) h = Relu.forward(Linear.forward(h, p.get(n(layer, "weight")), p.get(n(layer, "bias"))));
+            readout = h;
+        }
+        Tensor hw = Tensor.of(hardwareEmbedding.clone(), 1, hardwareDim);
+        Tensor hw1 = Relu.forward(Linear.forward(hw, p.get(n("fc_hw1", "weight")), p.get(n("fc_hw1", "bias"))));
+        double[] hw2 = Relu.forward(Linear.forward(hw1, p.get(n("fc_hw2", "weight")), p.get(n("fc_hw2", "bias")))).data();
+        int j = joint();
+        double[] w3 = p.get(n("fc3", "weight")).data(), w4 = p.get(n("fc4", "weight")).data(), w5 = p.get(n("fc5", "weight")).data();
+        double b5 = p.get(n("fc5", "bias")).data()[0];
+        // fc3 bias plus the hardware half of fc3, the same for every row
+        double[] c3 = p.get(n("fc3", "bias")).data().clone();
+        for (int o = 0; o < j; o++) for (int i = 0; i < hidden; i++) c3[o] += w3[o * j + hidden + i] * hw2[i];
+        double[] w3t = transpose(w3, j, j, hidden), w4t = transpose(w4, j, j, j);
+        double[] b4 = p.get(n("fc4", "bias")).data();
+        int batch = readout.dim(0);
+        double[] r = readout.data(), out = new double[batch], y3 = new double[j], y4 = new double[j];
+        for (int row = 0; row < batch; row++) {
+            System.arraycopy(c3, 0, y3, 0, j);
+            for (int i = 0; i < hidden; i++) {
+                double v = r[row * hidden + i];
+                if (v == 0) continue;
+                int o0 = i * j;
+                for (int o = 0; o < j; o++) y3[o] += v * w3t[o0 + o];
+            }
+            System.arraycopy(b4, 0, y4, 0, j);
+            for (int i = 0; i < j; i++) {
+                double v = y3[i];
+                if (v <= 0) continue; // ReLU
+                int o0 = i * j;
+                for (int o = 0; o < j; o++) y4[o] += v * w4t[o0 + o];
+            }
+            double s = b5;
+            for (int i = 0; i < j; i++) if (y4[i] > 0) s += y4[i] * w5[i];
+            out[row] = s;
+        }
+        return out;
+    }
+
+    /** The first {@code cols} columns of a row-major {@code [rows, stride]} matrix, transposed to {@code [cols, rows]}. */
+    private static double[] transpose(double[] m, int rows, int stride, int cols) {
+        double[] t = new double[cols * rows];
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = m[r * stride + c];
+        return t;
+    }
+
+    /** Mean squared error of the predictions against {@code target} and its gradient. */
+    public record LossGradient(double loss, Params gradient) {}
+
+    public LossGradient mseGradient(Params p, HelpInputs x, double[] hardwareEmbedding, double[] target) {
+        Trace t = forward(p, x, hardwareEmbedding);
+        double loss = MeanSquaredError.value(t.output(), target);
+        return new LossGradient(loss, backward(p, t, MeanSquaredError.gradient(t.output(), target)));
+    }
+
+    public double mse(Params p, HelpInputs x, double[] hardwareEmbedding, double[] target) {
+        return MeanSquaredError.value(predict(p, x, hardwareEmbedding), target);
+    }
+
+    private Tensor concatBroadcast(Tensor rows, Tensor single) {
+        int batch = rows.dim(0), a = rows.dim(1), b = single.dim(1);
+        double[] out = new double[batch * (a + b)];
+        for (int r = 0; r < batch; r++) {
+            System.arraycopy(rows.data(), r * a, out, r * (a + b), a);
+            System.arraycopy(single.data(), 0, out, r * (a + b) + a, b);
+        }
+        return Tensor.of(out, batch, a + b);
+    }
+}
