@@ -41,16 +41,8 @@ public record LatencyConstraint(String device, LatencyPredictor predictor, doubl
         return maxMs / (1 + margin);
     }
 
-    public boolean admits(double predictedMs) {
-        return predictedMs <= effectiveMaxMs();
-    }
-
     /** How far a predicted latency is over the effective budget, relative to it (0 when it passes). */
     public double violation(double predictedMs) {
         return bounded() ? Math.max(0, predictedMs / effectiveMaxMs() - 1) : 0;
-    }
-
-    public LatencyConstraint withMargin(double newMargin) {
-        return new LatencyConstraint(device, predictor, maxMs, newMargin);
     }
 }

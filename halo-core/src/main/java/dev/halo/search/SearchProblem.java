@@ -27,8 +27,4 @@ public record SearchProblem<A extends Architecture>(
     public SearchProblem<A> withConstraints(List<LatencyConstraint> newConstraints) {
         return new SearchProblem<>(space, accuracy, newConstraints, verifier);
     }
-
-    public boolean constrained() {
-        return constraints.stream().anyMatch(LatencyConstraint::bounded);
-    }
 }

@@ -3,7 +3,6 @@ package dev.halo.search;
 import dev.halo.space.Architecture;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * What a search found.
@@ -30,10 +29,6 @@ public record SearchResult<A extends Architecture>(
 
     public boolean feasible() {
         return best != null;
-    }
-
-    public Optional<Candidate<A>> bestIfFeasible() {
-        return Optional.ofNullable(best);
     }
 
     /** The one-line explanation when no architecture met the budgets, naming the fastest reachable latency. */

@@ -32,14 +32,6 @@ public final class TableLatencyPredictor implements LatencyPredictor {
         return space;
     }
 
-    public String source() {
-        return source;
-    }
-
-    public int size() {
-        return msByCanonical.size();
-    }
-
     /** The measured latency if the table has this architecture. */
     public OptionalDouble lookup(Architecture arch) {
         Double v = msByCanonical.get(arch.canonical());
