@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             dev.halo.cli.space.SpacesCommand.class,
             dev.halo.cli.space.ArchCommand.class,
+            dev.halo.cli.measure.MeasureCommand.class,
+            dev.halo.cli.measure.ProfileCommand.class,
             EvaluateCommand.class,
             MetaTrainCommand.class,
             MetaTestCommand.class,
