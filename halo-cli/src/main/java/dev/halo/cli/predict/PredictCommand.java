@@ -32,10 +32,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Predict latencies on a device from its adapted model (made by 'halo adapt').",
             "",
-            "Writes CSV rows arch,predicted_ms,lower,upper. [lower, upper] is a --level interval: by default (--interval mc) the "
-                + "central interval of the model's Monte-Carlo draws of the device code (zero width if it was adapted with --mc 0), "
-                + "the spread of the meta-learned model and not a calibrated error bar (it is much narrower than the actual errors); "
-                + "--interval loo widens each prediction by the held-out errors of the support archs. Progress goes to stderr "
+            "Writes CSV rows arch,predicted_ms,lower,upper. [lower, upper] is a --level interval: by default (--interval loo) each "
+                + "prediction widened by the held-out errors of the support archs (each predicted by a model adapted without it; "
+                + "conservative with 10 samples); --interval mc gives the central interval of the model's Monte-Carlo draws of "
+                + "the device code, the spread of the meta-learned model, which is much narrower than the actual errors. Progress goes to stderr "
                 + "for lists longer than " + PredictCommand.CHUNK + " archs."})
 public final class PredictCommand implements Callable<Integer> {
     /** Predictions are made and reported in chunks of this many archs (progress on stderr beyond one chunk). */
@@ -66,7 +66,7 @@ public final class PredictCommand implements Callable<Integer> {
     /** Where the interval comes from. */
     enum IntervalKind { mc, loo }
 
-    @Option(names = "--interval", defaultValue = "mc",
+    @Option(names = "--interval", defaultValue = "loo",
             description = "mc: spread of the model's Monte-Carlo draws (not calibrated); loo: held-out errors of the support archs,"
                     + " each predicted by a model adapted without it (calibrated if the support archs are a random draw)"
                     + " (default: ${DEFAULT-VALUE}).")

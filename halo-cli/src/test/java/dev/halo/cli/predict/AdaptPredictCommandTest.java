@@ -129,14 +129,14 @@ class AdaptPredictCommandTest {
         assertThat(a.exit()).as(a.err()).isZero();
         assertThat(a.out()).contains("help_max_corr.pt");
         Path out = dir.resolve("all.csv");
-        Run p = run("predict", "--model", model.toString(), "--all", "--out", out.toString());
+        Run p = run("predict", "--model", model.toString(), "--all", "--out", out.toString(), "--interval", "mc");
         assertThat(p.exit()).as(p.err()).isZero();
         List<String> rows = Files.readAllLines(out);
         assertThat(rows).hasSize(15626);
         String[] first = rows.get(1).split(",");
         assertThat(first[2]).as("mc 0: zero-width interval").isEqualTo(first[1]).isEqualTo(first[3]);
 
-        Run one = run("predict", "--model", model.toString(), "0", nb201.archString(1));
+        Run one = run("predict", "--model", model.toString(), "--interval", "mc", "0", nb201.archString(1));
         assertThat(one.exit()).as(one.err()).isZero();
         List<String> lines = one.out().lines().toList();
         assertThat(lines).hasSize(3);
