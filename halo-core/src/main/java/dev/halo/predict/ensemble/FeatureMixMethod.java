@@ -1,0 +1,130 @@
+package dev.halo.predict.ensemble;
+
+import dev.halo.eval.FewShotContext;
+import dev.halo.eval.FewShotMethod;
+import dev.halo.eval.FewShotTask;
+import dev.halo.predict.LatencyPredictor;
+import dev.halo.predict.ensemble.RowFeatures.Group;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Device mix with architecture features: the new device's known latencies (reference + samples) are
+ * regressed on the meta-train devices' latencies of the same architectures, optionally plus the
+ * architecture's FLOPs/params ({@code cost}) and its one-hot encoding ({@code encoding}), each group with its
+ * own ridge penalty, in ms or in log-ms. The encoding group is a residual model: with a large penalty it only
+ * corrects what the device mix leaves unexplained. Penalties and the log choice are picked on the
+ * meta-valid devices; intervals are jackknife intervals of the same fit.
+ */
+public final class FeatureMixMethod implements FewShotMethod {
+    static final double[] DEVICE_LAMBDAS = {1e-3, 1e-2, 3e-2, 0.1, 0.3, 1};
+    static final double[] COST_LAMBDAS = {1e-2, 0.1, 1, 10};
+    static final double[] ENCODING_LAMBDAS = {0.3, 1, 3, 10, 30};
+
+    private final String name;
+    private final Set<Group> groups;
+
+    public FeatureMixMethod(String name, Set<Group> groups) {
+        this.name = name;
+        this.groups = EnumSet.copyOf(groups);
+    }
+
+    /** Train devices + FLOPs/params. */
+    public static FeatureMixMethod withCost() {
+        return new FeatureMixMethod("mix-cost", EnumSet.of(Group.DEVICES, Group.COST));
+    }
+
+    /** Train devices + FLOPs/params + one-hot encoding (residual correction). */
+    public static FeatureMixMethod withEncoding() {
+        return new FeatureMixMethod("mix-enc", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING));
+    }
+
+    /** Train devices only, but with the log-ms option in the validated grid (device-mix's log twin). */
+    public static FeatureMixMethod devicesOnly() {
+        return new FeatureMixMethod("mix-log", EnumSet.of(Group.DEVICES));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** One point of the validated grid. */
+    public record Setting(double devices, double cost, double encoding, boolean log) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "lambda devices %s, cost %s, encoding %s, %s", devices, cost, encoding, log ? "log-ms" : "ms");
+        }
+    }
+
+    @Override
+    public Fitted prepare(FewShotContext context) {
+        List<Group> g = List.copyOf(groups);
+        RowFeatures linear = RowFeatures.of(context, g, false), log = RowFeatures.of(context, g, true);
+        List<FewShotTask> tasks = Validation.tasks(context);
+        Setting best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (Setting s : grid()) {
+            RowFeatures f = s.log() ? log : linear;
+            double[] penalty = f.penalties(s.devices(), s.cost(), s.encoding());
+            double score = tasks.isEmpty() ? 0 : Validation.meanSpearman(context, tasks, task -> {
+                MixPredictor p = MixPredictor.fit(context, f, task.knownIndices(), task.knownLatencies(), penalty, s.log(), false);
+                return p::predictRow;
+            });
+            if (score > bestScore) {
+                bestScore = score;
+                best = s;
+            }
+        }
+        return new Fitted(context, best.log() ? log : linear, best, tasks.isEmpty() ? Double.NaN : bestScore);
+    }
+
+    private List<Setting> grid() {
+        double inf = Double.POSITIVE_INFINITY;
+        double[] cost = groups.contains(Group.COST) ? COST_LAMBDAS : new double[] {inf};
+        double[] enc = groups.contains(Group.ENCODING) ? ENCODING_LAMBDAS : new double[] {inf};
+        List<Setting> grid = new ArrayList<>();
+        for (boolean log : new boolean[] {false, true})
+            for (double d : DEVICE_LAMBDAS)
+                for (double c : cost)
+                    for (double e : enc) grid.add(new Setting(d, c, e, log));
+        return grid;
+    }
+
+    /** After validation: the setting is fixed; {@link #adapt} fits one device. */
+    public static final class Fitted implements Adapter {
+        private final FewShotContext context;
+        private final RowFeatures features;
+        private final Setting setting;
+        private final double validSpearman;
+
+        Fitted(FewShotContext context, RowFeatures features, Setting setting, double validSpearman) {
+            this.context = context;
+            this.features = features;
+            this.setting = setting;
+            this.validSpearman = validSpearman;
+        }
+
+        public Setting setting() {
+            return setting;
+        }
+
+        @Override
+        public LatencyPredictor adapt(FewShotTask task) {
+            return fit(task);
+        }
+
+        MixPredictor fit(FewShotTask task) {
+            return MixPredictor.fit(context, features, task.knownIndices(), task.knownLatencies(),
+                    features.penalties(setting.devices(), setting.cost(), setting.encoding()), setting.log(), true);
+        }
+
+        @Override
+        public String summary() {
+            return String.format(Locale.ROOT, "%s chosen on valid devices (valid spearman %.4f)", setting, validSpearman);
+        }
+    }
+}
