@@ -22,7 +22,7 @@ import java.util.Set;
 public final class FeatureMixMethod implements FewShotMethod {
     static final double[] DEVICE_LAMBDAS = {1e-3, 1e-2, 3e-2, 0.1, 0.3, 1};
     static final double[] COST_LAMBDAS = {1e-2, 0.1, 1, 10};
-    static final double[] ENCODING_LAMBDAS = {0.3, 1, 3, 10, 30};
+    static final double[] ENCODING_LAMBDAS = {0.3, 1, 3, 10, 30, 100, 300};
 
     private final String name;
     private final Set<Group> groups;
