@@ -19,6 +19,7 @@ public final class EnsembleMethods implements FewShotMethods.Provider {
         m.put("mix-log", FeatureMixMethod::devicesOnly);
         m.put("mix-cost", FeatureMixMethod::withCost);
         m.put("mix-enc", FeatureMixMethod::withEncoding);
+        m.put("mix-loo", FeatureMixMethod::withEncodingPerDevice);
         m.put("mix-enc+help", () -> new BlendMethod("mix-enc+help", FeatureMixMethod.withEncoding(), releasedHelp(0)));
         m.put("mix-enc+help-mc", () -> new BlendMethod("mix-enc+help-mc", FeatureMixMethod.withEncoding(), releasedHelp(10)));
         return m;

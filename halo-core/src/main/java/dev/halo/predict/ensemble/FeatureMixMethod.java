@@ -26,10 +26,22 @@ public final class FeatureMixMethod implements FewShotMethod {
 
     private final String name;
     private final Set<Group> groups;
+    private final boolean perDevice;
 
-    public FeatureMixMethod(String name, Set<Group> groups) {
+    /**
+     * @param perDevice false: every penalty is chosen on the valid devices. true: only the device-mix penalty
+     *     and the log choice are (from a devices-only fit); the cost and encoding penalties are chosen for each
+     *     new device by leave-one-out on its own known latencies, so a device whose latency follows FLOPs or
+     *     the encoding more than the valid devices' do can trust those features more.
+     */
+    public FeatureMixMethod(String name, Set<Group> groups, boolean perDevice) {
         this.name = name;
         this.groups = EnumSet.copyOf(groups);
+        this.perDevice = perDevice;
+    }
+
+    public FeatureMixMethod(String name, Set<Group> groups) {
+        this(name, groups, false);
     }
 
     /** Train devices + FLOPs/params. */
@@ -40,6 +52,11 @@ public final class FeatureMixMethod implements FewShotMethod {
     /** Train devices + FLOPs/params + one-hot encoding (residual correction). */
     public static FeatureMixMethod withEncoding() {
         return new FeatureMixMethod("mix-enc", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING));
+    }
+
+    /** Train devices + FLOPs/params + encoding, cost and encoding penalties chosen per device by leave-one-out. */
+    public static FeatureMixMethod withEncodingPerDevice() {
+        return new FeatureMixMethod("mix-loo", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true);
     }
 
     /** Train devices only, but with the log-ms option in the validated grid (device-mix's log twin). */
@@ -62,6 +79,12 @@ public final class FeatureMixMethod implements FewShotMethod {
 
     @Override
     public Fitted prepare(FewShotContext context) {
+        if (perDevice) {
+            Fitted devices = new FeatureMixMethod(name, EnumSet.of(Group.DEVICES)).prepare(context);
+            List<Group> g = List.copyOf(groups);
+            boolean log = devices.setting().log();
+            return new Fitted(context, RowFeatures.of(context, g, log), devices.setting(), devices.validSpearman, true);
+        }
         List<Group> g = List.copyOf(groups);
         RowFeatures linear = RowFeatures.of(context, g, false), log = RowFeatures.of(context, g, true);
         List<FewShotTask> tasks = Validation.tasks(context);
@@ -79,7 +102,7 @@ public final class FeatureMixMethod implements FewShotMethod {
                 best = s;
             }
         }
-        return new Fitted(context, best.log() ? log : linear, best, tasks.isEmpty() ? Double.NaN : bestScore);
+        return new Fitted(context, best.log() ? log : linear, best, tasks.isEmpty() ? Double.NaN : bestScore, false);
     }
 
     private List<Setting> grid() {
@@ -100,12 +123,14 @@ public final class FeatureMixMethod implements FewShotMethod {
         private final RowFeatures features;
         private final Setting setting;
         private final double validSpearman;
+        private final boolean perDevice;
 
-        Fitted(FewShotContext context, RowFeatures features, Setting setting, double validSpearman) {
+        Fitted(FewShotContext context, RowFeatures features, Setting setting, double validSpearman, boolean perDevice) {
             this.context = context;
             this.features = features;
             this.setting = setting;
             this.validSpearman = validSpearman;
+            this.perDevice = perDevice;
         }
 
         public Setting setting() {
@@ -118,12 +143,47 @@ public final class FeatureMixMethod implements FewShotMethod {
         }
 
         MixPredictor fit(FewShotTask task) {
+            Setting s = perDevice ? leaveOneOutChoice(task) : setting;
             return MixPredictor.fit(context, features, task.knownIndices(), task.knownLatencies(),
-                    features.penalties(setting.devices(), setting.cost(), setting.encoding()), setting.log(), true);
+                    features.penalties(s.devices(), s.cost(), s.encoding()), s.log(), true);
+        }
+
+        /** The cost and encoding penalties with the smallest leave-one-out squared log error on the task's known rows. */
+        Setting leaveOneOutChoice(FewShotTask task) {
+            int[] rows = task.knownIndices();
+            double[] ms = task.knownLatencies();
+            double[][] x = features.rows(rows);
+            double[] y = setting.log() ? java.util.Arrays.stream(ms).map(Math::log).toArray() : ms;
+            Setting best = setting;
+            double bestError = Double.POSITIVE_INFINITY;
+            for (double c : withInfinity(COST_LAMBDAS))
+                for (double e : withInfinity(ENCODING_LAMBDAS)) {
+                    double[] loo = GroupRidge.leaveOneOut(x, y, features.penalties(setting.devices(), c, e));
+                    double error = 0;
+                    for (int i = 0; i < loo.length; i++) {
+                        double predictedMs = setting.log() ? Math.exp(loo[i]) : loo[i];
+                        double r = Math.log(Math.max(predictedMs, 1e-9) / ms[i]);
+                        error += r * r;
+                    }
+                    if (error < bestError) {
+                        bestError = error;
+                        best = new Setting(setting.devices(), c, e, setting.log());
+                    }
+                }
+            return best;
+        }
+
+        private static double[] withInfinity(double[] lambdas) {
+            double[] out = java.util.Arrays.copyOf(lambdas, lambdas.length + 1);
+            out[lambdas.length] = Double.POSITIVE_INFINITY;
+            return out;
         }
 
         @Override
         public String summary() {
+            if (perDevice)
+                return String.format(Locale.ROOT, "lambda devices %s, %s chosen on valid devices (valid spearman %.4f); cost and encoding lambdas per device by leave-one-out",
+                        setting.devices(), setting.log() ? "log-ms" : "ms", validSpearman);
             return String.format(Locale.ROOT, "%s chosen on valid devices (valid spearman %.4f)", setting, validSpearman);
         }
     }

@@ -22,24 +22,59 @@ record GroupRidge(double[] mean, double[] sd, double[] weights, double intercept
         int[] active = java.util.stream.IntStream.range(0, d).filter(j -> Double.isFinite(penalty[j]) && sd[j] > 1e-12).toArray();
         double yMean = Arrays.stream(y).average().orElseThrow();
         int a = active.length;
-        double[][] gram = new double[a][a];
-        double[] rhs = new double[a];
-        double[] z = new double[a];
-        for (double[] row : x) {
-            for (int k = 0; k < a; k++) z[k] = (row[active[k]] - mean[active[k]]) / sd[active[k]];
-            for (int k = 0; k < a; k++) for (int l = k; l < a; l++) gram[k][l] += z[k] * z[l] / n;
-        }
+        double[][] z = new double[n][a];
         for (int i = 0; i < n; i++)
-            for (int k = 0; k < a; k++) rhs[k] += (x[i][active[k]] - mean[active[k]]) / sd[active[k]] * (y[i] - yMean) / n;
-        for (int k = 0; k < a; k++) {
-            for (int l = 0; l < k; l++) gram[k][l] = gram[l][k];
-            gram[k][k] += penalty[active[k]];
-        }
-        double[] wActive = solve(gram, rhs);
+            for (int k = 0; k < a; k++) z[i][k] = (x[i][active[k]] - mean[active[k]]) / sd[active[k]];
+        double[] yc = new double[n];
+        for (int i = 0; i < n; i++) yc[i] = y[i] - yMean;
+        boolean dual = a > n && java.util.Arrays.stream(active).allMatch(j -> penalty[j] > 0);
+        double[] wActive = dual ? dual(z, yc, active, penalty) : primal(z, yc, active, penalty);
         double[] w = new double[d];
         for (int k = 0; k < a; k++) w[active[k]] = wActive[k];
         for (int j = 0; j < d; j++) if (sd[j] <= 1e-12) sd[j] = 1;
         return new GroupRidge(mean, sd, w, yMean);
+    }
+
+    /** {@code (ZᵀZ/n + Λ) w = Zᵀy/n}: a {@code d × d} system. */
+    static double[] primal(double[][] z, double[] y, int[] active, double[] penalty) {
+        int n = z.length, a = active.length;
+        double[][] gram = new double[a][a];
+        double[] rhs = new double[a];
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < a; k++) {
+                rhs[k] += z[i][k] * y[i] / n;
+                for (int l = k; l < a; l++) gram[k][l] += z[i][k] * z[i][l] / n;
+            }
+        for (int k = 0; k < a; k++) {
+            for (int l = 0; l < k; l++) gram[k][l] = gram[l][k];
+            gram[k][k] += penalty[active[k]];
+        }
+        return solve(gram, rhs);
+    }
+
+    /**
+     * The same solution through an {@code n × n} system when there are more columns than rows (a one-hot
+     * encoding with 20 known latencies): {@code w = Λ⁻¹Zᵀ(ZΛ⁻¹Zᵀ + nI)⁻¹y} (push-through identity).
+     */
+    static double[] dual(double[][] z, double[] y, int[] active, double[] penalty) {
+        int n = z.length, a = active.length;
+        double[][] k = new double[n][n];
+        for (int i = 0; i < n; i++)
+            for (int j = i; j < n; j++) {
+                double s = 0;
+                for (int c = 0; c < a; c++) s += z[i][c] * z[j][c] / penalty[active[c]];
+                k[i][j] = s;
+                k[j][i] = s;
+            }
+        for (int i = 0; i < n; i++) k[i][i] += n;
+        double[] alpha = solve(k, y);
+        double[] w = new double[a];
+        for (int c = 0; c < a; c++) {
+            double s = 0;
+            for (int i = 0; i < n; i++) s += z[i][c] * alpha[i];
+            w[c] = s / penalty[active[c]];
+        }
+        return w;
     }
 
     double predict(double[] features) {
@@ -65,7 +100,7 @@ record GroupRidge(double[] mean, double[] sd, double[] weights, double intercept
         return out;
     }
 
-    /** Cholesky would do for a positive-definite system; elimination with pivoting also survives λ = 0. */
+    /** Gaussian elimination with partial pivoting (also survives a singular system at λ = 0). */
     private static double[] solve(double[][] a, double[] b) {
         int d = b.length;
         double[][] m = new double[d][];

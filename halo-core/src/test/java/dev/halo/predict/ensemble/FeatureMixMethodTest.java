@@ -56,6 +56,21 @@ class FeatureMixMethodTest {
     }
 
     @Test
+    void perDeviceLeaveOneOutTrustsCostFeaturesWhenOnlyTheNewDeviceNeedsThem() {
+        // The valid device is a pure mix of the train devices, so validation cannot tell that cost matters.
+        Map<String, IntToDoubleFunction> d = new LinkedHashMap<>();
+        d.put("devA", i -> 0.01 * A.applyAsDouble(i) + 1);
+        d.put("devB", i -> 0.02 * B.applyAsDouble(i) + 1);
+        d.put("valid", i -> 0.01 * A.applyAsDouble(i) + 0.01 * B.applyAsDouble(i) + 1);
+        d.put("target", i -> 0.002 * A.applyAsDouble(i) + 0.02 * COST.applyAsDouble(i) + 2);
+        Benchmark b = ToyBenchmark.of(600, 300, 200, COST, d);
+        DeviceScore mix = score(b, new DeviceMixMethod());
+        DeviceScore loo = score(b, FeatureMixMethod.withEncodingPerDevice());
+        assertThat(loo.spearman()).isGreaterThan(0.98);
+        assertThat(mix.spearman()).isLessThan(0.8);
+    }
+
+    @Test
     void theSettingIsChosenOnValidDevicesAndReported() {
         var adapter = FeatureMixMethod.withCost().prepare(new dev.halo.eval.FewShotContext(benchmark(0), SPLIT, 10));
         assertThat(adapter.setting().cost()).isFinite();
@@ -64,7 +79,7 @@ class FeatureMixMethodTest {
 
     @Test
     void methodsAreRegisteredForTheCli() {
-        assertThat(FewShotMethods.all()).containsKeys("mix-log", "mix-cost", "mix-enc", "mix-enc+help");
+        assertThat(FewShotMethods.all()).containsKeys("mix-log", "mix-cost", "mix-enc", "mix-loo", "mix-enc+help");
         assertThat(FewShotMethods.byName("mix-enc").name()).isEqualTo("mix-enc");
     }
 }

@@ -58,4 +58,17 @@ class GroupRidgeTest {
         assertThat(loo[0]).isCloseTo(GroupRidge.fit(rest, restY, penalty).predict(x[0]), within(1e-12));
         assertThat(loo[0]).isNotCloseTo(GroupRidge.fit(x, y, penalty).predict(x[0]), within(1e-6));
     }
+
+    @Test
+    void theDualSolutionForWideProblemsEqualsThePrimalOne() {
+        double[][] z = x(8, 25, 5);
+        double[] y = new double[8];
+        for (int i = 0; i < 8; i++) y[i] = z[i][0] - z[i][7] + 0.1 * i;
+        double[] penalty = new double[25];
+        for (int j = 0; j < 25; j++) penalty[j] = j < 5 ? 0.05 : 3;
+        int[] active = java.util.stream.IntStream.range(0, 25).toArray();
+        double[] primal = GroupRidge.primal(z, y, active, penalty);
+        double[] dual = GroupRidge.dual(z, y, active, penalty);
+        for (int j = 0; j < 25; j++) assertThat(dual[j]).as("weight %d", j).isCloseTo(primal[j], within(1e-9));
+    }
 }
