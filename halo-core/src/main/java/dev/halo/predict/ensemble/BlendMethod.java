@@ -15,6 +15,12 @@ import java.util.Locale;
  * network that knows nothing about the train devices' measurements) cancel part of each other's error.
  * The weight is chosen from {@link #WEIGHTS} by mean Spearman on the meta-valid devices (seeds 0..4).
  * Intervals: the base's relative half-widths around the blended point (the other member may give none).
+ *
+ * <p>Per device ({@code perDevice}): the weight is instead chosen for each new device on its reference
+ * architectures, where both members' predictions are honest: the base's are leave-one-out predictions
+ * ({@link LeaveOneOut}), and the other member (HELP) reads the reference latencies only as its hardware
+ * embedding and is adapted on the samples alone. The weight with the smallest variance of the log error
+ * (scale offsets do not change a ranking) wins; valid devices are not used.
  */
 public final class BlendMethod implements FewShotMethod {
     static final double[] WEIGHTS = {0, 0.2, 0.35, 0.5, 0.65, 0.8, 1};
@@ -22,13 +28,24 @@ public final class BlendMethod implements FewShotMethod {
     private final String name;
     private final FewShotMethod base;
     private final FewShotMethod other;
+    private final boolean perDevice;
+
+    /** A base predictor that knows its leave-one-out predictions of the task's known rows ({@code knownIndices} order). */
+    public interface LeaveOneOut {
+        double[] leaveOneOutMs();
+    }
 
     public BlendMethod(String name, FewShotMethod base, FewShotMethod other) {
+        this(name, base, other, false);
+    }
+
+    public BlendMethod(String name, FewShotMethod base, FewShotMethod other, boolean perDevice) {
         if (!base.predictsMilliseconds() || !other.predictsMilliseconds())
             throw new IllegalArgumentException("a blend needs members that predict milliseconds");
         this.name = name;
         this.base = base;
         this.other = other;
+        this.perDevice = perDevice;
     }
 
     @Override
@@ -39,6 +56,7 @@ public final class BlendMethod implements FewShotMethod {
     @Override
     public Adapter prepare(FewShotContext context) {
         Adapter b = base.prepare(context), o = other.prepare(context);
+        if (perDevice) return perDevice(context, b, o);
         List<FewShotTask> tasks = Validation.tasks(context);
         List<double[][]> logs = tasks.stream().map(t -> new double[][] {
                 logMs(b.adapt(t), context.archs()), logMs(o.adapt(t), context.archs())}).toList();
@@ -66,6 +84,39 @@ public final class BlendMethod implements FewShotMethod {
                 String parts = String.join("; ", List.of(b.summary(), o.summary()).stream().filter(s -> !s.isEmpty()).toList());
                 return String.format(Locale.ROOT, "weight %s on %s chosen on valid devices (valid spearman %.4f)%s", weight,
                         other.name(), validSpearman, parts.isEmpty() ? "" : "; " + parts);
+            }
+        };
+    }
+
+    private Adapter perDevice(FewShotContext context, Adapter b, Adapter o) {
+        return new Adapter() {
+            @Override
+            public LatencyPredictor adapt(FewShotTask task) {
+                LatencyPredictor bp = b.adapt(task), op = o.adapt(task);
+                if (!(bp instanceof LeaveOneOut loo)) throw new IllegalStateException(base.name() + " gives no leave-one-out predictions");
+                int refs = task.referenceIndices().length; // knownIndices() lists the reference rows first
+                double[] baseLoo = loo.leaveOneOutMs();
+                List<Architecture> refArchs = java.util.Arrays.stream(task.referenceIndices()).mapToObj(r -> (Architecture) context.archs().get(r)).toList();
+                double[] otherRef = op.predictMs(refArchs), truth = task.referenceLatencies();
+                double best = 0, bestSpread = Double.POSITIVE_INFINITY;
+                for (double w : WEIGHTS) {
+                    double[] error = new double[refs];
+                    for (int i = 0; i < refs; i++)
+                        error[i] = (1 - w) * Math.log(Math.max(baseLoo[i], 1e-9)) + w * Math.log(Math.max(otherRef[i], 1e-9)) - Math.log(truth[i]);
+                    double mean = java.util.Arrays.stream(error).average().orElse(0);
+                    double spread = java.util.Arrays.stream(error).map(e -> (e - mean) * (e - mean)).sum();
+                    if (spread < bestSpread - 1e-12) {
+                        bestSpread = spread;
+                        best = w;
+                    }
+                }
+                return new Blended(bp, op, best);
+            }
+
+            @Override
+            public String summary() {
+                String parts = String.join("; ", List.of(b.summary(), o.summary()).stream().filter(s -> !s.isEmpty()).toList());
+                return "weight on " + other.name() + " chosen per device on its reference architectures" + (parts.isEmpty() ? "" : "; " + parts);
             }
         };
     }

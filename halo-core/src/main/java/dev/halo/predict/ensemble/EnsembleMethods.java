@@ -22,6 +22,8 @@ public final class EnsembleMethods implements FewShotMethods.Provider {
         m.put("mix-loo", FeatureMixMethod::withEncodingPerDevice);
         m.put("mix-enc+help", () -> new BlendMethod("mix-enc+help", FeatureMixMethod.withEncoding(), releasedHelp(0)));
         m.put("mix-enc+help-mc", () -> new BlendMethod("mix-enc+help-mc", FeatureMixMethod.withEncoding(), releasedHelp(10)));
+        m.put("mix-loo+help", () -> new BlendMethod("mix-loo+help", FeatureMixMethod.withEncodingPerDevice(), releasedHelp(0)));
+        m.put("mix-loo+help-dev", () -> new BlendMethod("mix-loo+help-dev", FeatureMixMethod.withEncodingPerDevice(), releasedHelp(0), true));
         return m;
     }
 

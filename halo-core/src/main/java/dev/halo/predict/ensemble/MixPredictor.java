@@ -11,7 +11,7 @@ import java.util.List;
  * are jackknife intervals: at level L the half-width q is the ⌈(n+1)L⌉-th smallest leave-one-out relative
  * error of the n known rows (the largest if that rank exceeds n), applied as {@code [ŷ(1-q), ŷ(1+q)]}.
  */
-final class MixPredictor implements LatencyPredictor {
+final class MixPredictor implements LatencyPredictor, BlendMethod.LeaveOneOut {
     private final FewShotContext context;
     private final RowFeatures features;
     private final GroupRidge model;
@@ -51,7 +51,8 @@ final class MixPredictor implements LatencyPredictor {
     }
 
     /** Leave-one-out predictions (ms) of the known rows, in fitting order. */
-    double[] leaveOneOutMs() {
+    @Override
+    public double[] leaveOneOutMs() {
         return looMs.clone();
     }
 

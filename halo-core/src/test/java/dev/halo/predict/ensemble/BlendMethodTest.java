@@ -68,4 +68,23 @@ class BlendMethodTest {
         var adapter = new BlendMethod("blend", good, bad).prepare(new FewShotContext(b, SPLIT, 10));
         assertThat(adapter.summary()).startsWith("weight 0.0 on bad");
     }
+
+    @Test
+    void perDeviceWeightsFollowWhichMemberPredictsTheReferenceArchitectures() {
+        // "mixable" is an exact mix of the train device; "alien" follows a hidden factor no train device measures.
+        IntToDoubleFunction hidden = i -> (i * 104729L) % 997 + 20;
+        Map<String, IntToDoubleFunction> d = new LinkedHashMap<>();
+        d.put("train", i -> A.applyAsDouble(i) / 50 + 1);
+        d.put("mixable", i -> A.applyAsDouble(i) / 30 + 3);
+        d.put("alien", i -> hidden.applyAsDouble(i) / 30 + 3);
+        Benchmark b = ToyBenchmark.of(600, 300, 200, A, d);
+        FewShotMethod oracle = noisyOracle(b, "oracle", 0.05, 0);
+        Split split = new Split(List.of("train"), List.of(), List.of("mixable", "alien"));
+        var report = new Evaluator(b).evaluate(new BlendMethod("blend", FeatureMixMethod.devicesOnly(), oracle, true), split, 10, List.of(0L, 1L));
+        DeviceScore mixable = report.devices().get(0), alien = report.devices().get(1);
+        assertThat(mixable.spearman()).isCloseTo(1.0, within(1e-6)); // the exact mix wins: weight 0 on the noisy oracle
+        DeviceScore oracleAlone = new Evaluator(b).evaluate(oracle, split, 10, List.of(0L, 1L)).devices().get(1);
+        assertThat(alien.spearman()).isGreaterThan(0.9).isCloseTo(oracleAlone.spearman(), within(0.05));
+        assertThat(report.methodSummary()).startsWith("weight on oracle chosen per device");
+    }
 }
