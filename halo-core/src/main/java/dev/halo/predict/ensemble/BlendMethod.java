@@ -13,7 +13,8 @@ import java.util.Locale;
  * {@code ŷ = base^(1-w) · other^w}: averaging in log-ms keeps the blend a latency and lets two predictors
  * that err on different architectures (a device mix that knows nothing about architectures, a meta-learned
  * network that knows nothing about the train devices' measurements) cancel part of each other's error.
- * The weight is chosen from {@link #WEIGHTS} by mean Spearman on the meta-valid devices (seeds 0..4).
+ * The weight is chosen from {@link #WEIGHTS} by mean Spearman on the meta-valid devices (seeds 0..4); without
+ * valid devices it is 0 (the base alone).
  * Intervals: the base's relative half-widths around the blended point (the other member may give none).
  *
  * <p>Per device ({@code perDevice}): the weight is instead chosen for each new device on its reference
@@ -82,8 +83,9 @@ public final class BlendMethod implements FewShotMethod {
             @Override
             public String summary() {
                 String parts = String.join("; ", List.of(b.summary(), o.summary()).stream().filter(s -> !s.isEmpty()).toList());
-                return String.format(Locale.ROOT, "weight %s on %s chosen on valid devices (valid spearman %.4f)%s", weight,
-                        other.name(), validSpearman, parts.isEmpty() ? "" : "; " + parts);
+                String chosen = Double.isNaN(validSpearman) ? "(default; no valid devices)"
+                        : String.format(Locale.ROOT, "chosen on valid devices (valid spearman %.4f)", validSpearman);
+                return String.format(Locale.ROOT, "weight %s on %s %s%s", weight, other.name(), chosen, parts.isEmpty() ? "" : "; " + parts);
             }
         };
     }

@@ -24,6 +24,7 @@ public final class EnsembleMethods implements FewShotMethods.Provider {
         m.put("mix-enc+help-mc", () -> new BlendMethod("mix-enc+help-mc", FeatureMixMethod.withEncoding(), releasedHelp(10)));
         m.put("mix-loo+help", () -> new BlendMethod("mix-loo+help", FeatureMixMethod.withEncodingPerDevice(), releasedHelp(0)));
         m.put("mix-loo+help-dev", () -> new BlendMethod("mix-loo+help-dev", FeatureMixMethod.withEncodingPerDevice(), releasedHelp(0), true));
+        m.put("mix-loo+help-dev-mc", () -> new BlendMethod("mix-loo+help-dev-mc", FeatureMixMethod.withEncodingPerDevice(), releasedHelp(10), true));
         return m;
     }
 

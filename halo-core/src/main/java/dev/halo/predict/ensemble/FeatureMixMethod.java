@@ -88,12 +88,17 @@ public final class FeatureMixMethod implements FewShotMethod {
         List<Group> g = List.copyOf(groups);
         RowFeatures linear = RowFeatures.of(context, g, false), log = RowFeatures.of(context, g, true);
         List<FewShotTask> tasks = Validation.tasks(context);
+        if (tasks.isEmpty()) { // nothing to validate on: a moderate, middle-of-the-grid setting
+            Setting fallback = new Setting(0.1, groups.contains(Group.COST) ? 1 : Double.POSITIVE_INFINITY,
+                    groups.contains(Group.ENCODING) ? 30 : Double.POSITIVE_INFINITY, false);
+            return new Fitted(context, linear, fallback, Double.NaN, false);
+        }
         Setting best = null;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (Setting s : grid()) {
             RowFeatures f = s.log() ? log : linear;
             double[] penalty = f.penalties(s.devices(), s.cost(), s.encoding());
-            double score = tasks.isEmpty() ? 0 : Validation.meanSpearman(context, tasks, task -> {
+            double score = Validation.meanSpearman(context, tasks, task -> {
                 MixPredictor p = MixPredictor.fit(context, f, task.knownIndices(), task.knownLatencies(), penalty, s.log(), false);
                 return p::predictRow;
             });
@@ -102,7 +107,7 @@ public final class FeatureMixMethod implements FewShotMethod {
                 best = s;
             }
         }
-        return new Fitted(context, best.log() ? log : linear, best, tasks.isEmpty() ? Double.NaN : bestScore, false);
+        return new Fitted(context, best.log() ? log : linear, best, bestScore, false);
     }
 
     private List<Setting> grid() {
@@ -181,10 +186,12 @@ public final class FeatureMixMethod implements FewShotMethod {
 
         @Override
         public String summary() {
+            String chosen = Double.isNaN(validSpearman) ? "(default; no valid devices)"
+                    : String.format(Locale.ROOT, "chosen on valid devices (valid spearman %.4f)", validSpearman);
             if (perDevice)
-                return String.format(Locale.ROOT, "lambda devices %s, %s chosen on valid devices (valid spearman %.4f); cost and encoding lambdas per device by leave-one-out",
-                        setting.devices(), setting.log() ? "log-ms" : "ms", validSpearman);
-            return String.format(Locale.ROOT, "%s chosen on valid devices (valid spearman %.4f)", setting, validSpearman);
+                return String.format(Locale.ROOT, "lambda devices %s, %s %s; cost and encoding lambdas per device by leave-one-out",
+                        setting.devices(), setting.log() ? "log-ms" : "ms", chosen);
+            return setting + " " + chosen;
         }
     }
 }

@@ -75,11 +75,12 @@ class BlendMethodTest {
         IntToDoubleFunction hidden = i -> (i * 104729L) % 997 + 20;
         Map<String, IntToDoubleFunction> d = new LinkedHashMap<>();
         d.put("train", i -> A.applyAsDouble(i) / 50 + 1);
+        d.put("valid", i -> A.applyAsDouble(i) / 40 + 2);
         d.put("mixable", i -> A.applyAsDouble(i) / 30 + 3);
         d.put("alien", i -> hidden.applyAsDouble(i) / 30 + 3);
         Benchmark b = ToyBenchmark.of(600, 300, 200, A, d);
         FewShotMethod oracle = noisyOracle(b, "oracle", 0.05, 0);
-        Split split = new Split(List.of("train"), List.of(), List.of("mixable", "alien"));
+        Split split = new Split(List.of("train"), List.of("valid"), List.of("mixable", "alien"));
         var report = new Evaluator(b).evaluate(new BlendMethod("blend", FeatureMixMethod.devicesOnly(), oracle, true), split, 10, List.of(0L, 1L));
         DeviceScore mixable = report.devices().get(0), alien = report.devices().get(1);
         assertThat(mixable.spearman()).isCloseTo(1.0, within(1e-6)); // the exact mix wins: weight 0 on the noisy oracle

@@ -78,6 +78,16 @@ class FeatureMixMethodTest {
     }
 
     @Test
+    void withoutValidDevicesAModerateDefaultIsUsedAndSaidSo() {
+        Split noValid = new Split(List.of("devA", "devB"), List.of(), List.of("target"));
+        var adapter = FeatureMixMethod.withEncoding().prepare(new dev.halo.eval.FewShotContext(benchmark(0), noValid, 10));
+        assertThat(adapter.setting()).isEqualTo(new FeatureMixMethod.Setting(0.1, 1, 30, false));
+        assertThat(adapter.summary()).contains("default; no valid devices");
+        var report = new Evaluator(benchmark(0)).evaluate(FeatureMixMethod.withEncodingPerDevice(), noValid, 10, List.of(0L));
+        assertThat(report.devices().get(0).spearman()).isGreaterThan(0.95);
+    }
+
+    @Test
     void methodsAreRegisteredForTheCli() {
         assertThat(FewShotMethods.all()).containsKeys("mix-log", "mix-cost", "mix-enc", "mix-loo", "mix-enc+help");
         assertThat(FewShotMethods.byName("mix-enc").name()).isEqualTo("mix-enc");
