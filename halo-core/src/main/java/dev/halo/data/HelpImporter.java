@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * its batch size is the name's numeric suffix when that is a power of two ({@code titan_rtx_256} → 256,
  * but {@code gold_6226} is a CPU model number).
  *
- * <p>Output goes to a temporary folder beside {@code out} and is moved into place only when complete.
+ * <p>Output is written by {@link DatasetWriter}: complete and validated, or not at all.
  */
 public final class HelpImporter {
     /** What an import produced. */
@@ -55,7 +55,7 @@ public final class HelpImporter {
                     + "use the CSV export in the shared data's help/ofa");
         Path dir = spaceFolder(helpData, space);
         out = out.toAbsolutePath().normalize();
-        checkOutput(out, replace);
+        DatasetWriter.checkOutput(out, replace);
 
         progress.accept("reading architectures of " + dir);
         List<String> archs = space.equals("nasbench201") ? nasBench201Archs(dir.resolve("str_arch2idx.pt")) : fbnetArchs(dir.resolve("arch.pt"));
@@ -64,43 +64,24 @@ public final class HelpImporter {
 
         Map<String, Path> files = latencyFiles(dir.resolve("latency"));
         Map<String, List<String>> columns = new TreeMap<>();
-        Map<String, double[]> values = new TreeMap<>();
         Map<String, Boolean> integral = new TreeMap<>();
         int done = 0;
         for (Map.Entry<String, Path> e : files.entrySet()) {
             progress.accept("reading latency/" + e.getValue().getFileName() + " (" + (++done) + "/" + files.size() + ")");
             List<?> list = latencyList(e.getValue(), archs.size());
             List<String> text = new ArrayList<>(list.size());
-            double[] v = new double[list.size()];
             boolean allInts = true;
             for (int i = 0; i < list.size(); i++) {
                 Object x = list.get(i);
                 text.add(latencyText(x));
-                v[i] = Double.parseDouble(text.get(i));
                 allInts &= x instanceof Long;
             }
             columns.put(e.getKey(), text);
-            values.put(e.getKey(), v);
             integral.put(e.getKey(), allInts);
         }
 
         progress.accept("writing " + out);
-        Path tmp = temporaryBeside(out);
-        try {
-            writeLatency(tmp.resolve(LatencyDataset.LATENCY_FILE), keyColumn, archs, columns);
-            writeArchs(tmp.resolve(LatencyDataset.ARCHS_FILE), keyColumn, archs, reference);
-            writeReferences(tmp.resolve(LatencyDataset.HW_EMBEDDING_FILE), keyColumn, archs, reference, columns);
-            writeDevices(tmp.resolve(LatencyDataset.DEVICES_FILE), values, integral);
-            // Read back what was written: the import is only done if the loader accepts it.
-            LatencyDataset.load(tmp, space);
-            moveIntoPlace(tmp, out, replace);
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw new UncheckedIOException("writing " + out + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            deleteQuietly(tmp);
-            throw e;
-        }
+        DatasetWriter.write(out, space, keyColumn, archs, reference, columns, integral, replace);
         return new Result(out, space, archs.size(), List.copyOf(columns.keySet()), reference.length);
     }
 
@@ -109,19 +90,6 @@ public final class HelpImporter {
         if (Files.isDirectory(helpData.resolve("latency"))) return helpData;
         throw new BadInputException(helpData + ": no latency/ folder here or in " + space + "/ (expected HELP's data/ layout: data/"
                 + space + "/latency/<device>.pt)");
-    }
-
-    private static void checkOutput(Path out, boolean replace) {
-        if (!Files.exists(out) || replace) {
-            if (Files.exists(out) && !Files.isDirectory(out)) throw new BadInputException(out + ": exists and is not a folder");
-            return;
-        }
-        if (!Files.isDirectory(out)) throw new BadInputException(out + ": exists and is not a folder");
-        try (Stream<Path> s = Files.list(out)) {
-            if (s.findAny().isPresent()) throw new BadInputException(out + ": folder exists and is not empty (choose another, or replace it: --replace)");
-        } catch (IOException e) {
-            throw new BadInputException(out + ": cannot read (" + e.getMessage() + ")");
-        }
     }
 
     static List<String> nasBench201Archs(Path file) {
@@ -213,108 +181,4 @@ public final class HelpImporter {
         return shortest.indexOf('E') >= 0 ? new BigDecimal(shortest).toPlainString() : shortest;
     }
 
-    private static void writeLatency(Path file, String key, List<String> archs, Map<String, List<String>> columns) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write("arch_index," + key);
-            for (String d : columns.keySet()) w.write("," + d);
-            w.write("\n");
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < archs.size(); i++) {
-                line.setLength(0);
-                line.append(i).append(',').append(archs.get(i));
-                for (List<String> c : columns.values()) line.append(',').append(c.get(i));
-                w.write(line.append('\n').toString());
-            }
-        }
-    }
-
-    private static void writeArchs(Path file, String key, List<String> archs, int[] reference) throws IOException {
-        int[] position = new int[archs.size()];
-        java.util.Arrays.fill(position, -1);
-        for (int p = 0; p < reference.length; p++) position[reference[p]] = p;
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write("arch_index," + key + ",hw_emb_position\n");
-            for (int i = 0; i < archs.size(); i++) w.write(i + "," + archs.get(i) + "," + (position[i] < 0 ? "" : position[i]) + "\n");
-        }
-    }
-
-    private static void writeReferences(Path file, String key, List<String> archs, int[] reference, Map<String, List<String>> columns) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write("position,arch_index," + key);
-            for (String d : columns.keySet()) w.write("," + d);
-            w.write("\n");
-            for (int p = 0; p < reference.length; p++) {
-                int a = reference[p];
-                StringBuilder line = new StringBuilder().append(p).append(',').append(a).append(',').append(archs.get(a));
-                for (List<String> c : columns.values()) line.append(',').append(c.get(a));
-                w.write(line.append('\n').toString());
-            }
-        }
-    }
-
-    private static void writeDevices(Path file, Map<String, double[]> values, Map<String, Boolean> integral) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write("device,batch_size_from_name,n_archs,value_type,min_ms,median_ms,max_ms\n");
-            for (Map.Entry<String, double[]> e : values.entrySet()) {
-                LatencyStats s = LatencyStats.of(e.getValue());
-                w.write(String.join(",", e.getKey(), batchFromName(e.getKey()), Integer.toString(s.count()),
-                        integral.get(e.getKey()) ? "int" : "float", Double.toString(s.min()), Double.toString(s.median()), Double.toString(s.max())) + "\n");
-            }
-        }
-    }
-
-    /** The numeric name suffix if it is a power of two (a batch size), else empty. */
-    static String batchFromName(String device) {
-        int cut = device.lastIndexOf('_');
-        if (cut < 0) return "";
-        String suffix = device.substring(cut + 1);
-        if (!suffix.matches("[0-9]{1,5}")) return "";
-        int b = Integer.parseInt(suffix);
-        return b > 0 && Integer.bitCount(b) == 1 ? suffix : "";
-    }
-
-    private static Path temporaryBeside(Path out) {
-        try {
-            Path parent = out.getParent();
-            Files.createDirectories(parent);
-            // Not Files.createTempDirectory: its owner-only permissions would stay on the published folder.
-            for (int attempt = 0; ; attempt++) {
-                Path tmp = parent.resolve("." + out.getFileName() + ".importing-" + Long.toHexString(System.nanoTime()));
-                try {
-                    return Files.createDirectory(tmp);
-                } catch (FileAlreadyExistsException e) {
-                    if (attempt == 10) throw e;
-                }
-            }
-        } catch (IOException e) {
-            throw new BadInputException(out + ": cannot create a folder beside it (" + e.getMessage() + ")");
-        }
-    }
-
-    private static void moveIntoPlace(Path tmp, Path out, boolean replace) throws IOException {
-        Path old = null;
-        if (Files.exists(out)) {
-            if (replace) {
-                old = out.resolveSibling("." + out.getFileName() + ".replaced-" + System.nanoTime());
-                Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
-            } else {
-                Files.delete(out); // checked empty before the import began
-            }
-        }
-        try {
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException e) {
-            throw new BadInputException(out + ": appeared while importing; not replaced");
-        }
-        if (old != null) deleteQuietly(old);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // Best effort: a leftover hidden temp folder is harmless.
-        }
-    }
-}
+    /** The numeric name suffix if it is a power of two (a batch size), else empty. */}

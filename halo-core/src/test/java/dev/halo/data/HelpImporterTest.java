@@ -106,11 +106,11 @@ class HelpImporterTest {
 
     @Test
     void batchComesFromPowerOfTwoSuffixes() {
-        assertThat(HelpImporter.batchFromName("titan_rtx_256")).isEqualTo("256");
-        assertThat(HelpImporter.batchFromName("essential_ph_1")).isEqualTo("1");
-        assertThat(HelpImporter.batchFromName("gold_6226")).isEmpty();
-        assertThat(HelpImporter.batchFromName("silver_4210r")).isEmpty();
-        assertThat(HelpImporter.batchFromName("raspi4")).isEmpty();
+        assertThat(DatasetWriter.batchFromName("titan_rtx_256")).isEqualTo("256");
+        assertThat(DatasetWriter.batchFromName("essential_ph_1")).isEqualTo("1");
+        assertThat(DatasetWriter.batchFromName("gold_6226")).isEmpty();
+        assertThat(DatasetWriter.batchFromName("silver_4210r")).isEmpty();
+        assertThat(DatasetWriter.batchFromName("raspi4")).isEmpty();
     }
 
     private static Map<String, List<String>> columns(Path csv) throws IOException {
