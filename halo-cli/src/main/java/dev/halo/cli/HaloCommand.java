@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             MetaTrainCommand.class,
             MetaTestCommand.class,
+            dev.halo.cli.onboard.OnboardCommand.class,
+            dev.halo.cli.onboard.DemoCommand.class,
             dev.halo.cli.data.DataCommand.class,
             CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {

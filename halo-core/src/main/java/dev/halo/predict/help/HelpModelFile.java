@@ -208,15 +208,37 @@ public final class HelpModelFile {
         return Params.of(m);
     }
 
+    /**
+     * Reads a model from a stream (e.g. a model bundled as a class-path resource), plain or gzip;
+     * {@code source} names it in error messages.
+     */
+    public static Stored load(InputStream in, String source) {
+        Path name = Path.of(source);
+        return stored(name, read(in, name));
+    }
+
     static JsonNode read(Path file) {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file);
+        } catch (IOException e) {
+            throw unreadable(file, e);
+        }
+    }
+
+    private static JsonNode read(InputStream in, Path source) {
+        try {
+            InputStream raw = new BufferedInputStream(in);
             raw.mark(2);
             boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
             raw.reset();
             return JSON.readTree(gzip ? new GZIPInputStream(raw) : raw);
         } catch (IOException e) {
-            throw new BadInputException(file + ": not a readable JSON model file: " + (e.getClass().getSimpleName() + ": " + e.getMessage()).lines().findFirst().orElse(""));
+            throw unreadable(source, e);
         }
+    }
+
+    private static BadInputException unreadable(Path file, IOException e) {
+        return new BadInputException(file + ": not a readable JSON model file: " + (e.getClass().getSimpleName() + ": " + e.getMessage()).lines().findFirst().orElse(""));
     }
 
     static void write(Path file, JsonNode doc) {
