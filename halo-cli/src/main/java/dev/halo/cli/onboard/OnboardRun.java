@@ -100,7 +100,8 @@ final class OnboardRun {
         Table t = new Table("result", "value");
         t.row("device", plan.name() + ": " + r.fingerprint().label() + " (" + r.fingerprint().id() + ")");
         t.row("device model", r.deviceModel() + " (adapted from " + plan.model().source() + ")");
-        t.row("predictions", r.predictions() + " (every " + plan.space() + " arch, " + pct(plan.level()) + " interval)");
+        t.row("predictions", r.predictions() + " (every " + plan.space() + " arch, " + pct(plan.level()) + " interval"
+                + (r.nonPositivePredictions() > 0 ? "; " + r.nonPositivePredictions() + " at or below 0 ms" : "") + ")");
         t.row("adapted on", r.referenceMs().size() + " reference + " + r.sampleMs().size() + " sample archs, " + plan.statistic()
                 + " run, " + plan.rounds() + " rounds");
         t.row("validated on", v.validated() + " fresh archs" + (v.failed() > 0 ? " (" + v.failed() + " failed to measure)" : ""));
@@ -126,6 +127,7 @@ final class OnboardRun {
         o.put("model", plan.model().source());
         o.put("device_model", r.deviceModel().toString());
         o.put("predictions", r.predictions().toString());
+        o.put("nonpositive_predictions", r.nonPositivePredictions());
         o.put("report", r.report().toString());
         o.put("store", r.store().toString());
         o.put("references", r.referenceMs().size());

@@ -118,9 +118,13 @@ public final class Onboarding {
     public record Validation(int validated, int failed, double spearman, double mape, double within10, double coverage,
                              Stability stability, List<Checked> archs) {}
 
-    /** What an onboarding produced; {@code validation} is null when it was stopped before the end. */
+    /**
+     * What an onboarding produced; {@code validation} is null when it was stopped before the end.
+     *
+     * @param nonPositivePredictions architectures of the space predicted at or below 0 ms
+     */
     public record Result(DeviceFingerprint fingerprint, Path deviceModel, Path predictions, Path report, Path store,
-                         Map<String, Double> referenceMs, Map<String, Double> sampleMs, Validation validation,
+                         Map<String, Double> referenceMs, Map<String, Double> sampleMs, int nonPositivePredictions, Validation validation,
                          boolean stopped, double seconds) {}
 
     /** Progress: phase messages and per-campaign measurement events. */
@@ -206,7 +210,7 @@ public final class Onboarding {
             listener.phase(String.format(Locale.ROOT, "[1/4] measuring %d reference + %d sample archs x %d rounds on %s",
                     draw.references().size(), draw.samples().size(), plan.rounds(), fingerprint.label()));
             if (!measure(db, device, space, adaptSet, meter, listener, "adapt"))
-                return new Result(fingerprint, null, null, null, plan.store(), Map.of(), Map.of(), null, true, seconds(start));
+                return new Result(fingerprint, null, null, null, plan.store(), Map.of(), Map.of(), 0, null, true, seconds(start));
             Map<String, Double> lat = db.latencies(device, space.name(), plan.statistic().of);
             Map<String, Double> refMs = latencies(db, device, space, draw.references(), lat, "reference");
             Map<String, Double> sampleMs = latencies(db, device, space, draw.samples(), lat, "sample");
@@ -217,19 +221,26 @@ public final class Onboarding {
             Path deviceModel = out.resolve(plan.name() + ".help.json");
             // the base model's tensors are float32 in the shipped file: float32 keeps them exactly at half the size
             HelpAdaptation.save(deviceModel, predictor, HelpModelFile.Precision.FLOAT32);
+            addMeasurementProvenance(deviceModel, fingerprint);
 
             List<? extends Architecture> all = nb201.all();
             listener.phase(String.format(Locale.ROOT, "[3/4] predicting all %,d archs of %s", all.size(), space.name()));
             Path predictions = out.resolve(PREDICTIONS);
-            writePredictions(predictions, all, predictor.predictWithInterval(all, plan.level()));
+            Prediction[] predicted = predictor.predictWithInterval(all, plan.level());
+            writePredictions(predictions, all, predicted);
+            // the model extrapolates linearly below the latency range it was adapted on, which can cross zero
+            int nonPositive = (int) java.util.Arrays.stream(predicted).filter(p -> !(p.ms() > 0)).count();
+            if (nonPositive > 0)
+                listener.phase(String.format(Locale.ROOT, "warning: %,d of %,d predictions are <= 0 ms (extrapolated below the sampled range; more --samples help)",
+                        nonPositive, all.size()));
 
             listener.phase(String.format(Locale.ROOT, "[4/4] validating on %d fresh archs x %d rounds (never seen by the predictor)",
                     draw.validation().size(), plan.rounds()));
             if (!measure(db, device, space, draw.validation(), meter, listener, "validate"))
-                return new Result(fingerprint, deviceModel, predictions, null, plan.store(), refMs, sampleMs, null, true, seconds(start));
+                return new Result(fingerprint, deviceModel, predictions, null, plan.store(), refMs, sampleMs, nonPositive, null, true, seconds(start));
             Validation validation = validate(db, device, space, draw.validation(), predictor);
             Path report = out.resolve(REPORT);
-            Result result = new Result(fingerprint, deviceModel, predictions, report, plan.store(), refMs, sampleMs, validation, false, seconds(start));
+            Result result = new Result(fingerprint, deviceModel, predictions, report, plan.store(), refMs, sampleMs, nonPositive, validation, false, seconds(start));
             writeReport(report, result);
             return result;
         }
@@ -327,6 +338,7 @@ public final class Onboarding {
         doc.put("store", plan.store().toString());
         doc.put("device_model", r.deviceModel().getFileName().toString());
         doc.put("predictions", r.predictions().getFileName().toString());
+        doc.put("nonpositive_predictions", r.nonPositivePredictions());
         doc.set("reference_ms", msArray(r.referenceMs()));
         doc.set("sample_ms", msArray(r.sampleMs()));
         Validation v = r.validation();
@@ -348,6 +360,28 @@ public final class Onboarding {
             writeAtomically(file, JSON.writeValueAsString(doc) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /**
+     * Adds to the saved device model what its latencies depend on besides the architecture (the machine
+     * fingerprint and the measurement settings), so the file describes its device on its own.
+     */
+    private void addMeasurementProvenance(Path deviceModel, DeviceFingerprint fingerprint) {
+        try {
+            ObjectNode doc = (ObjectNode) JSON.readTree(deviceModel.toFile());
+            ObjectNode m = doc.putObject("measurement");
+            m.put("fingerprint_id", fingerprint.id());
+            m.set("fingerprint", parse(fingerprint.toJson()));
+            m.set("settings", parse(plan.settings().toJson()));
+            m.put("statistic", plan.statistic().name());
+            m.put("rounds", plan.rounds());
+            m.put("seed", plan.seed());
+            m.put("model_source", plan.model().source());
+            m.put("halo_version", Halo.version());
+            writeAtomically(deviceModel, JSON.writeValueAsString(doc) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + deviceModel, e);
         }
     }
 
