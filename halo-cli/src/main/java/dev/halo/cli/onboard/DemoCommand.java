@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Onboard this machine on NAS-Bench-201 with defaults sized for a small (2-core) machine: a few minutes, no data",
-            "folder needed (the meta-trained model ships with halo). Same options as 'halo onboard'; --name defaults to",
-            "demo-HOSTNAME, --samples to 10, --validate to 30."
+            "Onboard this machine on NAS-Bench-201 with defaults sized for a small",
+            "(2-core) machine: a few minutes, no data folder needed (the meta-trained",
+            "model ships with halo). Same options as 'halo onboard'; --name defaults",
+            "to demo-HOSTNAME, --samples to 10, --validate to 30."
         })
 public final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

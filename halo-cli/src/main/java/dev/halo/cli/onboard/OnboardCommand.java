@@ -17,13 +17,17 @@ import picocli.CommandLine.Spec;
         name = "onboard",
         mixinStandardHelpOptions = true,
         description = {
-            "Turn this machine into a profiled device: measure the model's 10 reference archs and --samples random archs",
-            "with ONNX Runtime, adapt the meta-trained HELP model to them, predict every architecture of the space, then",
-            "measure --validate fresh random archs and report how well the predictions match (Spearman, MAPE, share within",
-            "±10 %) next to how well this machine reproduces its own measurements (round 1 vs round 2: the ceiling).",
-            "Writes into --out: NAME.help.json (the adapted device model, for halo predict), predictions.csv",
-            "(arch,predicted_ms,lower,upper), onboard.json (provenance and validation) and measurements.db (the store,",
-            "unless --store is given). Running the same command again skips everything already measured."
+            "Turn this machine into a profiled device: measure the model's 10",
+            "reference archs and --samples random archs with ONNX Runtime, adapt the",
+            "meta-trained HELP model to them, predict every architecture of the space,",
+            "then measure --validate fresh random archs and report how well the",
+            "predictions match (Spearman, MAPE, share within ±10 %%) next to how well",
+            "this machine reproduces its own measurements (round 1 vs round 2: the",
+            "ceiling for any predictor).",
+            "Writes into --out: NAME.help.json (the adapted device model),",
+            "predictions.csv (arch,predicted_ms,lower,upper), onboard.json (provenance",
+            "and validation) and measurements.db (the store, unless --store is given).",
+            "Running the same command again skips everything already measured."
         })
 public final class OnboardCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
