@@ -97,23 +97,25 @@ final class OnboardRun {
 
     static void printTable(Onboarding.Plan plan, Onboarding.Result r, PrintWriter out) {
         Onboarding.Validation v = r.validation();
-        Table t = new Table("result", "value");
+        Table t = new Table("onboarded", "");
         t.row("device", plan.name() + ": " + r.fingerprint().label() + " (" + r.fingerprint().id() + ")");
         t.row("device model", r.deviceModel() + " (adapted from " + plan.model().source() + ")");
         t.row("predictions", r.predictions() + " (every " + plan.space() + " arch, " + pct(plan.level()) + " interval"
                 + (r.nonPositivePredictions() > 0 ? "; " + r.nonPositivePredictions() + " at or below 0 ms" : "") + ")");
         t.row("adapted on", r.referenceMs().size() + " reference + " + r.sampleMs().size() + " sample archs, " + plan.statistic()
                 + " run, " + plan.rounds() + " rounds");
-        t.row("validated on", v.validated() + " fresh archs" + (v.failed() > 0 ? " (" + v.failed() + " failed to measure)" : ""));
-        t.row("Spearman", f3(v.spearman()) + "   (rank agreement, prediction vs measurement)");
-        t.row("MAPE", f1(v.mape()) + " %   (mean |predicted - measured| / measured)");
-        t.row("within ±10 %", pct(v.within10()) + " of archs");
-        t.row("interval coverage", pct(v.coverage()) + " of measurements inside the " + pct(plan.level()) + " interval");
-        t.row("machine stability", "round 1 vs 2: Spearman " + f3(v.stability().spearman()) + ", median |diff| "
-                + f1(v.stability().medianAbsDiffPercent()) + " % (" + v.stability().pairs() + " archs): the ceiling for any predictor");
+        t.row("validated on", v.validated() + " fresh archs" + (v.failed() > 0 ? " (" + v.failed() + " failed to measure)" : "")
+                + ", measured after the predictor was saved");
         t.row("took", String.format(Locale.ROOT, "%.0f s", r.seconds()));
-        out.println("Onboarded " + plan.name() + " (" + plan.space() + "); validation below is measured, not estimated:");
         t.print(Format.table, out);
+        out.println();
+        Table m = new Table("validation", "predicted vs measured", "round 2 vs round 1 (this machine's noise: the ceiling)");
+        m.row("Spearman", f3(v.spearman()), f3(v.stability().spearman()));
+        m.row("MAPE", f1(v.mape()) + " %", f1(v.repeatMape()) + " %");
+        m.row("within ±10 %", pct(v.within10()), pct(v.repeatWithin10()));
+        m.row("median |diff|", "", f1(v.stability().medianAbsDiffPercent()) + " %");
+        m.row("in " + pct(plan.level()) + " interval", pct(v.coverage()), "");
+        m.print(Format.table, out);
         out.flush();
     }
 
@@ -144,6 +146,8 @@ final class OnboardRun {
         o.put("stability_pairs", v.stability().pairs());
         o.put("stability_spearman", v.stability().spearman());
         o.put("stability_median_abs_diff_percent", v.stability().medianAbsDiffPercent());
+        o.put("stability_mape", v.repeatMape());
+        o.put("stability_within10", v.repeatWithin10());
         o.put("seconds", r.seconds());
         try {
             out.println(JSON.writeValueAsString(o));

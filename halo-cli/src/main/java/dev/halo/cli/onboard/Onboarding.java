@@ -114,9 +114,11 @@ public final class Onboarding {
      * @param within10        share (0..1) of predictions within ±10 % of the measurement
      * @param coverage        share (0..1) of measurements inside the prediction interval
      * @param stability       round 1 against round 2 of the validation archs, on the plan's statistic
+     * @param repeatMape      MAPE of round 2 taken as a prediction of round 1 (the machine's own noise)
+     * @param repeatWithin10  share of validation archs whose round 2 is within ±10 % of round 1
      */
     public record Validation(int validated, int failed, double spearman, double mape, double within10, double coverage,
-                             Stability stability, List<Checked> archs) {}
+                             Stability stability, double repeatMape, double repeatWithin10, List<Checked> archs) {}
 
     /**
      * What an onboarding produced; {@code validation} is null when it was stopped before the end.
@@ -292,9 +294,18 @@ public final class Onboarding {
         Set<String> names = new LinkedHashSet<>(archs.stream().map(Architecture::canonical).toList());
         List<MeasurementStore.Row> rows = db.rows(device, space.name()).stream().filter(r -> names.contains(r.canonical())).toList();
         Stability stability = Stability.between(rows, Set.of(1), Set.of(2), plan.statistic().of);
+        // the same error measures with round 2 "predicting" round 1: what the machine's own noise allows
+        Map<String, double[]> byRound = new HashMap<>();
+        for (MeasurementStore.Row row : rows)
+            if ((row.round() == 1 || row.round() == 2) && row.outcome() instanceof Outcome.Measured m)
+                byRound.computeIfAbsent(row.canonical(), k -> new double[] {Double.NaN, Double.NaN})[row.round() - 1] = plan.statistic().of.applyAsDouble(m.stats());
+        double[][] pairs = byRound.values().stream().filter(v -> !Double.isNaN(v[0]) && !Double.isNaN(v[1])).toArray(double[][]::new);
+        double[] round1 = java.util.Arrays.stream(pairs).mapToDouble(v -> v[0]).toArray();
+        double[] round2 = java.util.Arrays.stream(pairs).mapToDouble(v -> v[1]).toArray();
         double spearman = ok.size() >= 3 ? Metrics.spearman(predicted, measured) : Double.NaN;
         return new Validation(ok.size(), archs.size() - ok.size(), spearman, Metrics.mape(predicted, measured),
-                Metrics.withinTolerance(predicted, measured, 0.10), Metrics.intervalCoverage(lower, upper, measured), stability, checked);
+                Metrics.withinTolerance(predicted, measured, 0.10), Metrics.intervalCoverage(lower, upper, measured), stability,
+                Metrics.mape(round2, round1), Metrics.withinTolerance(round2, round1, 0.10), checked);
     }
 
     private static Path prepareOutputFolder(Path out) {
@@ -352,6 +363,8 @@ public final class Onboarding {
         val.put("stability_pairs", v.stability().pairs());
         val.put("stability_spearman", v.stability().spearman());
         val.put("stability_median_abs_diff_percent", v.stability().medianAbsDiffPercent());
+        val.put("stability_mape", v.repeatMape());
+        val.put("stability_within10", v.repeatWithin10());
         ArrayNode archs = val.putArray("archs");
         for (Checked c : v.archs())
             archs.addObject().put("arch", c.arch()).put("measured_ms", c.measuredMs()).put("predicted_ms", c.predictedMs())

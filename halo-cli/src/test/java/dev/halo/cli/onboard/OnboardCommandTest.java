@@ -67,6 +67,8 @@ class OnboardCommandTest {
         assertThat(r.get("interval_coverage").asDouble()).isBetween(0.0, 1.0);
         assertThat(r.get("stability_pairs").asInt()).isEqualTo(3);
         assertThat(r.get("stability_spearman").asDouble()).isBetween(-1.0, 1.0);
+        assertThat(r.get("stability_mape").asDouble()).isGreaterThanOrEqualTo(0);
+        assertThat(r.get("stability_within10").asDouble()).isBetween(0.0, 1.0);
         assertThat(r.get("model").asText()).isEqualTo("built-in help-nb201.json.gz");
 
         List<String> predictions = Files.readAllLines(out.resolve("predictions.csv"));
@@ -102,7 +104,7 @@ class OnboardCommandTest {
         Run again = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString()));
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.err()).contains("24 of 24 arch-rounds already in the store").contains("6 of 6 arch-rounds already in the store");
-        assertThat(again.out()).contains("Spearman").contains("machine stability").contains("within ±10 %");
+        assertThat(again.out()).contains("Spearman").contains("round 2 vs round 1").contains("within ±10 %");
 
         // the demo, with no data folder anywhere (same store and seed: it reuses the measurements above)
         String before = System.getProperty("halo.data");
@@ -110,7 +112,7 @@ class OnboardCommandTest {
         try {
             Run demo = run(tiny("demo", "--name", "box", "--out", dir.resolve("demo").toString()));
             assertThat(demo.exit()).as(demo.err()).isZero();
-            assertThat(demo.out()).startsWith("halo demo:").contains("machine stability");
+            assertThat(demo.out()).startsWith("halo demo:").contains("round 2 vs round 1");
             assertThat(dir.resolve("demo/predictions.csv")).exists();
         } finally {
             if (before == null) System.clearProperty("halo.data");
