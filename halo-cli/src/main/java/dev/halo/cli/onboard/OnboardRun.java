@@ -109,7 +109,7 @@ final class OnboardRun {
         t.row("took", String.format(Locale.ROOT, "%.0f s", r.seconds()));
         t.print(Format.table, out);
         out.println();
-        Table m = new Table("validation", "predicted vs measured", "round 2 vs round 1 (this machine's noise: the ceiling)");
+        Table m = new Table("validation", "predicted vs measured", "round 2 vs round 1 (this machine's repeatability)");
         m.row("Spearman", f3(v.spearman()), f3(v.stability().spearman()));
         m.row("MAPE", f1(v.mape()) + " %", f1(v.repeatMape()) + " %");
         m.row("within ±10 %", pct(v.within10()), pct(v.repeatWithin10()));
