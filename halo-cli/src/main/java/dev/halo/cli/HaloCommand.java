@@ -23,9 +23,15 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             MetaTrainCommand.class,
             MetaTestCommand.class,
+            dev.halo.cli.predict.AdaptCommand.class,
+            dev.halo.cli.predict.PredictCommand.class,
+            dev.halo.cli.predict.BenchCommand.class,
             dev.halo.cli.onboard.OnboardCommand.class,
             dev.halo.cli.onboard.DemoCommand.class,
             dev.halo.cli.data.DataCommand.class,
+            dev.halo.cli.search.SearchCommand.class,
+            dev.halo.cli.search.ParetoCommand.class,
+            dev.halo.cli.search.SearchBenchmarkCommand.class,
             CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

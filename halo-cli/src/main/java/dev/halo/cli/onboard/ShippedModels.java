@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * The meta-trained models that ship inside the halo jar (the repository's {@code models/} folder, see its README),
@@ -16,12 +16,13 @@ import java.util.Map;
 public final class ShippedModels {
     private ShippedModels() {}
 
-    private static final Map<String, String> BY_SPACE = Map.of(Nb201Space.NAME, "help-nb201.json.gz");
+    /** Spaces with a shipped model, {@code models/help-<space>.json.gz}. */
+    private static final Set<String> SPACES = Set.of(Nb201Space.NAME);
 
     /** The shipped model for {@code space}, or a one-line error naming the spaces that have one. */
     public static Onboarding.Model forSpace(String space) {
-        String file = BY_SPACE.get(space);
-        if (file == null) throw new BadInputException("no shipped model for space '" + space + "' (have: " + BY_SPACE.keySet() + "); give --model FILE");
+        if (!SPACES.contains(space)) throw new BadInputException("no shipped model for space '" + space + "' (have: " + SPACES + "); give --model FILE");
+        String file = "help-" + space + ".json.gz";
         String resource = "/models/" + file;
         try (InputStream in = ShippedModels.class.getResourceAsStream(resource)) {
             if (in == null) throw new IllegalStateException("the shipped model " + resource + " is missing from this build of halo");

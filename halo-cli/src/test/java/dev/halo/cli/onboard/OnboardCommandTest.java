@@ -69,7 +69,7 @@ class OnboardCommandTest {
         assertThat(r.get("stability_spearman").asDouble()).isBetween(-1.0, 1.0);
         assertThat(r.get("stability_mape").asDouble()).isGreaterThanOrEqualTo(0);
         assertThat(r.get("stability_within10").asDouble()).isBetween(0.0, 1.0);
-        assertThat(r.get("model").asText()).isEqualTo("built-in help-nb201.json.gz");
+        assertThat(r.get("model").asText()).isEqualTo("built-in help-nasbench201.json.gz");
 
         List<String> predictions = Files.readAllLines(out.resolve("predictions.csv"));
         assertThat(predictions.getFirst()).isEqualTo("arch,predicted_ms,lower,upper");
