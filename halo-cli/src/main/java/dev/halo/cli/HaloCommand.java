@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
             dev.halo.cli.predict.AdaptCommand.class,
             dev.halo.cli.predict.PredictCommand.class,
             dev.halo.cli.predict.BenchCommand.class,
+            dev.halo.cli.onboard.OnboardCommand.class,
+            dev.halo.cli.onboard.DemoCommand.class,
             dev.halo.cli.data.DataCommand.class,
             dev.halo.cli.search.SearchCommand.class,
             dev.halo.cli.search.ParetoCommand.class,

@@ -37,8 +37,12 @@ final class ModelFiles {
     static Kind kind(Path file) {
         if (!Files.isRegularFile(file)) throw new BadInputException(file + ": model file does not exist");
         byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(4096);
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            in.mark(2);
+            boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
+            in.reset();
+            // a gzip-compressed halo model (the shipped models are): look at the start of the JSON inside
+            head = (gzip ? new java.util.zip.GZIPInputStream(in) : in).readNBytes(4096);
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read the model file (" + e.getMessage() + ")");
         }
@@ -76,16 +80,17 @@ final class ModelFiles {
     }
 
     /**
-     * The model {@code halo adapt} uses without {@code --model}: a shipped {@code models/help-<space>.json} in
-     * the halo installation ({@code HALO_HOME}, set by the launcher) when there is one, else HELP's released
-     * checkpoint in the shared data. No model is shipped yet; dropping a meta-trained file at that path makes
-     * it the default.
+     * The model {@code halo adapt} uses without {@code --model}: a shipped {@code models/help-<space>.json} or
+     * {@code .json.gz} in the halo installation ({@code HALO_HOME}, set by the launcher) when there is one (NB201
+     * ships one, see models/README.md), else HELP's released checkpoint in the shared data.
      */
     static Path defaultModel(String space) {
         String home = System.getenv("HALO_HOME");
         if (home != null && !home.isBlank()) {
-            Path shipped = Path.of(home, "models", "help-" + space + ".json");
-            if (Files.isRegularFile(shipped)) return shipped;
+            for (String name : new String[] {"help-" + space + ".json", "help-" + space + ".json.gz"}) {
+                Path shipped = Path.of(home, "models", name);
+                if (Files.isRegularFile(shipped)) return shipped;
+            }
         }
         Optional<Path> data = DataLocation.find();
         Path checkpoint = data.map(d -> d.resolve("help").resolve(space).resolve("checkpoint").resolve("help_max_corr.pt")).orElse(null);

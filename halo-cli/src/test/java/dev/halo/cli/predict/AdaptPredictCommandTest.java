@@ -124,7 +124,7 @@ class AdaptPredictCommandTest {
     @Test
     void defaultModelThenPredictAllScoresTheWholeNb201SpaceAndSingleArchsGoToStdout() throws IOException {
         Path model = dir.resolve("m.json");
-        // no --model and no --space: the space is recognised from the samples, the model is the default (HELP's checkpoint; nothing shipped yet)
+        // no --model and no --space: the space is recognised from the samples, the model is the default (HALO_HOME is unset in tests, so HELP's checkpoint)
         Run a = run("adapt", "--device", DEVICE, "--samples", write("s.csv", sampleLines(tenOthers())).toString(), "--out", model.toString(), "--mc", "0");
         assertThat(a.exit()).as(a.err()).isZero();
         assertThat(a.out()).contains("help_max_corr.pt");

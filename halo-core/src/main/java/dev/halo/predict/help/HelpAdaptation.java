@@ -84,8 +84,13 @@ public final class HelpAdaptation {
      * deterministic, takes milliseconds, and keeps the file at the base model's size).
      */
     public static void save(Path file, AdaptedHelpPredictor predictor) {
+        save(file, predictor, HelpModelFile.Precision.FLOAT64);
+    }
+
+    /** As {@link #save(Path, AdaptedHelpPredictor)} with the base model's tensors at {@code precision} (gzip if the name ends in .gz). */
+    public static void save(Path file, AdaptedHelpPredictor predictor, HelpModelFile.Precision precision) {
         Record r = predictor.record();
-        ObjectNode doc = HelpModelFile.document(predictor.base(), r.model());
+        ObjectNode doc = HelpModelFile.document(predictor.base(), r.model(), precision);
         doc.put("format", FORMAT);
         ObjectNode dev = doc.putObject("adaptation");
         dev.put("device", r.device());

@@ -9,7 +9,10 @@ import dev.halo.BadInputException;
 import dev.halo.nn.Adam;
 import dev.halo.nn.Params;
 import dev.halo.nn.Tensor;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -19,11 +22,16 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The halo HELP model file: one JSON document, {@code "format": "halo-help-model"}, with the network shape,
  * the provenance, and every tensor as {@code {shape, data}} where data is base64 of little-endian float64
- * (exact, and ~4x smaller than decimal text). A training checkpoint is the same document with a
+ * (exact, and ~4x smaller than decimal text), or of little-endian float32 when the tensor says
+ * {@code "dtype": "float32"} (half the size; the shipped default model uses it). A file whose name ends in
+ * {@code .gz} is written gzip-compressed, and loading recognises gzip by its magic bytes whatever the name.
+ * A training checkpoint is the same document with a
  * {@code training} section (current weights, Adam moments, episode, best-so-far), so
  * {@code halo meta-train --resume} and {@code --model} read the same file. Writes go to a temporary file
  * that is moved into place, so a crash never leaves half a model.
@@ -41,8 +49,16 @@ public final class HelpModelFile {
     /** A checkpoint: the best model so far plus what resuming needs. */
     public record Checkpoint(Stored best, HelpMetaTrainer.State state, HelpTrainingConfig config) {}
 
+    /** How tensor values are stored: float64 is exact; float32 halves the file (relative rounding ~6e-8). */
+    public enum Precision { FLOAT64, FLOAT32 }
+
     public static void save(Path file, HelpModel model, HelpProvenance provenance) {
-        write(file, document(model, provenance));
+        save(file, model, provenance, Precision.FLOAT64);
+    }
+
+    /** Writes the model with tensors at {@code precision}; gzip-compressed when the file name ends in {@code .gz}. */
+    public static void save(Path file, HelpModel model, HelpProvenance provenance, Precision precision) {
+        write(file, document(model, provenance, precision));
     }
 
     public static void saveCheckpoint(Path file, HelpMetaTrainer.State state, HelpTrainingConfig config, HelpProvenance provenance) {
@@ -90,6 +106,10 @@ public final class HelpModelFile {
     }
 
     static ObjectNode document(HelpModel model, HelpProvenance provenance) {
+        return document(model, provenance, Precision.FLOAT64);
+    }
+
+    static ObjectNode document(HelpModel model, HelpProvenance provenance, Precision precision) {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("format", FORMAT);
         doc.put("version", VERSION);
@@ -101,7 +121,7 @@ public final class HelpModelFile {
         net.put("hardwareDim", model.network().hardwareDim());
         net.put("zScale", model.zScale());
         net.put("innerSteps", model.innerSteps());
-        doc.set("tensors", tensors(model.allParameters()));
+        doc.set("tensors", tensors(model.allParameters(), precision));
         return doc;
     }
 
@@ -139,14 +159,24 @@ public final class HelpModelFile {
     }
 
     private static ObjectNode tensors(Params p) {
+        return tensors(p, Precision.FLOAT64);
+    }
+
+    private static ObjectNode tensors(Params p, Precision precision) {
         ObjectNode out = JSON.createObjectNode();
+        boolean single = precision == Precision.FLOAT32;
         for (String name : p.names()) {
             Tensor t = p.get(name);
             ObjectNode o = out.putObject(name);
             ArrayNode shape = o.putArray("shape");
             for (int d : t.shape()) shape.add(d);
-            ByteBuffer bb = ByteBuffer.allocate(8 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
-            for (double v : t.data()) bb.putDouble(v);
+            // float64 files carry no dtype field, so they stay readable by older halo versions
+            if (single) o.put("dtype", "float32");
+            ByteBuffer bb = ByteBuffer.allocate((single ? 4 : 8) * t.size()).order(ByteOrder.LITTLE_ENDIAN);
+            for (double v : t.data()) {
+                if (single) bb.putFloat((float) v);
+                else bb.putDouble(v);
+            }
             o.put("data", Base64.getEncoder().encodeToString(bb.array()));
         }
         return out;
@@ -160,10 +190,16 @@ public final class HelpModelFile {
             try {
                 List<Integer> dims = new ArrayList<>();
                 e.getValue().get("shape").forEach(d -> dims.add(d.asInt()));
+                String dtype = e.getValue().path("dtype").asText("float64");
+                boolean single = switch (dtype) {
+                    case "float64" -> false;
+                    case "float32" -> true;
+                    default -> throw new IllegalArgumentException("dtype '" + dtype + "' is not float64 or float32");
+                };
                 byte[] raw = Base64.getDecoder().decode(e.getValue().get("data").asText());
                 ByteBuffer bb = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-                double[] d = new double[raw.length / 8];
-                for (int i = 0; i < d.length; i++) d[i] = bb.getDouble();
+                double[] d = new double[raw.length / (single ? 4 : 8)];
+                for (int i = 0; i < d.length; i++) d[i] = single ? bb.getFloat() : bb.getDouble();
                 m.put(e.getKey(), Tensor.of(d, dims.stream().mapToInt(Integer::intValue).toArray()));
             } catch (IllegalArgumentException | NullPointerException ex) {
                 throw new BadInputException(file + ": field '" + field + "." + e.getKey() + "' is malformed: " + ex.getMessage());
@@ -172,12 +208,37 @@ public final class HelpModelFile {
         return Params.of(m);
     }
 
+    /**
+     * Reads a model from a stream (e.g. a model bundled as a class-path resource), plain or gzip;
+     * {@code source} names it in error messages.
+     */
+    public static Stored load(InputStream in, String source) {
+        Path name = Path.of(source);
+        return stored(name, read(in, name));
+    }
+
     static JsonNode read(Path file) {
-        try {
-            return JSON.readTree(file.toFile());
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file);
         } catch (IOException e) {
-            throw new BadInputException(file + ": not a readable JSON model file: " + e.getMessage().lines().findFirst().orElse(""));
+            throw unreadable(file, e);
         }
+    }
+
+    private static JsonNode read(InputStream in, Path source) {
+        try {
+            InputStream raw = new BufferedInputStream(in);
+            raw.mark(2);
+            boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+            raw.reset();
+            return JSON.readTree(gzip ? new GZIPInputStream(raw) : raw);
+        } catch (IOException e) {
+            throw unreadable(source, e);
+        }
+    }
+
+    private static BadInputException unreadable(Path file, IOException e) {
+        return new BadInputException(file + ": not a readable JSON model file: " + (e.getClass().getSimpleName() + ": " + e.getMessage()).lines().findFirst().orElse(""));
     }
 
     static void write(Path file, JsonNode doc) {
@@ -185,7 +246,11 @@ public final class HelpModelFile {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            JSON.writeValue(tmp.toFile(), doc);
+            if (file.getFileName().toString().endsWith(".gz")) {
+                try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp))) {
+                    JSON.writeValue(out, doc);
+                }
+            } else JSON.writeValue(tmp.toFile(), doc);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + file, e);

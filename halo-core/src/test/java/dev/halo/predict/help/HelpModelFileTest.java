@@ -31,6 +31,41 @@ class HelpModelFileTest {
     }
 
     @Test
+    void float32GzipFilesRoundTripToFloat32PrecisionAndAreDetectedByContent() throws Exception {
+        HelpModel m = HelpModel.initialise(HelpNetwork.gcn(8), new Random(2));
+        Path gz = dir.resolve("m.json.gz");
+        HelpModelFile.save(gz, m, provenance(), HelpModelFile.Precision.FLOAT32);
+        byte[] head = Files.readAllBytes(gz);
+        assertThat(head[0] & 0xff).isEqualTo(0x1f);
+        assertThat(head[1] & 0xff).isEqualTo(0x8b);
+        Path plain = dir.resolve("m64.json");
+        HelpModelFile.save(plain, m, provenance());
+        assertThat(Files.size(gz)).as("float32 + gzip is less than half the float64 text").isLessThan(Files.size(plain) / 2);
+
+        HelpModelFile.Stored back = HelpModelFile.load(gz);
+        assertThat(back.provenance()).isEqualTo(provenance());
+        dev.halo.nn.Params p = m.allParameters(), q = back.model().allParameters();
+        assertThat(q.names()).isEqualTo(p.names());
+        for (String n : p.names()) {
+            double[] a = p.get(n).data(), b = q.get(n).data();
+            for (int i = 0; i < a.length; i++) assertThat(b[i]).isEqualTo((double) (float) a[i]);
+        }
+        // gzip is recognised by its magic bytes, not by the name; float32 survives a second round trip exactly
+        Path renamed = Files.move(gz, dir.resolve("renamed.json"));
+        Path again = dir.resolve("again.json");
+        HelpModelFile.save(again, HelpModelFile.load(renamed).model(), provenance(), HelpModelFile.Precision.FLOAT32);
+        assertThat(HelpModelFile.load(again).model().allParameters()).isEqualTo(q);
+    }
+
+    @Test
+    void unknownTensorTypeIsBadInput() throws Exception {
+        Path f = dir.resolve("m.json");
+        HelpModelFile.save(f, HelpModel.initialise(HelpNetwork.mlp(132), new Random(1)), provenance(), HelpModelFile.Precision.FLOAT32);
+        Files.writeString(f, Files.readString(f).replace("\"float32\"", "\"int8\""));
+        assertThatThrownBy(() -> HelpModelFile.load(f)).isInstanceOf(BadInputException.class).hasMessageContaining("m.json").hasMessageContaining("int8");
+    }
+
+    @Test
     void checkpointRoundTripsTheOptimizerState() {
         HelpModel m = HelpModel.initialise(HelpNetwork.mlp(132), new Random(1));
         HelpMetaTrainer.State s = new HelpMetaTrainer.State(m, dev.halo.nn.Adam.start(1e-4, m.allParameters()), 12, m, 0.5, 10, 3.5);

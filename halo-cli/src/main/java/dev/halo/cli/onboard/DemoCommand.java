@@ -1,0 +1,80 @@
+package dev.halo.cli.onboard;
+
+import dev.halo.cli.measure.MeasureOptions;
+import dev.halo.space.Nb201Space;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code halo demo}: onboard this machine on NAS-Bench-201 with small defaults, explaining what happens. */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Onboard this machine on NAS-Bench-201 with defaults sized for a small",
+            "(2-core) machine: a few minutes, no data folder needed (the meta-trained",
+            "model ships with halo). Same options as 'halo onboard'; --name defaults",
+            "to demo-HOSTNAME, --samples to 10, --validate to 30."
+        })
+public final class DemoCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Name of this device (default: demo-HOSTNAME).")
+    String name;
+
+    @Mixin OnboardCommand.OnboardOptions options = demoDefaults();
+
+    @Mixin MeasureOptions how = new MeasureOptions();
+
+    private static OnboardCommand.OnboardOptions demoDefaults() {
+        OnboardCommand.OnboardOptions o = new OnboardCommand.OnboardOptions();
+        o.validate = 30;
+        return o;
+    }
+
+    @Override
+    public Integer call() {
+        String device = name != null ? name : "demo-" + hostname();
+        Onboarding.Plan plan = options.plan(Nb201Space.NAME, device, how.settings());
+        PrintWriter out = spec.commandLine().getOut();
+        if (!options.json()) intro(plan, out);
+        return OnboardRun.execute(plan, options.json(), out, spec.commandLine().getErr());
+    }
+
+    private static void intro(Onboarding.Plan plan, PrintWriter out) {
+        out.printf(Locale.ROOT, """
+                halo demo: make this machine a profiled device for NAS-Bench-201 (%,d architectures).
+                  1. time the model's %d reference architectures and %d random ones with ONNX Runtime (%d rounds each),
+                  2. adapt the meta-trained HELP model (%s) to those few measurements,
+                  3. predict the latency of every architecture (with an interval),
+                  4. time %d fresh random architectures the predictor never saw and compare, next to how well
+                     this machine reproduces its own timings (round 1 vs round 2).
+                Output folder: %s. Progress goes to stderr; Ctrl-C stops, running again resumes.
+
+                """, Nb201Space.SIZE, dev.halo.predict.help.HelpReferenceArchs.NASBENCH201.size(), plan.samples(), plan.rounds(),
+                plan.model().source(), plan.validate(), plan.out());
+        out.flush();
+    }
+
+    /** A file-name-safe host name, lower case. */
+    static String hostname() {
+        String h = System.getenv("HOSTNAME");
+        if (h == null || h.isBlank()) {
+            try {
+                h = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                h = "localhost";
+            }
+        }
+        String safe = h.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
+        if (safe.isEmpty()) safe = "localhost";
+        return safe.length() > 40 ? safe.substring(0, 40) : safe;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.halo.cli.onboard;
+
+import dev.halo.BadInputException;
+import dev.halo.cli.measure.MeasureOptions;
+import dev.halo.space.Spaces;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code halo onboard}: measure this machine, adapt the meta-trained model to it, predict the space, validate honestly. */
+@Command(
+        name = "onboard",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Turn this machine into a profiled device: measure the model's 10",
+            "reference archs and --samples random archs with ONNX Runtime, adapt the",
+            "meta-trained HELP model to them, predict every architecture of the space,",
+            "then measure --validate fresh random archs and report how well the",
+            "predictions match (Spearman, MAPE, share within ±10 %%) next to how well",
+            "this machine reproduces its own measurements (round 1 vs round 2: the",
+            "ceiling for any predictor).",
+            "Writes into --out: NAME.help.json (the adapted device model),",
+            "predictions.csv (arch,predicted_ms,lower,upper), onboard.json (provenance",
+            "and validation) and measurements.db (the store, unless --store is given).",
+            "Running the same command again skips everything already measured."
+        })
+public final class OnboardCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--space", required = true, paramLabel = "S", description = "Search space (nasbench201).")
+    String space;
+
+    @Option(names = "--name", required = true, paramLabel = "NAME", description = "Name of this device (letters, digits, . _ -).")
+    String name;
+
+    @Mixin OnboardOptions options = new OnboardOptions();
+
+    @Mixin MeasureOptions how = new MeasureOptions();
+
+    @Override
+    public Integer call() {
+        String spaceName = Spaces.byName(space).name();
+        return OnboardRun.execute(options.plan(spaceName, name, how.settings()), options.json(), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** Options shared by {@code onboard} and {@code demo} (the demo has smaller defaults). */
+    public static final class OnboardOptions {
+        @Option(names = "--model", paramLabel = "FILE", description = "Meta-trained HELP model (default: the one shipped with halo for the space).")
+        Path model;
+
+        @Option(names = "--samples", paramLabel = "N", description = "Random archs measured for the adaptation (default: ${DEFAULT-VALUE}).")
+        int samples = 10;
+
+        @Option(names = "--validate", paramLabel = "N", description = "Fresh random archs measured to check the predictor (default: ${DEFAULT-VALUE}).")
+        int validate = 50;
+
+        @Option(names = "--rounds", paramLabel = "R", description = "Interleaved measurement rounds, at least 2 (default: ${DEFAULT-VALUE}).")
+        int rounds = 2;
+
+        @Option(names = "--statistic", paramLabel = "median|min", description = "Latency of an arch: its median or its fastest run, median over rounds (default: ${DEFAULT-VALUE}).")
+        String statistic = "median";
+
+        @Option(names = "--mc-samples", paramLabel = "N", description = "Monte-Carlo draws of the model's latent variable; their spread is the interval (default: ${DEFAULT-VALUE}).")
+        int mcSamples = 10;
+
+        @Option(names = "--level", paramLabel = "P", description = "Central level of the prediction interval (default: ${DEFAULT-VALUE}).")
+        double level = 0.8;
+
+        @Option(names = "--seed", paramLabel = "S", description = "Seed of the arch draws, round orders, network weights and latent draws (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: onboard-NAME).")
+        Path out;
+
+        @Option(names = "--store", paramLabel = "FILE", description = "SQLite measurement store (default: DIR/measurements.db).")
+        Path store;
+
+        @Option(names = "--format", paramLabel = "table|json", description = "Output format (default: ${DEFAULT-VALUE}).")
+        String format = "table";
+
+        boolean json() {
+            return switch (format.strip().toLowerCase(Locale.ROOT)) {
+                case "table" -> false;
+                case "json" -> true;
+                default -> throw new BadInputException("--format must be table or json, got '" + format + "'");
+            };
+        }
+
+        Onboarding.Plan plan(String space, String name, dev.halo.measure.MeasureSettings settings) {
+            json(); // reject a bad --format before any work
+            Onboarding.Statistic stat;
+            try {
+                stat = Onboarding.Statistic.valueOf(statistic.strip().toLowerCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--statistic must be median or min, got '" + statistic + "'");
+            }
+            Path dir = out != null ? out : Path.of("onboard-" + name);
+            Path db = store != null ? store : dir.resolve(Onboarding.STORE);
+            return new Onboarding.Plan(space, name, ShippedModels.resolve(model, space), samples, validate, rounds, seed, stat, mcSamples, level, settings, db, dir);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.halo.cli.onboard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.halo.cli.output.Format;
+import dev.halo.cli.output.Table;
+import dev.halo.cli.progress.Progress;
+import dev.halo.measure.MeasurementCampaign;
+import dev.halo.measure.Outcome;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import me.tongfei.progressbar.ProgressBar;
+
+/** Runs an onboarding for a command: progress on stderr, Ctrl-C handling, the result on stdout. */
+final class OnboardRun {
+    private OnboardRun() {}
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** @return the exit status: 0, or 130 when stopped by a signal (the same command continues) */
+    static int execute(Onboarding.Plan plan, boolean json, PrintWriter out, PrintWriter err) {
+        Onboarding onboarding = new Onboarding(plan);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            // Ctrl-C / SIGTERM: the architecture being timed finishes and is stored, then the JVM may exit
+            onboarding.requestStop();
+            try {
+                finished.await(Math.round(plan.settings().timeoutSeconds() * 2 + 5), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "halo-onboard-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Onboarding.Result r = onboarding.run(new BarListener(err));
+            if (r.stopped()) {
+                err.println("halo: stopped; run the same command again to continue (measurements are kept in " + plan.store() + ")");
+                return 130;
+            }
+            if (json) printJson(plan, r, out);
+            else printTable(plan, r, out);
+            return 0;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting because of a signal; the hook waited for the work above
+            }
+        }
+    }
+
+    /** Phase lines and one progress bar per measurement campaign, on stderr. */
+    private static final class BarListener implements Onboarding.Listener {
+        private final PrintWriter err;
+        private ProgressBar bar;
+
+        BarListener(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void phase(String message) {
+            err.println("halo onboard: " + message);
+            err.flush();
+        }
+
+        @Override
+        public MeasurementCampaign.Listener campaign(String task) {
+            return new MeasurementCampaign.Listener() {
+                @Override
+                public void started(int total, int alreadyDone) {
+                    if (alreadyDone > 0) phase(alreadyDone + " of " + total + " arch-rounds already in the store");
+                    bar = Progress.bar(task, total, alreadyDone, err);
+                }
+
+                @Override
+                public void measured(String canonical, int round, Outcome outcome) {
+                    bar.step();
+                    bar.setExtraMessage(switch (outcome) {
+                        case Outcome.Measured m -> String.format(Locale.ROOT, "r%d %.3f ms", round, m.stats().medianMs());
+                        case Outcome.Failed f -> "r" + round + " failed";
+                    });
+                }
+            };
+        }
+
+        @Override
+        public void campaignDone() {
+            if (bar != null) bar.close();
+            bar = null;
+        }
+    }
+
+    static void printTable(Onboarding.Plan plan, Onboarding.Result r, PrintWriter out) {
+        Onboarding.Validation v = r.validation();
+        Table t = new Table("onboarded", "");
+        t.row("device", plan.name() + ": " + r.fingerprint().label() + " (" + r.fingerprint().id() + ")");
+        t.row("device model", r.deviceModel() + " (adapted from " + plan.model().source() + ")");
+        t.row("predictions", r.predictions() + " (every " + plan.space() + " arch, " + pct(plan.level()) + " interval"
+                + (r.nonPositivePredictions() > 0 ? "; " + r.nonPositivePredictions() + " at or below 0 ms" : "") + ")");
+        t.row("adapted on", r.referenceMs().size() + " reference + " + r.sampleMs().size() + " sample archs, " + plan.statistic()
+                + " run, " + plan.rounds() + " rounds");
+        t.row("validated on", v.validated() + " fresh archs" + (v.failed() > 0 ? " (" + v.failed() + " failed to measure)" : "")
+                + ", measured after the predictor was saved");
+        t.row("took", String.format(Locale.ROOT, "%.0f s", r.seconds()));
+        t.print(Format.table, out);
+        out.println();
+        Table m = new Table("validation", "predicted vs measured", "round 2 vs round 1 (this machine's repeatability)");
+        m.row("Spearman", f3(v.spearman()), f3(v.stability().spearman()));
+        m.row("MAPE", f1(v.mape()) + " %", f1(v.repeatMape()) + " %");
+        m.row("within ±10 %", pct(v.within10()), pct(v.repeatWithin10()));
+        m.row("median |diff|", "", f1(v.stability().medianAbsDiffPercent()) + " %");
+        m.row("in " + pct(plan.level()) + " interval", pct(v.coverage()), "");
+        m.print(Format.table, out);
+        out.flush();
+    }
+
+    static void printJson(Onboarding.Plan plan, Onboarding.Result r, PrintWriter out) {
+        Onboarding.Validation v = r.validation();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("name", plan.name());
+        o.put("space", plan.space());
+        o.put("fingerprint", r.fingerprint().id());
+        o.put("device", r.fingerprint().label());
+        o.put("model", plan.model().source());
+        o.put("device_model", r.deviceModel().toString());
+        o.put("predictions", r.predictions().toString());
+        o.put("nonpositive_predictions", r.nonPositivePredictions());
+        o.put("report", r.report().toString());
+        o.put("store", r.store().toString());
+        o.put("references", r.referenceMs().size());
+        o.put("samples", r.sampleMs().size());
+        o.put("rounds", plan.rounds());
+        o.put("statistic", plan.statistic().name());
+        o.put("validated", v.validated());
+        o.put("failed", v.failed());
+        o.put("spearman", v.spearman());
+        o.put("mape", v.mape());
+        o.put("within10", v.within10());
+        o.put("interval_level", plan.level());
+        o.put("interval_coverage", v.coverage());
+        o.put("stability_pairs", v.stability().pairs());
+        o.put("stability_spearman", v.stability().spearman());
+        o.put("stability_median_abs_diff_percent", v.stability().medianAbsDiffPercent());
+        o.put("stability_mape", v.repeatMape());
+        o.put("stability_within10", v.repeatWithin10());
+        o.put("seconds", r.seconds());
+        try {
+            out.println(JSON.writeValueAsString(o));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        out.flush();
+    }
+
+    private static String f3(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String f1(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String pct(double share) {
+        return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * share);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.halo.cli.onboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.halo.cli.HaloCommand;
+import dev.halo.predict.help.AdaptedHelpPredictor;
+import dev.halo.predict.help.HelpAdaptation;
+import dev.halo.space.Nb201Space;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Onboarding end to end with the shipped model, in the smallest configuration the protocol allows. */
+class OnboardCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir Path dir;
+
+    record Run(int exit, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cl = HaloCommand.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** Few timed runs per arch: this tests the plumbing, not the machine. */
+    private String[] tiny(String verb, String... extra) {
+        List<String> a = new ArrayList<>(List.of(verb, "--samples", "2"));
+        a.addAll(List.of(timing(extra)));
+        return a.toArray(String[]::new);
+    }
+
+    private String[] timing(String... extra) {
+        List<String> a = new ArrayList<>(List.of("--validate", "3", "--mc-samples", "3",
+                "--warmup", "0", "--min-runs", "2", "--max-runs", "2", "--max-seconds", "0.2", "--store", dir.resolve("m.db").toString()));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void onboardsWritesEverythingResumesAndTheDemoNeedsNoData() throws Exception {
+        Path out = dir.resolve("dev");
+        Run first = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString(), "--format", "json"));
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.err()).contains("[1/4]").contains("[4/4]");
+        JsonNode r = JSON.readTree(first.out());
+        assertThat(r.get("validated").asInt()).isEqualTo(3);
+        assertThat(r.get("references").asInt()).isEqualTo(10);
+        assertThat(r.get("samples").asInt()).isEqualTo(2);
+        assertThat(r.get("spearman").asDouble()).isBetween(-1.0, 1.0);
+        assertThat(r.get("mape").asDouble()).isGreaterThanOrEqualTo(0);
+        assertThat(r.get("within10").asDouble()).isBetween(0.0, 1.0);
+        assertThat(r.get("interval_coverage").asDouble()).isBetween(0.0, 1.0);
+        assertThat(r.get("stability_pairs").asInt()).isEqualTo(3);
+        assertThat(r.get("stability_spearman").asDouble()).isBetween(-1.0, 1.0);
+        assertThat(r.get("stability_mape").asDouble()).isGreaterThanOrEqualTo(0);
+        assertThat(r.get("stability_within10").asDouble()).isBetween(0.0, 1.0);
+        assertThat(r.get("model").asText()).isEqualTo("built-in help-nasbench201.json.gz");
+
+        List<String> predictions = Files.readAllLines(out.resolve("predictions.csv"));
+        assertThat(predictions.getFirst()).isEqualTo("arch,predicted_ms,lower,upper");
+        assertThat(predictions).hasSize(Nb201Space.SIZE + 1);
+        String[] row = predictions.get(1).split(",");
+        double predicted = Double.parseDouble(row[1]);
+        // with only 2 samples the extrapolation may go below 0 ms: the count is reported, not hidden
+        assertThat(predicted).isBetween(Double.parseDouble(row[2]), Double.parseDouble(row[3]));
+        long nonPositive = predictions.stream().skip(1).filter(l -> !(Double.parseDouble(l.split(",")[1]) > 0)).count();
+        assertThat(r.get("nonpositive_predictions").asLong()).isEqualTo(nonPositive);
+
+        // the saved device model reproduces the CSV (re-adaptation on load is deterministic)
+        AdaptedHelpPredictor reloaded = HelpAdaptation.load(out.resolve("box.help.json"));
+        Nb201Space space = new Nb201Space();
+        assertThat(reloaded.predictMs(List.of(space.parse(row[0])))[0]).isCloseTo(predicted, within(1e-5 * Math.abs(predicted)));
+        assertThat(reloaded.record().sampleArchs()).hasSize(2);
+
+        JsonNode deviceModel = JSON.readTree(out.resolve("box.help.json").toFile());
+        assertThat(deviceModel.at("/measurement/fingerprint_id").asText()).isEqualTo(r.get("fingerprint").asText());
+        assertThat(deviceModel.at("/measurement/settings/max_runs").asInt()).isEqualTo(2);
+
+        JsonNode report = JSON.readTree(out.resolve("onboard.json").toFile());
+        assertThat(report.at("/fingerprint/id").asText()).isEqualTo(r.get("fingerprint").asText());
+        assertThat(report.at("/settings/intra_op_threads").asInt()).isEqualTo(1);
+        assertThat(report.at("/model/provenance/space").asText()).isEqualTo("nasbench201");
+        assertThat(report.get("reference_ms")).hasSize(10);
+        assertThat(report.get("sample_ms")).hasSize(2);
+        assertThat(report.at("/validation/archs")).hasSize(3);
+        assertThat(report.get("halo_version").asText()).isNotBlank();
+
+        // the same command again measures nothing new
+        Run again = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString()));
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.err()).contains("24 of 24 arch-rounds already in the store").contains("6 of 6 arch-rounds already in the store");
+        assertThat(again.out()).contains("Spearman").contains("round 2 vs round 1").contains("within ±10 %");
+
+        // the demo, with no data folder anywhere (same store and seed: it reuses the measurements above)
+        String before = System.getProperty("halo.data");
+        System.setProperty("halo.data", dir.resolve("no-data-here").toString());
+        try {
+            Run demo = run(tiny("demo", "--name", "box", "--out", dir.resolve("demo").toString()));
+            assertThat(demo.exit()).as(demo.err()).isZero();
+            assertThat(demo.out()).startsWith("halo demo:").contains("round 2 vs round 1");
+            assertThat(dir.resolve("demo/predictions.csv")).exists();
+        } finally {
+            if (before == null) System.clearProperty("halo.data");
+            else System.setProperty("halo.data", before);
+        }
+    }
+
+    private static String[] concat(String first, String[] rest) {
+        List<String> a = new ArrayList<>(List.of(first));
+        a.addAll(List.of(rest));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwo() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        String[][] cases = {
+            tiny("onboard", "--space", "nosuchspace", "--name", "x"),
+            tiny("onboard", "--space", "fbnet", "--name", "x"),
+            concat("onboard", timing("--space", "nasbench201", "--name", "x", "--samples", "1")),
+            concat("onboard", timing("--space", "nasbench201", "--name", "x", "--samples", "0")),
+            tiny("onboard", "--space", "nasbench201", "--name", "x", "--rounds", "1"),
+            tiny("onboard", "--space", "nasbench201", "--name", "bad/name"),
+            tiny("onboard", "--space", "nasbench201", "--name", "x", "--format", "xml"),
+            tiny("onboard", "--space", "nasbench201", "--name", "x", "--model", dir.resolve("missing.json").toString()),
+            tiny("onboard", "--space", "nasbench201", "--name", "x", "--out", file.resolve("sub").toString()),
+        };
+        for (String[] args : cases) {
+            Run r = run(args);
+            assertThat(r.exit()).as(String.join(" ", args) + "\n" + r.err()).isEqualTo(2);
+            assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+            assertThat(r.err()).startsWith("halo: ");
+        }
+        assertThat(run(tiny("onboard", "--space", "nasbench201", "--name", "x", "--unknown-option")).exit()).isEqualTo(2);
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactly("a-file");
+    }
+}

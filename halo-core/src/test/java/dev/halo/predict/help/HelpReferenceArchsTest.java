@@ -1,0 +1,29 @@
+package dev.halo.predict.help;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.halo.BadInputException;
+import dev.halo.space.Nb201Graph;
+import dev.halo.space.Nb201Space;
+import dev.halo.testing.SharedData;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HelpReferenceArchsTest {
+    @Test
+    void builtInNasBench201ReferencesEqualTheBenchmarksHardwareEmbeddingIndex() {
+        HelpData data = HelpData.load(SharedData.path("help/nasbench201"), HelpEncoder.forSpace("nasbench201", Nb201Graph.Wiring.HELP));
+        Nb201Space space = new Nb201Space();
+        List<String> fromData = Arrays.stream(data.referenceArchs()).mapToObj(i -> space.fromIndex(i).canonical()).toList();
+        assertThat(HelpReferenceArchs.NASBENCH201.stream().map(s -> space.parse(s).canonical()).toList()).isEqualTo(fromData);
+    }
+
+    @Test
+    void referencesAreTenDistinctArchsOfTheSpace() {
+        Nb201Space space = new Nb201Space();
+        assertThat(HelpReferenceArchs.forSpace("nasbench201").stream().map(s -> space.parse(s).canonical()).distinct()).hasSize(10);
+        assertThatThrownBy(() -> HelpReferenceArchs.forSpace("fbnet")).isInstanceOf(BadInputException.class).hasMessageContaining("fbnet");
+    }
+}
