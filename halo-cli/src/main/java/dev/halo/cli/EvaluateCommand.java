@@ -30,11 +30,13 @@ import picocli.CommandLine.Spec;
         name = "evaluate",
         mixinStandardHelpOptions = true,
         description = {
-            "Score a few-shot latency predictor on devices it has not seen, with HELP's protocol: per test device,",
-            "N architectures sampled from its trimmed (10-90 %) train pool plus the 10 reference architectures are",
-            "known; Spearman/Kendall are computed on its trimmed query pool, spearman_full on every architecture",
-            "but the samples, MAPE/within10 in ms (rank-only methods are mapped to ms by a line through the known",
-            "latencies), coverage80/95 when the predictor gives intervals. Scores are means over seeds 0..N-1."
+            "Score a few-shot latency predictor on devices it has not seen, with HELP's protocol. Per test device the"
+                    + " latencies of the 10 reference architectures and of N architectures sampled from its trimmed"
+                    + " (10-90 %%) train pool are known; spearman and kendall are computed on its trimmed query pool,"
+                    + " spearman_full on every architecture but the samples, mape and within10 in ms on the query pool"
+                    + " (rank-only methods are first mapped to ms by a least-squares line through the known latencies),"
+                    + " coverage80/95 when the predictor gives intervals. Scores are means over seeds 0..N-1; the last"
+                    + " row is the mean over test devices."
         })
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -86,9 +88,20 @@ public final class EvaluateCommand implements Callable<Integer> {
         chosen.validate(benchmark.table().deviceNames());
         FewShotMethod method = what.model != null ? ModelLoader.loadAny(what.model, benchmark.space()) : FewShotMethods.byName(what.method);
         List<Long> seedList = LongStream.range(0, seeds).boxed().toList();
-        EvaluationReport report = new Evaluator(benchmark).evaluate(method, chosen, samples, seedList);
+        EvaluationReport report = new Evaluator(benchmark).evaluate(method, chosen, samples, seedList, progress());
         print(report, spec.commandLine().getOut());
         return 0;
+    }
+
+    /** A one-line counter on an interactive terminal's stderr; silent when stderr is redirected. */
+    private Evaluator.Progress progress() {
+        if (System.console() == null) return Evaluator.Progress.NONE;
+        PrintWriter err = spec.commandLine().getErr();
+        return (task, done, total) -> {
+            err.printf("\r%s: %d/%d tasks (%s, seed %d)   ", what.method != null ? what.method : what.model, done, total, task.device(), task.seed());
+            if (done == total) err.print("\r" + " ".repeat(72) + "\r");
+            err.flush();
+        };
     }
 
     private Split chooseSplit() {
@@ -107,11 +120,22 @@ public final class EvaluateCommand implements Callable<Integer> {
             case json -> {
                 Map<String, Object> json = new LinkedHashMap<>();
                 json.put("method", report.method());
+                if (!report.methodSummary().isEmpty()) json.put("method_summary", report.methodSummary());
                 json.put("space", space);
                 json.put("samples", report.samples());
                 json.put("seeds", report.seeds());
-                json.put("split", Map.of("train", report.split().train(), "valid", report.split().valid(), "test", report.split().test()));
-                json.put("devices", report.devices().stream().map(EvaluateCommand::asMap).toList());
+                Map<String, Object> split = new LinkedHashMap<>();
+                split.put("train", report.split().train());
+                split.put("valid", report.split().valid());
+                split.put("test", report.split().test());
+                json.put("split", split);
+                List<Map<String, Object>> devices = new java.util.ArrayList<>();
+                for (int d = 0; d < report.devices().size(); d++) {
+                    Map<String, Object> m = asMap(report.devices().get(d));
+                    m.put("spearman_per_seed", report.perSeed().get(d).stream().map(DeviceScore::spearman).toList());
+                    devices.add(m);
+                }
+                json.put("devices", devices);
                 json.put("mean", asMap(report.mean()));
                 json.put("mean_spearman", report.meanSpearman());
                 try {
@@ -125,6 +149,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 if (format.format == dev.halo.cli.output.Format.table)
                     out.printf("%s on %s, %d samples, seeds 0..%d (means over seeds; spearman/kendall/mape on the kept query pool)%n",
                             report.method(), space, report.samples(), report.seeds().size() - 1);
+                if (format.format == dev.halo.cli.output.Format.table && !report.methodSummary().isEmpty())
+                    out.println(report.methodSummary());
                 Table t = new Table("device", "spearman", "spearman_sd", "kendall", "spearman_full", "mape", "within10", "coverage80", "coverage95");
                 for (DeviceScore s : report.devices()) row(t, s);
                 row(t, report.mean());

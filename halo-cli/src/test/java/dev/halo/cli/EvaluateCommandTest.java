@@ -38,7 +38,21 @@ class EvaluateCommandTest {
         for (String key : new String[] {"spearman", "kendall", "spearman_full", "mape", "within10"})
             assertThat(first.get(key).isNumber()).as(key).isTrue();
         assertThat(first.has("coverage80")).as("a FLOPs proxy has no intervals").isFalse();
+        assertThat(first.get("spearman_per_seed")).hasSize(1);
         assertThat(json.get("mean_spearman").asDouble()).isBetween(0.5, 1.0);
+    }
+
+    @Test
+    void deviceMixReportsItsRidgeChoiceAndIntervalCoverage() throws Exception {
+        Run r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "device-mix",
+                "--train-devices", "1080ti_1,pixel3,silver_4114", "--valid-devices", "titanx_1", "--test-devices", "raspi4",
+                "--seeds", "1", "--format", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.get("method_summary").asText()).startsWith("ridge lambda ");
+        JsonNode raspi = json.get("devices").get(0);
+        assertThat(raspi.get("coverage80").asDouble()).isBetween(0.0, 1.0);
+        assertThat(raspi.get("coverage95").asDouble()).isGreaterThanOrEqualTo(raspi.get("coverage80").asDouble());
     }
 
     @Test

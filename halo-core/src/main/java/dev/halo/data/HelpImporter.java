@@ -118,7 +118,7 @@ public final class HelpImporter {
         }
         if (!Files.isDirectory(out)) throw new BadInputException(out + ": exists and is not a folder");
         try (Stream<Path> s = Files.list(out)) {
-            if (s.findAny().isPresent()) throw new BadInputException(out + ": folder exists and is not empty (choose another, or replace it)");
+            if (s.findAny().isPresent()) throw new BadInputException(out + ": folder exists and is not empty (choose another, or replace it: --replace)");
         } catch (IOException e) {
             throw new BadInputException(out + ": cannot read (" + e.getMessage() + ")");
         }
@@ -277,7 +277,15 @@ public final class HelpImporter {
         try {
             Path parent = out.getParent();
             Files.createDirectories(parent);
-            return Files.createTempDirectory(parent, "." + out.getFileName() + ".importing-");
+            // Not Files.createTempDirectory: its owner-only permissions would stay on the published folder.
+            for (int attempt = 0; ; attempt++) {
+                Path tmp = parent.resolve("." + out.getFileName() + ".importing-" + Long.toHexString(System.nanoTime()));
+                try {
+                    return Files.createDirectory(tmp);
+                } catch (FileAlreadyExistsException e) {
+                    if (attempt == 10) throw e;
+                }
+            }
         } catch (IOException e) {
             throw new BadInputException(out + ": cannot create a folder beside it (" + e.getMessage() + ")");
         }

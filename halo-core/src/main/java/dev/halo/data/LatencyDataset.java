@@ -275,6 +275,11 @@ public final class LatencyDataset {
         return List.copyOf(devices.values());
     }
 
+    /** Devices whose {@code help_default_role} is {@code role} ({@code meta_train}, {@code meta_valid}, {@code meta_test}), in column order. */
+    public List<Device> devicesWithRole(String role) {
+        return devices.values().stream().filter(d -> d.helpRole().equals(role)).toList();
+    }
+
     public Set<String> deviceNames() {
         return devices.keySet();
     }

@@ -31,7 +31,19 @@ public final class Evaluator {
         this.protocol = new FewShotProtocol(benchmark.table(), benchmark.pools());
     }
 
+    /** Called after each scored task, e.g. to show progress; {@code done} counts from 1 to {@code total}. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (task, done, total) -> {};
+
+        void taskDone(FewShotTask task, int done, int total);
+    }
+
     public EvaluationReport evaluate(FewShotMethod method, Split split, int samples, List<Long> seeds) {
+        return evaluate(method, split, samples, seeds, Progress.NONE);
+    }
+
+    public EvaluationReport evaluate(FewShotMethod method, Split split, int samples, List<Long> seeds, Progress progress) {
         split.validate(benchmark.table().deviceNames());
         if (seeds.isEmpty()) throw new dev.halo.BadInputException("--seeds must be at least 1");
         // Draw every task first: bad settings (too many samples) fail before any training.
@@ -43,12 +55,18 @@ public final class Evaluator {
         }
         FewShotMethod.Adapter adapter = method.prepare(new FewShotContext(benchmark, split, samples));
         List<DeviceScore> scores = new ArrayList<>();
+        List<List<DeviceScore>> perSeedByDevice = new ArrayList<>();
+        int total = split.test().size() * seeds.size(), done = 0;
         for (List<FewShotTask> tasks : tasksByDevice) {
             List<DeviceScore> perSeed = new ArrayList<>();
-            for (FewShotTask task : tasks) perSeed.add(score(method, adapter.adapt(task), task));
+            for (FewShotTask task : tasks) {
+                perSeed.add(score(method, adapter.adapt(task), task));
+                progress.taskDone(task, ++done, total);
+            }
             scores.add(average(tasks.get(0).device(), perSeed, seedSpread(perSeed)));
+            perSeedByDevice.add(perSeed);
         }
-        return new EvaluationReport(method.name(), split, samples, seeds, scores,
+        return new EvaluationReport(method.name(), adapter.summary(), split, samples, seeds, scores, perSeedByDevice,
                 average("mean", scores, mean(scores, DeviceScore::spearmanSd)));
     }
 
@@ -106,10 +124,16 @@ public final class Evaluator {
 
     /** Sample standard deviation of Spearman's rho over seeds (0 for one seed). */
     private static double seedSpread(List<DeviceScore> perSeed) {
-        if (perSeed.size() < 2) return 0;
-        double m = mean(perSeed, DeviceScore::spearman), ss = 0;
-        for (DeviceScore s : perSeed) ss += (s.spearman() - m) * (s.spearman() - m);
-        return Math.sqrt(ss / (perSeed.size() - 1));
+        int n = perSeed.size();
+        if (n < 2) return 0;
+        // Deviations from the first value, so that identical values give exactly 0 rather than rounding noise.
+        double first = perSeed.get(0).spearman(), sum = 0, sumSquares = 0;
+        for (DeviceScore s : perSeed) {
+            double d = s.spearman() - first;
+            sum += d;
+            sumSquares += d * d;
+        }
+        return Math.sqrt(Math.max(0, (sumSquares - sum * sum / n) / (n - 1)));
     }
 
     /** Mean of every measure; the summary row's spread is the mean of the devices' seed spreads. */

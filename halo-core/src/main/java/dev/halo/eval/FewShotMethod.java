@@ -33,5 +33,10 @@ public interface FewShotMethod {
     @FunctionalInterface
     interface Adapter {
         LatencyPredictor adapt(FewShotTask task);
+
+        /** What {@code prepare} decided (a chosen hyper-parameter, a loaded checkpoint), for reports; may be empty. */
+        default String summary() {
+            return "";
+        }
     }
 }

@@ -58,6 +58,11 @@ public record FbnetMacro(int inputSize, int stemChannels, int stemStride, List<I
         }
     }
 
+    /** Padding HW-NAS-Bench gives a K×K conv with stride s: ⌈(K − s) / 2⌉ (1×1 convs: 0). */
+    public static int padding(int kernel, int stride) {
+        return Math.max(0, (kernel - stride + 1) / 2);
+    }
+
     public int stemResolution() {
         return (inputSize + stemStride - 1) / stemStride;
     }

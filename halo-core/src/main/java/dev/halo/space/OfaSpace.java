@@ -116,11 +116,12 @@ public final class OfaSpace implements SearchSpace<OfaArch> {
         try {
             root = JSON.readTree(s);
         } catch (JsonProcessingException e) {
-            throw SpaceText.bad(NAME, text, "not valid JSON (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            var at = e.getLocation();
+            throw SpaceText.bad(NAME, text, "not valid JSON" + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
         if (root == null || !root.isObject()) throw SpaceText.bad(NAME, text, "JSON config must be an object with ks, e, d, r");
         JsonNode r = root.get("r");
-        if (r == null || !r.isIntegralNumber() || !RESOLUTIONS.contains(r.asInt()))
+        if (r == null || !r.canConvertToInt() || !r.isIntegralNumber() || !RESOLUTIONS.contains(r.asInt()))
             throw SpaceText.bad(NAME, text, "field r: need an integer resolution 128..224 in steps of 4");
         List<Integer> depths = jsonInts(text, root, "d", OfaArch.STAGES, DEPTHS, null);
         List<Integer> ks = jsonInts(text, root, "ks", OfaArch.SLOTS, KERNELS, depths);
@@ -136,8 +137,9 @@ public final class OfaSpace implements SearchSpace<OfaArch> {
         for (int i = 0; i < size; i++) {
             JsonNode v = arr.get(i);
             boolean active = depths == null || i % 4 < depths.get(i / 4);
-            if (v.isIntegralNumber() && allowed.contains(v.asInt())) out.add(v.asInt());
-            else if (!active && v.isIntegralNumber()) out.add(0);
+            boolean integer = v.isIntegralNumber() && v.canConvertToInt();
+            if (integer && allowed.contains(v.asInt())) out.add(v.asInt());
+            else if (!active && integer) out.add(0);
             else throw SpaceText.bad(NAME, text, "field " + field + " item " + i + (depths == null ? "" : " (" + slotName(i) + ")")
                     + ": " + SpaceText.quote(v.toString()) + "; allowed " + allowed.toString().replaceAll("[\\[\\]]", ""));
         }

@@ -36,7 +36,11 @@ public interface SearchSpace<A extends Architecture> {
     /** The flat feature vector a predictor consumes (HELP's one-hot layout for FBNet/OFA; flattened op one-hot for NB201). */
     double[] flatEncoding(A arch);
 
-    /** Multiply-accumulate count of one forward pass at batch 1, in millions (MFLOPs as NAS-Bench-201 reports them). */
+    /**
+     * Multiply-accumulate count of one forward pass at batch 1, in millions ("MFLOPs" as NAS-Bench-201 and
+     * once-for-all report them). Each space documents its counting convention, chosen to reproduce its
+     * benchmark's own numbers.
+     */
     double mflops(A arch);
 
     /** Trainable parameter count. */

@@ -41,6 +41,8 @@ class LatencyDatasetTest {
         assertThat(titan.helpRole()).isEqualTo("meta_test");
         assertThat(ds.device("pixel2").stats().integerValued()).isTrue();
         assertThat(ds.device("pixel2").batch()).isEmpty();
+        assertThat(ds.devicesWithRole("meta_test")).extracting(Device::name)
+                .containsExactly("eyeriss", "fpga", "gold_6226", "pixel2", "raspi4", "titan_rtx_256");
         // Only a guard against a pathological slow-down: this machine is shared, so the real timing
         // (see docs/results/data-loading.md) is measured outside the unit tests, not asserted here.
         assertThat(seconds).as("load time of the 15,625 x 27 table").isLessThan(10);

@@ -66,10 +66,22 @@ final class PickleBytes {
         return op('t');
     }
 
-    /** Pushes {@code _rebuild_tensor_v2(storage key, offset, size, stride, False, OrderedDict())}. */
+    PickleBytes bytes(int... raw) {
+        for (int b : raw) out.write(b);
+        return this;
+    }
+
+    /** Pushes {@code _rebuild_tensor_v2(storage key, offset, size, stride, False, OrderedDict())} (zip-format persistent id). */
     PickleBytes tensor(String key, int numel, int offset, int[] size, int[] stride) {
+        return tensor(key, numel, offset, size, stride, false);
+    }
+
+    /** As {@link #tensor(String, int, int, int[], int[])}; {@code legacy} adds the sixth (view) field of the old format's id. */
+    PickleBytes tensor(String key, int numel, int offset, int[] size, int[] stride, boolean legacy) {
         global("torch._utils", "_rebuild_tensor_v2").mark();
-        mark().string("storage").global("torch", "FloatStorage").string(key).string("cpu").integer(numel).op('t').op('Q');
+        mark().string("storage").global("torch", "FloatStorage").string(key).string("cpu").integer(numel);
+        if (legacy) op('N');
+        op('t').op('Q');
         integer(offset).tuple(size).tuple(stride).op(0x89).global("collections", "OrderedDict").op(')').op('R');
         return op('t').op('R');
     }
@@ -83,6 +95,27 @@ final class PickleBytes {
         ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) b.putFloat(v);
         return b.array();
+    }
+
+    /**
+     * A file in torch's legacy format: header pickles, the object pickle, the key list, then each storage
+     * (int64 element count, float32 values).
+     */
+    static Path legacyFile(Path file, byte[] objectPickle, Map<String, float[]> storages) throws IOException {
+        ByteArrayOutputStream f = new ByteArrayOutputStream();
+        // 0x1950a86a20f9469cfc6c as LONG1 (10 little-endian bytes).
+        f.writeBytes(new PickleBytes().op(0x8a).bytes(10, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19).stop());
+        f.writeBytes(new PickleBytes().integer(1001).stop());
+        f.writeBytes(new PickleBytes().op('}').mark().string("protocol_version").integer(1001).string("little_endian").op(0x88).op('u').stop());
+        f.writeBytes(objectPickle);
+        PickleBytes keys = new PickleBytes().op(']').mark();
+        storages.keySet().forEach(keys::string);
+        f.writeBytes(keys.op('e').stop());
+        for (float[] v : storages.values()) {
+            f.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v.length).array());
+            f.writeBytes(floats(v));
+        }
+        return Files.write(file, f.toByteArray());
     }
 
     /** A zip archive with {@code archive/data.pkl} and the given {@code archive/...} entries. */

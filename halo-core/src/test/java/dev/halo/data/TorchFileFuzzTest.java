@@ -41,12 +41,28 @@ class TorchFileFuzzTest {
     }
 
     /** A real checkpoint with a few bytes overwritten. */
-    @Property(tries = 100)
+    @Property(tries = 50)
     void corruptedCheckpoint(@ForAll("positions") int[] positions, @ForAll byte value) throws IOException {
         byte[] bytes = Files.readAllBytes(SharedData.path("help/fbnet/checkpoint/help_max_corr.pt"));
         for (int p : positions) bytes[p % bytes.length] = value;
         Path f = Files.createTempFile("fuzz", ".pt");
         try {
+            Files.write(f, bytes);
+            readOrRefuse(f);
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    /** A small legacy-format file with a few bytes overwritten or cut off. */
+    @Property(tries = 100)
+    void corruptedLegacyFile(@ForAll("positions") int[] positions, @ForAll byte value, @ForAll boolean cut) throws IOException {
+        Path f = Files.createTempFile("fuzz", ".pt");
+        try {
+            byte[] pkl = new PickleBytes().op('}').mark().string("w").tensor("a", 4, 0, new int[] {2, 2}, new int[] {2, 1}, true).op('u').stop();
+            byte[] bytes = Files.readAllBytes(PickleBytes.legacyFile(f, pkl, Map.of("a", new float[] {1, 2, 3, 4})));
+            for (int p : positions) bytes[p % bytes.length] = value;
+            if (cut) bytes = java.util.Arrays.copyOf(bytes, positions[0] % bytes.length + 1);
             Files.write(f, bytes);
             readOrRefuse(f);
         } finally {

@@ -96,6 +96,41 @@ class TorchFileTest {
     }
 
     @Test
+    void readsTheLegacyFormat() throws IOException {
+        byte[] pkl = new PickleBytes().op('}').mark()
+                .string("w").tensor("a", 6, 0, new int[] {2, 3}, new int[] {3, 1}, true)
+                .string("b").tensor("b", 2, 1, new int[] {1}, new int[] {1}, true)
+                .op('u').stop();
+        Map<String, float[]> storages = new java.util.LinkedHashMap<>();
+        storages.put("a", new float[] {1, 2, 3, 4, 5, 6});
+        storages.put("b", new float[] {7, 8});
+        Path f = PickleBytes.legacyFile(dir.resolve("old.pt"), pkl, storages);
+        Map<?, ?> m = (Map<?, ?>) TorchFile.read(f);
+        assertThat(((Tensor) m.get("w")).shape()).containsExactly(2, 3);
+        assertThat(((Tensor) m.get("w")).get(1, 2)).isEqualTo(6f);
+        assertThat(((Tensor) m.get("b")).data()).containsExactly(8f);
+    }
+
+    @Test
+    void truncatedLegacyFileIsRefused() throws IOException {
+        byte[] pkl = new PickleBytes().tensor("a", 6, 0, new int[] {6}, new int[] {1}, true).stop();
+        Path whole = PickleBytes.legacyFile(dir.resolve("old.pt"), pkl, Map.of("a", new float[] {1, 2, 3, 4, 5, 6}));
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = Files.write(dir.resolve("cut.pt"), Arrays.copyOf(bytes, bytes.length - 5));
+        assertThatThrownBy(() -> TorchFile.read(cut)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("cut.pt").hasMessageContaining("storage a holds 19 bytes");
+        Path noData = Files.write(dir.resolve("nodata.pt"), Arrays.copyOf(bytes, bytes.length - 24 - 8));
+        assertThatThrownBy(() -> TorchFile.read(noData)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("nodata.pt").hasMessageContaining("truncated before storage a");
+    }
+
+    @Test
+    void plainPickleIsNotATorchFile() throws IOException {
+        Path f = Files.write(dir.resolve("plain.pkl"), new PickleBytes().integer(3).stop());
+        assertThatThrownBy(() -> TorchFile.read(f)).isInstanceOf(BadInputException.class).hasMessageContaining("magic number");
+    }
+
+    @Test
     void tensorPastItsStorageIsRefused() throws IOException {
         byte[] pkl = new PickleBytes().tensor("0", 4, 2, new int[] {2, 2}, new int[] {2, 1}).stop();
         Path f = PickleBytes.torchZip(dir.resolve("t.pt"), pkl, Map.of("data/0", PickleBytes.floats(1, 2, 3, 4)));
@@ -146,9 +181,9 @@ class TorchFileTest {
     @Test
     void otherFormatsAreNamed() throws IOException {
         Path legacy = Files.write(dir.resolve("legacy.pt"), new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10});
-        assertThatThrownBy(() -> TorchFile.read(legacy)).isInstanceOf(BadInputException.class).hasMessageContaining("legacy");
+        assertThatThrownBy(() -> TorchFile.read(legacy)).isInstanceOf(BadInputException.class).hasMessageContaining("corrupt pickle in the header");
         Path text = Files.writeString(dir.resolve("text.pt"), "hello");
-        assertThatThrownBy(() -> TorchFile.read(text)).isInstanceOf(BadInputException.class).hasMessageContaining("not a torch.save zip");
+        assertThatThrownBy(() -> TorchFile.read(text)).isInstanceOf(BadInputException.class).hasMessageContaining("not a torch.save file");
         Path empty = Files.write(dir.resolve("empty.pt"), new byte[0]);
         assertThatThrownBy(() -> TorchFile.read(empty)).isInstanceOf(BadInputException.class).hasMessageContaining("empty");
         assertThatThrownBy(() -> TorchFile.read(dir.resolve("absent.pt"))).isInstanceOf(BadInputException.class).hasMessageContaining("not found");

@@ -63,8 +63,11 @@ class EvaluatorTest {
     @Test
     void rankOnlyProxyIsMappedToMillisecondsThroughTheKnownLatencies() {
         // The test device is an exact linear function of FLOPs, so the fitted line recovers it exactly.
-        EvaluationReport r = new Evaluator(benchmark()).evaluate(CostProxyMethod.flops(), SPLIT, 10, List.of(7L));
+        EvaluationReport r = new Evaluator(benchmark()).evaluate(CostProxyMethod.flops(), SPLIT, 10, List.of(7L, 8L, 9L));
         DeviceScore s = r.devices().get(0);
+        assertThat(s.spearmanSd()).as("a proxy ignores the samples: identical scores, no rounding noise").isEqualTo(0.0);
+        assertThat(r.perSeed()).hasSize(1);
+        assertThat(r.perSeed().get(0)).hasSize(3).allSatisfy(seed -> assertThat(seed.spearman()).isEqualTo(s.spearman()));
         assertThat(s.spearman()).isCloseTo(1.0, within(1e-12));
         assertThat(s.mape()).isCloseTo(0.0, within(1e-9));
         assertThat(s.within10()).isEqualTo(1.0);

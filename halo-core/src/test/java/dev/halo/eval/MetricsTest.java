@@ -71,6 +71,22 @@ class MetricsTest {
         else assertThat(actual).isCloseTo(expected, within(1e-12));
     }
 
+    @Property(tries = 100)
+    void rankMeasuresIgnoreMonotoneRescalingAndAreSymmetric(
+            @ForAll @Size(min = 3, max = 40) java.util.List<@IntRange(min = 0, max = 9) Integer> xs, @ForAll("seed") long seed) {
+        double[] x = xs.stream().mapToDouble(Integer::doubleValue).toArray();
+        var rng = new java.util.Random(seed);
+        double[] y = new double[x.length];
+        for (int i = 0; i < y.length; i++) y[i] = x[i] + rng.nextInt(5);
+        double[] rescaled = java.util.Arrays.stream(x).map(v -> Math.exp(v) * 3 + 1).toArray(); // strictly increasing
+        double rho = Metrics.spearman(x, y), tau = Metrics.kendallTauB(x, y);
+        if (Double.isNaN(rho)) return; // a constant side has no ranking
+        assertThat(Metrics.spearman(rescaled, y)).isCloseTo(rho, within(1e-12));
+        assertThat(Metrics.kendallTauB(rescaled, y)).isCloseTo(tau, within(1e-12));
+        assertThat(Metrics.spearman(y, x)).isCloseTo(rho, within(1e-12));
+        assertThat(Metrics.kendallTauB(y, x)).isCloseTo(tau, within(1e-12));
+    }
+
     @net.jqwik.api.Provide
     net.jqwik.api.Arbitrary<Long> seed() {
         return net.jqwik.api.Arbitraries.longs();

@@ -95,6 +95,11 @@ class FbnetSpaceTest {
         assertThat(layers.get(17)).isEqualTo(new FbnetMacro.Layer(17, 5, 112, 184, 2, 8));
         assertThat(layers.get(21)).isEqualTo(new FbnetMacro.Layer(21, 6, 184, 352, 1, 4));
         assertThat(layers.get(21).outResolution()).isEqualTo(4);
+        assertThat(FbnetMacro.padding(3, 1)).isEqualTo(1);
+        assertThat(FbnetMacro.padding(3, 2)).isEqualTo(1);
+        assertThat(FbnetMacro.padding(5, 1)).isEqualTo(2);
+        assertThat(FbnetMacro.padding(5, 2)).isEqualTo(2);
+        assertThat(FbnetMacro.padding(1, 1)).isZero();
     }
 
     @Test

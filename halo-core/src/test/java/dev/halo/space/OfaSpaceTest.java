@@ -89,6 +89,9 @@ class OfaSpaceTest {
         assertThatThrownBy(() -> space.parse("{\"ks\": [3], \"e\": [], \"d\": [2,2,2,2,2], \"r\": 128}"))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("field ks");
         assertThatThrownBy(() -> space.parse("{\"ks\": ")).isInstanceOf(BadInputException.class).hasMessageContaining("JSON");
+        // 2^32 + 128 must not wrap around to a valid resolution
+        assertThatThrownBy(() -> space.parse("{\"ks\": [], \"e\": [], \"d\": [2,2,2,2,2], \"r\": 4294967424}"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("field r");
     }
 
     @Test

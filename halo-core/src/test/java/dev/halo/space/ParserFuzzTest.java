@@ -36,7 +36,8 @@ class ParserFuzzTest {
         Arbitrary<String> piece = Arbitraries.of(
                 "|", "+", "~", "~0", "~1", "~2", "~3", "none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3",
                 "k3_e1", "k5_e6", "skip", ",", " ", "r", "r128", "r224", "_d", "_ks", "_e", "2", "3", "4", "5", "6", "7", "8",
-                "9", "0", "12345", "22223", "-", "\u00e9", "\n", "99999999999999999999");
+                "9", "0", "12345", "22223", "-", "\u00e9", "\n", "99999999999999999999", "{", "}", "[", "]", "\"r\":",
+                "\"ks\":", "\"e\":", "\"d\":", "null", "4294967424", "3.0", "\"");
         return piece.list().ofMinSize(0).ofMaxSize(30).map(l -> String.join("", l));
     }
 
@@ -59,6 +60,6 @@ class ParserFuzzTest {
         assertThat(Spaces.byName("NASBench201")).isInstanceOf(Nb201Space.class);
         assertThatThrownBy(() -> Spaces.byName("darts"))
                 .isInstanceOf(BadInputException.class)
-                .hasMessageContaining("nasbench201");
+                .hasMessageContaining("nasbench201, fbnet, ofa");
     }
 }

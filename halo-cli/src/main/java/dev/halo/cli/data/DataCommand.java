@@ -9,9 +9,9 @@ import picocli.CommandLine.Spec;
         name = "data",
         mixinStandardHelpOptions = true,
         description = {
-            "Inspect and import latency datasets (architecture x device tables in milliseconds).",
-            "A dataset is a folder in the CSV layout of the shared data's help/<space>/ "
-                    + "(latency.csv, hw_embedding_index.csv, devices.csv, archs.csv)."
+            "Inspect and import latency datasets (architecture x device, milliseconds).",
+            "A dataset is a folder in the CSV layout of the shared data's help/<space>/:",
+            "latency.csv, hw_embedding_index.csv, devices.csv, archs.csv (docs/datasets.md)."
         },
         subcommands = {DataDevicesCommand.class, DataImportHelpCommand.class})
 public final class DataCommand implements Runnable {

@@ -7,6 +7,8 @@ import dev.halo.cli.output.Table;
 import dev.halo.data.Device;
 import dev.halo.data.LatencyDataset;
 import dev.halo.data.LatencyStats;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,12 +21,13 @@ import picocli.CommandLine.Spec;
         name = "devices",
         mixinStandardHelpOptions = true,
         description = {
-            "List the devices of a latency dataset: kind, batch size, role in HELP's default split, and the",
-            "spread of their latencies over all architectures (ms).",
+            "List the devices of a latency dataset: kind, batch size, role in HELP's",
+            "default split, and the spread of their latencies over all architectures (ms).",
             "",
             "Examples:",
-            "  halo data devices                          # NAS-Bench-201 devices of the shared data",
+            "  halo data devices                  # the shared NAS-Bench-201 data",
             "  halo data devices --space fbnet --format csv",
+            "  halo data devices --role meta_test",
             "  halo data devices --dataset my-latencies/ --format json"
         })
 public final class DataDevicesCommand implements Runnable {
@@ -38,18 +41,32 @@ public final class DataDevicesCommand implements Runnable {
             description = "Search space: nasbench201, fbnet or ofa (default: nasbench201; with --dataset: recognised from the files).")
     String space;
 
+    @Option(names = "--role", paramLabel = "ROLE",
+            description = "Only devices with this role in HELP's default split: meta_train, meta_valid, meta_test, unused_by_default_scripts.")
+    String role;
+
     @Mixin FormatOption format;
 
     @Override
     public void run() {
+        // CPU time beside wall time: on a shared machine the wall time mostly measures the neighbours.
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         LatencyDataset ds = load(dataset, space);
         double seconds = (System.nanoTime() - start) / 1e9;
-        spec.commandLine().getErr().printf("loaded %s: %d archs x %d devices in %.2f s%n", ds.source(), ds.archCount(), ds.devices().size(), seconds);
+        double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        spec.commandLine().getErr().printf("loaded %s: %d archs x %d devices in %.2f s (%.2f s CPU)%n", ds.source(), ds.archCount(),
+                ds.devices().size(), seconds, cpu);
 
         Table table = new Table("device", "kind", "batch", "role", "archs", "distinct", "values",
                 "min_ms", "p10_ms", "median_ms", "p90_ms", "max_ms", "mean_ms");
-        for (Device d : ds.devices()) {
+        if (role != null && ds.devicesWithRole(role).isEmpty()) {
+            java.util.Set<String> roles = new java.util.TreeSet<>();
+            ds.devices().forEach(d -> roles.add(d.helpRole()));
+            throw new BadInputException("no device of " + ds.source() + " has role '" + role + "' (roles: " + String.join(", ", roles) + ")");
+        }
+        for (Device d : role == null ? ds.devices() : ds.devicesWithRole(role)) {
             LatencyStats s = d.stats();
             table.row(d.name(), d.kind(), d.batch().isPresent() ? (Object) d.batch().getAsInt() : null, d.helpRole(), s.count(), s.distinct(),
                     s.integerValued() ? "int" : "float", s.min(), s.p10(), s.median(), s.p90(), s.max(), s.mean());

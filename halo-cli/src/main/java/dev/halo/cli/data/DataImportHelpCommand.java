@@ -14,14 +14,15 @@ import picocli.CommandLine.Spec;
         name = "import-help",
         mixinStandardHelpOptions = true,
         description = {
-            "Convert HELP's own data files (torch .pt: latency/<device>.pt, hardware_embedding_index.pt,",
-            "str_arch2idx.pt for nasbench201 or arch.pt for fbnet) into a dataset folder in halo's CSV layout.",
-            "PyTorch is not needed. The numbers are written exactly as the shared CSV export writes them.",
-            "The folder appears only when the import is complete.",
+            "Convert HELP's own data files (torch .pt) into a dataset folder in halo's",
+            "CSV layout: latency/<device>.pt, hardware_embedding_index.pt, and",
+            "str_arch2idx.pt (nasbench201) or arch.pt (fbnet). PyTorch is not needed.",
+            "Numbers are written exactly as the shared CSV export writes them; the",
+            "folder appears only when the import is complete.",
             "",
             "Examples:",
             "  halo data import-help HELP/data --space nasbench201 --out data/nb201",
-            "  halo data import-help HELP/data/fbnet --space fbnet --out data/fbnet --replace"
+            "  halo data import-help HELP/data/fbnet --space fbnet --out data/fb --replace"
         })
 public final class DataImportHelpCommand implements Runnable {
     @Spec CommandSpec spec;

@@ -60,6 +60,18 @@ class DataCommandTest {
     }
 
     @Test
+    void devicesOfOneRole() {
+        SharedData.path("help/nasbench201");
+        Run run = halo("data", "devices", "--role", "meta_test", "--format", "csv");
+        assertThat(run.code()).isZero();
+        assertThat(run.out().lines().skip(1).map(l -> l.split(",")[0]))
+                .containsExactly("eyeriss", "fpga", "gold_6226", "pixel2", "raspi4", "titan_rtx_256");
+        Run none = halo("data", "devices", "--role", "meta_tset");
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("meta_tset").contains("meta_test, meta_train, meta_valid");
+    }
+
+    @Test
     void badInputExitsWithTwoAndOneLine() throws IOException {
         Run missing = halo("data", "devices", "--dataset", dir.resolve("absent").toString());
         assertThat(missing.code()).isEqualTo(2);

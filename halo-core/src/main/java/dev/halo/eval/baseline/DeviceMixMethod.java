@@ -20,16 +20,9 @@ public final class DeviceMixMethod implements FewShotMethod {
     public static final double[] LAMBDAS = {1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1, 3, 10};
     public static final int VALIDATION_SEEDS = 5;
 
-    private volatile double chosenLambda = Double.NaN;
-
     @Override
     public String name() {
         return "device-mix";
-    }
-
-    /** The ridge strength the last {@link #prepare} chose (NaN before). */
-    public double chosenLambda() {
-        return chosenLambda;
     }
 
     @Override
@@ -47,9 +40,20 @@ public final class DeviceMixMethod implements FewShotMethod {
                 bestLambda = lambda;
             }
         }
-        double lambda = bestLambda;
-        chosenLambda = lambda;
-        return task -> DeviceLinearPredictor.fit(context, features, task.knownIndices(), task.knownLatencies(), lambda);
+        return new Fitted(context, features, bestLambda, best);
+    }
+
+    /** The adapter after validation: ridge strength fixed. */
+    public record Fitted(FewShotContext context, List<double[]> features, double lambda, double validationSpearman) implements Adapter {
+        @Override
+        public dev.halo.predict.LatencyPredictor adapt(FewShotTask task) {
+            return DeviceLinearPredictor.fit(context, features, task.knownIndices(), task.knownLatencies(), lambda);
+        }
+
+        @Override
+        public String summary() {
+            return String.format(java.util.Locale.ROOT, "ridge lambda %s chosen on valid devices (valid spearman %.4f)", lambda, validationSpearman);
+        }
     }
 
     private static double validationSpearman(FewShotContext context, List<double[]> features, double lambda) {

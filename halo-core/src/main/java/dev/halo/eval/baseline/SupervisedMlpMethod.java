@@ -13,16 +13,21 @@ import java.util.SplittableRandom;
  * A plain supervised predictor trained on the task's N samples only (BRP-NAS-like, without meta-learning
  * and without the reference latencies): a one-hidden-layer ReLU network on the space's flat encoding,
  * regressing the standardised log-latency, full-batch Adam with weight decay. What a few-shot method gains
- * over "just fit the few samples" is measured against this.
+ * over "just fit the few samples" is measured against this. The weight decay is chosen from
+ * {@link #WEIGHT_DECAYS} by mean Spearman on the valid devices' tasks (seeds 0..4, same sample count) when
+ * the split has valid devices, else the constructor's value is used. Other devices' latencies are never
+ * used for training.
  */
 public final class SupervisedMlpMethod implements FewShotMethod {
+    public static final double[] WEIGHT_DECAYS = {1e-4, 1e-3, 1e-2, 1e-1, 1};
+    public static final int VALIDATION_SEEDS = 5;
     private final int hidden;
     private final int steps;
     private final double learningRate;
     private final double weightDecay;
 
     public SupervisedMlpMethod() {
-        this(32, 400, 0.01, 1e-3);
+        this(32, 400, 0.01, 1e-2);
     }
 
     public SupervisedMlpMethod(int hidden, int steps, double learningRate, double weightDecay) {
@@ -39,11 +44,46 @@ public final class SupervisedMlpMethod implements FewShotMethod {
 
     @Override
     public Adapter prepare(FewShotContext context) {
-        SearchSpace<?> space = context.space();
-        return task -> train(space, context.archs(), task);
+        if (context.split().valid().isEmpty()) return adapter(context, weightDecay, "weight decay " + weightDecay + " (default; no valid devices)");
+        double best = Double.NEGATIVE_INFINITY, bestDecay = weightDecay;
+        for (double decay : WEIGHT_DECAYS) {
+            double sum = 0;
+            int count = 0;
+            for (String device : context.split().valid()) {
+                double[] truth = context.table().latencies(device);
+                for (long seed = 0; seed < VALIDATION_SEEDS; seed++) {
+                    FewShotTask task = context.protocol().task(device, context.samples(), seed);
+                    List<Architecture> query = java.util.Arrays.stream(task.queryIndices())
+                            .mapToObj(i -> (Architecture) context.archs().get(i)).toList();
+                    double[] predicted = train(context.space(), context.archs(), task, decay).predictMs(query);
+                    sum += dev.halo.eval.Metrics.spearman(predicted, dev.halo.eval.FewShotProtocol.gather(truth, task.queryIndices()));
+                    count++;
+                }
+            }
+            if (sum / count > best) {
+                best = sum / count;
+                bestDecay = decay;
+            }
+        }
+        return adapter(context, bestDecay,
+                String.format(java.util.Locale.ROOT, "weight decay %s chosen on valid devices (valid spearman %.4f)", bestDecay, best));
     }
 
-    private LatencyPredictor train(SearchSpace<?> space, List<? extends Architecture> archs, FewShotTask task) {
+    private Adapter adapter(FewShotContext context, double decay, String summary) {
+        return new Adapter() {
+            @Override
+            public LatencyPredictor adapt(FewShotTask task) {
+                return train(context.space(), context.archs(), task, decay);
+            }
+
+            @Override
+            public String summary() {
+                return summary;
+            }
+        };
+    }
+
+    private LatencyPredictor train(SearchSpace<?> space, List<? extends Architecture> archs, FewShotTask task, double decay) {
         int[] rows = task.sampleIndices();
         double[] ms = task.sampleLatencies();
         double[][] x = new double[rows.length][];
@@ -55,7 +95,7 @@ public final class SupervisedMlpMethod implements FewShotMethod {
         double scale = sd > 0 ? sd : 1;
         double[] y = java.util.Arrays.stream(logMs).map(v -> (v - mean) / scale).toArray();
         Mlp net = Mlp.init(x[0].length, hidden, new SplittableRandom(task.seed() * 31 + task.device().hashCode()));
-        net.fit(x, y, steps, learningRate, weightDecay);
+        net.fit(x, y, steps, learningRate, decay);
         return new LatencyPredictor() {
             @Override
             public String space() {

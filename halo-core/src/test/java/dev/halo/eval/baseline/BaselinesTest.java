@@ -34,11 +34,11 @@ class BaselinesTest {
 
     @Test
     void deviceMixRecoversAnExactMixture() {
-        var method = new DeviceMixMethod();
-        DeviceScore s = new Evaluator(benchmark(0)).evaluate(method, SPLIT, 10, List.of(0L, 1L)).devices().get(0);
+        var report = new Evaluator(benchmark(0)).evaluate(new DeviceMixMethod(), SPLIT, 10, List.of(0L, 1L));
+        DeviceScore s = report.devices().get(0);
         assertThat(s.spearman()).isCloseTo(1.0, within(1e-3));
         assertThat(s.mape()).isLessThan(1.0);
-        assertThat(DeviceMixMethod.LAMBDAS).contains(method.chosenLambda());
+        assertThat(report.methodSummary()).startsWith("ridge lambda ").contains("chosen on valid devices");
     }
 
     @Test
