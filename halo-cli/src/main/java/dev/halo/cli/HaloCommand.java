@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             MetaTrainCommand.class,
             MetaTestCommand.class,
+            AdaptCommand.class,
             dev.halo.cli.data.DataCommand.class,
             CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {

@@ -88,9 +88,9 @@ public final class MetaTestCommand implements Callable<Integer> {
         List<String> devs = devices != null ? devices : HelpTrainingConfig.helpTestDevices(space);
         Map<String, List<HelpMetaTest.DeviceResult>> byDevice = new LinkedHashMap<>();
         for (String d : devs) byDevice.put(d, new ArrayList<>());
-        for (int s = 0; s < seeds; s++)
-            for (HelpMetaTest.DeviceResult r : HelpMetaTest.run(model, data, HelpProtocol.forSpace(space), devs, shots, mc, s))
-                byDevice.get(r.device()).add(r);
+        List<Long> seedList = java.util.stream.LongStream.range(0, seeds).boxed().toList();
+        for (List<HelpMetaTest.DeviceResult> perSeed : HelpMetaTest.runSeeds(model, data, HelpProtocol.forSpace(space), devs, shots, mc, seedList))
+            for (HelpMetaTest.DeviceResult r : perSeed) byDevice.get(r.device()).add(r);
         Table t = new Table("device", "spearman", "spearman_sd", "spearman_mc", "seeds");
         double all = 0, allMc = 0;
         for (var e : byDevice.entrySet()) {

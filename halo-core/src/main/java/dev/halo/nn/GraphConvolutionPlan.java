@@ -28,6 +28,19 @@ public final class GraphConvolutionPlan {
     private final int[] readout;
     private final int layers;
 
+    /** A node state's in-neighbourhood: sorted (previous state id, edge weight bits) pairs. */
+    private record Key(long[] terms) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(terms, k.terms);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(terms);
+        }
+    }
+
     private GraphConvolutionPlan(double[][] inputRows, List<int[][]> prevIds, List<double[][]> prevWeights, int[] readout, int layers) {
         this.inputRows = inputRows;
         this.prevIds = prevIds;
@@ -58,7 +71,7 @@ public final class GraphConvolutionPlan {
         List<double[][]> prevWeights = new ArrayList<>();
         double[] adj = adjacency.data();
         for (int l = 1; l <= layers; l++) {
-            Map<String, Integer> ids = new HashMap<>();
+            Map<Key, Integer> ids = new HashMap<>();
             List<int[]> pi = new ArrayList<>();
             List<double[]> pw = new ArrayList<>();
             int[][] next = new int[batch][nodes];
@@ -72,9 +85,12 @@ public final class GraphConvolutionPlan {
                         if (a != 0) terms.add(new long[] {state[b][k], Double.doubleToLongBits(a)});
                     }
                     terms.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
-                    StringBuilder key = new StringBuilder();
-                    for (long[] t : terms) key.append(t[0]).append(':').append(t[1]).append(',');
-                    String k = key.toString();
+                    long[] flat = new long[2 * terms.size()];
+                    for (int t = 0; t < terms.size(); t++) {
+                        flat[2 * t] = terms.get(t)[0];
+                        flat[2 * t + 1] = terms.get(t)[1];
+                    }
+                    Key k = new Key(flat);
                     Integer id = ids.get(k);
                     if (id == null) {
                         id = pi.size();
