@@ -65,6 +65,9 @@ public final class MetaTestCommand implements Callable<Integer> {
     @Option(names = "--mc", defaultValue = "10", description = "Monte-Carlo samples of z (default: ${DEFAULT-VALUE}, HELP's; 0: z at its posterior mean).")
     int mc;
 
+    @Option(names = "--inner-steps", description = "Meta-SGD steps at adaptation (default: the model's, 2 for HELP).")
+    Integer innerSteps;
+
     @Mixin FormatOption format;
 
     @Override
@@ -84,6 +87,10 @@ public final class MetaTestCommand implements Callable<Integer> {
             data = HelpData.load(dir, HelpEncoder.forSpace(space, wiring));
             Path ckpt = source.helpCheckpoint.isEmpty() ? dir.resolve("checkpoint/help_max_corr.pt") : Path.of(source.helpCheckpoint);
             model = HelpModel.fromHelpCheckpoint(ckpt, data.network());
+        }
+        if (innerSteps != null) {
+            if (innerSteps < 0) throw new BadInputException("--inner-steps must be >= 0");
+            model = new HelpModel(model.network(), model.weights(), model.taskLr(), model.encoder(), model.zScale(), innerSteps);
         }
         List<String> devs = devices != null ? devices : HelpTrainingConfig.helpTestDevices(space);
         Map<String, List<HelpMetaTest.DeviceResult>> byDevice = new LinkedHashMap<>();
