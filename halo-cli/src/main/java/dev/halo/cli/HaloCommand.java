@@ -18,11 +18,16 @@ import picocli.CommandLine.Command;
         subcommands = {
             dev.halo.cli.space.SpacesCommand.class,
             dev.halo.cli.space.ArchCommand.class,
+            dev.halo.cli.measure.MeasureCommand.class,
+            dev.halo.cli.measure.ProfileCommand.class,
             EvaluateCommand.class,
             MetaTrainCommand.class,
             MetaTestCommand.class,
             AdaptCommand.class,
             dev.halo.cli.data.DataCommand.class,
+            dev.halo.cli.search.SearchCommand.class,
+            dev.halo.cli.search.ParetoCommand.class,
+            dev.halo.cli.search.SearchBenchmarkCommand.class,
             CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,77 @@
+package dev.halo.cli.search;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** The options {@code halo search} and {@code halo pareto} share: the space, the latency source, budgets, accuracy and algorithm. */
+public final class SearchOptions {
+    @Option(names = "--space", defaultValue = "nasbench201", description = "Search space (default: ${DEFAULT-VALUE}).")
+    String space = "nasbench201";
+
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "Latency source (exactly one):%n")
+    LatencySource source;
+
+    static final class LatencySource {
+        @Option(names = "--latency-table", paramLabel = "DIR",
+                description = "Measured latencies: a dataset folder (latency.csv, ...); each --device is a column. Exact, so no margin.")
+        Path table;
+
+        @Option(names = "--latency-model", paramLabel = "FILE",
+                description = "A latency model adapted to one device (repeatable, one per --device, or named by the file).")
+        List<Path> models;
+
+        @Option(names = "--adapt-from", paramLabel = "DIR",
+                description = "Few-shot: adapt a predictor for each --device from its reference latencies plus --samples sampled ones in "
+                        + "this dataset (HELP's protocol; the device is never trained on). The dataset's column then gives true latencies.")
+        Path adaptFrom;
+    }
+
+    @Option(names = "--device", paramLabel = "NAME", description = "Device to constrain (repeatable: all budgets must hold at once).")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "--max-latency", paramLabel = "BUDGET",
+            description = "Latency budget with a unit: 11ms, '11 ms', 0.011s, 500us; a bare number is ms. Give one for all devices or one per --device.")
+    List<String> maxLatency = new ArrayList<>();
+
+    @Option(names = "--margin", paramLabel = "auto|X|X%", defaultValue = "auto",
+            description = "Safety margin: predicted × (1 + margin) must fit the budget. auto (default): 0 for measured tables and model files, "
+                    + "leave-one-out calibrated from the known samples for --adapt-from.")
+    String margin = "auto";
+
+    @Option(names = "--margin-rule", defaultValue = "bound:0.95", paramLabel = "bound:C|quantile:Q",
+            description = "With --margin auto and --adapt-from: how the leave-one-out true/predicted ratios become the margin: a one-sided Student-t "
+                    + "prediction bound on the log ratio at confidence C, or their empirical quantile Q (default: ${DEFAULT-VALUE}).")
+    String marginRule = "bound:0.95";
+
+    @Option(names = "--method", defaultValue = "device-mix", paramLabel = "NAME",
+            description = "With --adapt-from: the few-shot method (default: ${DEFAULT-VALUE}); see halo evaluate.")
+    String method = "device-mix";
+
+    @Option(names = "--model", paramLabel = "FILE", description = "With --adapt-from: a trained few-shot model file instead of --method.")
+    Path model;
+
+    @Option(names = "--samples", defaultValue = "10", description = "With --adapt-from: sampled latencies per device (default: ${DEFAULT-VALUE}).")
+    int samples = 10;
+
+    @Option(names = "--true-latency", paramLabel = "DIR",
+            description = "With --latency-model: a dataset whose --device columns are the true latencies to report beside the predicted ones.")
+    Path trueLatency;
+
+    @Option(names = "--accuracy", paramLabel = "FILE", description = "Accuracy table (NAS-Bench-201 accuracy.csv) to maximise.")
+    Path accuracy;
+
+    @Option(names = "--metric", defaultValue = "cifar100", description = "Accuracy column: cifar10, cifar100 or imagenet16 (default: ${DEFAULT-VALUE}).")
+    String metric = "cifar100";
+
+    @Option(names = "--proxy", paramLabel = "mflops|params", description = "Without --accuracy: maximise a cost proxy instead (for FBNet/OFA).")
+    String proxy;
+
+    @Option(names = "--budget", defaultValue = "1000", paramLabel = "N", description = "Evaluations the search may spend (default: ${DEFAULT-VALUE}).")
+    int budget = 1000;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the search and of the few-shot samples (default: ${DEFAULT-VALUE}).")
+    long seed;
+}

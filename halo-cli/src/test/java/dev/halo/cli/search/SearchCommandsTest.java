@@ -1,0 +1,123 @@
+package dev.halo.cli.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.halo.cli.HaloCommand;
+import dev.halo.testing.SharedData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SearchCommandsTest {
+    record Run(int exit, String out, String err) {}
+
+    static Run run(String... args) {
+        var cl = HaloCommand.newCommandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    static String table() {
+        return SharedData.path("help/nasbench201").toString();
+    }
+
+    static String accuracy() {
+        return SharedData.path("nasbench201-accuracy/accuracy.csv").toString();
+    }
+
+    /** A measured-table search on gold_6226 with the given extra arguments. */
+    static Run search(String... extra) {
+        List<String> args = new ArrayList<>(List.of("search", "--latency-table", table(), "--device", "gold_6226", "--accuracy", accuracy()));
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void exhaustiveSearchOnTheMeasuredTableFindsTheOracleWithinTheBudget() throws Exception {
+        Run r = search("--max-latency", "11 ms", "--algorithm", "exhaustive", "--format", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode row = new ObjectMapper().readTree(r.out()).get(0);
+        assertThat(row.get("arch").asText()).isEqualTo("|nor_conv_1x1~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|");
+        assertThat(row.get("accuracy").asDouble()).isEqualTo(71.49999995117187);
+        assertThat(row.get("true_ms").asDouble()).isEqualTo(row.get("predicted_ms").asDouble()).isLessThanOrEqualTo(11);
+        assertThat(row.get("evaluations").asInt()).isEqualTo(15625);
+        assertThat(row.get("seconds").isNumber()).isTrue();
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwo(@TempDir Path dir) throws Exception {
+        assertBad(search("--max-latency", "11ms", "--budget", "0"), "--budget must be > 0 evaluations, got 0");
+        assertBad(search("--max-latency", "0ms"), "--max-latency: latency budget must be > 0, got '0ms'");
+        assertBad(search("--max-latency", "11 minutes"), "--max-latency: '11 minutes' is not a latency");
+        assertBad(search("--max-latency", "11ms", "--metric", "cifar1000"), "unknown accuracy metric 'cifar1000'");
+        Path other = dir.resolve("fbnet-accuracy.csv");
+        Files.writeString(other, "arch_index,arch,cifar10_test,cifar100_test,imagenet16_test\n0,0-1-2-3-4,90,70,40\n");
+        assertBad(run("search", "--latency-table", table(), "--device", "gold_6226", "--accuracy", other.toString(), "--max-latency", "11ms"),
+                "line 2: not a nasbench201 architecture");
+        Path partial = dir.resolve("partial.csv");
+        Files.writeString(partial, "arch_index,arch,cifar10_test,cifar100_test,imagenet16_test\n"
+                + "0,|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|,90,70,40\n");
+        assertBad(run("search", "--latency-table", table(), "--device", "gold_6226", "--accuracy", partial.toString(), "--max-latency", "11ms"),
+                "accuracy table lacks 15624 of the 15625 nasbench201 architectures");
+    }
+
+    @Test
+    void aPartlyMeasuredSpaceCanOnlyBeSearchedExhaustively() {
+        String fbnet = SharedData.path("help/fbnet").toString();
+        assertBad(run("search", "--space", "fbnet", "--latency-table", fbnet, "--device", "fpga", "--max-latency", "12ms", "--proxy", "mflops"),
+                "the latency dataset holds 5000 of the 9.85e+20 fbnet architectures; search them with --algorithm exhaustive");
+        Run r = run("search", "--space", "fbnet", "--latency-table", fbnet, "--device", "fpga", "--max-latency", "12ms", "--proxy", "mflops",
+                "--algorithm", "exhaustive", "--format", "csv");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains(",fpga,12,0,").contains(",exhaustive,5000,");
+    }
+
+    @Test
+    void anImpossibleBudgetSaysSoAndNamesTheFastestReachableLatency() {
+        assertBad(search("--max-latency", "1ms", "--algorithm", "exhaustive"),
+                "no architecture meets the latency budget (gold_6226 ≤ 1.00 ms) among 15625 evaluated architectures; fastest reachable: gold_6226 2.66 ms predicted (2.66 ms true)");
+    }
+
+    @Test
+    void aModelFileIsLoadedThroughTheLoaderHookAndTrueLatencyComesFromATable(@TempDir Path dir) throws Exception {
+        // The halo-core test jar registers a loader for "constant-ms <space> <ms>" files.
+        Path model = dir.resolve("gold_6226.model");
+        Files.writeString(model, "constant-ms nasbench201 5\n");
+        Run r = run("search", "--latency-model", model.toString(), "--true-latency", table(), "--accuracy", accuracy(),
+                "--max-latency", "6ms", "--algorithm", "exhaustive", "--format", "csv");
+        assertThat(r.exit()).as(r.err()).isZero();
+        // Everything is predicted at 5 ms, so the most accurate of all is chosen; its true latency is 16.95 ms.
+        assertThat(r.out()).contains("gold_6226,6,0,5,16.9543,exhaustive,15625");
+    }
+
+    @Test
+    void paretoWritesTheFrontAndAPlot(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("front.csv"), png = dir.resolve("front.png");
+        Run r = run("pareto", "--latency-table", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms",
+                "--budget", "300", "--seed", "1", "--out", csv.toString(), "--plot", png.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines.get(0)).isEqualTo("arch,accuracy,predicted_ms,true_ms,within_budget,chosen");
+        assertThat(lines.stream().filter(l -> l.endsWith(",true,true"))).hasSize(1);
+        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(png), 4);
+        assertThat(head).containsExactly(0x89, 'P', 'N', 'G');
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("front.csv", "front.png");
+        }
+    }
+
+    static void assertBad(Run r, String fragment) {
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").contains(fragment).startsWith("halo: ");
+    }
+}

@@ -1,0 +1,317 @@
+package dev.halo.measure;
+
+import dev.halo.BadInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The SQLite file that holds what halo measured: devices (fingerprint + provenance), architectures (space +
+ * canonical string) and one row per (device, architecture, round) with the statistics or the failure.
+ *
+ * <p>Every write is one transaction and the database runs in WAL mode with full sync, so a process killed at any
+ * instant leaves either the whole row or none of it; the unique key on (device, architecture, round) makes a
+ * restarted campaign skip what is already there instead of duplicating it.
+ */
+public final class MeasurementStore implements AutoCloseable {
+    private static final int SCHEMA_VERSION = 1;
+
+    private final Connection db;
+    private final Path path;
+
+    private MeasurementStore(Path path, Connection db) {
+        this.path = path;
+        this.db = db;
+    }
+
+    /** Opens (creating if needed) the store at {@code path}; an unusable path is a {@link BadInputException}. */
+    public static MeasurementStore open(Path path) {
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent))
+            throw new BadInputException("store " + path + ": directory " + parent + " does not exist");
+        if (Files.exists(path) ? !Files.isWritable(path) : !Files.isWritable(parent))
+            throw new BadInputException("store " + path + ": not writable");
+        try {
+            Connection db = DriverManager.getConnection("jdbc:sqlite:" + path.toAbsolutePath());
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA busy_timeout = 10000");
+                s.execute("PRAGMA journal_mode = WAL");
+                s.execute("PRAGMA synchronous = FULL");
+                s.execute("PRAGMA foreign_keys = ON");
+            }
+            MeasurementStore store = new MeasurementStore(path, db);
+            store.migrate();
+            return store;
+        } catch (SQLException e) {
+            throw new BadInputException("store " + path + ": " + firstLine(e), e);
+        }
+    }
+
+    private void migrate() throws SQLException {
+        int version;
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            version = rs.getInt(1);
+        }
+        if (version == SCHEMA_VERSION) return;
+        if (version != 0)
+            throw new BadInputException("store " + path + ": schema version " + version + ", this halo reads version " + SCHEMA_VERSION);
+        inTransaction(() -> {
+            try (Statement s = db.createStatement()) {
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS devices (
+                          id INTEGER PRIMARY KEY,
+                          fingerprint TEXT NOT NULL UNIQUE,
+                          label TEXT NOT NULL,
+                          provenance TEXT NOT NULL,
+                          created_at TEXT NOT NULL)""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS architectures (
+                          id INTEGER PRIMARY KEY,
+                          space TEXT NOT NULL,
+                          canonical TEXT NOT NULL,
+                          UNIQUE (space, canonical))""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS measurements (
+                          id INTEGER PRIMARY KEY,
+                          device_id INTEGER NOT NULL REFERENCES devices(id),
+                          arch_id INTEGER NOT NULL REFERENCES architectures(id),
+                          round INTEGER NOT NULL,
+                          settings TEXT NOT NULL,
+                          runs INTEGER, min_ms REAL, median_ms REAL, p90_ms REAL, mean_ms REAL, cv REAL, robust_cv REAL, median_rel_ci REAL,
+                          failure TEXT,
+                          started_at TEXT NOT NULL,
+                          finished_at TEXT NOT NULL,
+                          UNIQUE (device_id, arch_id, round),
+                          CHECK ((failure IS NULL) = (median_ms IS NOT NULL)))""");
+                s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+            }
+            return null;
+        });
+    }
+
+    /** The id of the device row for {@code fingerprint}, inserting it on first use. */
+    public long device(DeviceFingerprint fingerprint) {
+        return inTransaction(() -> {
+            try (PreparedStatement ins = db.prepareStatement(
+                    "INSERT OR IGNORE INTO devices (fingerprint, label, provenance, created_at) VALUES (?, ?, ?, ?)")) {
+                ins.setString(1, fingerprint.id());
+                ins.setString(2, fingerprint.label());
+                ins.setString(3, fingerprint.toJson());
+                ins.setString(4, Instant.now().toString());
+                ins.executeUpdate();
+            }
+            try (PreparedStatement q = db.prepareStatement("SELECT id FROM devices WHERE fingerprint = ?")) {
+                q.setString(1, fingerprint.id());
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** For each architecture of {@code space} measured on the device: the rounds already stored. */
+    public Map<String, Set<Integer>> roundsDone(long deviceId, String space) {
+        Map<String, Set<Integer>> done = new HashMap<>();
+        query("""
+                SELECT a.canonical, m.round FROM measurements m JOIN architectures a ON a.id = m.arch_id
+                WHERE m.device_id = ? AND a.space = ?""", ps -> {
+            ps.setLong(1, deviceId);
+            ps.setString(2, space);
+        }, rs -> done.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getInt(2)));
+        return done;
+    }
+
+    /**
+     * Stores one outcome in a single transaction. Returns false (and changes nothing) if the store already holds
+     * this (device, architecture, round).
+     */
+    public boolean record(long deviceId, String space, String canonical, int round, String settingsJson,
+            Outcome outcome, Instant startedAt, Instant finishedAt) {
+        return inTransaction(() -> {
+            long archId;
+            try (PreparedStatement ins = db.prepareStatement("INSERT OR IGNORE INTO architectures (space, canonical) VALUES (?, ?)")) {
+                ins.setString(1, space);
+                ins.setString(2, canonical);
+                ins.executeUpdate();
+            }
+            try (PreparedStatement q = db.prepareStatement("SELECT id FROM architectures WHERE space = ? AND canonical = ?")) {
+                q.setString(1, space);
+                q.setString(2, canonical);
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    archId = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement ins = db.prepareStatement("""
+                    INSERT OR IGNORE INTO measurements (device_id, arch_id, round, settings, runs, min_ms, median_ms, p90_ms,
+                      mean_ms, cv, robust_cv, median_rel_ci, failure, started_at, finished_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                ins.setLong(1, deviceId);
+                ins.setLong(2, archId);
+                ins.setInt(3, round);
+                ins.setString(4, settingsJson);
+                switch (outcome) {
+                    case Outcome.Measured m -> {
+                        LatencyStats s = m.stats();
+                        ins.setInt(5, s.runs());
+                        ins.setDouble(6, s.minMs());
+                        ins.setDouble(7, s.medianMs());
+                        ins.setDouble(8, s.p90Ms());
+                        ins.setDouble(9, s.meanMs());
+                        ins.setDouble(10, s.cv());
+                        ins.setDouble(11, s.robustCv());
+                        if (Double.isFinite(s.medianRelCi())) ins.setDouble(12, s.medianRelCi());
+                        else ins.setNull(12, java.sql.Types.REAL);
+                        ins.setNull(13, java.sql.Types.VARCHAR);
+                    }
+                    case Outcome.Failed f -> {
+                        for (int i = 5; i <= 12; i++) ins.setNull(i, java.sql.Types.REAL);
+                        ins.setString(13, f.reason());
+                    }
+                }
+                ins.setString(14, startedAt.toString());
+                ins.setString(15, finishedAt.toString());
+                return ins.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** One stored row, as the CSV export and the benchmarks read it. */
+    public record Row(String canonical, int round, Outcome outcome, String finishedAt) {}
+
+    /** Every row of {@code space} on the device, ordered by architecture then round. */
+    public List<Row> rows(long deviceId, String space) {
+        List<Row> rows = new ArrayList<>();
+        query("""
+                SELECT a.canonical, m.round, m.runs, m.min_ms, m.median_ms, m.p90_ms, m.mean_ms, m.cv, m.robust_cv,
+                       m.median_rel_ci, m.failure, m.finished_at
+                FROM measurements m JOIN architectures a ON a.id = m.arch_id
+                WHERE m.device_id = ? AND a.space = ? ORDER BY a.canonical, m.round""", ps -> {
+            ps.setLong(1, deviceId);
+            ps.setString(2, space);
+        }, rs -> {
+            String failure = rs.getString(11);
+            Outcome outcome;
+            if (failure != null) {
+                outcome = new Outcome.Failed(failure);
+            } else {
+                double ci = rs.getDouble(10);
+                if (rs.wasNull()) ci = Double.POSITIVE_INFINITY;
+                outcome = new Outcome.Measured(new LatencyStats(rs.getInt(3), rs.getDouble(4), rs.getDouble(5),
+                        rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), ci));
+            }
+            rows.add(new Row(rs.getString(1), rs.getInt(2), outcome, rs.getString(12)));
+        });
+        return rows;
+    }
+
+    /** A device row: what {@link #device} stored. */
+    public record DeviceRow(long id, String fingerprint, String label, String provenanceJson, String createdAt) {}
+
+    /** Every device in the store, oldest first. */
+    public List<DeviceRow> devices() {
+        List<DeviceRow> out = new ArrayList<>();
+        query("SELECT id, fingerprint, label, provenance, created_at FROM devices ORDER BY id", ps -> {},
+                rs -> out.add(new DeviceRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5))));
+        return out;
+    }
+
+    /**
+     * The latency of every architecture of {@code space} measured on the device: the median over its successful
+     * rounds of {@code statistic} (e.g. {@code LatencyStats::medianMs}), in ms, keyed by canonical string. This is
+     * the form predictors and device onboarding consume.
+     */
+    public Map<String, Double> latencies(long deviceId, String space, ToDoubleFunction<LatencyStats> statistic) {
+        Map<String, List<Double>> perArch = new TreeMap<>();
+        for (Row r : rows(deviceId, space))
+            if (r.outcome() instanceof Outcome.Measured m)
+                perArch.computeIfAbsent(r.canonical(), k -> new ArrayList<>()).add(statistic.applyAsDouble(m.stats()));
+        Map<String, Double> out = new LinkedHashMap<>();
+        perArch.forEach((arch, v) -> {
+            double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            int n = s.length;
+            out.put(arch, n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]));
+        });
+        return out;
+    }
+
+    /** Number of measurement rows (all devices). */
+    public long count() {
+        long[] n = new long[1];
+        query("SELECT COUNT(*) FROM measurements", ps -> {}, rs -> n[0] = rs.getLong(1));
+        return n[0];
+    }
+
+    @Override
+    public void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            throw new IllegalStateException("closing store " + path + ": " + firstLine(e), e);
+        }
+    }
+
+    // ---- plumbing ----
+
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    private synchronized <T> T inTransaction(SqlWork<T> work) {
+        try {
+            db.setAutoCommit(false);
+            try {
+                T result = work.run();
+                db.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("store " + path + ": " + firstLine(e), e);
+        }
+    }
+
+    private synchronized void query(String sql, Binder binder, RowReader reader) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) reader.read(rs);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("store " + path + ": " + firstLine(e), e);
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+}
