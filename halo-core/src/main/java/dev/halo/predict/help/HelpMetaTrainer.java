@@ -138,7 +138,7 @@ public final class HelpMetaTrainer {
         for (ValidationTask[] vs : validation.values()) {
             for (ValidationTask v : vs) {
                 Params adapted = model.adapt(v.support(), v.task().supportTargets(), v.task().hardware(), null);
-                sum += Spearman.of(model.network().predict(adapted, v.query(), v.task().hardware()), v.task().queryTargets());
+                sum += dev.halo.eval.Metrics.spearman(model.network().predict(adapted, v.query(), v.task().hardware()), v.task().queryTargets());
                 n++;
             }
         }
