@@ -76,6 +76,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "5", description = "Number of seeds (0..N-1) to average over (default: ${DEFAULT-VALUE}).")
     int seeds;
 
+    @Option(names = "--selection", defaultValue = "random",
+            description = "How the test devices' samples are chosen from the kept train pool: random (HELP's, the default), flops-spread, kcenter or d-optimal.")
+    String selection;
+
     @Mixin FormatOption format;
 
     @Override
@@ -88,7 +92,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         chosen.validate(benchmark.table().deviceNames());
         FewShotMethod method = what.model != null ? ModelLoader.loadAny(what.model, benchmark.space()) : FewShotMethods.byName(what.method);
         List<Long> seedList = LongStream.range(0, seeds).boxed().toList();
-        EvaluationReport report = new Evaluator(benchmark).evaluate(method, chosen, samples, seedList, progress());
+        var sampleSelection = dev.halo.eval.selection.SampleSelections.byName(selection, benchmark, chosen);
+        EvaluationReport report = new Evaluator(benchmark, sampleSelection).evaluate(method, chosen, samples, seedList, progress());
         print(report, spec.commandLine().getOut());
         return 0;
     }
@@ -123,6 +128,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 if (!report.methodSummary().isEmpty()) json.put("method_summary", report.methodSummary());
                 json.put("space", space);
                 json.put("samples", report.samples());
+                json.put("selection", selection);
                 json.put("seeds", report.seeds());
                 Map<String, Object> split = new LinkedHashMap<>();
                 split.put("train", report.split().train());
@@ -147,8 +153,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             case table, csv -> {
                 if (format.format == dev.halo.cli.output.Format.table)
-                    out.printf("%s on %s, %d samples, seeds 0..%d (means over seeds; spearman/kendall/mape on the kept query pool)%n",
-                            report.method(), space, report.samples(), report.seeds().size() - 1);
+                    out.printf("%s on %s, %d samples%s, seeds 0..%d (means over seeds; spearman/kendall/mape on the kept query pool)%n",
+                            report.method(), space, report.samples(), selection.equals("random") ? "" : " chosen by " + selection,
+                            report.seeds().size() - 1);
                 if (format.format == dev.halo.cli.output.Format.table && !report.methodSummary().isEmpty())
                     out.println(report.methodSummary());
                 Table t = new Table("device", "spearman", "spearman_sd", "kendall", "spearman_full", "mape", "within10", "coverage80", "coverage95");

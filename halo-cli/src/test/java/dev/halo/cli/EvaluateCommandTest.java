@@ -56,6 +56,22 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void mixLooWithASampleSelectionNamesBothInTheReport() throws Exception {
+        Run r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "mix-loo", "--selection", "flops-spread",
+                "--train-devices", "1080ti_1,pixel3,silver_4114", "--valid-devices", "titanx_1", "--test-devices", "raspi4",
+                "--seeds", "1", "--format", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.get("method").asText()).isEqualTo("mix-loo");
+        assertThat(json.get("selection").asText()).isEqualTo("flops-spread");
+        assertThat(json.get("method_summary").asText()).contains("per device by leave-one-out");
+        assertThat(json.get("devices").get(0).get("spearman").asDouble()).isBetween(0.5, 1.0);
+        assertThat(json.get("devices").get(0).get("coverage80").asDouble()).isBetween(0.0, 1.0);
+        assertThat(run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "flops", "--selection", "best").err())
+                .contains("unknown --selection 'best'");
+    }
+
+    @Test
     void customSplitPrintsATableWithAMeanRow() {
         Run r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "nearest-device",
                 "--train-devices", "1080ti_1,pixel3", "--test-devices", "pixel2", "--seeds", "2", "--samples", "5");

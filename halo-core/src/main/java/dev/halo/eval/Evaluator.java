@@ -25,10 +25,17 @@ import java.util.function.ToDoubleFunction;
 public final class Evaluator {
     private final Benchmark benchmark;
     private final FewShotProtocol protocol;
+    private final SampleSelection selection;
 
     public Evaluator(Benchmark benchmark) {
+        this(benchmark, SampleSelection.RANDOM);
+    }
+
+    /** An evaluator whose test tasks' samples are chosen by {@code selection} (HELP's is {@link SampleSelection#RANDOM}). */
+    public Evaluator(Benchmark benchmark, SampleSelection selection) {
         this.benchmark = benchmark;
         this.protocol = new FewShotProtocol(benchmark.table(), benchmark.pools());
+        this.selection = selection;
     }
 
     /** Called after each scored task, e.g. to show progress; {@code done} counts from 1 to {@code total}. */
@@ -50,7 +57,7 @@ public final class Evaluator {
         List<List<FewShotTask>> tasksByDevice = new ArrayList<>();
         for (String device : split.test()) {
             List<FewShotTask> tasks = new ArrayList<>();
-            for (long seed : seeds) tasks.add(protocol.task(device, samples, seed));
+            for (long seed : seeds) tasks.add(protocol.task(device, samples, seed, selection));
             tasksByDevice.add(tasks);
         }
         FewShotMethod.Adapter adapter = method.prepare(new FewShotContext(benchmark, split, samples));

@@ -66,24 +66,23 @@ public final class FewShotProtocol {
     }
 
     /**
-     * The few-shot task for {@code device}: {@code samples} distinct rows drawn from its kept train pool with a
-     * generator seeded by ({@code seed}, device).
+     * The few-shot task for {@code device}: {@code samples} distinct rows drawn at random from its kept train
+     * pool with a generator seeded by ({@code seed}, device).
      */
     public FewShotTask task(String device, int samples, long seed) {
+        return task(device, samples, seed, SampleSelection.RANDOM);
+    }
+
+    /** As {@link #task(String, int, long)}, with the samples chosen by {@code selection} (same generator). */
+    public FewShotTask task(String device, int samples, long seed, SampleSelection selection) {
         int[] pool = keptTrainPool(device);
         if (samples < 1) throw new BadInputException("--samples must be at least 1, got " + samples);
         if (samples > pool.length)
             throw new BadInputException("--samples " + samples + " exceeds the " + pool.length + " kept train-pool architectures of " + device);
         SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ device.hashCode());
-        for (int i = 0; i < samples; i++) { // partial Fisher-Yates: the first `samples` entries are the draw
-            int j = i + rng.nextInt(pool.length - i);
-            int t = pool[i];
-            pool[i] = pool[j];
-            pool[j] = t;
-        }
-        int[] sample = Arrays.copyOf(pool, samples);
-        double[] lat = table.latencies(device);
         int[] ref = table.referenceArchIndices();
+        int[] sample = selection.choose(pool, ref, samples, rng);
+        double[] lat = table.latencies(device);
         return new FewShotTask(device, seed, ref, gather(lat, ref), sample, gather(lat, sample), keptQueryPool(device));
     }
 

@@ -1,0 +1,57 @@
+package dev.halo.cli.predict;
+
+import dev.halo.BadInputException;
+import dev.halo.predict.LatencyPredictor;
+import dev.halo.predict.help.AdaptedHelpPredictor;
+import dev.halo.predict.help.HelpAdaptation;
+import dev.halo.predict.help.HelpModelFile;
+import dev.halo.space.Architecture;
+import dev.halo.space.SearchSpace;
+import dev.halo.space.Spaces;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Prediction intervals from held-out errors on the device itself (split-conformal style): each support
+ * arch is predicted by a model adapted without it, the absolute log-ratios |ln(measured / predicted)| are
+ * ranked, and the {@code ceil((n + 1) level)}-th smallest becomes a multiplicative half-width around every
+ * prediction. If the support archs are a random draw of the archs being predicted, the interval covers the
+ * true latency with probability at least {@code level}. Costs n extra adaptations (z at its posterior mean).
+ */
+final class LeaveOneOutInterval {
+    private LeaveOneOutInterval() {}
+
+    /** The multiplicative half-width {@code exp(q)} for {@code level}. */
+    static double factor(AdaptedHelpPredictor predictor, double level) {
+        HelpAdaptation.Record r = predictor.record();
+        int n = r.sampleArchs().size();
+        int k = (int) Math.ceil((n + 1) * level);
+        if (k > n)
+            throw new BadInputException("--interval loo at --level " + level + " needs at least " + (int) Math.ceil(level / (1 - level))
+                    + " support archs, the model was adapted from " + n);
+        SearchSpace<?> space = Spaces.byName(predictor.space());
+        List<Architecture> archs = new ArrayList<>(n);
+        for (String a : r.sampleArchs()) archs.add(space.parse(a));
+        HelpModelFile.Stored base = new HelpModelFile.Stored(predictor.base(), r.model());
+        HelpAdaptation.Options options = new HelpAdaptation.Options(0, r.options().seed());
+        double[] residual = new double[n];
+        for (int i = 0; i < n; i++) {
+            List<Architecture> rest = new ArrayList<>(archs);
+            rest.remove(i);
+            double[] ms = new double[n - 1];
+            for (int j = 0, m = 0; j < n; j++) if (j != i) ms[m++] = r.sampleMs()[j];
+            double predicted = HelpAdaptation.adapt(base, r.device(), r.referenceMs(), rest, ms, options).predictMs(archs.get(i));
+            residual[i] = predicted > 0 ? Math.abs(Math.log(r.sampleMs()[i] / predicted)) : Double.POSITIVE_INFINITY;
+        }
+        Arrays.sort(residual);
+        return Math.exp(residual[k - 1]);
+    }
+
+    static LatencyPredictor.Prediction[] predict(LatencyPredictor predictor, List<? extends Architecture> archs, double factor) {
+        double[] p = predictor.predictMs(archs);
+        LatencyPredictor.Prediction[] out = new LatencyPredictor.Prediction[p.length];
+        for (int i = 0; i < p.length; i++) out[i] = new LatencyPredictor.Prediction(p[i], p[i] / factor, p[i] * factor);
+        return out;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.halo.cli.predict;
+
+import dev.halo.BadInputException;
+import dev.halo.data.ArchCsv;
+import dev.halo.predict.LatencyPredictor;
+import dev.halo.predict.help.AdaptedHelpPredictor;
+import dev.halo.predict.help.HelpAdaptation;
+import dev.halo.space.Architecture;
+import dev.halo.space.Nb201Space;
+import dev.halo.space.SearchSpace;
+import dev.halo.space.Spaces;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code halo predict}: latencies of architectures on a device, from a model adapted with {@code halo adapt}. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = {"Predict latencies on a device from its adapted model (made by 'halo adapt').",
+            "",
+            "Writes CSV rows arch,predicted_ms,lower,upper. [lower, upper] is a --level interval: by default (--interval loo) each "
+                + "prediction widened by the held-out errors of the support archs (each predicted by a model adapted without it; "
+                + "conservative with 10 samples); --interval mc gives the central interval of the model's Monte-Carlo draws of "
+                + "the device code, the spread of the meta-learned model, which is much narrower than the actual errors. Progress goes to stderr "
+                + "for lists longer than " + PredictCommand.CHUNK + " archs."})
+public final class PredictCommand implements Callable<Integer> {
+    /** Predictions are made and reported in chunks of this many archs (progress on stderr beyond one chunk). */
+    static final int CHUNK = 1 << 14;
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "An adapted device model (from 'halo adapt').")
+    Path model;
+
+    static final class Which {
+        @Option(names = "--all", description = "Every architecture of the space (enumerable spaces only: nasbench201).")
+        boolean all;
+
+        @Option(names = "--archs", paramLabel = "FILE", description = "A CSV with an 'arch' column (e.g. 'halo arch sample --format csv').")
+        Path archsFile;
+
+        @Parameters(paramLabel = "ARCH", arity = "1..*", description = "Architectures in any form the space parses.")
+        List<String> archs;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Which which;
+
+    @Option(names = "--out", paramLabel = "CSV", description = "Output file (default: standard output).")
+    Path out;
+
+    /** Where the interval comes from. */
+    enum IntervalKind { mc, loo }
+
+    @Option(names = "--interval", defaultValue = "loo",
+            description = "mc: spread of the model's Monte-Carlo draws (not calibrated); loo: held-out errors of the support archs,"
+                    + " each predicted by a model adapted without it (calibrated if the support archs are a random draw)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    IntervalKind interval;
+
+    @Option(names = "--level", defaultValue = "0.8", description = "Central interval level, in (0, 1) (default: ${DEFAULT-VALUE}).")
+    double level;
+
+    @Override
+    public Integer call() {
+        if (!(level > 0 && level < 1)) throw new BadInputException("--level must be in (0, 1), got " + level);
+        if (ModelFiles.kind(model) != ModelFiles.Kind.ADAPTED)
+            throw new BadInputException(model + ": not adapted to a device; run 'halo adapt --model " + model + " ...' first and predict with its --out file");
+        AdaptedHelpPredictor predictor = HelpAdaptation.load(model);
+        SearchSpace<?> space = Spaces.byName(predictor.space());
+        List<? extends Architecture> archs = archs(space);
+        double looFactor = interval == IntervalKind.loo ? LeaveOneOutInterval.factor(predictor, level) : Double.NaN;
+
+        if (out == null) {
+            PrintWriter w = spec.commandLine().getOut();
+            write(predictor, archs, looFactor, w);
+            w.flush();
+            return 0;
+        }
+        Path dir = out.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
+            try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
+                write(predictor, archs, looFactor, w);
+            }
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out, e);
+        } finally {
+            if (tmp != null) tmp.toFile().delete();
+        }
+        spec.commandLine().getErr().println("halo: " + archs.size() + " predictions for " + predictor.record().device() + " written to " + out);
+        spec.commandLine().getErr().flush();
+        return 0;
+    }
+
+    private List<? extends Architecture> archs(SearchSpace<?> space) {
+        if (which.all) {
+            if (space instanceof Nb201Space nb) return nb.all();
+            throw new BadInputException("--all: the " + space.name() + " space has about " + String.format("%.1e", space.size())
+                    + " architectures and cannot be listed; give --archs FILE (e.g. from 'halo arch sample --space " + space.name()
+                    + " -n 10000 --format csv') or ARCH arguments");
+        }
+        if (which.archsFile != null) return ArchCsv.archs(which.archsFile, space);
+        List<Architecture> list = new ArrayList<>(which.archs.size());
+        for (int i = 0; i < which.archs.size(); i++) {
+            try {
+                list.add(space.parse(which.archs.get(i)));
+            } catch (BadInputException e) {
+                throw new BadInputException("argument " + (i + 1) + ": " + e.getMessage() + " (the model is for " + space.name() + ")");
+            }
+        }
+        return list;
+    }
+
+    private void write(LatencyPredictor predictor, List<? extends Architecture> archs, double looFactor, Writer w) {
+        PrintWriter err = spec.commandLine().getErr();
+        boolean progress = archs.size() > CHUNK;
+        try {
+            w.write("arch,predicted_ms,lower,upper\n");
+            StringBuilder line = new StringBuilder(128);
+            for (int from = 0; from < archs.size(); from += CHUNK) {
+                List<? extends Architecture> chunk = archs.subList(from, Math.min(archs.size(), from + CHUNK));
+                LatencyPredictor.Prediction[] p = Double.isNaN(looFactor) ? predictor.predictWithInterval(chunk, level)
+                        : LeaveOneOutInterval.predict(predictor, chunk, looFactor);
+                for (int i = 0; i < p.length; i++) {
+                    line.setLength(0);
+                    line.append(csvCell(chunk.get(i).canonical())).append(',').append(p[i].ms()).append(',')
+                            .append(p[i].lowerMs()).append(',').append(p[i].upperMs()).append('\n');
+                    w.append(line);
+                }
+                if (progress) {
+                    err.printf("halo: predicted %d/%d%n", from + chunk.size(), archs.size());
+                    err.flush();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String csvCell(String s) {
+        return s.indexOf(',') < 0 && s.indexOf('"') < 0 ? s : '"' + s.replace("\"", "\"\"") + '"';
+    }
+}

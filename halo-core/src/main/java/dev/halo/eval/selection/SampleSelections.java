@@ -1,0 +1,201 @@
+package dev.halo.eval.selection;
+
+import dev.halo.BadInputException;
+import dev.halo.eval.Benchmark;
+import dev.halo.eval.SampleSelection;
+import dev.halo.eval.Split;
+import dev.halo.space.Architecture;
+import dev.halo.space.SearchSpace;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Sample selections other than HELP's random draw, for {@code halo evaluate --selection NAME}. None looks at
+ * the new device's latencies; each is randomised by the task's generator so that seeds still differ:
+ * <ul>
+ *   <li>{@code flops-spread}: the pool sorted by FLOPs is cut into {@code N} equal strata, one random row from
+ *       each, so the samples span the cost range;</li>
+ *   <li>{@code kcenter}: greedy farthest-point in the space's flat encoding (Euclidean), starting from the
+ *       reference architectures (already measured), over a random half of the pool;</li>
+ *   <li>{@code d-optimal}: greedy maximum leverage in the meta-train devices' standardised log-latency space
+ *       (what the device-mix regression fits on), given the reference rows, over a random half of the pool:
+ *       samples that pin down the mix the reference set leaves uncertain.</li>
+ * </ul>
+ */
+public final class SampleSelections {
+    public static final List<String> NAMES = List.of("random", "flops-spread", "kcenter", "d-optimal");
+
+    private SampleSelections() {}
+
+    public static SampleSelection byName(String name, Benchmark benchmark, Split split) {
+        return switch (name) {
+            case "random" -> SampleSelection.RANDOM;
+            case "flops-spread" -> flopsSpread(column(benchmark, false));
+            case "kcenter" -> kCenter("kcenter", encodings(benchmark));
+            case "d-optimal" -> dOptimal(deviceFeatures(benchmark, split));
+            default -> throw new BadInputException("unknown --selection '" + name + "'; known: " + String.join(",", NAMES));
+        };
+    }
+
+    static SampleSelection flopsSpread(double[] flops) {
+        return new Named("flops-spread", (pool, ref, n, rng) -> {
+            int[] sorted = Arrays.stream(pool).boxed().sorted(Comparator.comparingDouble(r -> flops[r])).mapToInt(Integer::intValue).toArray();
+            int[] out = new int[n];
+            for (int k = 0; k < n; k++) {
+                int from = (int) ((long) k * sorted.length / n), to = (int) ((long) (k + 1) * sorted.length / n);
+                out[k] = sorted[from + rng.nextInt(to - from)];
+            }
+            return out;
+        });
+    }
+
+    /** Greedy farthest-point: each pick maximises its distance to the nearest already-known row. */
+    static SampleSelection kCenter(String name, double[][] points) {
+        return new Named(name, (pool, ref, n, rng) -> {
+            int[] candidates = randomHalf(pool, n, rng);
+            double[] nearest = new double[candidates.length];
+            Arrays.fill(nearest, Double.POSITIVE_INFINITY);
+            for (int r : ref) update(nearest, candidates, points, r);
+            int[] out = new int[n];
+            boolean[] taken = new boolean[candidates.length];
+            for (int k = 0; k < n; k++) {
+                int best = -1;
+                for (int c = 0; c < candidates.length; c++)
+                    if (!taken[c] && (best < 0 || nearest[c] > nearest[best])) best = c;
+                taken[best] = true;
+                out[k] = candidates[best];
+                update(nearest, candidates, points, out[k]);
+            }
+            return out;
+        });
+    }
+
+    /** Greedy D-optimal design: each pick has the largest leverage xᵀ(XᵀX + εI)⁻¹x given the rows known so far. */
+    static SampleSelection dOptimal(double[][] features) {
+        return new Named("d-optimal", (pool, ref, n, rng) -> {
+            int d = features[0].length;
+            double[][] info = new double[d][d];
+            for (int j = 0; j < d; j++) info[j][j] = 1e-3;
+            for (int r : ref) addOuter(info, features[r]);
+            int[] candidates = randomHalf(pool, n, rng);
+            boolean[] taken = new boolean[candidates.length];
+            int[] out = new int[n];
+            for (int k = 0; k < n; k++) {
+                double[][] inverse = invert(info);
+                int best = -1;
+                double bestLeverage = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < candidates.length; c++) {
+                    if (taken[c]) continue;
+                    double leverage = quadratic(inverse, features[candidates[c]]);
+                    if (leverage > bestLeverage) {
+                        bestLeverage = leverage;
+                        best = c;
+                    }
+                }
+                taken[best] = true;
+                out[k] = candidates[best];
+                addOuter(info, features[out[k]]);
+            }
+            return out;
+        });
+    }
+
+    /** A random half of the pool (at least {@code n} rows), so that greedy choices differ between seeds. */
+    private static int[] randomHalf(int[] pool, int n, SplittableRandom rng) {
+        int size = Math.max(n, pool.length / 2);
+        return SampleSelection.RANDOM.choose(pool, new int[0], size, rng);
+    }
+
+    private static void update(double[] nearest, int[] candidates, double[][] points, int row) {
+        for (int c = 0; c < candidates.length; c++) {
+            double s = 0;
+            double[] a = points[candidates[c]], b = points[row];
+            for (int j = 0; j < a.length; j++) s += (a[j] - b[j]) * (a[j] - b[j]);
+            nearest[c] = Math.min(nearest[c], Math.sqrt(s));
+        }
+    }
+
+    private static void addOuter(double[][] m, double[] x) {
+        for (int i = 0; i < x.length; i++) for (int j = 0; j < x.length; j++) m[i][j] += x[i] * x[j];
+    }
+
+    private static double quadratic(double[][] m, double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) for (int j = 0; j < x.length; j++) s += x[i] * m[i][j] * x[j];
+        return s;
+    }
+
+    /** Gauss-Jordan inverse of a symmetric positive-definite matrix. */
+    private static double[][] invert(double[][] a) {
+        int d = a.length;
+        double[][] m = new double[d][2 * d];
+        for (int i = 0; i < d; i++) {
+            System.arraycopy(a[i], 0, m[i], 0, d);
+            m[i][d + i] = 1;
+        }
+        for (int col = 0; col < d; col++) {
+            int pivot = col;
+            for (int r = col + 1; r < d; r++) if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) pivot = r;
+            double[] t = m[col];
+            m[col] = m[pivot];
+            m[pivot] = t;
+            double p = m[col][col];
+            for (int c = 0; c < 2 * d; c++) m[col][c] /= p;
+            for (int r = 0; r < d; r++) {
+                if (r == col || m[r][col] == 0) continue;
+                double f = m[r][col];
+                for (int c = 0; c < 2 * d; c++) m[r][c] -= f * m[col][c];
+            }
+        }
+        double[][] inv = new double[d][d];
+        for (int i = 0; i < d; i++) System.arraycopy(m[i], d, inv[i], 0, d);
+        return inv;
+    }
+
+    private static double[] column(Benchmark b, boolean params) {
+        return b.archs().stream().mapToDouble(a -> cost(b.space(), a, params)).toArray();
+    }
+
+    private static double[][] encodings(Benchmark b) {
+        return b.archs().stream().map(a -> encoding(b.space(), a)).toArray(double[][]::new);
+    }
+
+    /** Per row: the train devices' log latencies, standardised over all rows, plus a constant 1 (the intercept). */
+    private static double[][] deviceFeatures(Benchmark b, Split split) {
+        int n = b.table().archCount(), d = split.train().size();
+        double[][] x = new double[n][d + 1];
+        for (int j = 0; j < d; j++) {
+            double[] lat = b.table().latencies(split.train().get(j));
+            double[] log = Arrays.stream(lat).map(Math::log).toArray();
+            double mean = Arrays.stream(log).average().orElse(0);
+            double sd = Math.sqrt(Arrays.stream(log).map(v -> (v - mean) * (v - mean)).average().orElse(1));
+            for (int i = 0; i < n; i++) x[i][j] = sd > 0 ? (log[i] - mean) / sd : 0;
+        }
+        for (int i = 0; i < n; i++) x[i][d] = 1;
+        return x;
+    }
+
+    private static <A extends Architecture> double cost(SearchSpace<A> space, Architecture arch, boolean params) {
+        A a = space.cast(arch);
+        return params ? space.params(a) : space.mflops(a);
+    }
+
+    private static <A extends Architecture> double[] encoding(SearchSpace<A> space, Architecture arch) {
+        return space.flatEncoding(space.cast(arch));
+    }
+
+    @FunctionalInterface
+    private interface Chooser {
+        int[] choose(int[] pool, int[] referenceRows, int samples, SplittableRandom rng);
+    }
+
+    private record Named(String name, Chooser chooser) implements SampleSelection {
+        @Override
+        public int[] choose(int[] pool, int[] referenceRows, int samples, SplittableRandom rng) {
+            return chooser.choose(pool, referenceRows, samples, rng);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.halo.predict.ensemble;
+
+import dev.halo.DataLocation;
+import dev.halo.eval.FewShotContext;
+import dev.halo.eval.FewShotMethod;
+import dev.halo.eval.FewShotMethods;
+import dev.halo.predict.help.HelpAdaptation;
+import dev.halo.predict.help.HelpFewShotMethod;
+import dev.halo.predict.help.HelpModelLoader;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Registers this package's methods for {@code halo evaluate --method NAME} (a Java service). */
+public final class EnsembleMethods implements FewShotMethods.Provider {
+    @Override
+    public Map<String, Supplier<FewShotMethod>> methods() {
+        Map<String, Supplier<FewShotMethod>> m = new LinkedHashMap<>();
+        m.put("mix-log", FeatureMixMethod::devicesOnly);
+        m.put("mix-cost", FeatureMixMethod::withCost);
+        m.put("mix-enc", FeatureMixMethod::withEncoding);
+        m.put("mix-loo", FeatureMixMethod::withEncodingPerDevice);
+        m.put("mix-enc+help", () -> new BlendMethod("mix-enc+help", FeatureMixMethod.withEncoding(), releasedHelp(0)));
+        m.put("mix-enc+help-mc", () -> new BlendMethod("mix-enc+help-mc", FeatureMixMethod.withEncoding(), releasedHelp(10)));
+        m.put("mix-loo+help", () -> new BlendMethod("mix-loo+help", FeatureMixMethod.withEncodingPerDevice(), releasedHelp(0)));
+        m.put("mix-loo+help-dev", () -> new BlendMethod("mix-loo+help-dev", FeatureMixMethod.withEncodingPerDevice(), releasedHelp(0), true));
+        m.put("mix-loo+help-dev-mc", () -> new BlendMethod("mix-loo+help-dev-mc", FeatureMixMethod.withEncodingPerDevice(), releasedHelp(10), true));
+        return m;
+    }
+
+    /**
+     * HELP's released checkpoint for the benchmark's space ({@code help/<space>/checkpoint/help_max_corr.pt}
+     * under the shared data), loaded when the method is prepared; {@code mcSamples} z draws (0: z at its mean).
+     */
+    static FewShotMethod releasedHelp(int mcSamples) {
+        return new FewShotMethod() {
+            @Override
+            public String name() {
+                return "help";
+            }
+
+            @Override
+            public Adapter prepare(FewShotContext context) {
+                String space = context.space().name();
+                var file = DataLocation.require("help/" + space + "/checkpoint/help_max_corr.pt");
+                var method = new HelpFewShotMethod(HelpModelLoader.read(file, context.space()), new HelpAdaptation.Options(mcSamples, 0));
+                Adapter adapter = method.prepare(context);
+                return new Adapter() {
+                    @Override
+                    public dev.halo.predict.LatencyPredictor adapt(dev.halo.eval.FewShotTask task) {
+                        return adapter.adapt(task);
+                    }
+
+                    @Override
+                    public String summary() {
+                        return "HELP released checkpoint, " + (mcSamples == 0 ? "z at its mean" : mcSamples + " z draws");
+                    }
+                };
+            }
+        };
+    }
+}

@@ -1,0 +1,197 @@
+package dev.halo.predict.ensemble;
+
+import dev.halo.eval.FewShotContext;
+import dev.halo.eval.FewShotMethod;
+import dev.halo.eval.FewShotTask;
+import dev.halo.predict.LatencyPredictor;
+import dev.halo.predict.ensemble.RowFeatures.Group;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Device mix with architecture features: the new device's known latencies (reference + samples) are
+ * regressed on the meta-train devices' latencies of the same architectures, optionally plus the
+ * architecture's FLOPs/params ({@code cost}) and its one-hot encoding ({@code encoding}), each group with its
+ * own ridge penalty, in ms or in log-ms. The encoding group is a residual model: with a large penalty it only
+ * corrects what the device mix leaves unexplained. Penalties and the log choice are picked on the
+ * meta-valid devices; intervals are jackknife intervals of the same fit.
+ */
+public final class FeatureMixMethod implements FewShotMethod {
+    static final double[] DEVICE_LAMBDAS = {1e-3, 1e-2, 3e-2, 0.1, 0.3, 1};
+    static final double[] COST_LAMBDAS = {1e-2, 0.1, 1, 10};
+    static final double[] ENCODING_LAMBDAS = {0.3, 1, 3, 10, 30, 100, 300};
+
+    private final String name;
+    private final Set<Group> groups;
+    private final boolean perDevice;
+
+    /**
+     * @param perDevice false: every penalty is chosen on the valid devices. true: only the device-mix penalty
+     *     and the log choice are (from a devices-only fit); the cost and encoding penalties are chosen for each
+     *     new device by leave-one-out on its own known latencies, so a device whose latency follows FLOPs or
+     *     the encoding more than the valid devices' do can trust those features more.
+     */
+    public FeatureMixMethod(String name, Set<Group> groups, boolean perDevice) {
+        this.name = name;
+        this.groups = EnumSet.copyOf(groups);
+        this.perDevice = perDevice;
+    }
+
+    public FeatureMixMethod(String name, Set<Group> groups) {
+        this(name, groups, false);
+    }
+
+    /** Train devices + FLOPs/params. */
+    public static FeatureMixMethod withCost() {
+        return new FeatureMixMethod("mix-cost", EnumSet.of(Group.DEVICES, Group.COST));
+    }
+
+    /** Train devices + FLOPs/params + one-hot encoding (residual correction). */
+    public static FeatureMixMethod withEncoding() {
+        return new FeatureMixMethod("mix-enc", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING));
+    }
+
+    /** Train devices + FLOPs/params + encoding, cost and encoding penalties chosen per device by leave-one-out. */
+    public static FeatureMixMethod withEncodingPerDevice() {
+        return new FeatureMixMethod("mix-loo", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true);
+    }
+
+    /** Train devices only, but with the log-ms option in the validated grid (device-mix's log twin). */
+    public static FeatureMixMethod devicesOnly() {
+        return new FeatureMixMethod("mix-log", EnumSet.of(Group.DEVICES));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** One point of the validated grid. */
+    public record Setting(double devices, double cost, double encoding, boolean log) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "lambda devices %s, cost %s, encoding %s, %s", devices, cost, encoding, log ? "log-ms" : "ms");
+        }
+    }
+
+    @Override
+    public Fitted prepare(FewShotContext context) {
+        if (perDevice) {
+            Fitted devices = new FeatureMixMethod(name, EnumSet.of(Group.DEVICES)).prepare(context);
+            List<Group> g = List.copyOf(groups);
+            boolean log = devices.setting().log();
+            return new Fitted(context, RowFeatures.of(context, g, log), devices.setting(), devices.validSpearman, true);
+        }
+        List<Group> g = List.copyOf(groups);
+        RowFeatures linear = RowFeatures.of(context, g, false), log = RowFeatures.of(context, g, true);
+        List<FewShotTask> tasks = Validation.tasks(context);
+        if (tasks.isEmpty()) { // nothing to validate on: a moderate, middle-of-the-grid setting
+            Setting fallback = new Setting(0.1, groups.contains(Group.COST) ? 1 : Double.POSITIVE_INFINITY,
+                    groups.contains(Group.ENCODING) ? 30 : Double.POSITIVE_INFINITY, false);
+            return new Fitted(context, linear, fallback, Double.NaN, false);
+        }
+        Setting best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (Setting s : grid()) {
+            RowFeatures f = s.log() ? log : linear;
+            double[] penalty = f.penalties(s.devices(), s.cost(), s.encoding());
+            double score = Validation.meanSpearman(context, tasks, task -> {
+                MixPredictor p = MixPredictor.fit(context, f, task.knownIndices(), task.knownLatencies(), penalty, s.log(), false);
+                return p::predictRow;
+            });
+            if (score > bestScore) {
+                bestScore = score;
+                best = s;
+            }
+        }
+        return new Fitted(context, best.log() ? log : linear, best, bestScore, false);
+    }
+
+    private List<Setting> grid() {
+        double inf = Double.POSITIVE_INFINITY;
+        double[] cost = groups.contains(Group.COST) ? COST_LAMBDAS : new double[] {inf};
+        double[] enc = groups.contains(Group.ENCODING) ? ENCODING_LAMBDAS : new double[] {inf};
+        List<Setting> grid = new ArrayList<>();
+        for (boolean log : new boolean[] {false, true})
+            for (double d : DEVICE_LAMBDAS)
+                for (double c : cost)
+                    for (double e : enc) grid.add(new Setting(d, c, e, log));
+        return grid;
+    }
+
+    /** After validation: the setting is fixed; {@link #adapt} fits one device. */
+    public static final class Fitted implements Adapter {
+        private final FewShotContext context;
+        private final RowFeatures features;
+        private final Setting setting;
+        private final double validSpearman;
+        private final boolean perDevice;
+
+        Fitted(FewShotContext context, RowFeatures features, Setting setting, double validSpearman, boolean perDevice) {
+            this.context = context;
+            this.features = features;
+            this.setting = setting;
+            this.validSpearman = validSpearman;
+            this.perDevice = perDevice;
+        }
+
+        public Setting setting() {
+            return setting;
+        }
+
+        @Override
+        public LatencyPredictor adapt(FewShotTask task) {
+            return fit(task);
+        }
+
+        MixPredictor fit(FewShotTask task) {
+            Setting s = perDevice ? leaveOneOutChoice(task) : setting;
+            return MixPredictor.fit(context, features, task.knownIndices(), task.knownLatencies(),
+                    features.penalties(s.devices(), s.cost(), s.encoding()), s.log(), true);
+        }
+
+        /** The cost and encoding penalties with the smallest leave-one-out squared log error on the task's known rows. */
+        Setting leaveOneOutChoice(FewShotTask task) {
+            int[] rows = task.knownIndices();
+            double[] ms = task.knownLatencies();
+            double[][] x = features.rows(rows);
+            double[] y = setting.log() ? java.util.Arrays.stream(ms).map(Math::log).toArray() : ms;
+            Setting best = setting;
+            double bestError = Double.POSITIVE_INFINITY;
+            for (double c : withInfinity(COST_LAMBDAS))
+                for (double e : withInfinity(ENCODING_LAMBDAS)) {
+                    double[] loo = GroupRidge.leaveOneOut(x, y, features.penalties(setting.devices(), c, e));
+                    double error = 0;
+                    for (int i = 0; i < loo.length; i++) {
+                        double predictedMs = setting.log() ? Math.exp(loo[i]) : loo[i];
+                        double r = Math.log(Math.max(predictedMs, 1e-9) / ms[i]);
+                        error += r * r;
+                    }
+                    if (error < bestError) {
+                        bestError = error;
+                        best = new Setting(setting.devices(), c, e, setting.log());
+                    }
+                }
+            return best;
+        }
+
+        private static double[] withInfinity(double[] lambdas) {
+            double[] out = java.util.Arrays.copyOf(lambdas, lambdas.length + 1);
+            out[lambdas.length] = Double.POSITIVE_INFINITY;
+            return out;
+        }
+
+        @Override
+        public String summary() {
+            String chosen = Double.isNaN(validSpearman) ? "(default; no valid devices)"
+                    : String.format(Locale.ROOT, "chosen on valid devices (valid spearman %.4f)", validSpearman);
+            if (perDevice)
+                return String.format(Locale.ROOT, "lambda devices %s, %s %s; cost and encoding lambdas per device by leave-one-out",
+                        setting.devices(), setting.log() ? "log-ms" : "ms", chosen);
+            return setting + " " + chosen;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.halo.predict.ensemble;
+
+import dev.halo.eval.FewShotContext;
+import dev.halo.eval.FewShotProtocol;
+import dev.halo.eval.FewShotTask;
+import dev.halo.eval.Metrics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntToDoubleFunction;
+
+/**
+ * Scores a candidate setting on the meta-VALID devices only (the context holds no test device), with the
+ * same protocol as the evaluation: seeds 0..4, the task's samples, mean Spearman on the kept query pool.
+ */
+final class Validation {
+    static final int SEEDS = 5;
+
+    private Validation() {}
+
+    /** The valid devices' tasks, drawn once so that every candidate sees the same ones. */
+    static List<FewShotTask> tasks(FewShotContext context) {
+        List<FewShotTask> tasks = new ArrayList<>();
+        for (String device : context.split().valid())
+            for (long seed = 0; seed < SEEDS; seed++) tasks.add(context.protocol().task(device, context.samples(), seed));
+        return tasks;
+    }
+
+    /** Mean Spearman over {@code tasks} of the row predictor {@code fit} builds from each task. */
+    static double meanSpearman(FewShotContext context, List<FewShotTask> tasks, Function<FewShotTask, IntToDoubleFunction> fit) {
+        double sum = 0;
+        for (FewShotTask task : tasks) {
+            IntToDoubleFunction predictor = fit.apply(task);
+            int[] query = task.queryIndices();
+            double[] predicted = new double[query.length];
+            for (int i = 0; i < query.length; i++) predicted[i] = predictor.applyAsDouble(query[i]);
+            sum += Metrics.spearman(predicted, FewShotProtocol.gather(context.table().latencies(task.device()), query));
+        }
+        return sum / tasks.size();
+    }
+}
