@@ -65,6 +65,9 @@ public final class MetaTestCommand implements Callable<Integer> {
     @Option(names = "--mc", defaultValue = "10", description = "Monte-Carlo samples of z (default: ${DEFAULT-VALUE}, HELP's; 0: z at its posterior mean).")
     int mc;
 
+    @Option(names = "--inner-steps", description = "Meta-SGD steps at adaptation (default: the model's, 2 for HELP).")
+    Integer innerSteps;
+
     @Mixin FormatOption format;
 
     @Override
@@ -85,12 +88,16 @@ public final class MetaTestCommand implements Callable<Integer> {
             Path ckpt = source.helpCheckpoint.isEmpty() ? dir.resolve("checkpoint/help_max_corr.pt") : Path.of(source.helpCheckpoint);
             model = HelpModel.fromHelpCheckpoint(ckpt, data.network());
         }
+        if (innerSteps != null) {
+            if (innerSteps < 0) throw new BadInputException("--inner-steps must be >= 0");
+            model = new HelpModel(model.network(), model.weights(), model.taskLr(), model.encoder(), model.zScale(), innerSteps);
+        }
         List<String> devs = devices != null ? devices : HelpTrainingConfig.helpTestDevices(space);
         Map<String, List<HelpMetaTest.DeviceResult>> byDevice = new LinkedHashMap<>();
         for (String d : devs) byDevice.put(d, new ArrayList<>());
-        for (int s = 0; s < seeds; s++)
-            for (HelpMetaTest.DeviceResult r : HelpMetaTest.run(model, data, HelpProtocol.forSpace(space), devs, shots, mc, s))
-                byDevice.get(r.device()).add(r);
+        List<Long> seedList = java.util.stream.LongStream.range(0, seeds).boxed().toList();
+        for (List<HelpMetaTest.DeviceResult> perSeed : HelpMetaTest.runSeeds(model, data, HelpProtocol.forSpace(space), devs, shots, mc, seedList))
+            for (HelpMetaTest.DeviceResult r : perSeed) byDevice.get(r.device()).add(r);
         Table t = new Table("device", "spearman", "spearman_sd", "spearman_mc", "seeds");
         double all = 0, allMc = 0;
         for (var e : byDevice.entrySet()) {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Meta-SGD (Li et al. 2017): an inner loop of {@code θ ← θ − α ⊙ ∇L_support(θ)} with a learned learning rate
- * per parameter, and the exact backward pass of that loop for the outer (meta) gradient.
+ * per parameter, and the full (second-order) backward pass of that loop for the outer (meta) gradient.
  *
  * <p>Second-order term: the backward pass through step {@code θ' = θ − α ⊙ g(θ)} needs the Hessian-vector
  * product {@code H(θ)(α ⊙ v)}. We compute it by central differences of gradients,

@@ -102,16 +102,23 @@ public final class AdaptedHelpPredictor implements LatencyPredictor {
      * whole-space list again and again, and encoding plus planning it costs more than predicting it.
      */
     static final class PreparedCache {
+        /** Shared by predictors built through the public API, so re-adapting does not re-plan the same list. */
+        static final PreparedCache SHARED = new PreparedCache();
+
         private List<?> lastList;
         private int lastSize;
+        private HelpEncoder lastEncoder;
+        private HelpNetwork lastNetwork;
         private HelpNetwork.Prepared last;
 
         synchronized HelpNetwork.Prepared prepare(List<? extends Architecture> archs, HelpNetwork network, HelpEncoder encoder) {
-            if (archs == lastList && archs.size() == lastSize) return last;
+            if (archs == lastList && archs.size() == lastSize && encoder.equals(lastEncoder) && network.equals(lastNetwork)) return last;
             HelpNetwork.Prepared p = network.prepare(encoder.encode(archs));
             if (archs.size() >= 1000) { // small lists are cheap to redo and would evict the big one
                 lastList = archs;
                 lastSize = archs.size();
+                lastEncoder = encoder;
+                lastNetwork = network;
                 last = p;
             }
             return p;

@@ -55,7 +55,7 @@ public final class HelpAdaptation {
         HelpProvenance prov = model.provenance();
         Nb201Graph.Wiring wiring = prov.nb201Wiring() == null || prov.nb201Wiring().isEmpty() ? Nb201Graph.Wiring.HELP : Nb201Graph.Wiring.valueOf(prov.nb201Wiring());
         HelpEncoder encoder = HelpEncoder.forSpace(prov.space(), wiring);
-        return adapt(model.model(), encoder, prov, device, referenceMs, archs, ms, options, new AdaptedHelpPredictor.PreparedCache());
+        return adapt(model.model(), encoder, prov, device, referenceMs, archs, ms, options, AdaptedHelpPredictor.PreparedCache.SHARED);
     }
 
     static AdaptedHelpPredictor adapt(HelpModel model, HelpEncoder encoder, HelpProvenance provenance, String device, double[] referenceMs,

@@ -4,8 +4,9 @@ import dev.halo.nn.MetaSgd;
 import dev.halo.nn.Params;
 
 /**
- * The meta-objective of one HELP task and its exact gradient with respect to every trainable tensor
- * ({@link HelpModel#allParameters()}): z ~ q(z | hardware) (reparameterised with fixed noise {@code eps}),
+ * The meta-objective of one HELP task and its gradient with respect to every trainable tensor
+ * ({@link HelpModel#allParameters()}; second order, Hessian-vector products by finite differences, see
+ * {@link MetaSgd}): z ~ q(z | hardware) (reparameterised with fixed noise {@code eps}),
  * modulate the weights, {@code innerSteps} Meta-SGD steps on the support set, MSE on the query set, plus
  * {@code klWeight · KL(q || N(0, I))}.
  */

@@ -20,18 +20,28 @@ public final class HelpMetaTest {
     public record DeviceResult(String device, double spearmanLastSample, double spearmanMcMean, double mseMcMean) {}
 
     public static List<DeviceResult> run(HelpModel model, HelpData data, HelpProtocol protocol, List<String> devices, int shots, int mcSamples, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        List<DeviceResult> out = new ArrayList<>();
-        for (String device : devices) {
-            HelpProtocol.Task task = protocol.testTask(data, device, shots, rng);
-            out.add(evaluate(model, data, task, mcSamples, rng));
+        return runSeeds(model, data, protocol, devices, shots, mcSamples, List.of(seed)).get(0);
+    }
+
+    /** One result list per seed; each device's query pool is encoded and planned once for all seeds. */
+    public static List<List<DeviceResult>> runSeeds(HelpModel model, HelpData data, HelpProtocol protocol, List<String> devices, int shots, int mcSamples, List<Long> seeds) {
+        java.util.Map<String, HelpNetwork.Prepared> queries = new java.util.HashMap<>();
+        List<List<DeviceResult>> out = new ArrayList<>();
+        for (long seed : seeds) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            List<DeviceResult> perSeed = new ArrayList<>();
+            for (String device : devices) {
+                HelpProtocol.Task task = protocol.testTask(data, device, shots, rng);
+                HelpNetwork.Prepared xq = queries.computeIfAbsent(device, d -> model.network().prepare(data.inputs().rows(task.query())));
+                perSeed.add(evaluate(model, data, task, xq, mcSamples, rng));
+            }
+            out.add(perSeed);
         }
         return out;
     }
 
-    static DeviceResult evaluate(HelpModel model, HelpData data, HelpProtocol.Task task, int mcSamples, SplittableRandom rng) {
+    static DeviceResult evaluate(HelpModel model, HelpData data, HelpProtocol.Task task, HelpNetwork.Prepared xq, int mcSamples, SplittableRandom rng) {
         HelpInputs xs = data.inputs().rows(task.support());
-        HelpNetwork.Prepared xq = model.network().prepare(data.inputs().rows(task.query()));
         double[] mean = new double[task.query().length], last = null;
         if (mcSamples < 0) throw new IllegalArgumentException("Monte-Carlo samples must be >= 0");
         int runs = Math.max(1, mcSamples);
@@ -41,7 +51,7 @@ public final class HelpMetaTest {
             last = model.network().predict(adapted, xq, task.hardware());
             for (int i = 0; i < mean.length; i++) mean[i] += last[i] / runs;
         }
-        return new DeviceResult(task.device(), Spearman.of(last, task.queryTargets()), Spearman.of(mean, task.queryTargets()),
+        return new DeviceResult(task.device(), dev.halo.eval.Metrics.spearman(last, task.queryTargets()), dev.halo.eval.Metrics.spearman(mean, task.queryTargets()),
                 dev.halo.nn.MeanSquaredError.value(mean, task.queryTargets()));
     }
 

@@ -14,7 +14,7 @@ import java.util.stream.IntStream;
 /**
  * HELP's meta-training ({@code help.py} {@code meta_train}) in Java: each episode draws
  * {@code tasksPerEpisode} distinct meta-train devices, builds a few-shot task per device (support and query
- * from its kept train pool), computes the exact second-order meta-gradient of
+ * from its kept train pool), computes the second-order meta-gradient of
  * {@code mean_t MSE_query(adapted_t) + klWeight · KL_t} and takes one Adam step on all trainable tensors
  * (initial weights, Meta-SGD rates, inference network).
  *
@@ -138,7 +138,7 @@ public final class HelpMetaTrainer {
         for (ValidationTask[] vs : validation.values()) {
             for (ValidationTask v : vs) {
                 Params adapted = model.adapt(v.support(), v.task().supportTargets(), v.task().hardware(), null);
-                sum += Spearman.of(model.network().predict(adapted, v.query(), v.task().hardware()), v.task().queryTargets());
+                sum += dev.halo.eval.Metrics.spearman(model.network().predict(adapted, v.query(), v.task().hardware()), v.task().queryTargets());
                 n++;
             }
         }

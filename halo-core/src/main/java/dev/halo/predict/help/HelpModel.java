@@ -35,28 +35,29 @@ public record HelpModel(HelpNetwork network, Params weights, Params taskLr, Para
 
     /** Loads HELP's released {@code help_max_corr.pt} (keys {@code model}, {@code inference_network}, {@code task_lr}). */
     public static HelpModel fromHelpCheckpoint(Path file, HelpNetwork network) {
-        Map<String, Map<String, Tensor>> dicts = TorchStateDicts.read(file);
-        for (String key : new String[] {"model", "inference_network", "task_lr"})
-            if (!dicts.containsKey(key)) throw new BadInputException(file + ": checkpoint lacks '" + key + "' (has " + dicts.keySet() + ")");
+        dev.halo.data.TorchCheckpoint ckpt = dev.halo.data.TorchCheckpoint.read(file);
         java.util.Random seeded = new java.util.Random(0);
         HelpModel shape = initialise(network, seeded);
-        Params w = fill(file, "model", shape.weights(), dicts.get("model"));
-        Params lr = fill(file, "task_lr", shape.taskLr(), dicts.get("task_lr"));
-        Params enc = fill(file, "inference_network", shape.encoder(), dicts.get("inference_network"));
+        Params w = fill(file, "model", shape.weights(), ckpt.model());
+        Params lr = fill(file, "task_lr", shape.taskLr(), ckpt.taskLr());
+        Params enc = fill(file, "inference_network", shape.encoder(), ckpt.inferenceNetwork());
         return new HelpModel(network, w, lr, enc, Z_SCALE, INNER_STEPS);
     }
 
     /** Every expected tensor must be present with the expected shape, and nothing else may be left over. */
-    private static Params fill(Path file, String key, Params expected, Map<String, Tensor> found) {
+    private static Params fill(Path file, String key, Params expected, Map<String, dev.halo.data.Tensor> found) {
         if (!found.keySet().equals(new java.util.HashSet<>(expected.names())))
             throw new BadInputException(file + ": '" + key + "' has tensors " + found.keySet() + ", expected " + expected.names());
         Params out = expected;
         for (String name : expected.names()) {
-            Tensor t = found.get(name);
-            if (!t.sameShape(expected.get(name)))
+            dev.halo.data.Tensor t = found.get(name);
+            if (!java.util.Arrays.equals(t.shape(), expected.get(name).shape()))
                 throw new BadInputException(file + ": '" + key + "/" + name + "' has shape " + java.util.Arrays.toString(t.shape())
                         + ", expected " + java.util.Arrays.toString(expected.get(name).shape()));
-            out = out.with(name, t);
+            float[] f = t.data();
+            double[] d = new double[f.length];
+            for (int i = 0; i < f.length; i++) d[i] = f[i];
+            out = out.with(name, Tensor.of(d, t.shape()));
         }
         return out;
     }

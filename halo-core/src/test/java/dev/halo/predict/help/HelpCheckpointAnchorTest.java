@@ -20,12 +20,9 @@ class HelpCheckpointAnchorTest {
         Path dir = SharedData.path("help/" + space);
         HelpData data = HelpData.load(dir, HelpEncoder.forSpace(space, Nb201Graph.Wiring.HELP));
         HelpModel model = HelpModel.fromHelpCheckpoint(dir.resolve("checkpoint/help_max_corr.pt"), data.network());
-        double sum = 0;
-        int seeds = 5;
-        for (int seed = 0; seed < seeds; seed++)
-            sum += HelpMetaTest.mean(HelpMetaTest.run(model, data, HelpProtocol.forSpace(space), devices, 10, 1, seed),
-                    HelpMetaTest.DeviceResult::spearmanLastSample) / seeds;
-        return sum;
+        List<Long> seeds = List.of(0L, 1L, 2L, 3L, 4L);
+        return HelpMetaTest.runSeeds(model, data, HelpProtocol.forSpace(space), devices, 10, 1, seeds).stream()
+                .mapToDouble(r -> HelpMetaTest.mean(r, HelpMetaTest.DeviceResult::spearmanLastSample)).average().orElseThrow();
     }
 
     @Test

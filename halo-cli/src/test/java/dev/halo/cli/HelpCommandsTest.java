@@ -1,0 +1,33 @@
+package dev.halo.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.halo.testing.SharedData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** halo meta-train / meta-test through the command line. */
+class HelpCommandsTest {
+    @TempDir Path dir;
+
+    private static EvaluateCommandTest.Run run(String... args) {
+        return EvaluateCommandTest.run(args);
+    }
+
+    @Test
+    void metaTrainWritesAModelThatMetaTestReads() {
+        Path data = SharedData.path("help/fbnet");
+        Path model = dir.resolve("m.json");
+        var t = run("meta-train", "--space", "fbnet", "--dataset", data.toString(), "--out", model.toString(), "--episodes", "2",
+                "--valid-every", "1", "--train-devices", "1080ti_1,pixel3", "--valid-devices", "titanx_1");
+        assertThat(t.exit()).as(t.err()).isZero();
+        assertThat(t.err()).contains("episode 1/2").contains("episode 2/2").contains("valid-spearman");
+        assertThat(Files.exists(dir.resolve("m.json.ckpt.json"))).isTrue();
+        var m = run("meta-test", "--space", "fbnet", "--dataset", data.toString(), "--model", model.toString(), "--devices", "titanx_32",
+                "--seeds", "1", "--mc", "1", "--format", "csv");
+        assertThat(m.exit()).as(m.err()).isZero();
+        assertThat(m.out()).contains("titanx_32").contains("mean");
+    }
+}
