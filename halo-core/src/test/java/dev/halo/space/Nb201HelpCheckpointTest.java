@@ -17,14 +17,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Checks {@link Nb201Graph}'s reconstructed layout against HELP's released NAS-Bench-201 checkpoint: the
- * meta-learned GCN, run without any adaptation, must already rank the query pool (archs 900..1899) of an unseen
+ * meta-learned GCN, run without any adaptation, must already rank the query pool (archs 900..1899) of a meta-valid
  * device well when fed our encoding, and must rank it badly when the op columns are permuted. The tiny forward
  * pass below is an independent oracle written from HELP's net.py (four graph convolutions, last node, hardware
  * embedding branch, three linear layers), not the project's predictor.
  */
 class Nb201HelpCheckpointTest {
-    /** HELP's meta-test devices for NAS-Bench-201 whose latencies are not integers. */
-    private static final List<String> DEVICES = List.of("titan_rtx_256", "gold_6226", "fpga", "pixel2", "raspi4");
+    /**
+     * HELP's meta-valid devices: the encoding is checked where HELP selects models, never on its test devices
+     * (their data must not steer any choice of halo's).
+     */
+    private static final List<String> DEVICES = List.of("titanx_1", "titanx_32", "titanx_256", "gold_6240");
     private static Map<String, Tensor> model;
     private static final Map<String, double[]> LATENCY = new java.util.HashMap<>();
     private static double[] latency;
@@ -69,12 +72,12 @@ class Nb201HelpCheckpointTest {
             double nb201Order = queryPoolSpearman(new int[] {0, 4, 5, 2, 3, 1, 6, 7});
             System.out.printf("[nb201-graph-check] %s: spearman ours %.3f, cell-dag wiring %.3f, nb201-op-order %.3f%n", device, ours,
                     cellDag, nb201Order);
-            assertThat(ours).as(device).isGreaterThan(0.85);
+            assertThat(ours).as(device).isGreaterThan(0.8);
             assertThat(nb201Order).as(device).isLessThan(0.2);
         }
     }
 
-    /** Spearman of the un-adapted prediction vs measured titan_rtx_256 latency; {@code perm[c]} = new column of column c. */
+    /** Spearman of the un-adapted prediction vs the current device's measured latency; {@code perm[c]} = new column of column c. */
     private static double queryPoolSpearman(int[] perm) {
         return queryPoolSpearman(perm, Nb201Graph.Wiring.HELP);
     }
