@@ -30,13 +30,19 @@ import picocli.CommandLine.Spec;
         name = "evaluate",
         mixinStandardHelpOptions = true,
         description = {
-            "Score a few-shot latency predictor on devices it has not seen, with HELP's protocol. Per test device the"
+            "Score a few-shot latency predictor on devices it has not seen (HELP's protocol).",
+            "",
+            "Per test device the"
                     + " latencies of the 10 reference architectures and of N architectures sampled from its trimmed"
                     + " (10-90 %%) train pool are known; spearman and kendall are computed on its trimmed query pool,"
                     + " spearman_full on every architecture but the samples, mape and within10 in ms on the query pool"
                     + " (rank-only methods are first mapped to ms by a least-squares line through the known latencies),"
                     + " coverage80/95 when the predictor gives intervals. Scores are means over seeds 0..N-1; the last"
-                    + " row is the mean over test devices."
+                    + " row is the mean over test devices.",
+            "",
+            "Examples:",
+            "  halo evaluate --space nasbench201 --method mix-loo --seeds 5",
+            "  halo evaluate --space fbnet --model ../shared/data/help/fbnet/checkpoint/help_max_corr.pt --format json"
         })
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;

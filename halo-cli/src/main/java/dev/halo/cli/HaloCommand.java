@@ -13,25 +13,27 @@ import picocli.CommandLine.Command;
         description = {
             "Hardware-Adaptive Latency Oracle: measure, predict and search neural-network latency on any device.",
             "",
-            "Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage (one line says what was wrong)."
+            "Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage (one line says what was wrong).",
+            "Reference data (HELP tables, checkpoints, NB201 accuracies) is read from -Dhalo.data=DIR, HALO_DATA=DIR or",
+            "../shared/data next to the repository. Start with 'halo demo'; every command has --help with examples."
         },
         subcommands = {
+            dev.halo.cli.onboard.DemoCommand.class,
+            dev.halo.cli.onboard.OnboardCommand.class,
             dev.halo.cli.space.SpacesCommand.class,
             dev.halo.cli.space.ArchCommand.class,
+            dev.halo.cli.data.DataCommand.class,
             dev.halo.cli.measure.MeasureCommand.class,
             dev.halo.cli.measure.ProfileCommand.class,
-            EvaluateCommand.class,
             MetaTrainCommand.class,
             MetaTestCommand.class,
+            EvaluateCommand.class,
             dev.halo.cli.predict.AdaptCommand.class,
             dev.halo.cli.predict.PredictCommand.class,
-            dev.halo.cli.predict.BenchCommand.class,
-            dev.halo.cli.onboard.OnboardCommand.class,
-            dev.halo.cli.onboard.DemoCommand.class,
-            dev.halo.cli.data.DataCommand.class,
             dev.halo.cli.search.SearchCommand.class,
             dev.halo.cli.search.ParetoCommand.class,
             dev.halo.cli.search.SearchBenchmarkCommand.class,
+            dev.halo.cli.predict.BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
