@@ -27,8 +27,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code halo meta-test}: HELP's meta-test protocol for a halo model file or HELP's released checkpoint. */
 @Command(name = "meta-test", mixinStandardHelpOptions = true,
-        description = {"Run HELP's meta-test: per device, N support archs from the kept train pool, z sampled,",
-                "Meta-SGD adaptation, Spearman on the kept query pool; repeated over seeds.",
+        description = {"Run HELP's own meta-test protocol on a model (the correctness anchor for HELP's checkpoints).",
+                "",
+                "Per device: N support archs from the kept train pool, z sampled, Meta-SGD adaptation, Spearman on the",
+                "kept query pool; repeated over seeds.",
                 "Column 'spearman' is HELP's score (last Monte-Carlo sample), 'spearman_mc' the average of the samples."})
 public final class MetaTestCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -37,8 +37,10 @@ import picocli.CommandLine.Model.CommandSpec;
         name = "profile",
         mixinStandardHelpOptions = true,
         description = {
-            "Profile architectures operator by operator with ONNX Runtime (optimisation level NONE) and build a",
-            "per-operator latency table: the layer-wise predictor (sum of operator latencies), HELP's baseline.",
+            "Profile architectures operator by operator and build the layer-wise latency predictor.",
+            "",
+            "ONNX Runtime's profiler at optimisation level NONE gives a per-operator latency table; the layer-wise",
+            "predictor (sum of operator latencies) is HELP's baseline.",
             "Prints total table time per operator type; --out writes the table (TSV); --measured CSV (from",
             "'halo measure --out') compares layer-wise predictions with measured medians (Spearman)."
         })

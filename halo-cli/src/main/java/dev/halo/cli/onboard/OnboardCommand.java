@@ -65,7 +65,7 @@ public final class OnboardCommand implements Callable<Integer> {
         @Option(names = "--statistic", paramLabel = "median|min", description = "Latency of an arch: its median or its fastest run, median over rounds (default: ${DEFAULT-VALUE}).")
         String statistic = "median";
 
-        @Option(names = "--mc-samples", paramLabel = "N", description = "Monte-Carlo draws of the model's latent variable; their spread is the interval (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--mc-samples", paramLabel = "N", description = "Monte-Carlo draws of the model's latent variable, averaged into the prediction (default: ${DEFAULT-VALUE}). The interval comes from the samples' leave-one-out errors.")
         int mcSamples = 10;
 
         @Option(names = "--level", paramLabel = "P", description = "Central level of the prediction interval (default: ${DEFAULT-VALUE}).")

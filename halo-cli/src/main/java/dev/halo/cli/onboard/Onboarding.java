@@ -20,6 +20,7 @@ import dev.halo.onnx.NetworkExporters;
 import dev.halo.predict.LatencyPredictor.Prediction;
 import dev.halo.predict.help.AdaptedHelpPredictor;
 import dev.halo.predict.help.HelpAdaptation;
+import dev.halo.predict.help.LeaveOneOutInterval;
 import dev.halo.predict.help.HelpModelFile;
 import dev.halo.predict.help.HelpReferenceArchs;
 import dev.halo.space.Architecture;
@@ -89,7 +90,7 @@ public final class Onboarding {
      * @param samples    random architectures measured for the adaptation (besides the references)
      * @param validate   fresh random architectures measured only to check the predictor
      * @param rounds     interleaved measurement rounds (at least 2: the validation compares round 1 with round 2)
-     * @param mcSamples  Monte-Carlo draws of the model's latent variable; their spread gives the interval
+     * @param mcSamples  Monte-Carlo draws of the model's latent variable, averaged into the prediction
      * @param level      central level of the prediction interval (e.g. 0.8)
      */
     public record Plan(String space, String name, Model model, int samples, int validate, int rounds, long seed,
@@ -102,6 +103,10 @@ public final class Onboarding {
             if (rounds < 2) throw new BadInputException("--rounds must be at least 2 (validation compares round 1 with round 2), got " + rounds);
             if (mcSamples < 1) throw new BadInputException("--mc-samples must be at least 1, got " + mcSamples);
             if (!(level > 0 && level < 1)) throw new BadInputException("--level must be between 0 and 1, got " + level);
+            int needed = (int) Math.ceil((samples + 1) * level);
+            if (needed > samples)
+                throw new BadInputException("--samples " + samples + " is too few for a " + Math.round(100 * level)
+                        + " % interval from leave-one-out errors; use more samples or a lower --level");
         }
     }
 
@@ -228,7 +233,9 @@ public final class Onboarding {
             List<? extends Architecture> all = nb201.all();
             listener.phase(String.format(Locale.ROOT, "[3/4] predicting all %,d archs of %s", all.size(), space.name()));
             Path predictions = out.resolve(PREDICTIONS);
-            Prediction[] predicted = predictor.predictWithInterval(all, plan.level());
+            // Intervals from the samples' held-out errors: the model's own z spread is far narrower than its errors.
+            double intervalFactor = LeaveOneOutInterval.factor(predictor, plan.level());
+            Prediction[] predicted = LeaveOneOutInterval.predict(predictor, all, intervalFactor);
             writePredictions(predictions, all, predicted);
             // the model extrapolates linearly below the latency range it was adapted on, which can cross zero
             int nonPositive = (int) java.util.Arrays.stream(predicted).filter(p -> !(p.ms() > 0)).count();
@@ -240,7 +247,7 @@ public final class Onboarding {
                     draw.validation().size(), plan.rounds()));
             if (!measure(db, device, space, draw.validation(), meter, listener, "validate"))
                 return new Result(fingerprint, deviceModel, predictions, null, plan.store(), refMs, sampleMs, nonPositive, null, true, seconds(start));
-            Validation validation = validate(db, device, space, draw.validation(), predictor);
+            Validation validation = validate(db, device, space, draw.validation(), predictor, intervalFactor);
             Path report = out.resolve(REPORT);
             Result result = new Result(fingerprint, deviceModel, predictions, report, plan.store(), refMs, sampleMs, nonPositive, validation, false, seconds(start));
             writeReport(report, result);
@@ -278,10 +285,11 @@ public final class Onboarding {
         return out;
     }
 
-    private Validation validate(MeasurementStore db, long device, SearchSpace<?> space, List<Architecture> archs, AdaptedHelpPredictor predictor) {
+    private Validation validate(MeasurementStore db, long device, SearchSpace<?> space, List<Architecture> archs, AdaptedHelpPredictor predictor,
+            double intervalFactor) {
         Map<String, Double> lat = db.latencies(device, space.name(), plan.statistic().of);
         List<Architecture> ok = archs.stream().filter(a -> lat.containsKey(a.canonical())).toList();
-        Prediction[] p = predictor.predictWithInterval(ok, plan.level());
+        Prediction[] p = LeaveOneOutInterval.predict(predictor, ok, intervalFactor);
         double[] measured = ok.stream().mapToDouble(a -> lat.get(a.canonical())).toArray();
         double[] predicted = new double[p.length], lower = new double[p.length], upper = new double[p.length];
         List<Checked> checked = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.halo.cli.predict;
 
+import dev.halo.predict.help.LeaveOneOutInterval;
+
 import dev.halo.BadInputException;
 import dev.halo.data.ArchCsv;
 import dev.halo.predict.LatencyPredictor;

@@ -39,7 +39,7 @@ class OnboardCommandTest {
 
     /** Few timed runs per arch: this tests the plumbing, not the machine. */
     private String[] tiny(String verb, String... extra) {
-        List<String> a = new ArrayList<>(List.of(verb, "--samples", "2"));
+        List<String> a = new ArrayList<>(List.of(verb, "--samples", "4"));
         a.addAll(List.of(timing(extra)));
         return a.toArray(String[]::new);
     }
@@ -60,7 +60,7 @@ class OnboardCommandTest {
         JsonNode r = JSON.readTree(first.out());
         assertThat(r.get("validated").asInt()).isEqualTo(3);
         assertThat(r.get("references").asInt()).isEqualTo(10);
-        assertThat(r.get("samples").asInt()).isEqualTo(2);
+        assertThat(r.get("samples").asInt()).isEqualTo(4);
         assertThat(r.get("spearman").asDouble()).isBetween(-1.0, 1.0);
         assertThat(r.get("mape").asDouble()).isGreaterThanOrEqualTo(0);
         assertThat(r.get("within10").asDouble()).isBetween(0.0, 1.0);
@@ -76,7 +76,7 @@ class OnboardCommandTest {
         assertThat(predictions).hasSize(Nb201Space.SIZE + 1);
         String[] row = predictions.get(1).split(",");
         double predicted = Double.parseDouble(row[1]);
-        // with only 2 samples the extrapolation may go below 0 ms: the count is reported, not hidden
+        // with only 4 samples the extrapolation may go below 0 ms: the count is reported, not hidden
         assertThat(predicted).isBetween(Double.parseDouble(row[2]), Double.parseDouble(row[3]));
         long nonPositive = predictions.stream().skip(1).filter(l -> !(Double.parseDouble(l.split(",")[1]) > 0)).count();
         assertThat(r.get("nonpositive_predictions").asLong()).isEqualTo(nonPositive);
@@ -85,7 +85,7 @@ class OnboardCommandTest {
         AdaptedHelpPredictor reloaded = HelpAdaptation.load(out.resolve("box.help.json"));
         Nb201Space space = new Nb201Space();
         assertThat(reloaded.predictMs(List.of(space.parse(row[0])))[0]).isCloseTo(predicted, within(1e-5 * Math.abs(predicted)));
-        assertThat(reloaded.record().sampleArchs()).hasSize(2);
+        assertThat(reloaded.record().sampleArchs()).hasSize(4);
 
         JsonNode deviceModel = JSON.readTree(out.resolve("box.help.json").toFile());
         assertThat(deviceModel.at("/measurement/fingerprint_id").asText()).isEqualTo(r.get("fingerprint").asText());
@@ -96,14 +96,14 @@ class OnboardCommandTest {
         assertThat(report.at("/settings/intra_op_threads").asInt()).isEqualTo(1);
         assertThat(report.at("/model/provenance/space").asText()).isEqualTo("nasbench201");
         assertThat(report.get("reference_ms")).hasSize(10);
-        assertThat(report.get("sample_ms")).hasSize(2);
+        assertThat(report.get("sample_ms")).hasSize(4);
         assertThat(report.at("/validation/archs")).hasSize(3);
         assertThat(report.get("halo_version").asText()).isNotBlank();
 
         // the same command again measures nothing new
         Run again = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString()));
         assertThat(again.exit()).as(again.err()).isZero();
-        assertThat(again.err()).contains("24 of 24 arch-rounds already in the store").contains("6 of 6 arch-rounds already in the store");
+        assertThat(again.err()).contains("28 of 28 arch-rounds already in the store").contains("6 of 6 arch-rounds already in the store");
         assertThat(again.out()).contains("Spearman").contains("round 2 vs round 1").contains("within ±10 %");
 
         // the demo, with no data folder anywhere (same store and seed: it reuses the measurements above)
@@ -134,6 +134,7 @@ class OnboardCommandTest {
             tiny("onboard", "--space", "fbnet", "--name", "x"),
             concat("onboard", timing("--space", "nasbench201", "--name", "x", "--samples", "1")),
             concat("onboard", timing("--space", "nasbench201", "--name", "x", "--samples", "0")),
+            concat("onboard", timing("--space", "nasbench201", "--name", "x", "--samples", "3", "--level", "0.9")),
             tiny("onboard", "--space", "nasbench201", "--name", "x", "--rounds", "1"),
             tiny("onboard", "--space", "nasbench201", "--name", "bad/name"),
             tiny("onboard", "--space", "nasbench201", "--name", "x", "--format", "xml"),

@@ -117,7 +117,7 @@ class AdaptPredictCommandTest {
         assertThat(covered).as("80 % leave-one-out intervals cover").isGreaterThanOrEqualTo(800);
         Run tooFew = run("predict", "--model", model.toString(), "--all", "--out", dir.resolve("p.csv").toString(), "--interval", "loo", "--level", "0.95");
         assertThat(tooFew.exit()).isEqualTo(2);
-        assertThat(tooFew.err()).contains("--interval loo at --level 0.95 needs at least").contains("adapted from 10");
+        assertThat(tooFew.err()).contains("(--interval loo) at level 0.95 needs at least").contains("adapted from 10");
         assertThat(dir.resolve("p.csv")).doesNotExist();
     }
 

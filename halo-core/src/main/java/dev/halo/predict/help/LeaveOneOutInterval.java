@@ -1,10 +1,7 @@
-package dev.halo.cli.predict;
+package dev.halo.predict.help;
 
 import dev.halo.BadInputException;
 import dev.halo.predict.LatencyPredictor;
-import dev.halo.predict.help.AdaptedHelpPredictor;
-import dev.halo.predict.help.HelpAdaptation;
-import dev.halo.predict.help.HelpModelFile;
 import dev.halo.space.Architecture;
 import dev.halo.space.SearchSpace;
 import dev.halo.space.Spaces;
@@ -19,16 +16,16 @@ import java.util.List;
  * prediction. If the support archs are a random draw of the archs being predicted, the interval covers the
  * true latency with probability at least {@code level}. Costs n extra adaptations (z at its posterior mean).
  */
-final class LeaveOneOutInterval {
+public final class LeaveOneOutInterval {
     private LeaveOneOutInterval() {}
 
     /** The multiplicative half-width {@code exp(q)} for {@code level}. */
-    static double factor(AdaptedHelpPredictor predictor, double level) {
+    public static double factor(AdaptedHelpPredictor predictor, double level) {
         HelpAdaptation.Record r = predictor.record();
         int n = r.sampleArchs().size();
         int k = (int) Math.ceil((n + 1) * level);
         if (k > n)
-            throw new BadInputException("--interval loo at --level " + level + " needs at least " + (int) Math.ceil(level / (1 - level))
+            throw new BadInputException("a leave-one-out interval (--interval loo) at level " + level + " needs at least " + (int) Math.ceil(level / (1 - level))
                     + " support archs, the model was adapted from " + n);
         SearchSpace<?> space = Spaces.byName(predictor.space());
         List<Architecture> archs = new ArrayList<>(n);
@@ -48,7 +45,7 @@ final class LeaveOneOutInterval {
         return Math.exp(residual[k - 1]);
     }
 
-    static LatencyPredictor.Prediction[] predict(LatencyPredictor predictor, List<? extends Architecture> archs, double factor) {
+    public static LatencyPredictor.Prediction[] predict(LatencyPredictor predictor, List<? extends Architecture> archs, double factor) {
         double[] p = predictor.predictMs(archs);
         LatencyPredictor.Prediction[] out = new LatencyPredictor.Prediction[p.length];
         for (int i = 0; i < p.length; i++) out[i] = new LatencyPredictor.Prediction(p[i], p[i] / factor, p[i] * factor);
