@@ -64,9 +64,17 @@ public final class DatasetWriter {
     }
 
 
-    /** A latency as CSV text: integers as integers, float32 values as their shortest float text, else the shortest double text. */
+    /** A latency as CSV text: whole numbers as integers, others as {@link #decimalText(double)}. */
     public static String latencyText(double value) {
         if (value == Math.rint(value) && Math.abs(value) < 1e15) return Long.toString((long) value);
+        return decimalText(value);
+    }
+
+    /**
+     * The shortest decimal text that reads back as the same value: float32 values (what HELP's tables hold) as
+     * their shortest float text, other doubles as their shortest double text; never in exponent notation.
+     */
+    public static String decimalText(double value) {
         float f = (float) value;
         String shortest = (double) f == value ? Float.toString(f) : Double.toString(value);
         return shortest.indexOf('E') >= 0 ? new java.math.BigDecimal(shortest).toPlainString() : shortest;
@@ -126,6 +134,7 @@ public final class DatasetWriter {
     }
 
 
+    /** The numeric name suffix if it is a power of two (a batch size), else empty. */
     static String batchFromName(String device) {
         int cut = device.lastIndexOf('_');
         if (cut < 0) return "";

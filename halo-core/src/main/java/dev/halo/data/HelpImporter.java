@@ -2,22 +2,14 @@ package dev.halo.data;
 
 import dev.halo.BadInputException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Converts HELP's own data layout ({@code data/<space>/latency/<device>.pt},
@@ -172,13 +164,8 @@ public final class HelpImporter {
         return list;
     }
 
-    /** The CSV text of one latency (see the class comment). */
+    /** The CSV text of one latency (see the class comment): Python ints as integers, floats as decimals. */
     static String latencyText(Object value) {
-        if (value instanceof Long l) return Long.toString(l);
-        double d = (Double) value;
-        float f = (float) d;
-        String shortest = (double) f == d ? Float.toString(f) : Double.toString(d);
-        return shortest.indexOf('E') >= 0 ? new BigDecimal(shortest).toPlainString() : shortest;
+        return value instanceof Long l ? Long.toString(l) : DatasetWriter.decimalText((Double) value);
     }
-
-    /** The numeric name suffix if it is a power of two (a batch size), else empty. */}
+}
