@@ -28,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code halo bench meta-train}: the cost of one HELP meta-training episode (HELP's settings: 8 tasks of 10
  * support + N query archs, 2 inner steps, second order), in-process. Warm-up episodes are not counted; then
  * the wall time and the CPU time of the whole process per episode (all task threads, plus the JVM's own
- * GC and JIT threads, which are small after warm-up) for each thread count. On a shared machine the CPU time
+ * GC and JIT threads: the JIT and GC seconds of the timed span are printed beside it) for each thread count,
+ * and the calling thread's own CPU time (with one thread: the episode work alone). On a shared machine the CPU time
  * is the figure to compare; the wall time includes waiting for a core.
  */
 @Command(name = "meta-train", mixinStandardHelpOptions = true,
@@ -46,7 +47,7 @@ public final class BenchMetaTrainCommand implements Callable<Integer> {
     @Option(names = "--episodes", defaultValue = "10", description = "Timed episodes per thread count (default: ${DEFAULT-VALUE}).")
     int episodes;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Uncounted warm-up episodes per thread count (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "8", description = "Uncounted warm-up episodes per thread count (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "Task thread counts to time (default: ${DEFAULT-VALUE}).")
@@ -78,16 +79,19 @@ public final class BenchMetaTrainCommand implements Callable<Integer> {
                     c.metaLr(), c.klWeight(), c.secondOrder(), c.validEvery(), c.validTasks(), c.seed());
         HelpModel init = HelpModel.initialise(data.network(), new Random(seed));
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        Table t = new Table("threads", "episodes", "cpu_s_per_episode", "wall_s_per_episode", "parameter_checksum");
+        java.lang.management.ThreadMXBean me = ManagementFactory.getThreadMXBean();
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        Table t = new Table("threads", "episodes", "cpu_s_per_episode", "wall_s_per_episode", "main_thread_cpu_s_per_episode", "jit_s", "gc_s", "parameter_checksum");
         for (int threads : threadCounts) {
             HelpMetaTrainer trainer = new HelpMetaTrainer(data, c, threads);
             HelpMetaTrainer.State s = trainer.train(trainer.start(init), warmup, p -> {}, x -> {});
-            long cpu0 = os.getProcessCpuTime(), t0 = System.nanoTime();
+            long cpu0 = os.getProcessCpuTime(), t0 = System.nanoTime(), main0 = me.getCurrentThreadCpuTime(), jit0 = jit.getTotalCompilationTime(), gc0 = gcMillis();
             s = trainer.train(s, warmup + episodes, p -> {}, x -> {});
-            double cpu = (os.getProcessCpuTime() - cpu0) / 1e9, wall = (System.nanoTime() - t0) / 1e9;
+            double cpu = (os.getProcessCpuTime() - cpu0) / 1e9, wall = (System.nanoTime() - t0) / 1e9, main = (me.getCurrentThreadCpuTime() - main0) / 1e9;
+            double jitS = (jit.getTotalCompilationTime() - jit0) / 1e3, gcS = (gcMillis() - gc0) / 1e3;
             double sum = 0;
             for (double v : s.current().allParameters().flatten()) sum += v;
-            t.row(threads, episodes, r(cpu / episodes), r(wall / episodes), String.format("%.12g", sum));
+            t.row(threads, episodes, r(cpu / episodes), r(wall / episodes), r(main / episodes), r(jitS), r(gcS), String.format("%.12g", sum));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s, %s, %d tasks x (%d support + %d query archs), %d inner steps%n", space, c.secondOrder() ? "second order" : "first order",
@@ -96,6 +100,13 @@ public final class BenchMetaTrainCommand implements Callable<Integer> {
         t.print(format.format, out);
         out.flush();
         return 0;
+    }
+
+    /** Total collection time of all collectors so far (ms), to show how much of the CPU time was GC. */
+    private static long gcMillis() {
+        long ms = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) ms += Math.max(0, gc.getCollectionTime());
+        return ms;
     }
 
     private static double r(double x) {
