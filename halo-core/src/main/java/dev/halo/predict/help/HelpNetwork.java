@@ -17,9 +17,23 @@ import java.util.random.RandomGenerator;
  * 10-d hardware embedding. Both halves are concatenated and go through two ReLU linear layers and a final
  * linear layer to one output (the normalised latency). Parameter names are those of HELP's state dict
  * ({@code meta_learner.gc1.weight}, ...), so a released checkpoint maps one to one.
+ *
+ * <p>Without the hardware branch (HELP's {@code hw_embed_on = False}, used by its MAML and Meta-SGD
+ * baselines) the joint layers see the architecture half alone, are {@code hidden} wide, and the hardware
+ * embedding passed to the methods is ignored. {@code hardwareDim} still says how many reference latencies
+ * a device supplies, so the same data and adaptation paths serve both.
  */
-public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) {
+public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim, boolean hardwareBranch) {
     public enum Kind { GCN, MLP }
+
+    /** A network with the hardware branch (HELP's). */
+    public HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) {
+        this(kind, features, hidden, hardwareDim, true);
+    }
+
+    public HelpNetwork withHardwareBranch(boolean on) {
+        return new HelpNetwork(kind, features, hidden, hardwareDim, on);
+    }
 
     public static final String PREFIX = "meta_learner.";
 
@@ -33,9 +47,9 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
         return new HelpNetwork(Kind.MLP, features, 100, 10);
     }
 
-    /** Width of the joint layers fc3/fc4 (architecture half + hardware half). */
+    /** Width of the joint layers fc3/fc4 (architecture half + hardware half, if any). */
     public int joint() {
-        return 2 * hidden;
+        return hardwareBranch ? 2 * hidden : hidden;
     }
 
     private static String n(String layer, String what) {
@@ -63,8 +77,10 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
             }
             in = hidden;
         }
-        linear(p, rng, "fc_hw1", hardwareDim, hidden);
-        linear(p, rng, "fc_hw2", hidden, hidden);
+        if (hardwareBranch) {
+            linear(p, rng, "fc_hw1", hardwareDim, hidden);
+            linear(p, rng, "fc_hw2", hidden, hidden);
+        }
         linear(p, rng, "fc3", joint(), joint());
         linear(p, rng, "fc4", joint(), joint());
         linear(p, rng, "fc5", joint(), 1);
@@ -84,7 +100,7 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
         return t;
     }
 
-    /** Everything the backward pass needs from one forward pass. */
+    /** Everything the backward pass needs from one forward pass ({@code hardware}, {@code hw1}, {@code hw2} null without the hardware branch). */
     record Trace(HelpInputs inputs, Tensor hardware, Tensor[] archActs, Tensor readout, Tensor hw1, Tensor hw2,
                  Tensor joint, Tensor f3, Tensor f4, double[] output) {}
 
@@ -116,10 +132,13 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
             }
             readout = h;
         }
-        Tensor hw = Tensor.of(hardwareEmbedding.clone(), 1, hardwareDim);
-        Tensor hw1 = Relu.forward(Linear.forward(hw, p.get(n("fc_hw1", "weight")), p.get(n("fc_hw1", "bias"))));
-        Tensor hw2 = Relu.forward(Linear.forward(hw1, p.get(n("fc_hw2", "weight")), p.get(n("fc_hw2", "bias"))));
-        Tensor joint = concatBroadcast(readout, hw2);
+        Tensor hw = null, hw1 = null, hw2 = null, joint = readout;
+        if (hardwareBranch) {
+            hw = Tensor.of(hardwareEmbedding.clone(), 1, hardwareDim);
+            hw1 = Relu.forward(Linear.forward(hw, p.get(n("fc_hw1", "weight")), p.get(n("fc_hw1", "bias"))));
+            hw2 = Relu.forward(Linear.forward(hw1, p.get(n("fc_hw2", "weight")), p.get(n("fc_hw2", "bias"))));
+            joint = concatBroadcast(readout, hw2);
+        }
         Tensor f3 = Relu.forward(Linear.forward(joint, p.get(n("fc3", "weight")), p.get(n("fc3", "bias"))));
         Tensor f4 = Relu.forward(Linear.forward(f3, p.get(n("fc4", "weight")), p.get(n("fc4", "bias"))));
         Tensor y = Linear.forward(f4, p.get(n("fc5", "weight")), p.get(n("fc5", "bias")));
@@ -138,18 +157,22 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
         Linear.Gradients g4 = Linear.backward(t.f3(), p.get(n("fc4", "weight")), d4, true);
         Tensor d3 = Relu.backward(t.f3(), g4.input());
         Linear.Gradients g3 = Linear.backward(t.joint(), p.get(n("fc3", "weight")), d3, true);
-        // split the joint gradient: first half to the architecture readout, second half (summed over the
-        // batch, since one hardware vector was broadcast to every row) to the hardware branch
-        double[] dj = g3.input().data();
-        double[] dRead = new double[batch * hidden], dHw2 = new double[hidden];
-        for (int r = 0; r < batch; r++) {
-            System.arraycopy(dj, r * joint(), dRead, r * hidden, hidden);
-            for (int i = 0; i < hidden; i++) dHw2[i] += dj[r * joint() + hidden + i];
+        double[] dj = g3.input().data(), dRead = dj;
+        Linear.Gradients gh1 = null, gh2 = null;
+        if (hardwareBranch) {
+            // split the joint gradient: first half to the architecture readout, second half (summed over the
+            // batch, since one hardware vector was broadcast to every row) to the hardware branch
+            dRead = new double[batch * hidden];
+            double[] dHw2 = new double[hidden];
+            for (int r = 0; r < batch; r++) {
+                System.arraycopy(dj, r * joint(), dRead, r * hidden, hidden);
+                for (int i = 0; i < hidden; i++) dHw2[i] += dj[r * joint() + hidden + i];
+            }
+            Tensor dh2 = Relu.backward(t.hw2(), Tensor.of(dHw2, 1, hidden));
+            gh2 = Linear.backward(t.hw1(), p.get(n("fc_hw2", "weight")), dh2, true);
+            Tensor dh1 = Relu.backward(t.hw1(), gh2.input());
+            gh1 = Linear.backward(t.hardware(), p.get(n("fc_hw1", "weight")), dh1, false);
         }
-        Tensor dh2 = Relu.backward(t.hw2(), Tensor.of(dHw2, 1, hidden));
-        Linear.Gradients gh2 = Linear.backward(t.hw1(), p.get(n("fc_hw2", "weight")), dh2, true);
-        Tensor dh1 = Relu.backward(t.hw1(), gh2.input());
-        Linear.Gradients gh1 = Linear.backward(t.hardware(), p.get(n("fc_hw1", "weight")), dh1, false);
 
         String[] layers = archLayers();
         Tensor[] acts = t.archActs();
@@ -184,10 +207,12 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
             g.put(n(layers[l], "weight"), dW[l]);
             g.put(n(layers[l], "bias"), dB[l]);
         }
-        g.put(n("fc_hw1", "weight"), gh1.weight());
-        g.put(n("fc_hw1", "bias"), gh1.bias());
-        g.put(n("fc_hw2", "weight"), gh2.weight());
-        g.put(n("fc_hw2", "bias"), gh2.bias());
+        if (hardwareBranch) {
+            g.put(n("fc_hw1", "weight"), gh1.weight());
+            g.put(n("fc_hw1", "bias"), gh1.bias());
+            g.put(n("fc_hw2", "weight"), gh2.weight());
+            g.put(n("fc_hw2", "bias"), gh2.bias());
+        }
         g.put(n("fc3", "weight"), g3.weight());
         g.put(n("fc3", "bias"), g3.bias());
         g.put(n("fc4", "weight"), g4.weight());
@@ -230,16 +255,18 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
             for (String layer : layers) h = Relu.forward(Linear.forward(h, p.get(n(layer, "weight")), p.get(n(layer, "bias"))));
             r = toFloat(h.data());
         }
-        Tensor hw = Tensor.of(hardwareEmbedding.clone(), 1, hardwareDim);
-        Tensor hw1 = Relu.forward(Linear.forward(hw, p.get(n("fc_hw1", "weight")), p.get(n("fc_hw1", "bias"))));
-        double[] hw2 = Relu.forward(Linear.forward(hw1, p.get(n("fc_hw2", "weight")), p.get(n("fc_hw2", "bias")))).data();
         int j = joint();
         double[] w3 = p.get(n("fc3", "weight")).data(), w4 = p.get(n("fc4", "weight")).data();
         float[] w5 = toFloat(p.get(n("fc5", "weight")).data());
         float b5 = (float) p.get(n("fc5", "bias")).data()[0];
         // fc3 bias plus the hardware half of fc3, the same for every row
         double[] c3d = p.get(n("fc3", "bias")).data().clone();
-        for (int o = 0; o < j; o++) for (int i = 0; i < hidden; i++) c3d[o] += w3[o * j + hidden + i] * hw2[i];
+        if (hardwareBranch) {
+            Tensor hw = Tensor.of(hardwareEmbedding.clone(), 1, hardwareDim);
+            Tensor hw1 = Relu.forward(Linear.forward(hw, p.get(n("fc_hw1", "weight")), p.get(n("fc_hw1", "bias"))));
+            double[] hw2 = Relu.forward(Linear.forward(hw1, p.get(n("fc_hw2", "weight")), p.get(n("fc_hw2", "bias")))).data();
+            for (int o = 0; o < j; o++) for (int i = 0; i < hidden; i++) c3d[o] += w3[o * j + hidden + i] * hw2[i];
+        }
         float[] c3 = toFloat(c3d), b4 = toFloat(p.get(n("fc4", "bias")).data());
         float[] w3t = toFloat(transpose(w3, j, j, hidden)), w4t = toFloat(transpose(w4, j, j, j));
         int batch = x.inputs().size();
