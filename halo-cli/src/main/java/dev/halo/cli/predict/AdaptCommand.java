@@ -9,7 +9,9 @@ import dev.halo.eval.Metrics;
 import dev.halo.predict.help.AdaptedHelpPredictor;
 import dev.halo.predict.help.HelpAdaptation;
 import dev.halo.predict.help.HelpModelFile;
+import dev.halo.predict.help.HelpReferenceArchs;
 import dev.halo.space.Architecture;
+import dev.halo.space.Nb201Space;
 import dev.halo.space.SearchSpace;
 import dev.halo.space.Spaces;
 import java.io.PrintWriter;
@@ -56,7 +58,7 @@ public final class AdaptCommand implements Callable<Integer> {
     String space;
 
     @Option(names = "--dataset", paramLabel = "DIR",
-            description = "Dataset folder whose hw_embedding_index.csv lists the reference archs (default: the model's training data, else the shared help/<space>).")
+            description = "Dataset folder whose hw_embedding_index.csv lists the reference archs (default: the model's training data, else the shared help/<space>, else for nasbench201 the 10 archs built into halo).")
     Path dataset;
 
     @Option(names = "--mc", defaultValue = "10", paramLabel = "N",
@@ -121,13 +123,22 @@ public final class AdaptCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The reference archs of the data the model was trained on (or HELP's, for its checkpoint), parsed in the space. */
+    /**
+     * The reference archs, from the first of: --dataset, the data the model was trained on, the shared {@code help/<space>},
+     * and (NB201 only) the list built into halo, so a fresh machine with just the shipped model can adapt.
+     */
     private List<Architecture> referenceArchs(HelpModelFile.Stored base, SearchSpace<?> sp) {
         Path dir = dataset;
         if (dir == null) {
             String trainedOn = base.provenance().dataset();
-            dir = trainedOn != null && !trainedOn.isBlank() && Files.isDirectory(Path.of(trainedOn)) ? Path.of(trainedOn)
-                    : DataLocation.require("help/" + sp.name());
+            if (trainedOn != null && !trainedOn.isBlank() && Files.isDirectory(Path.of(trainedOn))) dir = Path.of(trainedOn);
+        }
+        if (dir == null) {
+            Path shared = DataLocation.find().map(root -> root.resolve("help").resolve(sp.name())).filter(Files::isDirectory).orElse(null);
+            if (shared != null) dir = shared;
+            else if (sp.name().equals(Nb201Space.NAME)) return HelpReferenceArchs.NASBENCH201.stream().<Architecture>map(sp::parse).toList();
+            else throw new BadInputException("no reference architectures for " + sp.name() + ": pass --dataset DIR (a folder with "
+                    + dev.halo.data.LatencyDataset.HW_EMBEDDING_FILE + "); " + DataLocation.describeMissing());
         }
         Path from = dir.resolve(dev.halo.data.LatencyDataset.HW_EMBEDDING_FILE);
         List<Architecture> out = new ArrayList<>();

@@ -145,6 +145,27 @@ class AdaptPredictCommandTest {
     }
 
     @Test
+    void withNoDataFolderAnywhereTheBuiltInNb201ReferencesGiveTheSameAdaptedModel() throws IOException {
+        Path samples = write("s.csv", sampleLines(tenOthers()));
+        Path withData = dir.resolve("with.json"), without = dir.resolve("without.json");
+        Run a = run("adapt", "--model", checkpoint.toString(), "--device", DEVICE, "--samples", samples.toString(), "--out", withData.toString(), "--mc", "0");
+        assertThat(a.exit()).as(a.err()).isZero();
+        String before = System.getProperty("halo.data");
+        System.setProperty("halo.data", dir.resolve("no-data-here").toString());
+        try {
+            Run b = run("adapt", "--model", checkpoint.toString(), "--device", DEVICE, "--samples", samples.toString(), "--out", without.toString(), "--mc", "0");
+            assertThat(b.exit()).as(b.err()).isZero();
+        } finally {
+            if (before == null) System.clearProperty("halo.data");
+            else System.setProperty("halo.data", before);
+        }
+        Path pa = dir.resolve("pa.csv"), pb = dir.resolve("pb.csv");
+        assertThat(run("predict", "--model", withData.toString(), "--all", "--out", pa.toString()).exit()).isZero();
+        assertThat(run("predict", "--model", without.toString(), "--all", "--out", pb.toString()).exit()).isZero();
+        assertThat(Files.readAllLines(pb)).isEqualTo(Files.readAllLines(pa));
+    }
+
+    @Test
     void missingReferencesAreListedByTheirArchStrings() throws IOException {
         List<String> lines = sampleLines(tenOthers());
         String dropped1 = lines.remove(3).split(",")[0], dropped2 = lines.remove(5).split(",")[0];

@@ -25,9 +25,13 @@ public final class HelpModelLoader implements ModelLoader {
 
     @Override
     public boolean accepts(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(4096);
-            if (head.length >= 2 && head[0] == 'P' && head[1] == 'K') return true; // zip-format torch file
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            in.mark(2);
+            int b0 = in.read(), b1 = in.read();
+            in.reset();
+            if (b0 == 'P' && b1 == 'K') return true; // zip-format torch file
+            boolean gzip = b0 == 0x1f && b1 == 0x8b; // a model file written as .json.gz
+            byte[] head = (gzip ? new java.util.zip.GZIPInputStream(in) : in).readNBytes(4096);
             String text = new String(head, java.nio.charset.StandardCharsets.UTF_8);
             return text.contains("\"" + HelpModelFile.FORMAT + "\"");
         } catch (IOException e) {

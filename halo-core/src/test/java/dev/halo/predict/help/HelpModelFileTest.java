@@ -42,6 +42,7 @@ class HelpModelFileTest {
         HelpModelFile.save(plain, m, provenance());
         assertThat(Files.size(gz)).as("float32 + gzip is less than half the float64 text").isLessThan(Files.size(plain) / 2);
 
+        assertThat(new HelpModelLoader().accepts(gz)).as("the model loader sees through gzip").isTrue();
         HelpModelFile.Stored back = HelpModelFile.load(gz);
         assertThat(back.provenance()).isEqualTo(provenance());
         dev.halo.nn.Params p = m.allParameters(), q = back.model().allParameters();
