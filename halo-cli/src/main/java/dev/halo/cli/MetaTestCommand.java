@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         description = {"Run HELP's own meta-test protocol on a model (the correctness anchor for HELP's checkpoints).",
                 "",
                 "Per device: N support archs from the kept train pool, z sampled, Meta-SGD adaptation, Spearman on the",
-                "kept query pool; repeated over seeds.",
+                "kept query pool; repeated over seeds. Models without z (MAML, Meta-SGD baselines) adapt once per task.",
                 "Column 'spearman' is HELP's score (last Monte-Carlo sample), 'spearman_mc' the average of the samples."})
 public final class MetaTestCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -67,7 +67,7 @@ public final class MetaTestCommand implements Callable<Integer> {
     @Option(names = "--mc", defaultValue = "10", description = "Monte-Carlo samples of z (default: ${DEFAULT-VALUE}, HELP's; 0: z at its posterior mean).")
     int mc;
 
-    @Option(names = "--inner-steps", description = "Meta-SGD steps at adaptation (default: the model's, 2 for HELP).")
+    @Option(names = "--inner-steps", description = "Inner-loop steps at adaptation (default: the model's, 2 for HELP).")
     Integer innerSteps;
 
     @Mixin FormatOption format;
@@ -92,7 +92,7 @@ public final class MetaTestCommand implements Callable<Integer> {
         }
         if (innerSteps != null) {
             if (innerSteps < 0) throw new BadInputException("--inner-steps must be >= 0");
-            model = new HelpModel(model.network(), model.weights(), model.taskLr(), model.encoder(), model.zScale(), innerSteps);
+            model = model.withInnerSteps(innerSteps);
         }
         List<String> devs = devices != null ? devices : HelpTrainingConfig.helpTestDevices(space);
         Map<String, List<HelpMetaTest.DeviceResult>> byDevice = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import dev.halo.predict.help.HelpModel;
 import dev.halo.predict.help.HelpModelFile;
 import dev.halo.predict.help.HelpProvenance;
 import dev.halo.predict.help.HelpTrainingConfig;
+import dev.halo.predict.help.HelpVariant;
 import dev.halo.predict.help.HelpEncoder;
 import dev.halo.space.Nb201Graph;
 import java.io.PrintWriter;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code halo meta-train}: HELP meta-training from scratch, with checkpoints, resume and meta-valid model selection. */
 @Command(name = "meta-train", mixinStandardHelpOptions = true,
-        description = {"Meta-train a HELP latency predictor (Meta-SGD + hardware embedding + z modulation) from scratch.",
+        description = {"Meta-train a HELP latency predictor (Meta-SGD + hardware embedding + z modulation) from scratch,",
+                "or one of the HELP paper's baselines without hardware embedding: MAML (fixed inner rate) or Meta-SGD",
+                "(learned per-parameter inner rates).",
                 "Defaults are HELP's hyper-parameters and device split. A progress line per validation goes to stderr:",
                 "episode, mean query loss, KL, meta-valid Spearman, best so far."})
 public final class MetaTrainCommand implements Callable<Integer> {
@@ -59,6 +62,14 @@ public final class MetaTrainCommand implements Callable<Integer> {
                     + "(the checkpoint stays resumable; the model's provenance records the episodes reached).")
     Double timeLimitMinutes;
 
+    @Option(names = "--algorithm", defaultValue = "help",
+            description = "help (hardware embedding + z + learned inner rates), maml or meta-sgd (no hardware embedding, no z; fixed or learned inner rates) (default: ${DEFAULT-VALUE}).")
+    String algorithm;
+
+    @Option(names = "--inner-lr", defaultValue = "1e-3",
+            description = "Inner-loop learning rate: maml's fixed rate, the initial value of the learned rates otherwise (default: ${DEFAULT-VALUE}, HELP's).")
+    double innerLr;
+
     @Option(names = "--first-order", description = "Drop the second-order terms of the meta-gradient (faster, HELP uses second order).")
     boolean firstOrder;
 
@@ -79,6 +90,7 @@ public final class MetaTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!space.equals("nasbench201") && !space.equals("fbnet")) throw new BadInputException("--space must be nasbench201 or fbnet, not " + space);
+        HelpVariant variant = HelpVariant.Algorithm.byId(algorithm).variant(innerLr);
         Path dir = dataset != null ? dataset : DataLocation.require("help/" + space);
         if (!Files.isDirectory(dir)) throw new BadInputException("--dataset " + dir + ": not a folder");
         Path ckpt = checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt.json");
@@ -103,12 +115,13 @@ public final class MetaTrainCommand implements Callable<Integer> {
             if (trainDevices != null || validDevices != null)
                 config = config.withDevices(trainDevices != null ? trainDevices : config.trainDevices(), validDevices != null ? validDevices : config.validDevices());
             trainer = new HelpMetaTrainer(data, config, threads);
-            state = trainer.start(HelpModel.initialise(data.network(), new Random(seed)));
+            state = trainer.start(HelpModel.initialise(data.network(), variant, new Random(seed)));
         }
         PrintWriter err = spec.commandLine().getErr();
         HelpTrainingConfig cfg = config;
-        err.printf("meta-train %s: %d episodes from %d, %s, train %s, valid %s%n", space, cfg.episodes(), state.episode(),
-                cfg.secondOrder() ? "second order" : "first order", cfg.trainDevices(), cfg.validDevices());
+        HelpVariant v = state.current().variant();
+        err.printf("meta-train %s %s: %d episodes from %d, %s, %s inner rate %s, train %s, valid %s%n", v.algorithm(), space, cfg.episodes(), state.episode(),
+                cfg.secondOrder() ? "second order" : "first order", v.learnedInnerRates() ? "learned" : "fixed", v.innerRate(), cfg.trainDevices(), cfg.validDevices());
         err.flush();
         if (timeLimitMinutes != null && !(timeLimitMinutes >= 0)) throw new BadInputException("--time-limit must be a number of minutes >= 0, got " + timeLimitMinutes);
         long deadline = timeLimitMinutes == null ? Long.MAX_VALUE : System.nanoTime() + (long) (timeLimitMinutes * 60e9);
@@ -136,6 +149,6 @@ public final class MetaTrainCommand implements Callable<Integer> {
     private HelpProvenance provenance(HelpTrainingConfig c, HelpMetaTrainer.State s, Path dir) {
         return new HelpProvenance("meta-trained", c.space(), c.trainDevices(), c.validDevices(), c.seed(), s.episode(), s.bestEpisode(),
                 s.bestValidSpearman(), c.secondOrder(), Halo.version(), dir.toAbsolutePath().toString(),
-                c.space().equals("nasbench201") ? usedWiring.name() : "", Instant.now().toString());
+                c.space().equals("nasbench201") ? usedWiring.name() : "", Instant.now().toString(), s.best().variant().algorithm());
     }
 }

@@ -54,4 +54,37 @@ class HelpCommandsTest {
         System.arraycopy(rest, 0, all, first.length, rest.length);
         return all;
     }
+
+    @Test
+    void aMamlBaselineTrainsAndEvaluatesThroughTheSamePaths() throws Exception {
+        Path data = SharedData.path("help/fbnet");
+        Path model = dir.resolve("maml.json.gz");
+        var t = run("meta-train", "--space", "fbnet", "--dataset", data.toString(), "--out", model.toString(), "--episodes", "2",
+                "--valid-every", "1", "--train-devices", "1080ti_1,pixel3", "--valid-devices", "titanx_1", "--algorithm", "maml", "--inner-lr", "0.01");
+        assertThat(t.exit()).as(t.err()).isZero();
+        assertThat(t.err()).contains("meta-train maml fbnet").contains("fixed inner rate 0.01").contains("episode 2/2");
+        var stored = dev.halo.predict.help.HelpModelFile.load(model);
+        assertThat(stored.model().variant()).isEqualTo(dev.halo.predict.help.HelpVariant.maml(0.01));
+        assertThat(stored.provenance().algorithm()).isEqualTo("maml");
+
+        var e = run("evaluate", "--space", "fbnet", "--dataset", data.toString(), "--model", model.toString(), "--test-devices", "fpga",
+                "--seeds", "1", "--format", "json");
+        assertThat(e.exit()).as(e.err()).isZero();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.out());
+        assertThat(json.get("method").asText()).isEqualTo("maml");
+        assertThat(json.get("devices").get(0).get("spearman").isNumber()).isTrue();
+
+        var m = run("meta-test", "--space", "fbnet", "--dataset", data.toString(), "--model", model.toString(), "--devices", "fpga",
+                "--seeds", "1", "--format", "csv");
+        assertThat(m.exit()).as(m.err()).isZero();
+        assertThat(m.out()).contains("fpga");
+    }
+
+    @Test
+    void anUnknownAlgorithmIsABadInput() {
+        var t = run("meta-train", "--space", "fbnet", "--dataset", SharedData.path("help/fbnet").toString(), "--out", dir.resolve("x.json").toString(),
+                "--episodes", "1", "--algorithm", "reptile");
+        assertThat(t.exit()).isEqualTo(2);
+        assertThat(t.err()).contains("unknown algorithm 'reptile'");
+    }
 }

@@ -69,7 +69,8 @@ public final class HelpAdaptation {
         for (int i = 0; i < ms.length; i++) targets[i] = scale.normalise(ms[i]);
         HelpInputs xs = encoder.encode(archs);
         List<Params> adapted = new ArrayList<>();
-        if (options.mcSamples() == 0) adapted.add(model.adapt(xs, targets, hardware, null));
+        // without z every adaptation is the same: one is enough
+        if (options.mcSamples() == 0 || !model.stochastic()) adapted.add(model.adapt(xs, targets, hardware, null));
         else {
             SplittableRandom rng = new SplittableRandom(options.seed());
             for (int s = 0; s < options.mcSamples(); s++) adapted.add(model.adapt(xs, targets, hardware, rng));

@@ -23,7 +23,7 @@ public final class HelpFewShotMethod implements FewShotMethod {
 
     @Override
     public String name() {
-        return "help";
+        return model.model().variant().algorithm();
     }
 
     @Override

@@ -16,7 +16,8 @@ import java.util.stream.IntStream;
  * {@code tasksPerEpisode} distinct meta-train devices, builds a few-shot task per device (support and query
  * from its kept train pool), computes the second-order meta-gradient of
  * {@code mean_t MSE_query(adapted_t) + klWeight · KL_t} and takes one Adam step on all trainable tensors
- * (initial weights, Meta-SGD rates, inference network).
+ * (initial weights, Meta-SGD rates, inference network; those of them the model's {@link HelpVariant} has, so
+ * the same loop trains the MAML and Meta-SGD baselines).
  *
  * <p>Deviations from HELP, on purpose: (1) the KL term is each task's own KL (HELP adds the last task's KL
  * once per task, same expected weight); (2) model selection uses only the meta-valid devices, on fixed
@@ -114,7 +115,7 @@ public final class HelpMetaTrainer {
         for (int t = 0; t < tasks; t++) {
             HelpProtocol.Task task = protocol.trainTask(data, config.trainDevices().get(devices[t]), config.shots(), config.queryShots(), rng);
             ts.add(new HelpMetaGradient.Task(data.inputs().rows(task.support()), task.supportTargets(), data.inputs().rows(task.query()), task.queryTargets(), task.hardware()));
-            noise.add(HelpModel.gaussian(rng, InferenceNetwork.zLength(model.network())));
+            noise.add(model.variant().zModulation() ? HelpModel.gaussian(rng, InferenceNetwork.zLength(model.network())) : null);
         }
         HelpMetaGradient.Result[] results = new HelpMetaGradient.Result[tasks];
         Runnable all = () -> IntStream.range(0, tasks).parallel().forEach(t ->

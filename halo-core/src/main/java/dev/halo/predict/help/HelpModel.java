@@ -9,22 +9,55 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * A meta-trained HELP predictor: the regressor's initial weights, the Meta-SGD per-parameter inner learning
- * rates ({@code taskLr}, same names as {@code weights}), and the inference network that turns a hardware
- * embedding into the weight modulation z.
+ * A meta-trained HELP predictor: the regressor's initial weights, the per-parameter inner learning rates
+ * ({@code taskLr}, same names as {@code weights}), and the inference network that turns a hardware
+ * embedding into the weight modulation z. The {@link HelpVariant} says which of these are in use: without
+ * z the encoder is empty and adaptation starts from {@code weights}; with fixed inner rates (MAML)
+ * {@code taskLr} holds the fixed rate everywhere and is not a trainable parameter.
  *
  * @param zScale     HELP's {@code z_scaling} (0.01)
  * @param innerSteps inner-loop steps at adaptation ({@code num_eval_updates}, 2)
  */
-public record HelpModel(HelpNetwork network, Params weights, Params taskLr, Params encoder, double zScale, int innerSteps) {
+public record HelpModel(HelpNetwork network, HelpVariant variant, Params weights, Params taskLr, Params encoder, double zScale, int innerSteps) {
 
     public static final double Z_SCALE = 0.01;
     public static final int INNER_STEPS = 2;
 
-    /** A freshly initialised model (HELP's initialisation; task learning rates all 1e-3). */
+    public HelpModel {
+        if (network.hardwareBranch() != variant.hardwareEmbedding())
+            throw new IllegalArgumentException("network hardware branch " + network.hardwareBranch() + " does not match variant " + variant);
+        if (!variant.zModulation() && !encoder.names().isEmpty()) throw new IllegalArgumentException("a model without z has no inference network");
+        if (!variant.learnedInnerRates())
+            for (String n : taskLr.names())
+                for (double r : taskLr.get(n).data())
+                    if (r != variant.innerRate()) throw new IllegalArgumentException("fixed inner rate " + variant.innerRate() + " but " + n + " has " + r);
+    }
+
+    /** A HELP model (hardware embedding, z modulation, learned inner rates). */
+    public HelpModel(HelpNetwork network, Params weights, Params taskLr, Params encoder, double zScale, int innerSteps) {
+        this(network, HelpVariant.HELP, weights, taskLr, encoder, zScale, innerSteps);
+    }
+
+    /** A freshly initialised HELP model (HELP's initialisation; task learning rates all 1e-3). */
     public static HelpModel initialise(HelpNetwork network, RandomGenerator rng) {
-        Params w = network.initialise(rng);
-        return new HelpModel(network, w, w.map(t -> filled(t, 1e-3)), InferenceNetwork.initialise(network, rng), Z_SCALE, INNER_STEPS);
+        return initialise(network, HelpVariant.HELP, rng);
+    }
+
+    /**
+     * A freshly initialised model of a variant: the network with or without its hardware branch, inner rates
+     * all {@code variant.innerRate()}, an inference network only with z. {@code network}'s own hardware-branch
+     * flag is overridden by the variant's.
+     */
+    public static HelpModel initialise(HelpNetwork network, HelpVariant variant, RandomGenerator rng) {
+        HelpNetwork net = network.withHardwareBranch(variant.hardwareEmbedding());
+        Params w = net.initialise(rng);
+        Params enc = variant.zModulation() ? InferenceNetwork.initialise(net, rng) : Params.empty();
+        return new HelpModel(net, variant, w, w.map(t -> filled(t, variant.innerRate())), enc, Z_SCALE, INNER_STEPS);
+    }
+
+    /** The same model adapting with {@code steps} inner steps. */
+    public HelpModel withInnerSteps(int steps) {
+        return new HelpModel(network, variant, weights, taskLr, encoder, zScale, steps);
     }
 
     private static Tensor filled(Tensor like, double v) {
@@ -78,10 +111,18 @@ public record HelpModel(HelpNetwork network, Params weights, Params taskLr, Para
      * support set (targets in HELP's normalised scale).
      */
     public Params adapt(HelpInputs xs, double[] ys, double[] hardware, RandomGenerator rng) {
-        InferenceNetwork.Posterior q = InferenceNetwork.posterior(encoder, hardware);
-        double[] z = rng == null ? q.mean() : q.sample(gaussian(rng, q.mean().length));
-        Params start = InferenceNetwork.modulate(network, weights, z, zScale);
+        Params start = weights;
+        if (variant.zModulation()) {
+            InferenceNetwork.Posterior q = InferenceNetwork.posterior(encoder, hardware);
+            double[] z = rng == null ? q.mean() : q.sample(gaussian(rng, q.mean().length));
+            start = InferenceNetwork.modulate(network, weights, z, zScale);
+        }
         return MetaSgd.adapt(supportObjective(xs, ys, hardware), start, taskLr, innerSteps).adapted();
+    }
+
+    /** Whether adaptation draws z, so that several Monte-Carlo adaptations differ (otherwise one is enough). */
+    public boolean stochastic() {
+        return variant.zModulation();
     }
 
     static double[] gaussian(RandomGenerator rng, int n) {
@@ -90,19 +131,22 @@ public record HelpModel(HelpNetwork network, Params weights, Params taskLr, Para
         return e;
     }
 
-    /** All trainable tensors in one map (task rates prefixed {@code task_lr.}), the unit the meta-optimizer steps. */
+    /**
+     * All trainable tensors in one map (task rates prefixed {@code task_lr.}, present only when learned), the
+     * unit the meta-optimizer steps.
+     */
     public Params allParameters() {
         Params lr = Params.empty();
-        for (String n : taskLr.names()) lr = lr.with("task_lr." + n, taskLr.get(n));
+        if (variant.learnedInnerRates()) for (String n : taskLr.names()) lr = lr.with("task_lr." + n, taskLr.get(n));
         return weights.merge(lr).merge(encoder);
     }
 
-    /** The inverse of {@link #allParameters}. */
+    /** The inverse of {@link #allParameters}; fixed inner rates stay as they are. */
     public HelpModel withAllParameters(Params all) {
         Params w = weights, lr = taskLr, enc = encoder;
         for (String n : weights.names()) w = w.with(n, all.get(n));
-        for (String n : taskLr.names()) lr = lr.with(n, all.get("task_lr." + n));
+        if (variant.learnedInnerRates()) for (String n : taskLr.names()) lr = lr.with(n, all.get("task_lr." + n));
         for (String n : encoder.names()) enc = enc.with(n, all.get(n));
-        return new HelpModel(network, w, lr, enc, zScale, innerSteps);
+        return new HelpModel(network, variant, w, lr, enc, zScale, innerSteps);
     }
 }

@@ -27,7 +27,8 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * The halo HELP model file: one JSON document, {@code "format": "halo-help-model"}, with the network shape,
- * the provenance, and every tensor as {@code {shape, data}} where data is base64 of little-endian float64
+ * the {@link HelpVariant} (section {@code variant}; a file without it is a HELP model), the provenance, and
+ * every trainable tensor as {@code {shape, data}} where data is base64 of little-endian float64
  * (exact, and ~4x smaller than decimal text), or of little-endian float32 when the tensor says
  * {@code "dtype": "float32"} (half the size; the shipped default model uses it). A file whose name ends in
  * {@code .gz} is written gzip-compressed, and loading recognises gzip by its magic bytes whatever the name.
@@ -121,6 +122,9 @@ public final class HelpModelFile {
         net.put("hardwareDim", model.network().hardwareDim());
         net.put("zScale", model.zScale());
         net.put("innerSteps", model.innerSteps());
+        HelpVariant v = model.variant();
+        doc.putObject("variant").put("algorithm", v.algorithm()).put("hardwareEmbedding", v.hardwareEmbedding())
+                .put("zModulation", v.zModulation()).put("innerRates", v.learnedInnerRates() ? "learned" : "fixed").put("innerRate", v.innerRate());
         doc.set("tensors", tensors(model.allParameters(), precision));
         return doc;
     }
@@ -136,21 +140,40 @@ public final class HelpModelFile {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new BadInputException(file + ": field 'network' is malformed: " + e.getMessage());
         }
-        HelpModel shape = HelpModel.initialise(network, new java.util.Random(0));
+        HelpVariant variant = variant(file, doc.get("variant"));
+        HelpModel shape = HelpModel.initialise(network, variant, new java.util.Random(0));
         Params all = tensors(file, "tensors", doc.get("tensors"));
         Params expected = shape.allParameters();
         for (String n : expected.names()) {
             if (!all.has(n)) throw new BadInputException(file + ": field 'tensors' lacks " + n);
             if (!all.get(n).sameShape(expected.get(n))) throw new BadInputException(file + ": field 'tensors." + n + "' has the wrong shape");
         }
-        HelpModel model = new HelpModel(network, shape.weights(), shape.taskLr(), shape.encoder(), net.path("zScale").asDouble(HelpModel.Z_SCALE), net.path("innerSteps").asInt(HelpModel.INNER_STEPS)).withAllParameters(all);
+        HelpModel model = new HelpModel(shape.network(), variant, shape.weights(), shape.taskLr(), shape.encoder(), net.path("zScale").asDouble(HelpModel.Z_SCALE), net.path("innerSteps").asInt(HelpModel.INNER_STEPS)).withAllParameters(all);
         HelpProvenance prov;
         try {
             prov = JSON.treeToValue(doc.get("provenance"), HelpProvenance.class);
         } catch (IOException | IllegalArgumentException e) {
             throw new BadInputException(file + ": field 'provenance' is malformed: " + e.getMessage());
         }
+        if (!prov.algorithm().equals(variant.algorithm()))
+            throw new BadInputException(file + ": field 'provenance.algorithm' is " + prov.algorithm() + " but the variant is " + variant.algorithm());
         return new Stored(model, prov);
+    }
+
+    /** The {@code variant} section; absent in files written before the baselines existed, which are HELP models. */
+    private static HelpVariant variant(Path file, JsonNode v) {
+        if (v == null) return HelpVariant.HELP;
+        String rates = text(v, "innerRates");
+        if (!"learned".equals(rates) && !"fixed".equals(rates))
+            throw new BadInputException(file + ": field 'variant.innerRates' is " + rates + ", expected learned or fixed");
+        for (String f : List.of("hardwareEmbedding", "zModulation"))
+            if (!v.path(f).isBoolean()) throw new BadInputException(file + ": field 'variant." + f + "' must be true or false");
+        if (!v.path("innerRate").isNumber()) throw new BadInputException(file + ": field 'variant.innerRate' must be a number");
+        try {
+            return new HelpVariant(v.get("hardwareEmbedding").asBoolean(), v.get("zModulation").asBoolean(), rates.equals("learned"), v.get("innerRate").asDouble());
+        } catch (BadInputException e) {
+            throw new BadInputException(file + ": field 'variant' is invalid: " + e.getMessage());
+        }
     }
 
     private static String text(JsonNode n, String field) {

@@ -17,9 +17,23 @@ import java.util.random.RandomGenerator;
  * 10-d hardware embedding. Both halves are concatenated and go through two ReLU linear layers and a final
  * linear layer to one output (the normalised latency). Parameter names are those of HELP's state dict
  * ({@code meta_learner.gc1.weight}, ...), so a released checkpoint maps one to one.
+ *
+ * <p>Without the hardware branch (HELP's {@code hw_embed_on = False}, used by its MAML and Meta-SGD
+ * baselines) the joint layers see the architecture half alone, are {@code hidden} wide, and the hardware
+ * embedding passed to the methods is ignored. {@code hardwareDim} still says how many reference latencies
+ * a device supplies, so the same data and adaptation paths serve both.
  */
-public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) {
+public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim, boolean hardwareBranch) {
     public enum Kind { GCN, MLP }
+
+    /** A network with the hardware branch (HELP's). */
+    public HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) {
+        this(kind, features, hidden, hardwareDim, true);
+    }
+
+    public HelpNetwork withHardwareBranch(boolean on) {
+        return new HelpNetwork(kind, features, hidden, hardwareDim, on);
+    }
 
     public static final String PREFIX = "meta_learner.";
 
@@ -33,9 +47,9 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
         return new HelpNetwork(Kind.MLP, features, 100, 10);
     }
 
-    /** Width of the joint layers fc3/fc4 (architecture half + hardware half). */
+    /** Width of the joint layers fc3/fc4 (architecture half + hardware half, if any). */
     public int joint() {
-        return 2 * hidden;
+        return hardwareBranch ? 2 * hidden : hidden;
     }
 
     private static String n(String layer, String what) {
@@ -63,8 +77,10 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
             }
             in = hidden;
         }
-        linear(p, rng, "fc_hw1", hardwareDim, hidden);
-        linear(p, rng, "fc_hw2", hidden, hidden);
+        if (hardwareBranch) {
+            linear(p, rng, "fc_hw1", hardwareDim, hidden);
+            linear(p, rng, "fc_hw2", hidden, hidden);
+        }
         linear(p, rng, "fc3", joint(), joint());
         linear(p, rng, "fc4", joint(), joint());
         linear(p, rng, "fc5", joint(), 1);
@@ -85,8 +101,9 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
     }
 
     /**
-     * Everything the backward pass needs from one forward pass. Graph batches keep the plan's distinct node
-     * states ({@code gcn}); flat batches keep each encoder layer's output ({@code archActs}).
+     * Everything the backward pass needs from one forward pass ({@code hardware}, {@code hw1}, {@code hw2} null
+     * without the hardware branch). Graph batches keep the plan's distinct node states ({@code gcn}); flat batches
+     * keep each encoder layer's output ({@code archActs}).
      */
     record Trace(Prepared inputs, GraphConvolutionPlan.Activations gcn, Tensor[] archActs, Tensor readout, Tensor hardware, Tensor hw1,
                  Tensor hw2, Tensor f3, Tensor f4, double[] output) {}
@@ -119,13 +136,17 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
             }
             readout = h;
         }
-        Tensor hw = Tensor.of(hardwareEmbedding.clone(), 1, hardwareDim);
-        Tensor hw1 = Relu.forward(Linear.forward(hw, p.get(n("fc_hw1", "weight")), p.get(n("fc_hw1", "bias"))));
-        Tensor hw2 = Relu.forward(Linear.forward(hw1, p.get(n("fc_hw2", "weight")), p.get(n("fc_hw2", "bias"))));
+        Tensor hw = null, hw1 = null, hw2 = null;
         // fc3 on [readout | hw2]: the hw2 half is one vector for all rows, added to the bias once
-        double[] w3 = p.get(n("fc3", "weight")).data(), c3 = p.get(n("fc3", "bias")).data().clone(), h2 = hw2.data();
+        double[] w3 = p.get(n("fc3", "weight")).data(), c3 = p.get(n("fc3", "bias")).data().clone();
         int j = joint();
-        for (int o = 0; o < j; o++) for (int i = 0; i < hidden; i++) c3[o] += w3[o * j + hidden + i] * h2[i];
+        if (hardwareBranch) {
+            hw = Tensor.of(hardwareEmbedding.clone(), 1, hardwareDim);
+            hw1 = Relu.forward(Linear.forward(hw, p.get(n("fc_hw1", "weight")), p.get(n("fc_hw1", "bias"))));
+            hw2 = Relu.forward(Linear.forward(hw1, p.get(n("fc_hw2", "weight")), p.get(n("fc_hw2", "bias"))));
+            double[] h2 = hw2.data();
+            for (int o = 0; o < j; o++) for (int i = 0; i < hidden; i++) c3[o] += w3[o * j + hidden + i] * h2[i];
+        }
         Tensor f3 = Relu.forward(Linear.forward(readout, Tensor.of(columns(w3, j, j, 0, hidden), j, hidden), Tensor.of(c3, j)));
         Tensor f4 = Relu.forward(Linear.forward(f3, p.get(n("fc4", "weight")), p.get(n("fc4", "bias"))));
         Tensor y = Linear.forward(f4, p.get(n("fc5", "weight")), p.get(n("fc5", "bias")));
@@ -159,22 +180,26 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
         Tensor d3 = Relu.backward(t.f3(), g4.input());
         double[] w3 = p.get(n("fc3", "weight")).data();
         Linear.Gradients g3 = Linear.backward(t.readout(), Tensor.of(columns(w3, j, j, 0, hidden), j, hidden), d3, true);
-        // the broadcast hardware half: its weight gradient is (sum of d3 over rows) x hw2, and hw2's gradient
-        // is that row sum (= the bias gradient) times fc3's hardware columns
-        double[] db3 = g3.bias().data(), h2 = t.hw2().data(), dw3a = g3.weight().data();
-        double[] dw3 = new double[j * j], dHw2 = new double[hidden];
-        for (int o = 0; o < j; o++) {
-            System.arraycopy(dw3a, o * hidden, dw3, o * j, hidden);
-            for (int i = 0; i < hidden; i++) {
-                dw3[o * j + hidden + i] = db3[o] * h2[i];
-                dHw2[i] += db3[o] * w3[o * j + hidden + i];
-            }
-        }
+        double[] db3 = g3.bias().data(), dw3a = g3.weight().data();
+        double[] dw3 = new double[j * j];
+        for (int o = 0; o < j; o++) System.arraycopy(dw3a, o * hidden, dw3, o * j, hidden);
         double[] dRead = g3.input().data();
-        Tensor dh2 = Relu.backward(t.hw2(), Tensor.of(dHw2, 1, hidden));
-        Linear.Gradients gh2 = Linear.backward(t.hw1(), p.get(n("fc_hw2", "weight")), dh2, true);
-        Tensor dh1 = Relu.backward(t.hw1(), gh2.input());
-        Linear.Gradients gh1 = Linear.backward(t.hardware(), p.get(n("fc_hw1", "weight")), dh1, false);
+        Linear.Gradients gh1 = null, gh2 = null;
+        if (hardwareBranch) {
+            // the broadcast hardware half: its weight gradient is (sum of d3 over rows) x hw2, and hw2's gradient
+            // is that row sum (= the bias gradient) times fc3's hardware columns
+            double[] h2 = t.hw2().data(), dHw2 = new double[hidden];
+            for (int o = 0; o < j; o++) {
+                for (int i = 0; i < hidden; i++) {
+                    dw3[o * j + hidden + i] = db3[o] * h2[i];
+                    dHw2[i] += db3[o] * w3[o * j + hidden + i];
+                }
+            }
+            Tensor dh2 = Relu.backward(t.hw2(), Tensor.of(dHw2, 1, hidden));
+            gh2 = Linear.backward(t.hw1(), p.get(n("fc_hw2", "weight")), dh2, true);
+            Tensor dh1 = Relu.backward(t.hw1(), gh2.input());
+            gh1 = Linear.backward(t.hardware(), p.get(n("fc_hw1", "weight")), dh1, false);
+        }
 
         String[] layers = archLayers();
         Tensor[] dW, dB;
@@ -200,10 +225,12 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
             g.put(n(layers[l], "weight"), dW[l]);
             g.put(n(layers[l], "bias"), dB[l]);
         }
-        g.put(n("fc_hw1", "weight"), gh1.weight());
-        g.put(n("fc_hw1", "bias"), gh1.bias());
-        g.put(n("fc_hw2", "weight"), gh2.weight());
-        g.put(n("fc_hw2", "bias"), gh2.bias());
+        if (hardwareBranch) {
+            g.put(n("fc_hw1", "weight"), gh1.weight());
+            g.put(n("fc_hw1", "bias"), gh1.bias());
+            g.put(n("fc_hw2", "weight"), gh2.weight());
+            g.put(n("fc_hw2", "bias"), gh2.bias());
+        }
         g.put(n("fc3", "weight"), Tensor.of(dw3, j, j));
         g.put(n("fc3", "bias"), g3.bias());
         g.put(n("fc4", "weight"), g4.weight());
@@ -246,16 +273,18 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim) 
             for (String layer : layers) h = Relu.forward(Linear.forward(h, p.get(n(layer, "weight")), p.get(n(layer, "bias"))));
             r = toFloat(h.data());
         }
-        Tensor hw = Tensor.of(hardwareEmbedding.clone(), 1, hardwareDim);
-        Tensor hw1 = Relu.forward(Linear.forward(hw, p.get(n("fc_hw1", "weight")), p.get(n("fc_hw1", "bias"))));
-        double[] hw2 = Relu.forward(Linear.forward(hw1, p.get(n("fc_hw2", "weight")), p.get(n("fc_hw2", "bias")))).data();
         int j = joint();
         double[] w3 = p.get(n("fc3", "weight")).data(), w4 = p.get(n("fc4", "weight")).data();
         float[] w5 = toFloat(p.get(n("fc5", "weight")).data());
         float b5 = (float) p.get(n("fc5", "bias")).data()[0];
         // fc3 bias plus the hardware half of fc3, the same for every row
         double[] c3d = p.get(n("fc3", "bias")).data().clone();
-        for (int o = 0; o < j; o++) for (int i = 0; i < hidden; i++) c3d[o] += w3[o * j + hidden + i] * hw2[i];
+        if (hardwareBranch) {
+            Tensor hw = Tensor.of(hardwareEmbedding.clone(), 1, hardwareDim);
+            Tensor hw1 = Relu.forward(Linear.forward(hw, p.get(n("fc_hw1", "weight")), p.get(n("fc_hw1", "bias"))));
+            double[] hw2 = Relu.forward(Linear.forward(hw1, p.get(n("fc_hw2", "weight")), p.get(n("fc_hw2", "bias")))).data();
+            for (int o = 0; o < j; o++) for (int i = 0; i < hidden; i++) c3d[o] += w3[o * j + hidden + i] * hw2[i];
+        }
         float[] c3 = toFloat(c3d), b4 = toFloat(p.get(n("fc4", "bias")).data());
         float[] w3t = toFloat(transpose(w3, j, j, hidden)), w4t = toFloat(transpose(w4, j, j, j));
         int batch = x.inputs().size();
