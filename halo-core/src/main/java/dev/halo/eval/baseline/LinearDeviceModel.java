@@ -1,5 +1,7 @@
 package dev.halo.eval.baseline;
 
+import dev.halo.eval.LeaveOneOut;
+import dev.halo.nn.LinearSolve;
 import java.util.Arrays;
 
 /**
@@ -32,7 +34,7 @@ record LinearDeviceModel(double[] featureMean, double[] featureSd, double[] weig
             }
         }
         for (int j = 0; j < d; j++) gram[j][j] += lambda;
-        return new LinearDeviceModel(mean, sd, solve(gram, rhs), yMean);
+        return new LinearDeviceModel(mean, sd, LinearSolve.solve(gram, rhs), yMean);
     }
 
     double predict(double[] features) {
@@ -46,44 +48,9 @@ record LinearDeviceModel(double[] featureMean, double[] featureSd, double[] weig
      * row. Their empirical quantiles give multiplicative prediction intervals.
      */
     static double[] leaveOneOutRelativeErrors(double[][] x, double[] y, double lambda) {
-        int n = x.length;
-        double[] errors = new double[n];
-        for (int out = 0; out < n; out++) {
-            double[][] xs = new double[n - 1][];
-            double[] ys = new double[n - 1];
-            for (int i = 0, k = 0; i < n; i++) {
-                if (i == out) continue;
-                xs[k] = x[i];
-                ys[k++] = y[i];
-            }
-            double predicted = fit(xs, ys, lambda).predict(x[out]);
-            errors[out] = Math.abs(y[out] - predicted) / Math.max(Math.abs(predicted), 1e-12);
-        }
+        double[] predicted = LeaveOneOut.predictions(x, y, (xs, ys) -> fit(xs, ys, lambda)::predict);
+        double[] errors = new double[y.length];
+        for (int i = 0; i < y.length; i++) errors[i] = Math.abs(y[i] - predicted[i]) / Math.max(Math.abs(predicted[i]), 1e-12);
         return errors;
-    }
-
-    /** Gaussian elimination with partial pivoting; a singular system (λ = 0, collinear devices) gets a tiny ridge. */
-    private static double[] solve(double[][] a, double[] b) {
-        int d = b.length;
-        double[][] m = new double[d][];
-        for (int i = 0; i < d; i++) m[i] = Arrays.copyOf(a[i], d + 1);
-        for (int i = 0; i < d; i++) m[i][d] = b[i];
-        for (int col = 0; col < d; col++) {
-            int pivot = col;
-            for (int r = col + 1; r < d; r++) if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) pivot = r;
-            double[] t = m[col];
-            m[col] = m[pivot];
-            m[pivot] = t;
-            if (Math.abs(m[col][col]) < 1e-12) m[col][col] = 1e-12;
-            for (int r = 0; r < d; r++) {
-                if (r == col) continue;
-                double f = m[r][col] / m[col][col];
-                if (f == 0) continue;
-                for (int c = col; c <= d; c++) m[r][c] -= f * m[col][c];
-            }
-        }
-        double[] w = new double[d];
-        for (int i = 0; i < d; i++) w[i] = m[i][d] / m[i][i];
-        return w;
     }
 }

@@ -1,5 +1,7 @@
 package dev.halo.predict.ensemble;
 
+import dev.halo.eval.LeaveOneOut;
+import dev.halo.nn.LinearSolve;
 import java.util.Arrays;
 
 /**
@@ -49,7 +51,7 @@ record GroupRidge(double[] mean, double[] sd, double[] weights, double intercept
             for (int l = 0; l < k; l++) gram[k][l] = gram[l][k];
             gram[k][k] += penalty[active[k]];
         }
-        return solve(gram, rhs);
+        return LinearSolve.solve(gram, rhs);
     }
 
     /**
@@ -67,7 +69,7 @@ record GroupRidge(double[] mean, double[] sd, double[] weights, double intercept
                 k[j][i] = s;
             }
         for (int i = 0; i < n; i++) k[i][i] += n;
-        double[] alpha = solve(k, y);
+        double[] alpha = LinearSolve.solve(k, y);
         double[] w = new double[a];
         for (int c = 0; c < a; c++) {
             double s = 0;
@@ -85,48 +87,6 @@ record GroupRidge(double[] mean, double[] sd, double[] weights, double intercept
 
     /** Predictions for each row of {@code x} from a fit without that row (jackknife). */
     static double[] leaveOneOut(double[][] x, double[] y, double[] penalty) {
-        int n = x.length;
-        double[] out = new double[n];
-        for (int left = 0; left < n; left++) {
-            double[][] xs = new double[n - 1][];
-            double[] ys = new double[n - 1];
-            for (int i = 0, k = 0; i < n; i++) {
-                if (i == left) continue;
-                xs[k] = x[i];
-                ys[k++] = y[i];
-            }
-            out[left] = fit(xs, ys, penalty).predict(x[left]);
-        }
-        return out;
-    }
-
-    /** Gaussian elimination with partial pivoting (also survives a singular system at λ = 0). */
-    private static double[] solve(double[][] a, double[] b) {
-        int d = b.length;
-        double[][] m = new double[d][];
-        for (int i = 0; i < d; i++) {
-            m[i] = Arrays.copyOf(a[i], d + 1);
-            m[i][d] = b[i];
-        }
-        for (int col = 0; col < d; col++) {
-            int pivot = col;
-            for (int r = col + 1; r < d; r++) if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) pivot = r;
-            double[] t = m[col];
-            m[col] = m[pivot];
-            m[pivot] = t;
-            if (Math.abs(m[col][col]) < 1e-12) m[col][col] = 1e-12;
-            for (int r = col + 1; r < d; r++) {
-                double f = m[r][col] / m[col][col];
-                if (f == 0) continue;
-                for (int c = col; c <= d; c++) m[r][c] -= f * m[col][c];
-            }
-        }
-        double[] w = new double[d];
-        for (int i = d - 1; i >= 0; i--) {
-            double s = m[i][d];
-            for (int c = i + 1; c < d; c++) s -= m[i][c] * w[c];
-            w[i] = s / m[i][i];
-        }
-        return w;
+        return LeaveOneOut.predictions(x, y, (xs, ys) -> fit(xs, ys, penalty)::predict);
     }
 }
