@@ -27,7 +27,7 @@ public final class Linear {
         // row updates over the transposed weight: vectorisable, and zero inputs (ReLU outputs, one-hot
         // features) are skipped
         for (int r = 0; r < n; r++) System.arraycopy(bd, 0, y, r * out, out);
-        Kernels.multiplyInto(y, xd, n, in, Kernels.transpose(wd, out, in), out);
+        Kernels.multiplyInto(y, xd, n, in, Kernels.transposedRows(wd, out, in), out);
         return Tensor.of(y, n, out);
     }
 

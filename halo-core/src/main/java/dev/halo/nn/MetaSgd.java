@@ -43,7 +43,7 @@ public final class MetaSgd {
             Gradient g = support.evaluate(theta);
             grads.add(g.gradient());
             losses.add(g.loss());
-            theta = theta.plusScaled(g.gradient().times(learningRates), -1);
+            theta = theta.plusScaledProduct(g.gradient(), learningRates, -1);
             thetas.add(theta);
         }
         return new Trajectory(thetas, grads, losses);
@@ -62,7 +62,7 @@ public final class MetaSgd {
         Params dLr = learningRates.zerosLike();
         for (int k = trajectory.gradients().size() - 1; k >= 0; k--) {
             Params g = trajectory.gradients().get(k);
-            dLr = dLr.plusScaled(v.times(g), -1);
+            dLr = dLr.plusScaledProduct(v, g, -1);
             if (secondOrder) {
                 Params u = v.times(learningRates);
                 v = v.plusScaled(hessianVector(support, trajectory.iterates().get(k), u), -1);

@@ -92,6 +92,15 @@ public final class Params {
         return zip(other, (a, b) -> a.plusScaled(b, scale));
     }
 
+    /** {@code this + scale * (a ⊙ b)} in one pass per tensor; {@code a} and {@code b} must have this map's names. */
+    public Params plusScaledProduct(Params a, Params b, double scale) {
+        if (!tensors.keySet().equals(a.tensors.keySet()) || !tensors.keySet().equals(b.tensors.keySet()))
+            throw new IllegalArgumentException("parameter names differ: " + tensors.keySet() + " vs " + a.tensors.keySet() + " / " + b.tensors.keySet());
+        LinkedHashMap<String, Tensor> m = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> m.put(k, v.plusScaledProduct(a.tensors.get(k), b.tensors.get(k), scale)));
+        return new Params(m);
+    }
+
     /** Element-wise product. */
     public Params times(Params other) {
         return zip(other, Tensor::times);

@@ -70,6 +70,15 @@ public record Tensor(int[] shape, double[] data) {
         return new Tensor(shape, out);
     }
 
+    /** {@code this + scale * (a ⊙ b)}, a new tensor, in one pass (same rounding as {@code plusScaled(a.times(b), scale)}). */
+    public Tensor plusScaledProduct(Tensor a, Tensor b, double scale) {
+        requireSameShape(a);
+        requireSameShape(b);
+        double[] out = new double[data.length], x = a.data, y = b.data;
+        for (int i = 0; i < out.length; i++) out[i] = data[i] + scale * (x[i] * y[i]);
+        return new Tensor(shape, out);
+    }
+
     /** Element-wise product, a new tensor. */
     public Tensor times(Tensor other) {
         requireSameShape(other);

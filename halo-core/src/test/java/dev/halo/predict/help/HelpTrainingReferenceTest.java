@@ -7,7 +7,9 @@ import dev.halo.space.Nb201Graph;
 import dev.halo.testing.SharedData;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,8 +29,11 @@ class HelpTrainingReferenceTest {
     /** What a run leaves behind, reduced to a few numbers that any change to a kernel would move. */
     record Summary(double queryLoss, double validSpearman, double deltaSquaredNorm, double deltaProjection) {}
 
+    /** Loading a space's data takes longer than the three episodes: once per space for the whole class. */
+    private static final Map<String, HelpData> DATA = new ConcurrentHashMap<>();
+
     static Summary run(String space, List<String> train, List<String> valid, int threads) {
-        HelpData data = HelpData.load(SharedData.path("help/" + space), HelpEncoder.forSpace(space, Nb201Graph.Wiring.HELP));
+        HelpData data = DATA.computeIfAbsent(space, s -> HelpData.load(SharedData.path("help/" + s), HelpEncoder.forSpace(s, Nb201Graph.Wiring.HELP)));
         HelpTrainingConfig c = new HelpTrainingConfig(space, train, valid, 3, 3, 10, 40, 1e-3, 0.1, true, 3, 1, 7);
         HelpMetaTrainer trainer = new HelpMetaTrainer(data, c, threads);
         HelpModel init = HelpModel.initialise(data.network(), new Random(7));
