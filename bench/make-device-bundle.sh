@@ -27,3 +27,10 @@ for jar in halo-cli/target/lib/*.jar; do
 done
 rm -rf "$work"
 du -sh "$dest"
+# the HELP latency tables, for bench/device-metatrain.sh (the shared data never enters the repository)
+shared="${HALO_DATA:-../shared/data}"
+if [ -f "$shared/help/nasbench201/latency.csv" ]; then
+  tar cJf "$dest/help-data.tar.xz" -C "$shared" $(for s in nasbench201 fbnet; do for f in archs devices hw_embedding_index latency; do
+    echo "help/$s/$f.csv"; done; done)
+  du -sh "$dest"
+fi

@@ -57,6 +57,11 @@ public final class MetaTrainCommand implements Callable<Integer> {
     @Option(names = "--valid-every", defaultValue = "50", description = "Episodes between validations (default: ${DEFAULT-VALUE}).")
     int validEvery;
 
+    @Option(names = "--time-limit", paramLabel = "MINUTES",
+            description = "Stop at the first validation after this many minutes of this run and write --out from the best model so far "
+                    + "(the checkpoint stays resumable; the model's provenance records the episodes reached).")
+    Double timeLimitMinutes;
+
     @Option(names = "--algorithm", defaultValue = "help",
             description = "help (hardware embedding + z + learned inner rates), maml or meta-sgd (no hardware embedding, no z; fixed or learned inner rates) (default: ${DEFAULT-VALUE}).")
     String algorithm;
@@ -118,15 +123,24 @@ public final class MetaTrainCommand implements Callable<Integer> {
         err.printf("meta-train %s %s: %d episodes from %d, %s, %s inner rate %s, train %s, valid %s%n", v.algorithm(), space, cfg.episodes(), state.episode(),
                 cfg.secondOrder() ? "second order" : "first order", v.learnedInnerRates() ? "learned" : "fixed", v.innerRate(), cfg.trainDevices(), cfg.validDevices());
         err.flush();
-        HelpMetaTrainer.State last = trainer.train(state, cfg.episodes(),
-                p -> {
-                    err.printf("episode %d/%d  loss %.5f  kl %.2f  valid-spearman %.4f  best %.4f@%d  %.0fs%n", p.episode(), p.episodes(),
-                            p.queryLoss(), p.kl(), p.validSpearman(), p.bestValidSpearman(), p.bestEpisode(), p.seconds());
-                    err.flush();
-                },
-                s -> HelpModelFile.saveCheckpoint(ckpt, s, cfg, provenance(cfg, s, dir)));
+        if (timeLimitMinutes != null && !(timeLimitMinutes >= 0)) throw new BadInputException("--time-limit must be a number of minutes >= 0, got " + timeLimitMinutes);
+        long deadline = timeLimitMinutes == null ? Long.MAX_VALUE : System.nanoTime() + (long) (timeLimitMinutes * 60e9);
+        HelpMetaTrainer.State last = state;
+        // train in stretches that end at a validation, so a time limit always stops on a checkpointed, validated state
+        while (last.episode() < cfg.episodes() && (last.episode() == state.episode() || System.nanoTime() < deadline)) {
+            int until = Math.min(cfg.episodes(), (last.episode() / cfg.validEvery() + 1) * cfg.validEvery());
+            last = trainer.train(last, until,
+                    p -> {
+                        err.printf("episode %d/%d  loss %.5f  kl %.2f  valid-spearman %.4f  best %.4f@%d  %.0fs%n", p.episode(), p.episodes(),
+                                p.queryLoss(), p.kl(), p.validSpearman(), p.bestValidSpearman(), p.bestEpisode(), p.seconds());
+                        err.flush();
+                    },
+                    s -> HelpModelFile.saveCheckpoint(ckpt, s, cfg, provenance(cfg, s, dir)));
+        }
         HelpModelFile.save(out, last.best(), provenance(cfg, last, dir));
         PrintWriter o = spec.commandLine().getOut();
+        if (last.episode() < cfg.episodes())
+            o.printf("stopped at the time limit after %d of %d episodes (resume with --resume %s)%n", last.episode(), cfg.episodes(), ckpt);
         o.printf("wrote %s: best meta-valid Spearman %.4f at episode %d of %d (%.0f s training)%n", out, last.bestValidSpearman(), last.bestEpisode(), last.episode(), last.trainSeconds());
         o.flush();
         return 0;

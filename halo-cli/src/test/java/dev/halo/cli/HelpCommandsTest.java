@@ -32,6 +32,30 @@ class HelpCommandsTest {
     }
 
     @Test
+    void aTimeLimitStopsAtTheFirstValidationAndLeavesAResumableCheckpointAndAModel() {
+        Path data = SharedData.path("help/fbnet");
+        Path model = dir.resolve("m.json");
+        String[] common = {"--space", "fbnet", "--dataset", data.toString(), "--out", model.toString(), "--episodes", "4",
+                "--valid-every", "2", "--train-devices", "1080ti_1,pixel3", "--valid-devices", "titanx_1"};
+        var t = run(concat(common, "meta-train", "--time-limit", "0"));
+        assertThat(t.exit()).as(t.err()).isZero();
+        assertThat(t.err()).contains("episode 2/4").doesNotContain("episode 4/4");
+        assertThat(t.out()).contains("stopped at the time limit after 2 of 4 episodes");
+        assertThat(model).exists();
+        var r = run("meta-train", "--space", "fbnet", "--dataset", data.toString(), "--out", model.toString(), "--resume", dir.resolve("m.json.ckpt.json").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("from 2").contains("episode 4/4");
+        assertThat(r.out()).doesNotContain("stopped");
+        assertThat(run(concat(common, "meta-train", "--time-limit", "-1")).exit()).isEqualTo(2);
+    }
+
+    private static String[] concat(String[] rest, String... first) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + rest.length);
+        System.arraycopy(rest, 0, all, first.length, rest.length);
+        return all;
+    }
+
+    @Test
     void aMamlBaselineTrainsAndEvaluatesThroughTheSamePaths() throws Exception {
         Path data = SharedData.path("help/fbnet");
         Path model = dir.resolve("maml.json.gz");

@@ -181,6 +181,118 @@ public final class GraphConvolutionPlan {
         return r;
     }
 
+    /**
+     * Every distinct state of a double-precision forward pass, what {@link #backward} needs: {@code states[l]}
+     * holds layer {@code l}'s distinct states row-major ({@code states[0]} = the distinct input rows), and
+     * {@code lastAggregates} the in-neighbour sums {@code adj · h} of the read-out states that the last
+     * layer multiplies (it aggregates first).
+     */
+    public record Activations(double[][] states, int[] widths, double[] lastAggregates) {}
+
+    /**
+     * The training forward pass: {@code relu(adj · h W_l + b_l)} for every layer in double precision, each
+     * distinct state computed once. The function is the one of {@link GraphConvolution} stacked with ReLU and
+     * read out at the read-out node; only the order of the sums differs.
+     */
+    public Activations forward(Tensor[] weights, Tensor[] biases) {
+        if (weights.length != layers) throw new IllegalArgumentException("plan has " + layers + " layers, got " + weights.length + " weights");
+        double[][] states = new double[layers + 1][];
+        int[] widths = new int[layers + 1];
+        int f = inputRows.length == 0 ? 0 : inputRows[0].length;
+        double[] h = new double[inputRows.length * f];
+        for (int s = 0; s < inputRows.length; s++) System.arraycopy(inputRows[s], 0, h, s * f, f);
+        states[0] = h;
+        widths[0] = f;
+        double[] lastAgg = null;
+        for (int l = 0; l < layers; l++) {
+            int in = weights[l].dim(0), out = weights[l].dim(1);
+            if (in != widths[l]) throw new IllegalArgumentException("layer " + l + " weight expects " + in + " inputs, states have " + widths[l]);
+            double[] w = weights[l].data(), b = biases[l].data();
+            int[][] pi = prevIds.get(l);
+            double[][] pw = prevWeights.get(l);
+            int count = pi.length;
+            double[] next = new double[count * out];
+            if (l < layers - 1) {
+                // support first: each distinct previous state is multiplied once, then summed per new state
+                double[] support = Kernels.multiply(h, h.length / in, in, w, out);
+                for (int s = 0; s < count; s++) {
+                    int yo = s * out;
+                    System.arraycopy(b, 0, next, yo, out);
+                    for (int t = 0; t < pi[s].length; t++) Kernels.axpy(pw[s][t], support, pi[s][t] * out, next, yo, out);
+                }
+            } else {
+                // last layer: read-out states only, each needed once, so aggregate first and multiply once
+                lastAgg = new double[count * in];
+                for (int s = 0; s < count; s++)
+                    for (int t = 0; t < pi[s].length; t++) Kernels.axpy(pw[s][t], h, pi[s][t] * in, lastAgg, s * in, in);
+                double[] y = Kernels.multiply(lastAgg, count, in, w, out);
+                for (int s = 0; s < count; s++) for (int o = 0; o < out; o++) next[s * out + o] = y[s * out + o] + b[o];
+            }
+            for (int i = 0; i < next.length; i++) if (next[i] < 0) next[i] = 0;
+            states[l + 1] = next;
+            widths[l + 1] = out;
+            h = next;
+        }
+        return new Activations(states, widths, lastAgg);
+    }
+
+    /** The read-out node's final state for every graph, {@code [B, out]} row-major. */
+    public double[] readout(Activations a) {
+        int out = a.widths()[layers];
+        double[] top = a.states()[layers], r = new double[readout.length * out];
+        for (int g = 0; g < readout.length; g++) System.arraycopy(top, readout[g] * out, r, g * out, out);
+        return r;
+    }
+
+    /** Gradients of the layer weights ({@code [in, out]}) and biases, in layer order. */
+    public record Gradients(Tensor[] weights, Tensor[] biases) {}
+
+    /**
+     * Reverse mode through the deduplicated computation of {@link #forward}: a distinct state's gradient is
+     * the sum over all its uses, so each layer's products run once per distinct state rather than once per
+     * graph node. The input features are data: no gradient for them.
+     *
+     * @param dReadout {@code dLoss/d readout}, {@code [B, out]} row-major
+     */
+    public Gradients backward(Activations a, Tensor[] weights, double[] dReadout) {
+        int outTop = a.widths()[layers];
+        if (dReadout.length != readout.length * outTop) throw new IllegalArgumentException("readout gradient has " + dReadout.length + " values, need " + readout.length * outTop);
+        Tensor[] dW = new Tensor[layers], dB = new Tensor[layers];
+        double[] dh = new double[a.states()[layers].length];
+        for (int g = 0; g < readout.length; g++) Kernels.axpy(1, dReadout, g * outTop, dh, readout[g] * outTop, outTop);
+        for (int l = layers - 1; l >= 0; l--) {
+            int in = a.widths()[l], out = a.widths()[l + 1];
+            double[] w = weights[l].data(), hOut = a.states()[l + 1], hIn = a.states()[l];
+            int[][] pi = prevIds.get(l);
+            double[][] pw = prevWeights.get(l);
+            int count = pi.length, prevCount = hIn.length / in;
+            // through the ReLU: dPre = dh where the state is positive
+            double[] dPre = dh;
+            for (int i = 0; i < dPre.length; i++) if (!(hOut[i] > 0)) dPre[i] = 0;
+            double[] db = new double[out];
+            for (int s = 0; s < count; s++) Kernels.axpy(1, dPre, s * out, db, 0, out);
+            dB[l] = Tensor.of(db, out);
+            double[] dPrev = l > 0 ? new double[prevCount * in] : null;
+            if (l == layers - 1) {
+                double[] agg = a.lastAggregates();
+                dW[l] = Tensor.of(Kernels.transposeTimes(agg, dPre, count, in, out), in, out);
+                if (dPrev != null) {
+                    double[] dAgg = Kernels.timesTransposed(dPre, count, out, w, in);
+                    for (int s = 0; s < count; s++)
+                        for (int t = 0; t < pi[s].length; t++) Kernels.axpy(pw[s][t], dAgg, s * in, dPrev, pi[s][t] * in, in);
+                }
+            } else {
+                double[] dSupport = new double[prevCount * out];
+                for (int s = 0; s < count; s++)
+                    for (int t = 0; t < pi[s].length; t++) Kernels.axpy(pw[s][t], dPre, s * out, dSupport, pi[s][t] * out, out);
+                dW[l] = Tensor.of(Kernels.transposeTimes(hIn, dSupport, prevCount, in, out), in, out);
+                if (dPrev != null) dPrev = Kernels.timesTransposed(dSupport, prevCount, out, w, in);
+            }
+            dh = dPrev;
+        }
+        return new Gradients(dW, dB);
+    }
+
     /** {@code x W} for one row, skipping zero inputs. */
     static float[] multiply(float[] x, float[] w, int in, int out) {
         float[] y = new float[out];

@@ -26,18 +26,8 @@ public final class Linear {
         }
         // row updates over the transposed weight: vectorisable, and zero inputs (ReLU outputs, one-hot
         // features) are skipped
-        double[] wt = new double[in * out];
-        for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) wt[i * out + o] = wd[o * in + i];
-        for (int r = 0; r < n; r++) {
-            int xo = r * in, yo = r * out;
-            System.arraycopy(bd, 0, y, yo, out);
-            for (int i = 0; i < in; i++) {
-                double v = xd[xo + i];
-                if (v == 0) continue;
-                int to = i * out;
-                for (int o = 0; o < out; o++) y[yo + o] += v * wt[to + o];
-            }
-        }
+        for (int r = 0; r < n; r++) System.arraycopy(bd, 0, y, r * out, out);
+        Kernels.multiplyInto(y, xd, n, in, Kernels.transpose(wd, out, in), out);
         return Tensor.of(y, n, out);
     }
 
@@ -45,19 +35,10 @@ public final class Linear {
     public static Gradients backward(Tensor x, Tensor w, Tensor dy, boolean needInput) {
         int n = x.dim(0), in = x.dim(1), out = w.dim(0);
         double[] xd = x.data(), wd = w.data(), g = dy.data();
-        double[] dw = new double[out * in], db = new double[out];
-        double[] dx = needInput ? new double[n * in] : null;
-        for (int r = 0; r < n; r++) {
-            int xo = r * in, go = r * out;
-            for (int o = 0; o < out; o++) {
-                double gv = g[go + o];
-                if (gv == 0) continue;
-                db[o] += gv;
-                int wo = o * in;
-                for (int i = 0; i < in; i++) dw[wo + i] += gv * xd[xo + i];
-                if (dx != null) for (int i = 0; i < in; i++) dx[xo + i] += gv * wd[wo + i];
-            }
-        }
+        double[] db = new double[out];
+        for (int r = 0; r < n; r++) Kernels.axpy(1, g, r * out, db, 0, out);
+        double[] dw = Kernels.transposeTimes(g, xd, n, out, in);
+        double[] dx = needInput ? Kernels.multiply(g, n, out, wd, in) : null;
         return new Gradients(dx == null ? null : Tensor.of(dx, n, in), Tensor.of(dw, out, in), Tensor.of(db, out));
     }
 }

@@ -90,7 +90,7 @@ public final class HelpMetaTrainer {
                 double secs = before + (System.nanoTime() - t0) / 1e9;
                 state = new State(next, step.state(), ep, state.best(), state.bestValidSpearman(), state.bestEpisode(), secs);
                 if (ep % config.validEvery() == 0 || ep == config.episodes()) {
-                    double v = validate(next);
+                    double v = validate(next, pool);
                     if (v > state.bestValidSpearman()) state = new State(next, step.state(), ep, next, v, ep, secs);
                     progress.accept(new Progress(ep, config.episodes(), lossSum / since, klSum / since, v, state.bestValidSpearman(), state.bestEpisode(), secs));
                     checkpoint.accept(state);
@@ -134,16 +134,23 @@ public final class HelpMetaTrainer {
 
     /** Mean Spearman over the meta-valid devices and their fixed tasks (z at the posterior mean). */
     public double validate(HelpModel model) {
+        return validate(model, null);
+    }
+
+    /** The tasks run in {@code pool} when given; the mean is summed in task order, so it does not depend on the threads. */
+    private double validate(HelpModel model, ForkJoinPool pool) {
+        List<ValidationTask> tasks = validation.values().stream().flatMap(java.util.Arrays::stream).toList();
+        double[] spearman = new double[tasks.size()];
+        java.util.function.IntConsumer one = i -> {
+            ValidationTask v = tasks.get(i);
+            Params adapted = model.adapt(v.support(), v.task().supportTargets(), v.task().hardware(), null);
+            spearman[i] = dev.halo.eval.Metrics.spearman(model.network().predict(adapted, v.query(), v.task().hardware()), v.task().queryTargets());
+        };
+        if (pool != null) pool.submit(() -> IntStream.range(0, spearman.length).parallel().forEach(one)).join();
+        else for (int i = 0; i < spearman.length; i++) one.accept(i);
         double sum = 0;
-        int n = 0;
-        for (ValidationTask[] vs : validation.values()) {
-            for (ValidationTask v : vs) {
-                Params adapted = model.adapt(v.support(), v.task().supportTargets(), v.task().hardware(), null);
-                sum += dev.halo.eval.Metrics.spearman(model.network().predict(adapted, v.query(), v.task().hardware()), v.task().queryTargets());
-                n++;
-            }
-        }
-        return sum / n;
+        for (double x : spearman) sum += x;
+        return sum / spearman.length;
     }
 
     static long mix(long seed, long k) {

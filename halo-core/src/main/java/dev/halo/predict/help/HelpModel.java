@@ -97,8 +97,10 @@ public record HelpModel(HelpNetwork network, HelpVariant variant, Params weights
 
     /** The support-set objective of one task: MSE of the network on (xs, ys) under a hardware embedding. */
     MetaSgd.Objective supportObjective(HelpInputs xs, double[] ys, double[] hardware) {
+        // evaluated at every inner step and twice per Hessian-vector product: plan the graphs once
+        HelpNetwork.Prepared prepared = network.prepare(xs);
         return at -> {
-            HelpNetwork.LossGradient lg = network.mseGradient(at, xs, hardware, ys);
+            HelpNetwork.LossGradient lg = network.mseGradient(at, prepared, hardware, ys);
             return new MetaSgd.Gradient(lg.loss(), lg.gradient());
         };
     }

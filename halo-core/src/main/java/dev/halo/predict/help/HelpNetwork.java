@@ -1,6 +1,6 @@
 package dev.halo.predict.help;
 
-import dev.halo.nn.GraphConvolution;
+import dev.halo.nn.GraphConvolutionPlan;
 import dev.halo.nn.Linear;
 import dev.halo.nn.MeanSquaredError;
 import dev.halo.nn.Params;
@@ -100,73 +100,100 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim, 
         return t;
     }
 
-    /** Everything the backward pass needs from one forward pass ({@code hardware}, {@code hw1}, {@code hw2} null without the hardware branch). */
-    record Trace(HelpInputs inputs, Tensor hardware, Tensor[] archActs, Tensor readout, Tensor hw1, Tensor hw2,
-                 Tensor joint, Tensor f3, Tensor f4, double[] output) {}
+    /**
+     * Everything the backward pass needs from one forward pass ({@code hardware}, {@code hw1}, {@code hw2} null
+     * without the hardware branch). Graph batches keep the plan's distinct node states ({@code gcn}); flat batches
+     * keep each encoder layer's output ({@code archActs}).
+     */
+    record Trace(Prepared inputs, GraphConvolutionPlan.Activations gcn, Tensor[] archActs, Tensor readout, Tensor hardware, Tensor hw1,
+                 Tensor hw2, Tensor f3, Tensor f4, double[] output) {}
 
     /** Predicted (normalised) latency of every input row. */
     public double[] predict(Params p, HelpInputs x, double[] hardwareEmbedding) {
-        return forward(p, x, hardwareEmbedding).output();
+        return forward(p, prepare(x), hardwareEmbedding).output();
     }
 
-    Trace forward(Params p, HelpInputs x, double[] hardwareEmbedding) {
-        int batch = x.size();
+    /**
+     * The double-precision forward pass. Graph batches run through the deduplicating plan (each distinct
+     * node state is computed once; same function as layer-by-layer convolution up to summation order). The
+     * hardware half of fc3's input is the same for every row, so its contribution is folded into the bias once.
+     */
+    Trace forward(Params p, Prepared x, double[] hardwareEmbedding) {
+        int batch = x.inputs().size();
         String[] layers = archLayers();
-        Tensor[] acts = new Tensor[layers.length];
+        Tensor[] acts = null;
+        GraphConvolutionPlan.Activations gcn = null;
         Tensor readout;
-        if (x instanceof HelpInputs.Graphs g) {
-            Tensor h = g.features();
-            int last = layers.length - 1;
-            for (int l = 0; l < last; l++) {
-                h = Relu.forward(GraphConvolution.forward(h, g.adjacency(), p.get(n(layers[l], "weight")), p.get(n(layers[l], "bias"))));
-                acts[l] = h;
-            }
-            // only the read-out (last) node of the last layer is used
-            readout = Relu.forward(GraphConvolution.forwardNode(h, g.adjacency(), g.nodes() - 1, p.get(n(layers[last], "weight")), p.get(n(layers[last], "bias"))));
-            acts[last] = readout;
+        if (x.plan() != null) {
+            gcn = x.plan().forward(layerParams(p, "weight"), layerParams(p, "bias"));
+            readout = Tensor.of(x.plan().readout(gcn), batch, hidden);
         } else {
-            Tensor h = ((HelpInputs.Flat) x).features();
+            acts = new Tensor[layers.length];
+            Tensor h = ((HelpInputs.Flat) x.inputs()).features();
             for (int l = 0; l < layers.length; l++) {
                 h = Relu.forward(Linear.forward(h, p.get(n(layers[l], "weight")), p.get(n(layers[l], "bias"))));
                 acts[l] = h;
             }
             readout = h;
         }
-        Tensor hw = null, hw1 = null, hw2 = null, joint = readout;
+        Tensor hw = null, hw1 = null, hw2 = null;
+        // fc3 on [readout | hw2]: the hw2 half is one vector for all rows, added to the bias once
+        double[] w3 = p.get(n("fc3", "weight")).data(), c3 = p.get(n("fc3", "bias")).data().clone();
+        int j = joint();
         if (hardwareBranch) {
             hw = Tensor.of(hardwareEmbedding.clone(), 1, hardwareDim);
             hw1 = Relu.forward(Linear.forward(hw, p.get(n("fc_hw1", "weight")), p.get(n("fc_hw1", "bias"))));
             hw2 = Relu.forward(Linear.forward(hw1, p.get(n("fc_hw2", "weight")), p.get(n("fc_hw2", "bias"))));
-            joint = concatBroadcast(readout, hw2);
+            double[] h2 = hw2.data();
+            for (int o = 0; o < j; o++) for (int i = 0; i < hidden; i++) c3[o] += w3[o * j + hidden + i] * h2[i];
         }
-        Tensor f3 = Relu.forward(Linear.forward(joint, p.get(n("fc3", "weight")), p.get(n("fc3", "bias"))));
+        Tensor f3 = Relu.forward(Linear.forward(readout, Tensor.of(columns(w3, j, j, 0, hidden), j, hidden), Tensor.of(c3, j)));
         Tensor f4 = Relu.forward(Linear.forward(f3, p.get(n("fc4", "weight")), p.get(n("fc4", "bias"))));
         Tensor y = Linear.forward(f4, p.get(n("fc5", "weight")), p.get(n("fc5", "bias")));
         double[] out = y.data();
         if (out.length != batch) throw new IllegalStateException("output size");
-        return new Trace(x, hw, acts, readout, hw1, hw2, joint, f3, f4, out);
+        return new Trace(x, gcn, acts, readout, hw, hw1, hw2, f3, f4, out);
+    }
+
+    private Tensor[] layerParams(Params p, String what) {
+        String[] layers = archLayers();
+        Tensor[] t = new Tensor[layers.length];
+        for (int l = 0; l < layers.length; l++) t[l] = p.get(n(layers[l], what));
+        return t;
+    }
+
+    /** Columns {@code [from, from + count)} of a row-major {@code [rows, stride]} matrix, as {@code [rows, count]}. */
+    private static double[] columns(double[] m, int rows, int stride, int from, int count) {
+        double[] c = new double[rows * count];
+        for (int r = 0; r < rows; r++) System.arraycopy(m, r * stride + from, c, r * count, count);
+        return c;
     }
 
     /** Gradient of a loss with respect to all parameters, given {@code dOut = dLoss/dOutput}. */
     Params backward(Params p, Trace t, double[] dOut) {
         LinkedHashMap<String, Tensor> g = new LinkedHashMap<>();
-        int batch = dOut.length;
+        int batch = dOut.length, j = joint();
         Tensor dy = Tensor.of(dOut.clone(), batch, 1);
         Linear.Gradients g5 = Linear.backward(t.f4(), p.get(n("fc5", "weight")), dy, true);
         Tensor d4 = Relu.backward(t.f4(), g5.input());
         Linear.Gradients g4 = Linear.backward(t.f3(), p.get(n("fc4", "weight")), d4, true);
         Tensor d3 = Relu.backward(t.f3(), g4.input());
-        Linear.Gradients g3 = Linear.backward(t.joint(), p.get(n("fc3", "weight")), d3, true);
-        double[] dj = g3.input().data(), dRead = dj;
+        double[] w3 = p.get(n("fc3", "weight")).data();
+        Linear.Gradients g3 = Linear.backward(t.readout(), Tensor.of(columns(w3, j, j, 0, hidden), j, hidden), d3, true);
+        double[] db3 = g3.bias().data(), dw3a = g3.weight().data();
+        double[] dw3 = new double[j * j];
+        for (int o = 0; o < j; o++) System.arraycopy(dw3a, o * hidden, dw3, o * j, hidden);
+        double[] dRead = g3.input().data();
         Linear.Gradients gh1 = null, gh2 = null;
         if (hardwareBranch) {
-            // split the joint gradient: first half to the architecture readout, second half (summed over the
-            // batch, since one hardware vector was broadcast to every row) to the hardware branch
-            dRead = new double[batch * hidden];
-            double[] dHw2 = new double[hidden];
-            for (int r = 0; r < batch; r++) {
-                System.arraycopy(dj, r * joint(), dRead, r * hidden, hidden);
-                for (int i = 0; i < hidden; i++) dHw2[i] += dj[r * joint() + hidden + i];
+            // the broadcast hardware half: its weight gradient is (sum of d3 over rows) x hw2, and hw2's gradient
+            // is that row sum (= the bias gradient) times fc3's hardware columns
+            double[] h2 = t.hw2().data(), dHw2 = new double[hidden];
+            for (int o = 0; o < j; o++) {
+                for (int i = 0; i < hidden; i++) {
+                    dw3[o * j + hidden + i] = db3[o] * h2[i];
+                    dHw2[i] += db3[o] * w3[o * j + hidden + i];
+                }
             }
             Tensor dh2 = Relu.backward(t.hw2(), Tensor.of(dHw2, 1, hidden));
             gh2 = Linear.backward(t.hw1(), p.get(n("fc_hw2", "weight")), dh2, true);
@@ -175,28 +202,19 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim, 
         }
 
         String[] layers = archLayers();
-        Tensor[] acts = t.archActs();
-        Tensor[] dW = new Tensor[layers.length], dB = new Tensor[layers.length];
-        if (t.inputs() instanceof HelpInputs.Graphs gr) {
-            int last = layers.length - 1;
-            Tensor dTop = Relu.backward(acts[last], Tensor.of(dRead, batch, hidden));
-            GraphConvolution.Gradients gTop = GraphConvolution.backwardNode(acts[last - 1], gr.adjacency(), gr.nodes() - 1, p.get(n(layers[last], "weight")), dTop, true);
-            dW[last] = gTop.weight();
-            dB[last] = gTop.bias();
-            Tensor d = gTop.input();
-            for (int l = last - 1; l >= 0; l--) {
-                Tensor da = Relu.backward(acts[l], d);
-                Tensor in = l == 0 ? gr.features() : acts[l - 1];
-                GraphConvolution.Gradients gl = GraphConvolution.backward(in, gr.adjacency(), p.get(n(layers[l], "weight")), da, l > 0);
-                dW[l] = gl.weight();
-                dB[l] = gl.bias();
-                d = gl.input();
-            }
+        Tensor[] dW, dB;
+        if (t.gcn() != null) {
+            GraphConvolutionPlan.Gradients gg = t.inputs().plan().backward(t.gcn(), layerParams(p, "weight"), dRead);
+            dW = gg.weights();
+            dB = gg.biases();
         } else {
+            dW = new Tensor[layers.length];
+            dB = new Tensor[layers.length];
+            Tensor[] acts = t.archActs();
             Tensor d = Tensor.of(dRead, batch, hidden);
             for (int l = layers.length - 1; l >= 0; l--) {
                 Tensor da = Relu.backward(acts[l], d);
-                Tensor in = l == 0 ? ((HelpInputs.Flat) t.inputs()).features() : acts[l - 1];
+                Tensor in = l == 0 ? ((HelpInputs.Flat) t.inputs().inputs()).features() : acts[l - 1];
                 Linear.Gradients gl = Linear.backward(in, p.get(n(layers[l], "weight")), da, l > 0);
                 dW[l] = gl.weight();
                 dB[l] = gl.bias();
@@ -213,7 +231,7 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim, 
             g.put(n("fc_hw2", "weight"), gh2.weight());
             g.put(n("fc_hw2", "bias"), gh2.bias());
         }
-        g.put(n("fc3", "weight"), g3.weight());
+        g.put(n("fc3", "weight"), Tensor.of(dw3, j, j));
         g.put(n("fc3", "bias"), g3.bias());
         g.put(n("fc4", "weight"), g4.weight());
         g.put(n("fc4", "bias"), g4.bias());
@@ -226,11 +244,11 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim, 
     }
 
     /** Inputs prepared once for repeated fast scoring (a deduplicating plan for graph batches). */
-    public record Prepared(HelpInputs inputs, dev.halo.nn.GraphConvolutionPlan plan) {}
+    public record Prepared(HelpInputs inputs, GraphConvolutionPlan plan) {}
 
     public Prepared prepare(HelpInputs x) {
         if (x instanceof HelpInputs.Graphs g)
-            return new Prepared(x, dev.halo.nn.GraphConvolutionPlan.build(g.features(), g.adjacency(), archLayers().length, g.nodes() - 1));
+            return new Prepared(x, GraphConvolutionPlan.build(g.features(), g.adjacency(), archLayers().length, g.nodes() - 1));
         return new Prepared(x, null);
     }
 
@@ -311,6 +329,11 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim, 
     public record LossGradient(double loss, Params gradient) {}
 
     public LossGradient mseGradient(Params p, HelpInputs x, double[] hardwareEmbedding, double[] target) {
+        return mseGradient(p, prepare(x), hardwareEmbedding, target);
+    }
+
+    /** {@link #mseGradient(Params, HelpInputs, double[], double[])} on inputs prepared once (a support set evaluated many times). */
+    public LossGradient mseGradient(Params p, Prepared x, double[] hardwareEmbedding, double[] target) {
         Trace t = forward(p, x, hardwareEmbedding);
         double loss = MeanSquaredError.value(t.output(), target);
         return new LossGradient(loss, backward(p, t, MeanSquaredError.gradient(t.output(), target)));
@@ -318,15 +341,5 @@ public record HelpNetwork(Kind kind, int features, int hidden, int hardwareDim, 
 
     public double mse(Params p, HelpInputs x, double[] hardwareEmbedding, double[] target) {
         return MeanSquaredError.value(predict(p, x, hardwareEmbedding), target);
-    }
-
-    private Tensor concatBroadcast(Tensor rows, Tensor single) {
-        int batch = rows.dim(0), a = rows.dim(1), b = single.dim(1);
-        double[] out = new double[batch * (a + b)];
-        for (int r = 0; r < batch; r++) {
-            System.arraycopy(rows.data(), r * a, out, r * (a + b), a);
-            System.arraycopy(single.data(), 0, out, r * (a + b) + a, b);
-        }
-        return Tensor.of(out, batch, a + b);
     }
 }

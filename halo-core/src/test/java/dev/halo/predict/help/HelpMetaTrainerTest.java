@@ -41,5 +41,12 @@ class HelpMetaTrainerTest {
         HelpMetaTrainer.State resumed = new HelpMetaTrainer(data, back.config(), 1).train(back.state(), 4, p -> {}, s -> {});
         assertThat(resumed.current().allParameters()).isEqualTo(straight.current().allParameters());
         assertThat(resumed.adam().secondMoment()).isEqualTo(straight.adam().secondMoment());
+
+        // tasks and validation computed on two threads: the same run, the same validation scores
+        List<HelpMetaTrainer.Progress> parallelReports = new ArrayList<>();
+        HelpMetaTrainer.State parallel = new HelpMetaTrainer(data, c, 2).train(trainer.start(init), 4, parallelReports::add, s -> {});
+        assertThat(parallel.current().allParameters()).isEqualTo(straight.current().allParameters());
+        assertThat(parallelReports).extracting(HelpMetaTrainer.Progress::validSpearman)
+                .containsExactlyElementsOf(reports.stream().map(HelpMetaTrainer.Progress::validSpearman).toList());
     }
 }
