@@ -81,6 +81,14 @@ class HelpCommandsTest {
     }
 
     @Test
+    void benchMetaTrainTimesABaselineEpisode() {
+        var b = run("bench", "meta-train", "--space", "fbnet", "--dataset", SharedData.path("help/fbnet").toString(), "--algorithm", "meta-sgd",
+                "--episodes", "1", "--warmup", "0", "--threads", "1", "--format", "csv");
+        assertThat(b.exit()).as(b.err()).isZero();
+        assertThat(b.out()).startsWith("meta-sgd fbnet, second order").contains("cpu_s_per_episode");
+    }
+
+    @Test
     void anUnknownAlgorithmIsABadInput() {
         var t = run("meta-train", "--space", "fbnet", "--dataset", SharedData.path("help/fbnet").toString(), "--out", dir.resolve("x.json").toString(),
                 "--episodes", "1", "--algorithm", "reptile");

@@ -9,6 +9,7 @@ import dev.halo.predict.help.HelpEncoder;
 import dev.halo.predict.help.HelpMetaTrainer;
 import dev.halo.predict.help.HelpModel;
 import dev.halo.predict.help.HelpTrainingConfig;
+import dev.halo.predict.help.HelpVariant;
 import dev.halo.space.Nb201Graph;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,8 +34,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * is the figure to compare; the wall time includes waiting for a core.
  */
 @Command(name = "meta-train", mixinStandardHelpOptions = true,
-        description = {"Time HELP meta-training episodes (in-process, no validation): CPU seconds and wall seconds per episode",
-                "for each --threads value, after uncounted warm-up episodes."})
+        description = {"Time HELP (or MAML / Meta-SGD baseline) meta-training episodes (in-process, no validation): CPU seconds and",
+                "wall seconds per episode for each --threads value, after uncounted warm-up episodes."})
 public final class BenchMetaTrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -59,6 +60,9 @@ public final class BenchMetaTrainCommand implements Callable<Integer> {
     @Option(names = "--first-order", description = "Time the first-order meta-gradient instead of HELP's second order.")
     boolean firstOrder;
 
+    @Option(names = "--algorithm", defaultValue = "help", description = "help, maml or meta-sgd (as halo meta-train; default: ${DEFAULT-VALUE}).")
+    String algorithm;
+
     @Option(names = "--seed", defaultValue = "3", description = "Random seed of the model and the episodes (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -67,6 +71,7 @@ public final class BenchMetaTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!space.equals("nasbench201") && !space.equals("fbnet")) throw new BadInputException("--space must be nasbench201 or fbnet, not " + space);
+        HelpVariant variant = HelpVariant.Algorithm.byId(algorithm).variant(HelpVariant.INNER_RATE);
         if (episodes < 1 || warmup < 0) throw new BadInputException("--episodes must be >= 1 and --warmup >= 0");
         for (int t : threadCounts) if (t < 1) throw new BadInputException("--threads values must be >= 1, got " + t);
         Path dir = dataset != null ? dataset : DataLocation.require("help/" + space);
@@ -77,7 +82,7 @@ public final class BenchMetaTrainCommand implements Callable<Integer> {
         if (query != null)
             c = new HelpTrainingConfig(c.space(), c.trainDevices(), c.validDevices(), c.episodes(), c.tasksPerEpisode(), c.shots(), query,
                     c.metaLr(), c.klWeight(), c.secondOrder(), c.validEvery(), c.validTasks(), c.seed());
-        HelpModel init = HelpModel.initialise(data.network(), new Random(seed));
+        HelpModel init = HelpModel.initialise(data.network(), variant, new Random(seed));
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         java.lang.management.ThreadMXBean me = ManagementFactory.getThreadMXBean();
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -94,7 +99,7 @@ public final class BenchMetaTrainCommand implements Callable<Integer> {
             t.row(threads, episodes, r(cpu / episodes), r(wall / episodes), r(main / episodes), r(jitS), r(gcS), String.format("%.12g", sum));
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%s, %s, %d tasks x (%d support + %d query archs), %d inner steps%n", space, c.secondOrder() ? "second order" : "first order",
+        out.printf("%s %s, %s, %d tasks x (%d support + %d query archs), %d inner steps%n", variant.algorithm(), space, c.secondOrder() ? "second order" : "first order",
                 c.tasksPerEpisode(), c.shots(), c.queryShots(), init.innerSteps());
         out.printf("java %s, %d available processors, load average %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(), loadAverage());
         t.print(format.format, out);
