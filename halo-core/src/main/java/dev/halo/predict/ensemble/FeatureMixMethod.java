@@ -27,6 +27,7 @@ public final class FeatureMixMethod implements FewShotMethod {
     private final String name;
     private final Set<Group> groups;
     private final boolean perDevice;
+    private final DeviceNet.Options denoise;
 
     /**
      * @param perDevice false: every penalty is chosen on the valid devices. true: only the device-mix penalty
@@ -35,9 +36,19 @@ public final class FeatureMixMethod implements FewShotMethod {
      *     the encoding more than the valid devices' do can trust those features more.
      */
     public FeatureMixMethod(String name, Set<Group> groups, boolean perDevice) {
+        this(name, groups, perDevice, null);
+    }
+
+    /**
+     * @param denoise null: the device columns are the train devices' measured latencies; otherwise a
+     *     {@link DeviceNet} with these options is trained once on the train devices and its predictions of their
+     *     latencies replace the measured ones (rounding and measurement noise removed).
+     */
+    FeatureMixMethod(String name, Set<Group> groups, boolean perDevice, DeviceNet.Options denoise) {
         this.name = name;
         this.groups = EnumSet.copyOf(groups);
         this.perDevice = perDevice;
+        this.denoise = denoise;
     }
 
     public FeatureMixMethod(String name, Set<Group> groups) {
@@ -57,6 +68,16 @@ public final class FeatureMixMethod implements FewShotMethod {
     /** Train devices + FLOPs/params + encoding, cost and encoding penalties chosen per device by leave-one-out. */
     public static FeatureMixMethod withEncodingPerDevice() {
         return new FeatureMixMethod("mix-loo", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true);
+    }
+
+    /** Denoised train devices only ({@link DeviceNet}); penalty and log choice on valid devices. */
+    public static FeatureMixMethod denoisedDevices() {
+        return new FeatureMixMethod("mix-net", EnumSet.of(Group.DEVICES), false, DeviceNet.Options.standard());
+    }
+
+    /** {@link #withEncodingPerDevice()} with denoised train-device columns ({@link DeviceNet}). */
+    public static FeatureMixMethod denoisedPerDevice() {
+        return new FeatureMixMethod("mix-net-loo", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true, DeviceNet.Options.standard());
     }
 
     /** Train devices only, but with the log-ms option in the validated grid (device-mix's log twin). */
@@ -79,19 +100,20 @@ public final class FeatureMixMethod implements FewShotMethod {
 
     @Override
     public Fitted prepare(FewShotContext context) {
+        double[][] denoised = denoise == null ? null : DeviceNet.denoisedLogLatencies(context, denoise);
         if (perDevice) {
-            Fitted devices = new FeatureMixMethod(name, EnumSet.of(Group.DEVICES)).prepare(context);
+            Fitted devices = new FeatureMixMethod(name, EnumSet.of(Group.DEVICES), false, denoise).prepare(context);
             List<Group> g = List.copyOf(groups);
             boolean log = devices.setting().log();
-            return new Fitted(context, RowFeatures.of(context, g, log), devices.setting(), devices.validSpearman, true);
+            return new Fitted(context, RowFeatures.of(context, g, log, denoised), devices.setting(), devices.validSpearman, true, denoise != null);
         }
         List<Group> g = List.copyOf(groups);
-        RowFeatures linear = RowFeatures.of(context, g, false), log = RowFeatures.of(context, g, true);
+        RowFeatures linear = RowFeatures.of(context, g, false, denoised), log = RowFeatures.of(context, g, true, denoised);
         List<FewShotTask> tasks = Validation.tasks(context);
         if (tasks.isEmpty()) { // nothing to validate on: a moderate, middle-of-the-grid setting
             Setting fallback = new Setting(0.1, groups.contains(Group.COST) ? 1 : Double.POSITIVE_INFINITY,
                     groups.contains(Group.ENCODING) ? 30 : Double.POSITIVE_INFINITY, false);
-            return new Fitted(context, linear, fallback, Double.NaN, false);
+            return new Fitted(context, linear, fallback, Double.NaN, false, denoise != null);
         }
         Setting best = null;
         double bestScore = Double.NEGATIVE_INFINITY;
@@ -107,7 +129,7 @@ public final class FeatureMixMethod implements FewShotMethod {
                 best = s;
             }
         }
-        return new Fitted(context, best.log() ? log : linear, best, bestScore, false);
+        return new Fitted(context, best.log() ? log : linear, best, bestScore, false, denoise != null);
     }
 
     private List<Setting> grid() {
@@ -129,13 +151,15 @@ public final class FeatureMixMethod implements FewShotMethod {
         private final Setting setting;
         private final double validSpearman;
         private final boolean perDevice;
+        private final boolean denoised;
 
-        Fitted(FewShotContext context, RowFeatures features, Setting setting, double validSpearman, boolean perDevice) {
+        Fitted(FewShotContext context, RowFeatures features, Setting setting, double validSpearman, boolean perDevice, boolean denoised) {
             this.context = context;
             this.features = features;
             this.setting = setting;
             this.validSpearman = validSpearman;
             this.perDevice = perDevice;
+            this.denoised = denoised;
         }
 
         public Setting setting() {
@@ -188,10 +212,11 @@ public final class FeatureMixMethod implements FewShotMethod {
         public String summary() {
             String chosen = Double.isNaN(validSpearman) ? "(default; no valid devices)"
                     : String.format(Locale.ROOT, "chosen on valid devices (valid spearman %.4f)", validSpearman);
+            String source = denoised ? "; train devices denoised by a multi-task network" : "";
             if (perDevice)
-                return String.format(Locale.ROOT, "lambda devices %s, %s %s; cost and encoding lambdas per device by leave-one-out",
-                        setting.devices(), setting.log() ? "log-ms" : "ms", chosen);
-            return setting + " " + chosen;
+                return String.format(Locale.ROOT, "lambda devices %s, %s %s; cost and encoding lambdas per device by leave-one-out%s",
+                        setting.devices(), setting.log() ? "log-ms" : "ms", chosen, source);
+            return setting + " " + chosen + source;
         }
     }
 }

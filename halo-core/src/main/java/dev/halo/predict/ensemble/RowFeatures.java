@@ -26,14 +26,26 @@ final class RowFeatures {
     }
 
     static RowFeatures of(FewShotContext context, List<Group> groups, boolean log) {
+        return of(context, groups, log, null);
+    }
+
+    /**
+     * As {@link #of(FewShotContext, List, boolean)}; with {@code denoised} (a {@link DeviceNet}'s
+     * {@code [row][train device]} log-ms predictions) the device columns are those predictions instead of the
+     * measured latencies.
+     */
+    static RowFeatures of(FewShotContext context, List<Group> groups, boolean log, double[][] denoised) {
         List<double[]> columns = new ArrayList<>();
         List<Group> owners = new ArrayList<>();
         int n = context.archs().size();
         if (groups.contains(Group.DEVICES))
-            for (String device : context.split().train()) {
-                double[] lat = context.table().latencies(device);
+            for (int d = 0; d < context.split().train().size(); d++) {
+                double[] lat = context.table().latencies(context.split().train().get(d));
                 double[] col = new double[n];
-                for (int i = 0; i < n; i++) col[i] = log ? Math.log(lat[i]) : lat[i];
+                for (int i = 0; i < n; i++) {
+                    if (denoised == null) col[i] = log ? Math.log(lat[i]) : lat[i];
+                    else col[i] = log ? denoised[i][d] : Math.exp(denoised[i][d]);
+                }
                 columns.add(col);
                 owners.add(Group.DEVICES);
             }
@@ -96,7 +108,7 @@ final class RowFeatures {
         return params ? space.params(a) : space.mflops(a);
     }
 
-    private static <A extends Architecture> double[] encoding(SearchSpace<A> space, Architecture arch) {
+    static <A extends Architecture> double[] encoding(SearchSpace<A> space, Architecture arch) {
         return space.flatEncoding(space.cast(arch));
     }
 }
