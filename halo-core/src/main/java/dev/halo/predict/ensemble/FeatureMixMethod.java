@@ -4,6 +4,7 @@ import dev.halo.eval.FewShotContext;
 import dev.halo.eval.FewShotMethod;
 import dev.halo.eval.FewShotTask;
 import dev.halo.predict.LatencyPredictor;
+import dev.halo.predict.ensemble.RowFeatures.DeviceColumns;
 import dev.halo.predict.ensemble.RowFeatures.Group;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -27,7 +28,8 @@ public final class FeatureMixMethod implements FewShotMethod {
     private final String name;
     private final Set<Group> groups;
     private final boolean perDevice;
-    private final DeviceNet.Options denoise;
+    private final List<DeviceColumns> sources;
+    private final DeviceNet.Options net;
 
     /**
      * @param perDevice false: every penalty is chosen on the valid devices. true: only the device-mix penalty
@@ -36,19 +38,21 @@ public final class FeatureMixMethod implements FewShotMethod {
      *     the encoding more than the valid devices' do can trust those features more.
      */
     public FeatureMixMethod(String name, Set<Group> groups, boolean perDevice) {
-        this(name, groups, perDevice, null);
+        this(name, groups, perDevice, List.of(DeviceColumns.MEASURED), DeviceNet.Options.standard());
     }
 
     /**
-     * @param denoise null: the device columns are the train devices' measured latencies; otherwise a
-     *     {@link DeviceNet} with these options is trained once on the train devices and its predictions of their
-     *     latencies replace the measured ones (rounding and measurement noise removed).
+     * @param sources where the device columns may come from ({@link DeviceColumns}); with more than one, the
+     *     source is chosen on the valid devices together with λ_devices and the log option. A source other than
+     *     MEASURED trains a {@link DeviceNet} with options {@code net} once on the train devices.
      */
-    FeatureMixMethod(String name, Set<Group> groups, boolean perDevice, DeviceNet.Options denoise) {
+    FeatureMixMethod(String name, Set<Group> groups, boolean perDevice, List<DeviceColumns> sources, DeviceNet.Options net) {
+        if (sources.isEmpty()) throw new IllegalArgumentException("no device-column source");
         this.name = name;
         this.groups = EnumSet.copyOf(groups);
         this.perDevice = perDevice;
-        this.denoise = denoise;
+        this.sources = List.copyOf(sources);
+        this.net = net;
     }
 
     public FeatureMixMethod(String name, Set<Group> groups) {
@@ -72,12 +76,22 @@ public final class FeatureMixMethod implements FewShotMethod {
 
     /** Denoised train devices only ({@link DeviceNet}); penalty and log choice on valid devices. */
     public static FeatureMixMethod denoisedDevices() {
-        return new FeatureMixMethod("mix-net", EnumSet.of(Group.DEVICES), false, DeviceNet.Options.standard());
+        return new FeatureMixMethod("mix-net", EnumSet.of(Group.DEVICES), false, List.of(DeviceColumns.DENOISED), DeviceNet.Options.standard());
     }
 
     /** {@link #withEncodingPerDevice()} with denoised train-device columns ({@link DeviceNet}). */
     public static FeatureMixMethod denoisedPerDevice() {
-        return new FeatureMixMethod("mix-net-loo", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true, DeviceNet.Options.standard());
+        return new FeatureMixMethod("mix-net-loo", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true,
+                List.of(DeviceColumns.DENOISED), DeviceNet.Options.standard());
+    }
+
+    /**
+     * {@link #withEncodingPerDevice()} with the device columns measured, denoised or both, whichever the
+     * devices-only fit scores best on the valid devices.
+     */
+    public static FeatureMixMethod chosenSourcePerDevice() {
+        return new FeatureMixMethod("mix-src-loo", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true,
+                List.of(DeviceColumns.values()), DeviceNet.Options.standard());
     }
 
     /** Train devices only, but with the log-ms option in the validated grid (device-mix's log twin). */
@@ -100,36 +114,44 @@ public final class FeatureMixMethod implements FewShotMethod {
 
     @Override
     public Fitted prepare(FewShotContext context) {
-        double[][] denoised = denoise == null ? null : DeviceNet.denoisedLogLatencies(context, denoise);
+        double[][] denoised = sources.stream().anyMatch(DeviceColumns::needsNet) ? DeviceNet.denoisedLogLatencies(context, net) : null;
         if (perDevice) {
-            Fitted devices = new FeatureMixMethod(name, EnumSet.of(Group.DEVICES), false, denoise).prepare(context);
+            Fitted devices = new FeatureMixMethod(name, EnumSet.of(Group.DEVICES), false, sources, net).prepare(context);
             List<Group> g = List.copyOf(groups);
             boolean log = devices.setting().log();
-            return new Fitted(context, RowFeatures.of(context, g, log, denoised), devices.setting(), devices.validSpearman, true, denoise != null);
+            return new Fitted(context, RowFeatures.of(context, g, log, devices.source, denoised), devices.setting(), devices.validSpearman,
+                    true, devices.source, sources.size() > 1);
         }
         List<Group> g = List.copyOf(groups);
-        RowFeatures linear = RowFeatures.of(context, g, false, denoised), log = RowFeatures.of(context, g, true, denoised);
         List<FewShotTask> tasks = Validation.tasks(context);
         if (tasks.isEmpty()) { // nothing to validate on: a moderate, middle-of-the-grid setting
             Setting fallback = new Setting(0.1, groups.contains(Group.COST) ? 1 : Double.POSITIVE_INFINITY,
                     groups.contains(Group.ENCODING) ? 30 : Double.POSITIVE_INFINITY, false);
-            return new Fitted(context, linear, fallback, Double.NaN, false, denoise != null);
+            DeviceColumns source = sources.get(0);
+            return new Fitted(context, RowFeatures.of(context, g, false, source, denoised), fallback, Double.NaN, false, source, false);
         }
         Setting best = null;
+        DeviceColumns bestSource = null;
+        RowFeatures bestFeatures = null;
         double bestScore = Double.NEGATIVE_INFINITY;
-        for (Setting s : grid()) {
-            RowFeatures f = s.log() ? log : linear;
-            double[] penalty = f.penalties(s.devices(), s.cost(), s.encoding());
-            double score = Validation.meanSpearman(context, tasks, task -> {
-                MixPredictor p = MixPredictor.fit(context, f, task.knownIndices(), task.knownLatencies(), penalty, s.log(), false);
-                return p::predictRow;
-            });
-            if (score > bestScore) {
-                bestScore = score;
-                best = s;
+        for (DeviceColumns source : sources) {
+            RowFeatures linear = RowFeatures.of(context, g, false, source, denoised), log = RowFeatures.of(context, g, true, source, denoised);
+            for (Setting s : grid()) {
+                RowFeatures f = s.log() ? log : linear;
+                double[] penalty = f.penalties(s.devices(), s.cost(), s.encoding());
+                double score = Validation.meanSpearman(context, tasks, task -> {
+                    MixPredictor p = MixPredictor.fit(context, f, task.knownIndices(), task.knownLatencies(), penalty, s.log(), false);
+                    return p::predictRow;
+                });
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = s;
+                    bestSource = source;
+                    bestFeatures = f;
+                }
             }
         }
-        return new Fitted(context, best.log() ? log : linear, best, bestScore, false, denoise != null);
+        return new Fitted(context, bestFeatures, best, bestScore, false, bestSource, sources.size() > 1);
     }
 
     private List<Setting> grid() {
@@ -151,15 +173,18 @@ public final class FeatureMixMethod implements FewShotMethod {
         private final Setting setting;
         private final double validSpearman;
         private final boolean perDevice;
-        private final boolean denoised;
+        private final DeviceColumns source;
+        private final boolean sourceChosen;
 
-        Fitted(FewShotContext context, RowFeatures features, Setting setting, double validSpearman, boolean perDevice, boolean denoised) {
+        Fitted(FewShotContext context, RowFeatures features, Setting setting, double validSpearman, boolean perDevice,
+                DeviceColumns source, boolean sourceChosen) {
             this.context = context;
             this.features = features;
             this.setting = setting;
             this.validSpearman = validSpearman;
             this.perDevice = perDevice;
-            this.denoised = denoised;
+            this.source = source;
+            this.sourceChosen = sourceChosen;
         }
 
         public Setting setting() {
@@ -212,7 +237,11 @@ public final class FeatureMixMethod implements FewShotMethod {
         public String summary() {
             String chosen = Double.isNaN(validSpearman) ? "(default; no valid devices)"
                     : String.format(Locale.ROOT, "chosen on valid devices (valid spearman %.4f)", validSpearman);
-            String source = denoised ? "; train devices denoised by a multi-task network" : "";
+            String source = switch (this.source) {
+                case MEASURED -> sourceChosen ? "; measured train-device columns chosen on valid devices" : "";
+                case DENOISED -> "; train devices denoised by a multi-task network" + (sourceChosen ? " (chosen on valid devices)" : "");
+                case BOTH -> "; train devices measured and denoised by a multi-task network" + (sourceChosen ? " (chosen on valid devices)" : "");
+            };
             if (perDevice)
                 return String.format(Locale.ROOT, "lambda devices %s, %s %s; cost and encoding lambdas per device by leave-one-out%s",
                         setting.devices(), setting.log() ? "log-ms" : "ms", chosen, source);

@@ -25,29 +25,46 @@ final class RowFeatures {
         this.groupOf = groupOf;
     }
 
+    /**
+     * Where the {@link Group#DEVICES} columns come from: the train devices' measured latencies, a
+     * {@link DeviceNet}'s predictions of them (rounding and measurement noise removed), or both side by side.
+     */
+    enum DeviceColumns {
+        MEASURED, DENOISED, BOTH;
+
+        boolean needsNet() {
+            return this != MEASURED;
+        }
+    }
+
     static RowFeatures of(FewShotContext context, List<Group> groups, boolean log) {
-        return of(context, groups, log, null);
+        return of(context, groups, log, DeviceColumns.MEASURED, null);
     }
 
     /**
-     * As {@link #of(FewShotContext, List, boolean)}; with {@code denoised} (a {@link DeviceNet}'s
-     * {@code [row][train device]} log-ms predictions) the device columns are those predictions instead of the
-     * measured latencies.
+     * As {@link #of(FewShotContext, List, boolean)} with the device columns from {@code source};
+     * {@code denoised} (a {@link DeviceNet}'s {@code [row][train device]} log-ms predictions) is needed unless the
+     * source is {@link DeviceColumns#MEASURED}.
      */
-    static RowFeatures of(FewShotContext context, List<Group> groups, boolean log, double[][] denoised) {
+    static RowFeatures of(FewShotContext context, List<Group> groups, boolean log, DeviceColumns source, double[][] denoised) {
         List<double[]> columns = new ArrayList<>();
         List<Group> owners = new ArrayList<>();
         int n = context.archs().size();
         if (groups.contains(Group.DEVICES))
             for (int d = 0; d < context.split().train().size(); d++) {
-                double[] lat = context.table().latencies(context.split().train().get(d));
-                double[] col = new double[n];
-                for (int i = 0; i < n; i++) {
-                    if (denoised == null) col[i] = log ? Math.log(lat[i]) : lat[i];
-                    else col[i] = log ? denoised[i][d] : Math.exp(denoised[i][d]);
+                if (source != DeviceColumns.DENOISED) {
+                    double[] lat = context.table().latencies(context.split().train().get(d));
+                    double[] col = new double[n];
+                    for (int i = 0; i < n; i++) col[i] = log ? Math.log(lat[i]) : lat[i];
+                    columns.add(col);
+                    owners.add(Group.DEVICES);
                 }
-                columns.add(col);
-                owners.add(Group.DEVICES);
+                if (source != DeviceColumns.MEASURED) {
+                    double[] col = new double[n];
+                    for (int i = 0; i < n; i++) col[i] = log ? denoised[i][d] : Math.exp(denoised[i][d]);
+                    columns.add(col);
+                    owners.add(Group.DEVICES);
+                }
             }
         if (groups.contains(Group.COST)) {
             double[] flops = new double[n], params = new double[n];
