@@ -30,6 +30,7 @@ public final class FeatureMixMethod implements FewShotMethod {
     private final boolean perDevice;
     private final List<DeviceColumns> sources;
     private final DeviceNet.Options net;
+    private boolean everythingPerDevice;
 
     /**
      * @param perDevice false: every penalty is chosen on the valid devices. true: only the device-mix penalty
@@ -86,6 +87,17 @@ public final class FeatureMixMethod implements FewShotMethod {
     }
 
     /**
+     * Denoised device columns, cost and encoding, with every choice (λ_devices, log option, λ_cost, λ_enc) made
+     * per device by leave-one-out on its known rows; the valid devices are not used.
+     */
+    public static FeatureMixMethod denoisedEverythingPerDevice() {
+        FeatureMixMethod m = new FeatureMixMethod("mix-net-loo-all", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true,
+                List.of(DeviceColumns.DENOISED), DeviceNet.Options.standard());
+        m.everythingPerDevice = true;
+        return m;
+    }
+
+    /**
      * {@link #withEncodingPerDevice()} with the device columns measured, denoised or both, whichever the
      * devices-only fit scores best on the valid devices.
      */
@@ -115,6 +127,13 @@ public final class FeatureMixMethod implements FewShotMethod {
     @Override
     public Fitted prepare(FewShotContext context) {
         double[][] denoised = sources.stream().anyMatch(DeviceColumns::needsNet) ? DeviceNet.denoisedLogLatencies(context, net) : null;
+        if (everythingPerDevice) {
+            List<Group> g = List.copyOf(groups);
+            DeviceColumns source = sources.get(0);
+            Setting start = new Setting(DEVICE_LAMBDAS[0], Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, false);
+            return new Fitted(context, RowFeatures.of(context, g, false, source, denoised), start, Double.NaN, true, source, false,
+                    RowFeatures.of(context, g, true, source, denoised));
+        }
         if (perDevice) {
             Fitted devices = new FeatureMixMethod(name, EnumSet.of(Group.DEVICES), false, sources, net).prepare(context);
             List<Group> g = List.copyOf(groups);
@@ -175,9 +194,17 @@ public final class FeatureMixMethod implements FewShotMethod {
         private final boolean perDevice;
         private final DeviceColumns source;
         private final boolean sourceChosen;
+        private final RowFeatures otherScale;
 
         Fitted(FewShotContext context, RowFeatures features, Setting setting, double validSpearman, boolean perDevice,
                 DeviceColumns source, boolean sourceChosen) {
+            this(context, features, setting, validSpearman, perDevice, source, sourceChosen, null);
+        }
+
+        /** @param otherScale non-null: the features in the other scale (ms or log-ms), so that every choice is per device. */
+        Fitted(FewShotContext context, RowFeatures features, Setting setting, double validSpearman, boolean perDevice,
+                DeviceColumns source, boolean sourceChosen, RowFeatures otherScale) {
+            this.otherScale = otherScale;
             this.context = context;
             this.features = features;
             this.setting = setting;
@@ -198,32 +225,46 @@ public final class FeatureMixMethod implements FewShotMethod {
 
         MixPredictor fit(FewShotTask task) {
             Setting s = perDevice ? leaveOneOutChoice(task) : setting;
-            return MixPredictor.fit(context, features, task.knownIndices(), task.knownLatencies(),
-                    features.penalties(s.devices(), s.cost(), s.encoding()), s.log(), true);
+            RowFeatures f = featuresFor(s.log());
+            return MixPredictor.fit(context, f, task.knownIndices(), task.knownLatencies(),
+                    f.penalties(s.devices(), s.cost(), s.encoding()), s.log(), true);
         }
 
-        /** The cost and encoding penalties with the smallest leave-one-out squared log error on the task's known rows. */
+        private RowFeatures featuresFor(boolean log) {
+            return log == setting.log() ? features : otherScale;
+        }
+
+        /**
+         * The cost and encoding penalties (and, with every choice per device, also λ_devices and the log option)
+         * with the smallest leave-one-out squared log error on the task's known rows.
+         */
         Setting leaveOneOutChoice(FewShotTask task) {
             int[] rows = task.knownIndices();
             double[] ms = task.knownLatencies();
-            double[][] x = features.rows(rows);
-            double[] y = setting.log() ? java.util.Arrays.stream(ms).map(Math::log).toArray() : ms;
+            boolean[] logs = otherScale == null ? new boolean[] {setting.log()} : new boolean[] {setting.log(), !setting.log()};
+            double[] devices = otherScale == null ? new double[] {setting.devices()} : DEVICE_LAMBDAS;
             Setting best = setting;
             double bestError = Double.POSITIVE_INFINITY;
-            for (double c : withInfinity(COST_LAMBDAS))
-                for (double e : withInfinity(ENCODING_LAMBDAS)) {
-                    double[] loo = GroupRidge.leaveOneOut(x, y, features.penalties(setting.devices(), c, e));
-                    double error = 0;
-                    for (int i = 0; i < loo.length; i++) {
-                        double predictedMs = setting.log() ? Math.exp(loo[i]) : loo[i];
-                        double r = Math.log(Math.max(predictedMs, 1e-9) / ms[i]);
-                        error += r * r;
-                    }
-                    if (error < bestError) {
-                        bestError = error;
-                        best = new Setting(setting.devices(), c, e, setting.log());
-                    }
-                }
+            for (boolean log : logs) {
+                RowFeatures f = featuresFor(log);
+                double[][] x = f.rows(rows);
+                double[] y = log ? java.util.Arrays.stream(ms).map(Math::log).toArray() : ms;
+                for (double d : devices)
+                    for (double c : withInfinity(COST_LAMBDAS))
+                        for (double e : withInfinity(ENCODING_LAMBDAS)) {
+                            double[] loo = GroupRidge.leaveOneOut(x, y, f.penalties(d, c, e));
+                            double error = 0;
+                            for (int i = 0; i < loo.length; i++) {
+                                double predictedMs = log ? Math.exp(loo[i]) : loo[i];
+                                double r = Math.log(Math.max(predictedMs, 1e-9) / ms[i]);
+                                error += r * r;
+                            }
+                            if (error < bestError) {
+                                bestError = error;
+                                best = new Setting(d, c, e, log);
+                            }
+                        }
+            }
             return best;
         }
 
@@ -242,6 +283,8 @@ public final class FeatureMixMethod implements FewShotMethod {
                 case DENOISED -> "; train devices denoised by a multi-task network" + (sourceChosen ? " (chosen on valid devices)" : "");
                 case BOTH -> "; train devices measured and denoised by a multi-task network" + (sourceChosen ? " (chosen on valid devices)" : "");
             };
+            if (otherScale != null)
+                return "lambda devices, log-ms option, cost and encoding lambdas per device by leave-one-out" + source;
             if (perDevice)
                 return String.format(Locale.ROOT, "lambda devices %s, %s %s; cost and encoding lambdas per device by leave-one-out%s",
                         setting.devices(), setting.log() ? "log-ms" : "ms", chosen, source);
