@@ -178,6 +178,10 @@ final class DeviceNet {
         return h;
     }
 
+    Params params() {
+        return params;
+    }
+
     double[][] predict(double[][] x) {
         int n = x.length, in = x[0].length;
         double[] flat = new double[n * in];

@@ -30,7 +30,7 @@ public final class FeatureMixMethod implements FewShotMethod {
     private final boolean perDevice;
     private final List<DeviceColumns> sources;
     private final DeviceNet.Options net;
-    private boolean everythingPerDevice;
+    private final boolean everythingPerDevice;
 
     /**
      * @param perDevice false: every penalty is chosen on the valid devices. true: only the device-mix penalty
@@ -39,19 +39,23 @@ public final class FeatureMixMethod implements FewShotMethod {
      *     the encoding more than the valid devices' do can trust those features more.
      */
     public FeatureMixMethod(String name, Set<Group> groups, boolean perDevice) {
-        this(name, groups, perDevice, List.of(DeviceColumns.MEASURED), DeviceNet.Options.standard());
+        this(name, groups, perDevice, false, List.of(DeviceColumns.MEASURED), DeviceNet.Options.standard());
     }
 
     /**
      * @param sources where the device columns may come from ({@link DeviceColumns}); with more than one, the
      *     source is chosen on the valid devices together with λ_devices and the log option. A source other than
      *     MEASURED trains a {@link DeviceNet} with options {@code net} once on the train devices.
+     * @param everythingPerDevice λ_devices and the log option are chosen per device by leave-one-out too (with
+     *     cost and encoding; implies {@code perDevice}), from the first source; the valid devices are not used
      */
-    FeatureMixMethod(String name, Set<Group> groups, boolean perDevice, List<DeviceColumns> sources, DeviceNet.Options net) {
+    FeatureMixMethod(String name, Set<Group> groups, boolean perDevice, boolean everythingPerDevice, List<DeviceColumns> sources,
+            DeviceNet.Options net) {
         if (sources.isEmpty()) throw new IllegalArgumentException("no device-column source");
         this.name = name;
         this.groups = EnumSet.copyOf(groups);
-        this.perDevice = perDevice;
+        this.perDevice = perDevice || everythingPerDevice;
+        this.everythingPerDevice = everythingPerDevice;
         this.sources = List.copyOf(sources);
         this.net = net;
     }
@@ -77,12 +81,12 @@ public final class FeatureMixMethod implements FewShotMethod {
 
     /** Denoised train devices only ({@link DeviceNet}); penalty and log choice on valid devices. */
     public static FeatureMixMethod denoisedDevices() {
-        return new FeatureMixMethod("mix-net", EnumSet.of(Group.DEVICES), false, List.of(DeviceColumns.DENOISED), DeviceNet.Options.standard());
+        return new FeatureMixMethod("mix-net", EnumSet.of(Group.DEVICES), false, false, List.of(DeviceColumns.DENOISED), DeviceNet.Options.standard());
     }
 
     /** {@link #withEncodingPerDevice()} with denoised train-device columns ({@link DeviceNet}). */
     public static FeatureMixMethod denoisedPerDevice() {
-        return new FeatureMixMethod("mix-net-loo", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true,
+        return new FeatureMixMethod("mix-net-loo", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true, false,
                 List.of(DeviceColumns.DENOISED), DeviceNet.Options.standard());
     }
 
@@ -91,10 +95,8 @@ public final class FeatureMixMethod implements FewShotMethod {
      * per device by leave-one-out on its known rows; the valid devices are not used.
      */
     public static FeatureMixMethod denoisedEverythingPerDevice() {
-        FeatureMixMethod m = new FeatureMixMethod("mix-net-loo-all", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true,
+        return new FeatureMixMethod("mix-net-loo-all", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true, true,
                 List.of(DeviceColumns.DENOISED), DeviceNet.Options.standard());
-        m.everythingPerDevice = true;
-        return m;
     }
 
     /**
@@ -102,7 +104,7 @@ public final class FeatureMixMethod implements FewShotMethod {
      * devices-only fit scores best on the valid devices.
      */
     public static FeatureMixMethod chosenSourcePerDevice() {
-        return new FeatureMixMethod("mix-src-loo", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true,
+        return new FeatureMixMethod("mix-src-loo", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true, false,
                 List.of(DeviceColumns.values()), DeviceNet.Options.standard());
     }
 
@@ -135,7 +137,7 @@ public final class FeatureMixMethod implements FewShotMethod {
                     RowFeatures.of(context, g, true, source, denoised));
         }
         if (perDevice) {
-            Fitted devices = new FeatureMixMethod(name, EnumSet.of(Group.DEVICES), false, sources, net).prepare(context);
+            Fitted devices = new FeatureMixMethod(name, EnumSet.of(Group.DEVICES), false, false, sources, net).prepare(context);
             List<Group> g = List.copyOf(groups);
             boolean log = devices.setting().log();
             return new Fitted(context, RowFeatures.of(context, g, log, devices.source, denoised), devices.setting(), devices.validSpearman,
