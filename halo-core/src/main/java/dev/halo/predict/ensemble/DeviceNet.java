@@ -61,22 +61,26 @@ final class DeviceNet {
         this.layers = layers;
     }
 
+    /**
+     * For every table row: the network's prediction of each train device's log latency (ln ms), in the order of
+     * {@code context.split().train()} ({@code logLatency[row][device]}), and the last hidden layer's activations
+     * ({@code hidden[row][unit]}), learned architecture features that the devices share.
+     */
+    record Features(double[][] logLatency, double[][] hidden) {}
+
     // One network per (context, options) while the context lives: a perDevice method and its nested
     // devices-only validation share the same context and must not train twice.
-    private static final Map<FewShotContext, Map<Options, double[][]>> CACHE = new WeakHashMap<>();
+    private static final Map<FewShotContext, Map<Options, Features>> CACHE = new WeakHashMap<>();
 
-    /**
-     * For every table row, the network's prediction of each train device's log latency (ln ms), in the order
-     * of {@code context.split().train()}: {@code [row][device]}.
-     */
-    static double[][] denoisedLogLatencies(FewShotContext context, Options options) {
+    /** The network's {@link Features} for every table row, trained on first use for this context. */
+    static Features features(FewShotContext context, Options options) {
         synchronized (CACHE) {
             return CACHE.computeIfAbsent(context, c -> new LinkedHashMap<>())
                     .computeIfAbsent(options, o -> compute(context, o));
         }
     }
 
-    private static double[][] compute(FewShotContext context, Options options) {
+    private static Features compute(FewShotContext context, Options options) {
         int n = context.archs().size();
         List<String> devices = context.split().train();
         double[][] x = new double[n][];
@@ -95,7 +99,7 @@ final class DeviceNet {
         double[][] out = net.predict(x);
         for (double[] row : out)
             for (int d = 0; d < row.length; d++) row[d] = row[d] * sd[d] + mean[d];
-        return out;
+        return new Features(out, net.lastHidden(x));
     }
 
     /** Fits {@code y[row][task]} from {@code x[row]}. */
@@ -170,8 +174,13 @@ final class DeviceNet {
     }
 
     private static Tensor forward(Params params, int layers, Tensor x) {
+        return forward(params, layers, x, layers);
+    }
+
+    /** The activations after the first {@code upTo} layers (all layers: the outputs). */
+    private static Tensor forward(Params params, int layers, Tensor x, int upTo) {
         Tensor h = x;
-        for (int l = 0; l < layers; l++) {
+        for (int l = 0; l < upTo; l++) {
             h = Linear.forward(h, params.get("w" + l), params.get("b" + l));
             if (l + 1 < layers) h = Relu.forward(h);
         }
@@ -183,10 +192,19 @@ final class DeviceNet {
     }
 
     double[][] predict(double[][] x) {
+        return rows(x, layers);
+    }
+
+    /** The last hidden layer's (ReLU) activations. */
+    double[][] lastHidden(double[][] x) {
+        return rows(x, layers - 1);
+    }
+
+    private double[][] rows(double[][] x, int upTo) {
         int n = x.length, in = x[0].length;
         double[] flat = new double[n * in];
         for (int i = 0; i < n; i++) System.arraycopy(x[i], 0, flat, i * in, in);
-        Tensor y = forward(params, layers, Tensor.of(flat, n, in));
+        Tensor y = forward(params, layers, Tensor.of(flat, n, in), upTo);
         int out = y.dim(1);
         double[][] rows = new double[n][out];
         for (int i = 0; i < n; i++) System.arraycopy(y.data(), i * out, rows[i], 0, out);

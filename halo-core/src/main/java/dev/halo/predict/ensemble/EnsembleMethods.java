@@ -24,6 +24,7 @@ public final class EnsembleMethods implements FewShotMethods.Provider {
         m.put("mix-net-loo", FeatureMixMethod::denoisedPerDevice);
         m.put("mix-src-loo", FeatureMixMethod::chosenSourcePerDevice);
         m.put("mix-net-loo-all", FeatureMixMethod::denoisedEverythingPerDevice);
+        m.put("mix-net-loo-h", FeatureMixMethod::denoisedLearnedEncodingPerDevice);
         m.put("mix-enc+help", () -> new BlendMethod("mix-enc+help", FeatureMixMethod.withEncoding(), releasedHelp(0)));
         m.put("mix-enc+help-mc", () -> new BlendMethod("mix-enc+help-mc", FeatureMixMethod.withEncoding(), releasedHelp(10)));
         m.put("mix-loo+help", () -> new BlendMethod("mix-loo+help", FeatureMixMethod.withEncodingPerDevice(), releasedHelp(0)));

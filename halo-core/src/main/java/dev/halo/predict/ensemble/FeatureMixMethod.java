@@ -31,6 +31,7 @@ public final class FeatureMixMethod implements FewShotMethod {
     private final List<DeviceColumns> sources;
     private final DeviceNet.Options net;
     private final boolean everythingPerDevice;
+    private final boolean learnedEncoding;
 
     /**
      * @param perDevice false: every penalty is chosen on the valid devices. true: only the device-mix penalty
@@ -39,7 +40,7 @@ public final class FeatureMixMethod implements FewShotMethod {
      *     the encoding more than the valid devices' do can trust those features more.
      */
     public FeatureMixMethod(String name, Set<Group> groups, boolean perDevice) {
-        this(name, groups, perDevice, false, List.of(DeviceColumns.MEASURED), DeviceNet.Options.standard());
+        this(name, groups, perDevice, false, List.of(DeviceColumns.MEASURED), DeviceNet.Options.standard(), false);
     }
 
     /**
@@ -51,6 +52,16 @@ public final class FeatureMixMethod implements FewShotMethod {
      */
     FeatureMixMethod(String name, Set<Group> groups, boolean perDevice, boolean everythingPerDevice, List<DeviceColumns> sources,
             DeviceNet.Options net) {
+        this(name, groups, perDevice, everythingPerDevice, sources, net, false);
+    }
+
+    /**
+     * @param learnedEncoding the encoding group holds the {@link DeviceNet}'s last hidden layer (features learned
+     *     on the train devices) instead of the space's one-hot encoding
+     */
+    FeatureMixMethod(String name, Set<Group> groups, boolean perDevice, boolean everythingPerDevice, List<DeviceColumns> sources,
+            DeviceNet.Options net, boolean learnedEncoding) {
+        this.learnedEncoding = learnedEncoding;
         if (sources.isEmpty()) throw new IllegalArgumentException("no device-column source");
         this.name = name;
         this.groups = EnumSet.copyOf(groups);
@@ -100,6 +111,15 @@ public final class FeatureMixMethod implements FewShotMethod {
     }
 
     /**
+     * {@link #denoisedPerDevice()} with the network's last hidden layer (128 learned features) as the residual
+     * group instead of the one-hot encoding: a ridge on them is a last-layer fine-tune of the shared network.
+     */
+    public static FeatureMixMethod denoisedLearnedEncodingPerDevice() {
+        return new FeatureMixMethod("mix-net-loo-h", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true, false,
+                List.of(DeviceColumns.DENOISED), DeviceNet.Options.standard(), true);
+    }
+
+    /**
      * {@link #withEncodingPerDevice()} with the device columns measured, denoised or both, whichever the
      * devices-only fit scores best on the valid devices.
      */
@@ -128,20 +148,20 @@ public final class FeatureMixMethod implements FewShotMethod {
 
     @Override
     public Fitted prepare(FewShotContext context) {
-        double[][] denoised = sources.stream().anyMatch(DeviceColumns::needsNet) ? DeviceNet.denoisedLogLatencies(context, net) : null;
+        DeviceNet.Features denoised = learnedEncoding || sources.stream().anyMatch(DeviceColumns::needsNet) ? DeviceNet.features(context, net) : null;
         if (everythingPerDevice) {
             List<Group> g = List.copyOf(groups);
             DeviceColumns source = sources.get(0);
             Setting start = new Setting(DEVICE_LAMBDAS[0], Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, false);
-            return new Fitted(context, RowFeatures.of(context, g, false, source, denoised), start, Double.NaN, true, source, false,
-                    RowFeatures.of(context, g, true, source, denoised));
+            return scoredOnValid(context, new Fitted(context, RowFeatures.of(context, g, false, source, denoised, learnedEncoding), start,
+                    Double.NaN, true, source, false, RowFeatures.of(context, g, true, source, denoised, learnedEncoding)));
         }
         if (perDevice) {
-            Fitted devices = new FeatureMixMethod(name, EnumSet.of(Group.DEVICES), false, false, sources, net).prepare(context);
+            Fitted devices = new FeatureMixMethod(name, EnumSet.of(Group.DEVICES), false, false, sources, net, false).prepare(context);
             List<Group> g = List.copyOf(groups);
             boolean log = devices.setting().log();
-            return new Fitted(context, RowFeatures.of(context, g, log, devices.source, denoised), devices.setting(), devices.validSpearman,
-                    true, devices.source, sources.size() > 1);
+            return scoredOnValid(context, new Fitted(context, RowFeatures.of(context, g, log, devices.source, denoised, learnedEncoding),
+                    devices.setting(), devices.validSpearman, true, devices.source, sources.size() > 1));
         }
         List<Group> g = List.copyOf(groups);
         List<FewShotTask> tasks = Validation.tasks(context);
@@ -149,14 +169,14 @@ public final class FeatureMixMethod implements FewShotMethod {
             Setting fallback = new Setting(0.1, groups.contains(Group.COST) ? 1 : Double.POSITIVE_INFINITY,
                     groups.contains(Group.ENCODING) ? 30 : Double.POSITIVE_INFINITY, false);
             DeviceColumns source = sources.get(0);
-            return new Fitted(context, RowFeatures.of(context, g, false, source, denoised), fallback, Double.NaN, false, source, false);
+            return new Fitted(context, RowFeatures.of(context, g, false, source, denoised, learnedEncoding), fallback, Double.NaN, false, source, false);
         }
         Setting best = null;
         DeviceColumns bestSource = null;
         RowFeatures bestFeatures = null;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (DeviceColumns source : sources) {
-            RowFeatures linear = RowFeatures.of(context, g, false, source, denoised), log = RowFeatures.of(context, g, true, source, denoised);
+            RowFeatures linear = RowFeatures.of(context, g, false, source, denoised, learnedEncoding), log = RowFeatures.of(context, g, true, source, denoised, learnedEncoding);
             for (Setting s : grid()) {
                 RowFeatures f = s.log() ? log : linear;
                 double[] penalty = f.penalties(s.devices(), s.cost(), s.encoding());
@@ -173,6 +193,16 @@ public final class FeatureMixMethod implements FewShotMethod {
             }
         }
         return new Fitted(context, bestFeatures, best, bestScore, false, bestSource, sources.size() > 1);
+    }
+
+    /**
+     * A per-device method's own choices use no valid device; its mean Spearman on the valid devices' tasks is
+     * recorded for the report, so that candidate methods can be compared on valid devices only.
+     */
+    private static Fitted scoredOnValid(FewShotContext context, Fitted fitted) {
+        List<FewShotTask> tasks = Validation.tasks(context);
+        if (!tasks.isEmpty()) fitted.methodValidSpearman = Validation.meanSpearman(context, tasks, task -> fitted.fit(task)::predictRow);
+        return fitted;
     }
 
     private List<Setting> grid() {
@@ -197,6 +227,7 @@ public final class FeatureMixMethod implements FewShotMethod {
         private final DeviceColumns source;
         private final boolean sourceChosen;
         private final RowFeatures otherScale;
+        private double methodValidSpearman = Double.NaN; // set once, by scoredOnValid, before the adapter is handed out
 
         Fitted(FewShotContext context, RowFeatures features, Setting setting, double validSpearman, boolean perDevice,
                 DeviceColumns source, boolean sourceChosen) {
@@ -285,11 +316,13 @@ public final class FeatureMixMethod implements FewShotMethod {
                 case DENOISED -> "; train devices denoised by a multi-task network" + (sourceChosen ? " (chosen on valid devices)" : "");
                 case BOTH -> "; train devices measured and denoised by a multi-task network" + (sourceChosen ? " (chosen on valid devices)" : "");
             };
+            String whole = Double.isNaN(methodValidSpearman) ? ""
+                    : String.format(Locale.ROOT, "; whole method on valid devices: spearman %.4f", methodValidSpearman);
             if (otherScale != null)
-                return "lambda devices, log-ms option, cost and encoding lambdas per device by leave-one-out" + source;
+                return "lambda devices, log-ms option, cost and encoding lambdas per device by leave-one-out" + source + whole;
             if (perDevice)
-                return String.format(Locale.ROOT, "lambda devices %s, %s %s; cost and encoding lambdas per device by leave-one-out%s",
-                        setting.devices(), setting.log() ? "log-ms" : "ms", chosen, source);
+                return String.format(Locale.ROOT, "lambda devices %s, %s %s; cost and encoding lambdas per device by leave-one-out%s%s",
+                        setting.devices(), setting.log() ? "log-ms" : "ms", chosen, source, whole);
             return setting + " " + chosen + source;
         }
     }

@@ -38,15 +38,17 @@ final class RowFeatures {
     }
 
     static RowFeatures of(FewShotContext context, List<Group> groups, boolean log) {
-        return of(context, groups, log, DeviceColumns.MEASURED, null);
+        return of(context, groups, log, DeviceColumns.MEASURED, null, false);
     }
 
     /**
-     * As {@link #of(FewShotContext, List, boolean)} with the device columns from {@code source};
-     * {@code denoised} (a {@link DeviceNet}'s {@code [row][train device]} log-ms predictions) is needed unless the
-     * source is {@link DeviceColumns#MEASURED}.
+     * As {@link #of(FewShotContext, List, boolean)} with the device columns from {@code source}; {@code net} (a
+     * {@link DeviceNet}'s features) is needed unless the source is {@link DeviceColumns#MEASURED} and
+     * {@code learnedEncoding} is false. With {@code learnedEncoding} the {@link Group#ENCODING} columns are the
+     * network's last hidden layer instead of the space's one-hot encoding.
      */
-    static RowFeatures of(FewShotContext context, List<Group> groups, boolean log, DeviceColumns source, double[][] denoised) {
+    static RowFeatures of(FewShotContext context, List<Group> groups, boolean log, DeviceColumns source, DeviceNet.Features net,
+            boolean learnedEncoding) {
         List<double[]> columns = new ArrayList<>();
         List<Group> owners = new ArrayList<>();
         int n = context.archs().size();
@@ -61,7 +63,7 @@ final class RowFeatures {
                 }
                 if (source != DeviceColumns.MEASURED) {
                     double[] col = new double[n];
-                    for (int i = 0; i < n; i++) col[i] = log ? denoised[i][d] : Math.exp(denoised[i][d]);
+                    for (int i = 0; i < n; i++) col[i] = log ? net.logLatency()[i][d] : Math.exp(net.logLatency()[i][d]);
                     columns.add(col);
                     owners.add(Group.DEVICES);
                 }
@@ -85,7 +87,7 @@ final class RowFeatures {
         double[][] encodings = null;
         if (groups.contains(Group.ENCODING)) {
             encodings = new double[n][];
-            for (int i = 0; i < n; i++) encodings[i] = encoding(context.space(), context.archs().get(i));
+            for (int i = 0; i < n; i++) encodings[i] = learnedEncoding ? net.hidden()[i] : encoding(context.space(), context.archs().get(i));
         }
         int width = base + (encodings == null ? 0 : encodings[0].length);
         double[][] rows = new double[n][width];

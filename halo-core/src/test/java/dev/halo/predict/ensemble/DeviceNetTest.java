@@ -113,7 +113,7 @@ class DeviceNetTest {
     @Test
     void theNetworkIsTrainedOncePerContext() {
         var context = new FewShotContext(roundedTrainDevices(), SPLIT, 10);
-        assertThat(DeviceNet.denoisedLogLatencies(context, SMALL)).isSameAs(DeviceNet.denoisedLogLatencies(context, SMALL));
+        assertThat(DeviceNet.features(context, SMALL)).isSameAs(DeviceNet.features(context, SMALL));
     }
 
     @Test
