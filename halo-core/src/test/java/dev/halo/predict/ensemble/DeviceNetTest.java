@@ -117,8 +117,20 @@ class DeviceNetTest {
     }
 
     @Test
+    void theLearnedEncodingIsTheLastHiddenLayer() {
+        var context = new FewShotContext(roundedTrainDevices(), SPLIT, 10);
+        DeviceNet.Features net = DeviceNet.features(context, SMALL);
+        RowFeatures learned = RowFeatures.of(context, List.of(Group.ENCODING), false, DeviceColumns.MEASURED, net, true);
+        assertThat(learned.row(5)).hasSize(16).containsExactly(net.hidden()[5]);
+        assertThat(java.util.Arrays.stream(net.hidden()[5]).min().orElseThrow()).isGreaterThanOrEqualTo(0); // ReLU activations
+        RowFeatures denoised = RowFeatures.of(context, List.of(Group.DEVICES), true, DeviceColumns.BOTH, net, false);
+        assertThat(denoised.row(5)).containsExactly(Math.log(context.table().latencies("devA")[5]), net.logLatency()[5][0],
+                Math.log(context.table().latencies("devB")[5]), net.logLatency()[5][1]);
+    }
+
+    @Test
     void methodsAreRegisteredForTheCli() {
         assertThat(FewShotMethods.all()).containsKeys("mix-net", "mix-net-loo", "mix-src-loo", "mix-net-loo-all",
-                "mix-net-loo+help-dev", "mix-net-loo+mix-loo");
+                "mix-net-loo+help-dev", "mix-net-loo+mix-loo", "mix-net-loo-h", "mix-src-loo+help-dev");
     }
 }
