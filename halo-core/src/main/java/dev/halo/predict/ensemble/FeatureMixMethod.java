@@ -119,6 +119,12 @@ public final class FeatureMixMethod implements FewShotMethod {
                 List.of(DeviceColumns.DENOISED), DeviceNet.Options.standard(), true);
     }
 
+    /** {@link #chosenSourcePerDevice()} with a network trained for at least 3,000 Adam steps ({@link DeviceNet.Options#longer()}). */
+    public static FeatureMixMethod chosenSourcePerDeviceLonger() {
+        return new FeatureMixMethod("mix-src-loo-long", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true, false,
+                List.of(DeviceColumns.values()), DeviceNet.Options.longer());
+    }
+
     /**
      * {@link #withEncodingPerDevice()} with the device columns measured, denoised or both, whichever the
      * devices-only fit scores best on the valid devices.

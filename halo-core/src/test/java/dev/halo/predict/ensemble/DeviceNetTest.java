@@ -129,6 +129,15 @@ class DeviceNetTest {
     }
 
     @Test
+    void aMinimumStepCountAddsEpochsOnlyToSmallTables() {
+        DeviceNet.Options o = DeviceNet.Options.longer();
+        assertThat(o.epochsFor(15_625)).isEqualTo(97); // 31 batches an epoch
+        assertThat(o.epochsFor(5_000)).isEqualTo(300); // 10 batches an epoch
+        assertThat(o.epochsFor(200_000)).isEqualTo(60);
+        assertThat(DeviceNet.Options.standard().epochsFor(5_000)).isEqualTo(60);
+    }
+
+    @Test
     void methodsAreRegisteredForTheCli() {
         assertThat(FewShotMethods.all()).containsKeys("mix-net", "mix-net-loo", "mix-src-loo", "mix-net-loo-all",
                 "mix-net-loo+help-dev", "mix-net-loo+mix-loo", "mix-net-loo-h", "mix-src-loo+help-dev");
