@@ -19,6 +19,11 @@ import java.util.Set;
  * own ridge penalty, in ms or in log-ms. The encoding group is a residual model: with a large penalty it only
  * corrects what the device mix leaves unexplained. Penalties and the log choice are picked on the
  * meta-valid devices; intervals are jackknife intervals of the same fit.
+ *
+ * <p>The device columns can also be a {@link DeviceNet}'s predictions of the train devices' latencies instead of
+ * (or beside) the measured ones: several train devices report integer milliseconds, and the network's smooth
+ * versions of their columns fit a new device better (docs/results/beyond.md: NB201 .932 → .950 with
+ * {@code mix-src-loo-long}). Without valid devices the first source in the list is used.
  */
 public final class FeatureMixMethod implements FewShotMethod {
     static final double[] DEVICE_LAMBDAS = {1e-3, 1e-2, 3e-2, 0.1, 0.3, 1};
