@@ -46,6 +46,16 @@ public final class SearchOptions {
                     + "prediction bound on the log ratio at confidence C, or their empirical quantile Q (default: ${DEFAULT-VALUE}).")
     String marginRule = "bound:0.95";
 
+    @Option(names = "--leave-out", defaultValue = "samples", paramLabel = "samples|known",
+            description = "With --margin auto and --adapt-from: which known latencies the margin's leave-one-out leaves out in turn: the sampled ones "
+                    + "(default; needed by methods that read the reference latencies as a hardware embedding, e.g. HELP) or every known one (device mixes).")
+    String leaveOut = "samples";
+
+    @Option(names = "--accuracy-tolerance", defaultValue = "0", paramLabel = "POINTS",
+            description = "Accuracy the answer may give up for room under the budgets: among the candidates that pass and lie within POINTS of the "
+                    + "most accurate one, take the one predicted furthest under its tightest budget (default: ${DEFAULT-VALUE}).")
+    double accuracyTolerance;
+
     @Option(names = "--method", defaultValue = "device-mix", paramLabel = "NAME",
             description = "With --adapt-from: the few-shot method (default: ${DEFAULT-VALUE}); see halo evaluate.")
     String method = "device-mix";

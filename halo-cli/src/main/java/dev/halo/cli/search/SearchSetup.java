@@ -78,7 +78,12 @@ final class SearchSetup {
         // Cheap checks first, so that a typo fails before any table is read.
         List<Double> parsedBudgets = o.maxLatency.stream().map(t -> LatencyBudget.parseMs(t, "--max-latency")).toList();
         margin(o, 0);
-        if (o.source.adaptFrom != null) SafetyMargin.Rule.parse(o.marginRule, "--margin-rule");
+        if (o.source.adaptFrom != null) {
+            SafetyMargin.Rule.parse(o.marginRule, "--margin-rule");
+            FewShotDevice.LeaveOut.parse(o.leaveOut, "--leave-out");
+        }
+        if (!(o.accuracyTolerance >= 0) || Double.isInfinite(o.accuracyTolerance))
+            throw new BadInputException("--accuracy-tolerance must be a finite number ≥ 0 (points of accuracy), got " + o.accuracyTolerance);
         AccuracyObjective<A> accuracy = accuracy(space, o, everything);
         Sources<A> sources = latencySources(space, o);
         List<Double> budgets = budgets(parsedBudgets, sources.devices());
@@ -90,7 +95,7 @@ final class SearchSetup {
             constraints.add(budgets.isEmpty() ? LatencyConstraint.unconstrained(d, p) : new LatencyConstraint(d, p, budgets.get(i), margin));
         }
         List<A> candidates = everything != null ? everything : sources.datasetArchs();
-        return new Setup<>(new SearchProblem<>(space, accuracy, constraints, sources.verifier()), candidates);
+        return new Setup<>(new SearchProblem<>(space, accuracy, constraints, sources.verifier(), o.accuracyTolerance), candidates);
     }
 
     private static <A extends Architecture> AccuracyObjective<A> accuracy(SearchSpace<A> space, SearchOptions o, List<A> everything) {
@@ -133,7 +138,8 @@ final class SearchSetup {
         Map<String, LatencyPredictor> predictors = new LinkedHashMap<>();
         Map<String, Double> margins = new HashMap<>();
         for (String d : o.devices) {
-            FewShotDevice fd = FewShotDevice.adapt(adapter, protocol, archs, d, o.samples, o.seed, SafetyMargin.Rule.parse(o.marginRule, "--margin-rule"));
+            FewShotDevice fd = FewShotDevice.adapt(adapter, protocol, archs, d, o.samples, o.seed, SafetyMargin.Rule.parse(o.marginRule, "--margin-rule"),
+                    FewShotDevice.LeaveOut.parse(o.leaveOut, "--leave-out"));
             predictors.put(d, fd.predictor());
             margins.put(d, fd.margin().margin());
         }
