@@ -19,7 +19,10 @@ import java.util.Map;
  * meets the budget. The same choice without a margin is reported beside it, to show what the margin buys.
  */
 public final class BudgetBenchmark<A extends Architecture> {
-    /** One architecture a search chose (null {@code arch} when the search found none under the budget). */
+    /**
+     * One architecture a search chose (null {@code arch} when the search found none under the budget);
+     * {@code predictedMs} is the prediction the search used (corrected, where the margin rule corrects).
+     */
     public record Choice(String arch, double accuracy, double predictedMs, double trueMs, boolean met) {
         static <A extends Architecture> Choice of(SearchResult<A> r, double budgetMs) {
             if (!r.feasible()) return new Choice(null, Double.NaN, Double.NaN, Double.NaN, false);
@@ -51,7 +54,7 @@ public final class BudgetBenchmark<A extends Architecture> {
      * One (device, budget, seed, setting) run.
      *
      * @param rule the setting, as text
-     * @param margin the calibrated safety margin (relative)
+     * @param margin the calibrated safety margin (relative) for this budget
      * @param chosen the choice under the budget with the margin
      * @param noMargin the choice under the bare budget
      * @param oracle the best architecture by true latency
@@ -121,12 +124,12 @@ public final class BudgetBenchmark<A extends Architecture> {
             Choice bare = Choice.of(ExhaustiveSearch.search(bareProblem, archsByRow), budgetMs);
             for (Setting setting : settings) {
                 long t = System.nanoTime();
-                double margin = Math.max(0, setting.margin().marginFrom(adapted.margin().ratios()));
-                SearchProblem<A> problem = bareProblem.withConstraints(List.of(new LatencyConstraint(device, predictor, budgetMs, margin)))
-                        .withAccuracyTolerance(setting.tolerance());
+                SafetyMargin.Adjustment adj = setting.margin().adjust(adapted.margin().looPredictedMs(), adapted.margin().looTrueMs(), budgetMs);
+                LatencyConstraint constraint = new LatencyConstraint(device, adj.apply(predictor), budgetMs, adj.margin());
+                SearchProblem<A> problem = bareProblem.withConstraints(List.of(constraint)).withAccuracyTolerance(setting.tolerance());
                 Choice chosen = Choice.of(ExhaustiveSearch.search(problem, archsByRow), budgetMs);
                 double seconds = adaptSeconds + (System.nanoTime() - t) / 1e9;
-                out.add(new Outcome(device, budgetMs, seed, setting.toString(), margin, chosen, bare, oracle, seconds));
+                out.add(new Outcome(device, budgetMs, seed, setting.toString(), adj.margin(), chosen, bare, oracle, seconds));
             }
         }
         return out;
