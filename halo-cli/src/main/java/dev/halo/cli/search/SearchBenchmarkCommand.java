@@ -95,9 +95,10 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "5", description = "Seeds 0..N-1 (different samples) per device and budget (default: ${DEFAULT-VALUE}).")
     int seeds = 5;
 
-    @Option(names = "--margin-rule", paramLabel = "bound:C|quantile:Q",
-            description = "How the leave-one-out true/predicted ratios become the margin: a one-sided Student-t prediction bound on the log ratio "
-                    + "at confidence C, or their empirical quantile Q (default: bound:0.95). Repeatable: rows for each rule.")
+    @Option(names = "--margin-rule", paramLabel = "bound:C|trend:C|quantile:Q",
+            description = "How the leave-one-out (predicted, true) pairs become the margin: a one-sided Student-t prediction bound on the log ratio "
+                    + "at confidence C; trend:C, the same bound around a line fitted to the log ratio against the log prediction (which also "
+                    + "corrects the predictions); or the ratios' empirical quantile Q (default: bound:0.95). Repeatable: rows for each rule.")
     List<String> marginRules = new ArrayList<>();
 
     @Option(names = "--accuracy-tolerance", paramLabel = "POINTS",

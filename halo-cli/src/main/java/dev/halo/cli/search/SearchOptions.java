@@ -41,9 +41,10 @@ public final class SearchOptions {
                     + "leave-one-out calibrated from the known samples for --adapt-from.")
     String margin = "auto";
 
-    @Option(names = "--margin-rule", defaultValue = "bound:0.95", paramLabel = "bound:C|quantile:Q",
-            description = "With --margin auto and --adapt-from: how the leave-one-out true/predicted ratios become the margin: a one-sided Student-t "
-                    + "prediction bound on the log ratio at confidence C, or their empirical quantile Q (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--margin-rule", defaultValue = "bound:0.95", paramLabel = "bound:C|trend:C|quantile:Q",
+            description = "With --margin auto and --adapt-from: how the leave-one-out (predicted, true) pairs become the margin: a one-sided Student-t "
+                    + "prediction bound on the log ratio at confidence C; trend:C, the same bound around a line fitted to the log ratio against the "
+                    + "log prediction (which also corrects the predictions); or the ratios' empirical quantile Q (default: ${DEFAULT-VALUE}).")
     String marginRule = "bound:0.95";
 
     @Option(names = "--leave-out", defaultValue = "samples", paramLabel = "samples|known",
