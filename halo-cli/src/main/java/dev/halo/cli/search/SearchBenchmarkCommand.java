@@ -98,12 +98,12 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
     @Option(names = "--margin-rule", paramLabel = "bound:C|trend:C|quantile:Q",
             description = "How the leave-one-out (predicted, true) pairs become the margin: a one-sided Student-t prediction bound on the log ratio "
                     + "at confidence C; trend:C, the same bound around a line fitted to the log ratio against the log prediction (which also "
-                    + "corrects the predictions); or the ratios' empirical quantile Q (default: bound:0.95). Repeatable: rows for each rule.")
+                    + "corrects the predictions); or the ratios' empirical quantile Q (default: bound:0.9). Repeatable: rows for each rule.")
     List<String> marginRules = new ArrayList<>();
 
     @Option(names = "--accuracy-tolerance", paramLabel = "POINTS",
             description = "Accuracy the choice may give up for room under the budget: among the candidates that pass the margin and lie within POINTS "
-                    + "of the most accurate one, take the one predicted furthest under the budget (default: 0). Repeatable: rows for each "
+                    + "of the most accurate one, take the one predicted furthest under the budget (default: 0.2). Repeatable: rows for each "
                     + "(rule, tolerance) pair.")
     List<Double> tolerances = new ArrayList<>();
 
@@ -143,13 +143,14 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         FewShotMethod.Adapter adapter = method.prepare(new FewShotContext(benchmark, split, samples));
         double prepareSeconds = (System.nanoTime() - t0) / 1e9;
-        List<SafetyMargin.Rule> rules = (marginRules.isEmpty() ? List.of("bound:0.95") : marginRules).stream()
-                .map(r -> SafetyMargin.Rule.parse(r, "--margin-rule")).toList();
+        BudgetBenchmark.Setting defaults = BudgetBenchmark.Setting.FEW_SHOT_DEFAULT;
+        List<SafetyMargin.Rule> rules = marginRules.isEmpty() ? List.of(defaults.margin())
+                : marginRules.stream().map(r -> SafetyMargin.Rule.parse(r, "--margin-rule")).toList();
         for (double tol : tolerances)
             if (!(tol >= 0) || Double.isInfinite(tol)) throw new BadInputException("--accuracy-tolerance must be a finite number ≥ 0, got " + tol);
         List<BudgetBenchmark.Setting> settings = new ArrayList<>();
         for (SafetyMargin.Rule r : rules)
-            for (double tol : tolerances.isEmpty() ? List.of(0.0) : tolerances) settings.add(new BudgetBenchmark.Setting(r, tol));
+            for (double tol : tolerances.isEmpty() ? List.of(defaults.tolerance()) : tolerances) settings.add(new BudgetBenchmark.Setting(r, tol));
         var bench = new BudgetBenchmark<>(s, archs, objective, new FewShotProtocol(benchmark.table(), benchmark.pools()), adapter, samples, settings,
                 FewShotDevice.LeaveOut.parse(leaveOut, "--leave-out"));
 

@@ -16,6 +16,7 @@ import dev.halo.eval.Split;
 import dev.halo.predict.LatencyModelLoader;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.search.AccuracyObjective;
+import dev.halo.search.BudgetBenchmark;
 import dev.halo.search.DatasetTables;
 import dev.halo.search.ExhaustiveSearch;
 import dev.halo.search.FewShotDevice;
@@ -82,8 +83,7 @@ final class SearchSetup {
             SafetyMargin.Rule.parse(o.marginRule, "--margin-rule");
             FewShotDevice.LeaveOut.parse(o.leaveOut, "--leave-out");
         }
-        if (!(o.accuracyTolerance >= 0) || Double.isInfinite(o.accuracyTolerance))
-            throw new BadInputException("--accuracy-tolerance must be a finite number ≥ 0 (points of accuracy), got " + o.accuracyTolerance);
+        double tolerance = tolerance(o);
         AccuracyObjective<A> accuracy = accuracy(space, o, everything);
         Sources<A> sources = latencySources(space, o);
         List<Double> budgets = budgets(parsedBudgets, sources.devices());
@@ -104,7 +104,7 @@ final class SearchSetup {
             }
         }
         List<A> candidates = everything != null ? everything : sources.datasetArchs();
-        return new Setup<>(new SearchProblem<>(space, accuracy, constraints, sources.verifier(), o.accuracyTolerance), candidates);
+        return new Setup<>(new SearchProblem<>(space, accuracy, constraints, sources.verifier(), tolerance), candidates);
     }
 
     private static <A extends Architecture> AccuracyObjective<A> accuracy(SearchSpace<A> space, SearchOptions o, List<A> everything) {
@@ -189,6 +189,18 @@ final class SearchSetup {
         if (ms.size() != devices.size())
             throw new BadInputException("give one --max-latency for all devices or one per device (" + ms.size() + " budgets, " + devices.size() + " devices)");
         return ms;
+    }
+
+    private static double tolerance(SearchOptions o) {
+        String t = o.accuracyTolerance.strip();
+        if (t.equals("auto")) return o.source.adaptFrom != null && o.accuracy != null ? BudgetBenchmark.Setting.FEW_SHOT_DEFAULT.tolerance() : 0;
+        try {
+            double v = Double.parseDouble(t);
+            if (!(v >= 0) || Double.isInfinite(v)) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException e) {
+            throw new BadInputException("--accuracy-tolerance must be auto or a finite number ≥ 0 (points of accuracy), got '" + o.accuracyTolerance + "'");
+        }
     }
 
     private static double margin(SearchOptions o, double auto) {

@@ -129,22 +129,22 @@ class SearchCommandsTest {
         assertThat(predicted * (1 + margin)).isLessThanOrEqualTo(11);
         assertBad(run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms", "--leave-out", "all"),
                 "--leave-out: 'all' is not samples or known");
-        assertBad(search("--max-latency", "11ms", "--accuracy-tolerance", "-1"), "--accuracy-tolerance must be a finite number ≥ 0");
+        assertBad(search("--max-latency", "11ms", "--accuracy-tolerance", "-1"), "--accuracy-tolerance must be auto or a finite number ≥ 0 (points of accuracy), got '-1'");
         assertBad(run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms", "--margin-rule", "trend:2"),
                 "margin trend confidence must be in (0.5, 1), got 2.0");
     }
 
     @Test
     void theSearchBenchmarkGivesARowPerRuleAndToleranceAndSaysWhatFoundNothing() {
-        Run r = run("search-benchmark", "--budgets", "gold_6226=11ms,2.5ms", "--seeds", "1", "--margin-rule", "bound:0.9", "--margin-rule", "trend:0.9",
+        Run r = run("search-benchmark", "--budgets", "gold_6226=11ms,2.5ms", "--seeds", "1", "--margin-rule", "bound:0.9",
                 "--accuracy-tolerance", "0", "--accuracy-tolerance", "0.2", "--format", "csv");
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> rows = r.out().lines().skip(1).toList();
-        assertThat(rows).hasSize(8);
-        assertThat(rows.stream().map(l -> l.split(",")[3]).distinct()).containsExactly("bound:0.9", "bound:0.9+tol:0.2", "trend:0.9", "trend:0.9+tol:0.2");
+        assertThat(rows).hasSize(4);
+        assertThat(rows.stream().map(l -> l.split(",")[3]).distinct()).containsExactly("bound:0.9", "bound:0.9+tol:0.2");
         // Nothing on gold_6226 runs in 2.5 ms (the fastest takes 2.66 ms): every rule finds nothing there.
         assertThat(rows.stream().filter(l -> l.startsWith("gold_6226,2.5,")).map(l -> l.split(",")[6])).containsOnly("1");
-        assertThat(r.err()).contains("margin trend:0.9+tol:0.2 (leave out samples): ").contains("/2 choices meet the budget on true latency (found nothing: ");
+        assertThat(r.err()).contains("margin bound:0.9+tol:0.2 (leave out samples): ").contains("/2 choices meet the budget on true latency (found nothing: ");
     }
 
     static void assertBad(Run r, String fragment) {
