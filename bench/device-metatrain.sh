@@ -35,8 +35,11 @@ while read -r name space threads args; do
 done < "$jobs"
 wait
 for f in work/*.eval.txt; do echo "--- $f"; cat "$f"; done
-tar czf "$out/models-nasbench201.tgz" -C work $(cd work && ls *.json.gz 2>/dev/null | while read -r m; do grep -q "^${m%.json.gz} nasbench201 " "$jobs" && echo "$m"; done)
-tar czf "$out/models-fbnet.tgz" -C work $(cd work && ls *.json.gz 2>/dev/null | while read -r m; do grep -q "^${m%.json.gz} fbnet " "$jobs" && echo "$m"; done)
+# one archive per space (each returned file must stay small); job names and spaces are the job file's first two fields
+for space in nasbench201 fbnet; do
+  models=$(awk -v s="$space" '$1 !~ /^#/ && $2 == s { print $1 ".json.gz" }' "$jobs" | while read -r m; do [ -f "work/$m" ] && echo "$m"; done)
+  [ -n "$models" ] && tar czf "$out/models-$space.tgz" -C work $models
+done
 tar czf "$out/logs.tgz" -C work $(cd work && ls *.log *.out *.eval.txt)
 ls -la "$out"
 echo "== end $(date -u +%T)"

@@ -101,11 +101,30 @@ final class Evaluator<A extends Architecture> {
         return feasibleFirst.thenComparing(byAccuracyIfFeasible).thenComparing(lessViolation).thenComparing(faster).thenComparing(byName);
     }
 
-    /** The search's answer over everything evaluated so far. */
+    /**
+     * Among the feasible candidates at least {@code minAccuracy} accurate, the one whose tightest budget is least
+     * used (smallest {@code predicted / effective budget} over the bounded devices); then the usual preference.
+     */
+    private Candidate<A> roomiest(List<Candidate<A>> all, double minAccuracy, Comparator<Candidate<A>> pref) {
+        Comparator<Candidate<A>> moreRoom = Comparator.comparingDouble((Candidate<A> c) -> -load(c));
+        return all.stream().filter(c -> c.feasible() && c.accuracy() >= minAccuracy).max(moreRoom.thenComparing(pref)).orElseThrow();
+    }
+
+    /** The largest {@code predicted / effective budget} over the bounded devices (0 with no budget). */
+    private double load(Candidate<A> c) {
+        double load = 0;
+        List<LatencyConstraint> cs = problem.constraints();
+        for (int j = 0; j < cs.size(); j++)
+            if (cs.get(j).bounded()) load = Math.max(load, c.predictedMs(j) / cs.get(j).effectiveMaxMs());
+        return load;
+    }
+
+    /** The search's answer over everything evaluated so far (see {@link SearchProblem#accuracyTolerance()}). */
     SearchResult<A> result(String algorithm, long startNanos) {
         Comparator<Candidate<A>> pref = preference();
         List<Candidate<A>> all = all();
         Candidate<A> top = all.stream().max(pref).orElseThrow();
+        if (top.feasible() && problem.accuracyTolerance() > 0) top = roomiest(all, top.accuracy() - problem.accuracyTolerance(), pref);
         Candidate<A> best = top.feasible() ? top.verified(problem.constraints(), problem.verifier()) : null;
         Candidate<A> closest = top.feasible() ? null : top.verified(problem.constraints(), problem.verifier());
         List<Candidate<A>> front = ParetoFront.of(all).stream().map(c -> c.verified(problem.constraints(), problem.verifier())).toList();

@@ -48,7 +48,26 @@ public record SearchResult<A extends Architecture>(
             first = false;
         }
         sb.append(") among ").append(evaluations).append(" evaluated architectures; fastest reachable: ").append(reach);
+        if (tooTightToCertify())
+            sb.append("; it is predicted under the bare budget, so the budget may be feasible but is too tight to certify with the known samples")
+                    .append(" (measure more, or accept a smaller margin knowingly)");
         return sb.toString();
+    }
+
+    /**
+     * When nothing passed: whether the fastest reachable architecture is predicted within every bare budget and
+     * only the safety margin rejects it, i.e. the predictor's known errors are too large to certify the budget.
+     */
+    public boolean tooTightToCertify() {
+        if (feasible()) return false;
+        boolean marginMatters = false;
+        for (int j = 0; j < constraints.size(); j++) {
+            LatencyConstraint c = constraints.get(j);
+            if (!c.bounded()) continue;
+            if (closest.predictedMs(j) > c.maxMs()) return false;
+            marginMatters |= c.margin() > 0;
+        }
+        return marginMatters;
     }
 
     private static String ms(double v) {

@@ -55,8 +55,9 @@ class BudgetBenchmarkTest {
 
     @Test
     void anExactPredictorNeedsNoMarginAndFindsTheOracle() {
-        var bench = new BudgetBenchmark<>(space, archs, space.accuracyObjective(), protocol(0), scaleOfBase, 10, List.of(new SafetyMargin.PredictionBound(0.95)));
-        var o = bench.run("target", medianTarget(), 0).get(0);
+        var bench = new BudgetBenchmark<>(space, archs, space.accuracyObjective(), protocol(0), scaleOfBase, 10,
+                List.of(BudgetBenchmark.Setting.of(new SafetyMargin.PredictionBound(0.95))), FewShotDevice.LeaveOut.SAMPLES);
+        var o = bench.run("target", 0, List.of(medianTarget())).get(0);
         assertThat(o.margin()).isCloseTo(0, org.assertj.core.api.Assertions.within(1e-9));
         assertThat(o.chosen().arch()).isEqualTo(o.oracle().arch());
         assertThat(o.chosen().met()).isTrue();
@@ -65,9 +66,9 @@ class BudgetBenchmarkTest {
 
     @Test
     void anImperfectPredictorGetsAMarginFromItsSamplesAndEachRuleGivesAnOutcome() {
-        var rules = List.<SafetyMargin.Rule>of(new SafetyMargin.Quantile(0.5), new SafetyMargin.PredictionBound(0.99));
-        var bench = new BudgetBenchmark<>(space, archs, space.accuracyObjective(), protocol(0.1), scaleOfBase, 10, rules);
-        var outcomes = bench.run("target", medianTarget(), 3);
+        var rules = List.of(BudgetBenchmark.Setting.of(new SafetyMargin.Quantile(0.5)), BudgetBenchmark.Setting.of(new SafetyMargin.PredictionBound(0.99)));
+        var bench = new BudgetBenchmark<>(space, archs, space.accuracyObjective(), protocol(0.1), scaleOfBase, 10, rules, FewShotDevice.LeaveOut.SAMPLES);
+        var outcomes = bench.run("target", 3, List.of(medianTarget()));
         assertThat(outcomes).extracting(BudgetBenchmark.Outcome::rule).containsExactly("quantile:0.5", "bound:0.99");
         var loose = outcomes.get(0);
         var strict = outcomes.get(1);
@@ -76,6 +77,32 @@ class BudgetBenchmarkTest {
         assertThat(strict.chosen().met()).isTrue();
         // The oracle is judged on true latency and can only be as good or better than any choice that meets the budget.
         for (var o : outcomes) if (o.chosen().met()) assertThat(o.gap()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void everyBudgetAndSettingGetsAnOutcomeAndATooTightBudgetIsNamed() {
+        var settings = List.of(BudgetBenchmark.Setting.of(new SafetyMargin.PredictionBound(0.99)),
+                new BudgetBenchmark.Setting(new SafetyMargin.PredictionBound(0.99), 0.5));
+        var bench = new BudgetBenchmark<>(space, archs, space.accuracyObjective(), protocol(0.1), scaleOfBase, 10, settings, FewShotDevice.LeaveOut.SAMPLES);
+        double fastest = 3 * java.util.Arrays.stream(base).min().orElseThrow();
+        var outcomes = bench.run("target", 2, List.of(medianTarget(), fastest * 1.01, fastest * 0.5));
+        assertThat(outcomes).extracting(BudgetBenchmark.Outcome::rule).containsExactly("bound:0.99", "bound:0.99+tol:0.5", "bound:0.99", "bound:0.99+tol:0.5",
+                "bound:0.99", "bound:0.99+tol:0.5");
+        var roomy = outcomes.get(1);
+        assertThat(roomy.chosen().accuracy()).isGreaterThanOrEqualTo(outcomes.get(0).chosen().accuracy() - 0.5);
+        assertThat(roomy.chosen().predictedMs()).isLessThanOrEqualTo(outcomes.get(0).chosen().predictedMs());
+        assertThat(outcomes.get(0).verdict()).isEqualTo("chosen");
+        assertThat(outcomes.get(2).verdict()).isEqualTo("too-tight");
+        assertThat(outcomes.get(4).verdict()).isEqualTo("infeasible");
+    }
+
+    @Test
+    void calibrationCanLeaveOutEveryKnownLatency() {
+        var device = FewShotDevice.adapt(scaleOfBase, protocol(0.1), archs, "target", 8, 1, new SafetyMargin.Quantile(1), FewShotDevice.LeaveOut.KNOWN);
+        assertThat(device.margin().ratios()).hasSize(device.task().knownIndices().length).hasSizeGreaterThan(10);
+        assertThat(FewShotDevice.LeaveOut.parse(" Known ", "--leave-out")).isEqualTo(FewShotDevice.LeaveOut.KNOWN);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FewShotDevice.LeaveOut.parse("all", "--leave-out"))
+                .isInstanceOf(dev.halo.BadInputException.class).hasMessage("--leave-out: 'all' is not samples or known");
     }
 
     @Test

@@ -127,6 +127,35 @@ class SearchAlgorithmsTest {
     }
 
     @Test
+    void anAccuracyToleranceTradesAtMostThatMuchAccuracyForTheMostRoomUnderTheBudget() {
+        double budget = median();
+        var exact = ExhaustiveSearch.search(problem(budget), space.all());
+        double tolerance = 0.05 * Math.abs(exact.best().accuracy());
+        var tolerant = ExhaustiveSearch.search(problem(budget).withAccuracyTolerance(tolerance), space.all());
+        assertThat(tolerant.best().accuracy()).isGreaterThanOrEqualTo(exact.best().accuracy() - tolerance);
+        // No candidate that passes and is that accurate is predicted faster than the tolerant choice.
+        double fastestEligible = space.all().stream().filter(a -> space.latency(a, 1) <= budget)
+                .filter(a -> space.accuracyObjective().accuracy(a) >= exact.best().accuracy() - tolerance)
+                .mapToDouble(a -> space.latency(a, 1)).min().orElseThrow();
+        assertThat(tolerant.best().predictedMs(0)).isEqualTo(fastestEligible).isLessThanOrEqualTo(exact.best().predictedMs(0));
+        assertThat(ExhaustiveSearch.search(problem(budget).withAccuracyTolerance(0), space.all()).best().arch()).isEqualTo(exact.best().arch());
+        assertThatThrownBy(() -> problem(budget).withAccuracyTolerance(-1)).isInstanceOf(BadInputException.class).hasMessageContaining("tolerance");
+    }
+
+    @Test
+    void aBudgetOnlyTheMarginRejectsIsCalledTooTightToCertify() {
+        double fastest = fastest();
+        var tight = new SearchProblem<>(space, space.accuracyObjective(), List.of(new LatencyConstraint("dev", table, fastest * 1.1, 0.2)));
+        var r = ExhaustiveSearch.search(tight, space.all());
+        assertThat(r.feasible()).isFalse();
+        assertThat(r.tooTightToCertify()).isTrue();
+        assertThat(r.infeasibleMessage()).contains("too tight to certify");
+        var impossible = ExhaustiveSearch.search(problem(fastest * 0.9), space.all());
+        assertThat(impossible.tooTightToCertify()).isFalse();
+        assertThat(impossible.infeasibleMessage()).doesNotContain("too tight");
+    }
+
+    @Test
     void anInfeasibleBudgetSaysSoAndNamesTheFastestReachable() {
         double fastest = fastest();
         var r = ExhaustiveSearch.search(problem(fastest * 0.9), space.all());

@@ -18,6 +18,7 @@ import dev.halo.eval.Split;
 import dev.halo.search.AccuracyObjective;
 import dev.halo.search.BudgetBenchmark;
 import dev.halo.search.DatasetTables;
+import dev.halo.search.FewShotDevice;
 import dev.halo.search.LatencyBudget;
 import dev.halo.search.SafetyMargin;
 import dev.halo.space.Architecture;
@@ -94,10 +95,22 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "5", description = "Seeds 0..N-1 (different samples) per device and budget (default: ${DEFAULT-VALUE}).")
     int seeds = 5;
 
-    @Option(names = "--margin-rule", paramLabel = "bound:C|quantile:Q",
-            description = "How the leave-one-out true/predicted ratios become the margin: a one-sided Student-t prediction bound on the log ratio "
-                    + "at confidence C, or their empirical quantile Q (default: bound:0.95). Repeatable: rows for each rule.")
+    @Option(names = "--margin-rule", paramLabel = "bound:C|trend:C|quantile:Q",
+            description = "How the leave-one-out (predicted, true) pairs become the margin: a one-sided Student-t prediction bound on the log ratio "
+                    + "at confidence C; trend:C, the same bound around a line fitted to the log ratio against the log prediction (which also "
+                    + "corrects the predictions); or the ratios' empirical quantile Q (default: bound:0.9). Repeatable: rows for each rule.")
     List<String> marginRules = new ArrayList<>();
+
+    @Option(names = "--accuracy-tolerance", paramLabel = "POINTS",
+            description = "Accuracy the choice may give up for room under the budget: among the candidates that pass the margin and lie within POINTS "
+                    + "of the most accurate one, take the one predicted furthest under the budget (default: 0.2). Repeatable: rows for each "
+                    + "(rule, tolerance) pair.")
+    List<Double> tolerances = new ArrayList<>();
+
+    @Option(names = "--leave-out", defaultValue = "samples", paramLabel = "samples|known",
+            description = "Which known latencies the margin's leave-one-out leaves out in turn: the sampled ones only (default; needed by methods that "
+                    + "read the reference latencies as a hardware embedding, e.g. HELP), or every known one, reference ones included (device mixes only).")
+    String leaveOut = "samples";
 
     @Option(names = "--per-seed", description = "One row per seed instead of the summary per device and budget.")
     boolean perSeed;
@@ -130,21 +143,27 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         FewShotMethod.Adapter adapter = method.prepare(new FewShotContext(benchmark, split, samples));
         double prepareSeconds = (System.nanoTime() - t0) / 1e9;
-        List<SafetyMargin.Rule> rules = (marginRules.isEmpty() ? List.of("bound:0.95") : marginRules).stream()
-                .map(r -> SafetyMargin.Rule.parse(r, "--margin-rule")).toList();
-        var bench = new BudgetBenchmark<>(s, archs, objective, new FewShotProtocol(benchmark.table(), benchmark.pools()), adapter, samples, rules);
+        BudgetBenchmark.Setting defaults = BudgetBenchmark.Setting.FEW_SHOT_DEFAULT;
+        List<SafetyMargin.Rule> rules = marginRules.isEmpty() ? List.of(defaults.margin())
+                : marginRules.stream().map(r -> SafetyMargin.Rule.parse(r, "--margin-rule")).toList();
+        for (double tol : tolerances)
+            if (!(tol >= 0) || Double.isInfinite(tol)) throw new BadInputException("--accuracy-tolerance must be a finite number ≥ 0, got " + tol);
+        List<BudgetBenchmark.Setting> settings = new ArrayList<>();
+        for (SafetyMargin.Rule r : rules)
+            for (double tol : tolerances.isEmpty() ? List.of(defaults.tolerance()) : tolerances) settings.add(new BudgetBenchmark.Setting(r, tol));
+        var bench = new BudgetBenchmark<>(s, archs, objective, new FewShotProtocol(benchmark.table(), benchmark.pools()), adapter, samples, settings,
+                FewShotDevice.LeaveOut.parse(leaveOut, "--leave-out"));
 
         List<BudgetBenchmark.Outcome> all = new ArrayList<>();
-        Map<String, List<List<BudgetBenchmark.Outcome>>> byRule = new LinkedHashMap<>();
+        // rule -> (device, budget) -> the seeds' outcomes, in the order the cases were given
+        Map<String, Map<String, List<BudgetBenchmark.Outcome>>> byRule = new LinkedHashMap<>();
+        for (BudgetBenchmark.Setting setting : settings) byRule.put(setting.toString(), new LinkedHashMap<>());
         for (var e : cases.entrySet())
-            for (double budget : e.getValue()) {
-                Map<String, List<BudgetBenchmark.Outcome>> runs = new LinkedHashMap<>();
-                for (long seed = 0; seed < seeds; seed++)
-                    for (BudgetBenchmark.Outcome o : bench.run(e.getKey(), budget, seed)) runs.computeIfAbsent(o.rule(), k -> new ArrayList<>()).add(o);
-                runs.forEach((rule, list) -> byRule.computeIfAbsent(rule, k -> new ArrayList<>()).add(list));
-            }
+            for (long seed = 0; seed < seeds; seed++)
+                for (BudgetBenchmark.Outcome o : bench.run(e.getKey(), seed, e.getValue()))
+                    byRule.get(o.rule()).computeIfAbsent(o.device() + "@" + o.budgetMs(), k -> new ArrayList<>()).add(o);
         Table t = perSeed ? perSeedTable() : summaryTable();
-        byRule.values().forEach(groups -> groups.forEach(runs -> {
+        byRule.values().forEach(groups -> groups.values().forEach(runs -> {
             all.addAll(runs);
             if (perSeed) runs.forEach(o -> perSeedRow(t, o));
             else summaryRow(t, runs);
@@ -153,13 +172,16 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         err.printf(java.util.Locale.ROOT, "method %s, prepared once in %.1f s%n", method.name(), prepareSeconds);
         byRule.forEach((rule, groups) -> {
-            List<BudgetBenchmark.Outcome> runs = groups.stream().flatMap(List::stream).toList();
+            List<BudgetBenchmark.Outcome> runs = groups.values().stream().flatMap(List::stream).toList();
             long met = runs.stream().filter(o -> o.chosen().met()).count();
             double meanGap = runs.stream().mapToDouble(BudgetBenchmark.Outcome::gap).filter(Double::isFinite).average().orElse(Double.NaN);
-            long none = runs.stream().filter(o -> o.chosen().arch() == null).count();
+            long tight = runs.stream().filter(o -> o.verdict().equals("too-tight")).count();
+            long infeasible = runs.stream().filter(o -> o.verdict().equals("infeasible")).count();
+            long within = runs.stream().filter(o -> o.chosen().met() && o.gap() <= 0.3 + 1e-9).count();
             double maxSeconds = runs.stream().mapToDouble(BudgetBenchmark.Outcome::seconds).max().orElse(0);
-            err.printf(java.util.Locale.ROOT, "margin %s: %d/%d choices meet the budget on true latency (%d found nothing); mean gap to oracle %.2f points; slowest adapt+calibrate+search %.2f s%n",
-                    rule, met, runs.size(), none, meanGap, maxSeconds);
+            err.printf(java.util.Locale.ROOT, "margin %s (leave out %s): %d/%d choices meet the budget on true latency (found nothing: %d too tight to certify, "
+                    + "%d predicted infeasible); mean gap to oracle %.2f points; %d/%d met and within 0.3 points; slowest adapt+calibrate+search %.2f s%n",
+                    rule, leaveOut, met, runs.size(), tight, infeasible, meanGap, within, runs.size(), maxSeconds);
         });
         err.flush();
         return 0;
@@ -179,7 +201,7 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
     }
 
     private static Table summaryTable() {
-        return new Table("device", "budget_ms", "seeds", "rule", "margin_pct", "met", "true_ms_mean", "true_ms_max", "accuracy", "oracle", "gap",
+        return new Table("device", "budget_ms", "seeds", "rule", "margin_pct", "met", "no_choice", "true_ms_mean", "true_ms_max", "accuracy", "oracle", "gap",
                 "met_no_margin", "accuracy_no_margin", "seconds_max");
     }
 
@@ -188,6 +210,7 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
         t.row(first.device(), first.budgetMs(), runs.size(), first.rule(),
                 round(100 * mean(runs, o -> o.margin()), 1),
                 runs.stream().filter(o -> o.chosen().met()).count() + "/" + runs.size(),
+                runs.stream().filter(o -> o.chosen().arch() == null).count(),
                 round(mean(runs, o -> o.chosen().trueMs()), 3),
                 round(runs.stream().mapToDouble(o -> o.chosen().trueMs()).max().orElse(Double.NaN), 3),
                 round(mean(runs, o -> o.chosen().accuracy()), 2),
@@ -199,12 +222,12 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
     }
 
     private static Table perSeedTable() {
-        return new Table("device", "budget_ms", "seed", "rule", "margin_pct", "arch", "predicted_ms", "true_ms", "met", "accuracy", "oracle", "oracle_true_ms", "gap",
+        return new Table("device", "budget_ms", "seed", "rule", "margin_pct", "verdict", "arch", "predicted_ms", "true_ms", "met", "accuracy", "oracle", "oracle_true_ms", "gap",
                 "true_ms_no_margin", "met_no_margin", "accuracy_no_margin", "seconds");
     }
 
     private static void perSeedRow(Table t, BudgetBenchmark.Outcome o) {
-        t.row(o.device(), o.budgetMs(), o.seed(), o.rule(), round(100 * o.margin(), 1), o.chosen().arch(), round(o.chosen().predictedMs(), 3), round(o.chosen().trueMs(), 3),
+        t.row(o.device(), o.budgetMs(), o.seed(), o.rule(), round(100 * o.margin(), 1), o.verdict(), o.chosen().arch(), round(o.chosen().predictedMs(), 3), round(o.chosen().trueMs(), 3),
                 o.chosen().met(), round(o.chosen().accuracy(), 2), round(o.oracle().accuracy(), 2), round(o.oracle().trueMs(), 3), round(o.gap(), 2),
                 round(o.noMargin().trueMs(), 3), o.noMargin().met(), round(o.noMargin().accuracy(), 2), round(o.seconds(), 3));
     }

@@ -41,10 +41,23 @@ public final class SearchOptions {
                     + "leave-one-out calibrated from the known samples for --adapt-from.")
     String margin = "auto";
 
-    @Option(names = "--margin-rule", defaultValue = "bound:0.95", paramLabel = "bound:C|quantile:Q",
-            description = "With --margin auto and --adapt-from: how the leave-one-out true/predicted ratios become the margin: a one-sided Student-t "
-                    + "prediction bound on the log ratio at confidence C, or their empirical quantile Q (default: ${DEFAULT-VALUE}).")
-    String marginRule = "bound:0.95";
+    // The default is BudgetBenchmark.Setting.FEW_SHOT_DEFAULT (chosen on HELP's meta-valid devices).
+    @Option(names = "--margin-rule", defaultValue = "bound:0.9", paramLabel = "bound:C|trend:C|quantile:Q",
+            description = "With --margin auto and --adapt-from: how the leave-one-out (predicted, true) pairs become the margin: a one-sided Student-t "
+                    + "prediction bound on the log ratio at confidence C; trend:C, the same bound around a line fitted to the log ratio against the "
+                    + "log prediction (which also corrects the predictions); or the ratios' empirical quantile Q (default: ${DEFAULT-VALUE}).")
+    String marginRule = "bound:0.9";
+
+    @Option(names = "--leave-out", defaultValue = "samples", paramLabel = "samples|known",
+            description = "With --margin auto and --adapt-from: which known latencies the margin's leave-one-out leaves out in turn: the sampled ones "
+                    + "(default; needed by methods that read the reference latencies as a hardware embedding, e.g. HELP) or every known one (device mixes).")
+    String leaveOut = "samples";
+
+    @Option(names = "--accuracy-tolerance", defaultValue = "auto", paramLabel = "auto|POINTS",
+            description = "Accuracy the answer may give up for room under the budgets: among the candidates that pass and lie within POINTS of the "
+                    + "most accurate one, take the one predicted furthest under its tightest budget. auto (default): 0.2 for --adapt-from with "
+                    + "--accuracy (predicted latencies may be wrong near the budget), 0 otherwise (measured tables are exact; a proxy is not in points).")
+    String accuracyTolerance = "auto";
 
     @Option(names = "--method", defaultValue = "device-mix", paramLabel = "NAME",
             description = "With --adapt-from: the few-shot method (default: ${DEFAULT-VALUE}); see halo evaluate.")

@@ -16,6 +16,7 @@ import dev.halo.eval.Split;
 import dev.halo.predict.LatencyModelLoader;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.search.AccuracyObjective;
+import dev.halo.search.BudgetBenchmark;
 import dev.halo.search.DatasetTables;
 import dev.halo.search.ExhaustiveSearch;
 import dev.halo.search.FewShotDevice;
@@ -78,19 +79,32 @@ final class SearchSetup {
         // Cheap checks first, so that a typo fails before any table is read.
         List<Double> parsedBudgets = o.maxLatency.stream().map(t -> LatencyBudget.parseMs(t, "--max-latency")).toList();
         margin(o, 0);
-        if (o.source.adaptFrom != null) SafetyMargin.Rule.parse(o.marginRule, "--margin-rule");
+        if (o.source.adaptFrom != null) {
+            SafetyMargin.Rule.parse(o.marginRule, "--margin-rule");
+            FewShotDevice.LeaveOut.parse(o.leaveOut, "--leave-out");
+        }
+        double tolerance = tolerance(o);
         AccuracyObjective<A> accuracy = accuracy(space, o, everything);
         Sources<A> sources = latencySources(space, o);
         List<Double> budgets = budgets(parsedBudgets, sources.devices());
         List<LatencyConstraint> constraints = new ArrayList<>();
+        boolean auto = o.margin.strip().equals("auto");
         for (int i = 0; i < sources.devices().size(); i++) {
             String d = sources.devices().get(i);
             LatencyPredictor p = sources.predictors().get(d);
-            double margin = margin(o, sources.autoMargins().getOrDefault(d, 0.0));
-            constraints.add(budgets.isEmpty() ? LatencyConstraint.unconstrained(d, p) : new LatencyConstraint(d, p, budgets.get(i), margin));
+            SafetyMargin calibration = sources.calibrations().get(d);
+            if (budgets.isEmpty()) {
+                constraints.add(LatencyConstraint.unconstrained(d, p));
+            } else if (auto && calibration != null) {
+                // The rule may also correct the predictions (trend); its margin is for this budget.
+                SafetyMargin.Adjustment adj = calibration.at(budgets.get(i));
+                constraints.add(new LatencyConstraint(d, adj.apply(p), budgets.get(i), adj.margin()));
+            } else {
+                constraints.add(new LatencyConstraint(d, p, budgets.get(i), margin(o, 0)));
+            }
         }
         List<A> candidates = everything != null ? everything : sources.datasetArchs();
-        return new Setup<>(new SearchProblem<>(space, accuracy, constraints, sources.verifier()), candidates);
+        return new Setup<>(new SearchProblem<>(space, accuracy, constraints, sources.verifier(), tolerance), candidates);
     }
 
     private static <A extends Architecture> AccuracyObjective<A> accuracy(SearchSpace<A> space, SearchOptions o, List<A> everything) {
@@ -104,9 +118,9 @@ final class SearchSetup {
         };
     }
 
-    /** Predictors, verifier and pre-calibrated margins per device, in --device order, and the dataset's architectures (null for model files). */
+    /** Predictors, verifier and few-shot calibrations per device, in --device order, and the dataset's architectures (null for model files). */
     private record Sources<A extends Architecture>(
-            List<String> devices, Map<String, LatencyPredictor> predictors, LatencyVerifier verifier, Map<String, Double> autoMargins, List<A> datasetArchs) {}
+            List<String> devices, Map<String, LatencyPredictor> predictors, LatencyVerifier verifier, Map<String, SafetyMargin> calibrations, List<A> datasetArchs) {}
 
     private static <A extends Architecture> Sources<A> latencySources(SearchSpace<A> space, SearchOptions o) {
         SearchOptions.LatencySource s = o.source;
@@ -131,11 +145,12 @@ final class SearchSetup {
         FewShotMethod.Adapter adapter = method.prepare(new FewShotContext(benchmark, split, o.samples));
         FewShotProtocol protocol = new FewShotProtocol(table, benchmark.pools());
         Map<String, LatencyPredictor> predictors = new LinkedHashMap<>();
-        Map<String, Double> margins = new HashMap<>();
+        Map<String, SafetyMargin> margins = new HashMap<>();
         for (String d : o.devices) {
-            FewShotDevice fd = FewShotDevice.adapt(adapter, protocol, archs, d, o.samples, o.seed, SafetyMargin.Rule.parse(o.marginRule, "--margin-rule"));
+            FewShotDevice fd = FewShotDevice.adapt(adapter, protocol, archs, d, o.samples, o.seed, SafetyMargin.Rule.parse(o.marginRule, "--margin-rule"),
+                    FewShotDevice.LeaveOut.parse(o.leaveOut, "--leave-out"));
             predictors.put(d, fd.predictor());
-            margins.put(d, fd.margin().margin());
+            margins.put(d, fd.margin());
         }
         return new Sources<>(List.copyOf(o.devices), predictors, verifier, margins, archs);
     }
@@ -174,6 +189,18 @@ final class SearchSetup {
         if (ms.size() != devices.size())
             throw new BadInputException("give one --max-latency for all devices or one per device (" + ms.size() + " budgets, " + devices.size() + " devices)");
         return ms;
+    }
+
+    private static double tolerance(SearchOptions o) {
+        String t = o.accuracyTolerance.strip();
+        if (t.equals("auto")) return o.source.adaptFrom != null && o.accuracy != null ? BudgetBenchmark.Setting.FEW_SHOT_DEFAULT.tolerance() : 0;
+        try {
+            double v = Double.parseDouble(t);
+            if (!(v >= 0) || Double.isInfinite(v)) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException e) {
+            throw new BadInputException("--accuracy-tolerance must be auto or a finite number ≥ 0 (points of accuracy), got '" + o.accuracyTolerance + "'");
+        }
     }
 
     private static double margin(SearchOptions o, double auto) {

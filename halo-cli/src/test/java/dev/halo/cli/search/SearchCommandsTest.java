@@ -116,6 +116,37 @@ class SearchCommandsTest {
         }
     }
 
+    @Test
+    void aFewShotSearchTakesTheMarginRuleLeaveOutAndToleranceFlags() {
+        Run r = run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms",
+                "--algorithm", "exhaustive", "--margin-rule", "trend:0.9", "--leave-out", "known", "--accuracy-tolerance", "0.1", "--format", "csv");
+        assertThat(r.exit()).as(r.err()).isZero();
+        String[] header = r.out().lines().findFirst().orElseThrow().split(",");
+        String[] row = r.out().lines().skip(1).findFirst().orElseThrow().split(",");
+        assertThat(header).startsWith("arch", "accuracy", "device", "max_ms", "margin", "predicted_ms", "true_ms");
+        double margin = Double.parseDouble(row[4]), predicted = Double.parseDouble(row[5]);
+        assertThat(margin).isPositive();
+        assertThat(predicted * (1 + margin)).isLessThanOrEqualTo(11);
+        assertBad(run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms", "--leave-out", "all"),
+                "--leave-out: 'all' is not samples or known");
+        assertBad(search("--max-latency", "11ms", "--accuracy-tolerance", "-1"), "--accuracy-tolerance must be auto or a finite number ≥ 0 (points of accuracy), got '-1'");
+        assertBad(run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms", "--margin-rule", "trend:2"),
+                "margin trend confidence must be in (0.5, 1), got 2.0");
+    }
+
+    @Test
+    void theSearchBenchmarkGivesARowPerRuleAndToleranceAndSaysWhatFoundNothing() {
+        Run r = run("search-benchmark", "--budgets", "gold_6226=11ms,2.5ms", "--seeds", "1", "--margin-rule", "bound:0.9",
+                "--accuracy-tolerance", "0", "--accuracy-tolerance", "0.2", "--format", "csv");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> rows = r.out().lines().skip(1).toList();
+        assertThat(rows).hasSize(4);
+        assertThat(rows.stream().map(l -> l.split(",")[3]).distinct()).containsExactly("bound:0.9", "bound:0.9+tol:0.2");
+        // Nothing on gold_6226 runs in 2.5 ms (the fastest takes 2.66 ms): every rule finds nothing there.
+        assertThat(rows.stream().filter(l -> l.startsWith("gold_6226,2.5,")).map(l -> l.split(",")[6])).containsOnly("1");
+        assertThat(r.err()).contains("margin bound:0.9+tol:0.2 (leave out samples): ").contains("/2 choices meet the budget on true latency (found nothing: ");
+    }
+
     static void assertBad(Run r, String fragment) {
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
         assertThat(r.err().strip()).doesNotContain("\n").contains(fragment).startsWith("halo: ");

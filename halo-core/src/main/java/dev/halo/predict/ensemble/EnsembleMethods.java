@@ -20,11 +20,21 @@ public final class EnsembleMethods implements FewShotMethods.Provider {
         m.put("mix-cost", FeatureMixMethod::withCost);
         m.put("mix-enc", FeatureMixMethod::withEncoding);
         m.put("mix-loo", FeatureMixMethod::withEncodingPerDevice);
+        m.put("mix-net", FeatureMixMethod::denoisedDevices);
+        m.put("mix-net-loo", FeatureMixMethod::denoisedPerDevice);
+        m.put("mix-src-loo", FeatureMixMethod::chosenSourcePerDevice);
+        m.put("mix-src-loo-long", FeatureMixMethod::chosenSourcePerDeviceLonger);
+        m.put("mix-net-loo-all", FeatureMixMethod::denoisedEverythingPerDevice);
+        m.put("mix-net-loo-h", FeatureMixMethod::denoisedLearnedEncodingPerDevice);
         m.put("mix-enc+help", () -> new BlendMethod("mix-enc+help", FeatureMixMethod.withEncoding(), releasedHelp(0)));
         m.put("mix-enc+help-mc", () -> new BlendMethod("mix-enc+help-mc", FeatureMixMethod.withEncoding(), releasedHelp(10)));
         m.put("mix-loo+help", () -> new BlendMethod("mix-loo+help", FeatureMixMethod.withEncodingPerDevice(), releasedHelp(0)));
         m.put("mix-loo+help-dev", () -> new BlendMethod("mix-loo+help-dev", FeatureMixMethod.withEncodingPerDevice(), releasedHelp(0), true));
         m.put("mix-loo+help-dev-mc", () -> new BlendMethod("mix-loo+help-dev-mc", FeatureMixMethod.withEncodingPerDevice(), releasedHelp(10), true));
+        m.put("mix-net-loo+help", () -> new BlendMethod("mix-net-loo+help", FeatureMixMethod.denoisedPerDevice(), releasedHelp(0)));
+        m.put("mix-net-loo+help-dev", () -> new BlendMethod("mix-net-loo+help-dev", FeatureMixMethod.denoisedPerDevice(), releasedHelp(0), true));
+        m.put("mix-net-loo+mix-loo", () -> new BlendMethod("mix-net-loo+mix-loo", FeatureMixMethod.denoisedPerDevice(), FeatureMixMethod.withEncodingPerDevice()));
+        m.put("mix-src-loo+help-dev", () -> new BlendMethod("mix-src-loo+help-dev", FeatureMixMethod.chosenSourcePerDevice(), releasedHelp(0), true));
         return m;
     }
 

@@ -4,6 +4,7 @@ import dev.halo.eval.FewShotContext;
 import dev.halo.eval.FewShotMethod;
 import dev.halo.eval.FewShotTask;
 import dev.halo.predict.LatencyPredictor;
+import dev.halo.predict.ensemble.RowFeatures.DeviceColumns;
 import dev.halo.predict.ensemble.RowFeatures.Group;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -18,6 +19,11 @@ import java.util.Set;
  * own ridge penalty, in ms or in log-ms. The encoding group is a residual model: with a large penalty it only
  * corrects what the device mix leaves unexplained. Penalties and the log choice are picked on the
  * meta-valid devices; intervals are jackknife intervals of the same fit.
+ *
+ * <p>The device columns can also be a {@link DeviceNet}'s predictions of the train devices' latencies instead of
+ * (or beside) the measured ones: several train devices report integer milliseconds, and the network's smooth
+ * versions of their columns fit a new device better (docs/results/beyond.md: NB201 .932 → .950 with
+ * {@code mix-src-loo-long}). Without valid devices the first source in the list is used.
  */
 public final class FeatureMixMethod implements FewShotMethod {
     static final double[] DEVICE_LAMBDAS = {1e-3, 1e-2, 3e-2, 0.1, 0.3, 1};
@@ -27,6 +33,10 @@ public final class FeatureMixMethod implements FewShotMethod {
     private final String name;
     private final Set<Group> groups;
     private final boolean perDevice;
+    private final List<DeviceColumns> sources;
+    private final DeviceNet.Options net;
+    private final boolean everythingPerDevice;
+    private final boolean learnedEncoding;
 
     /**
      * @param perDevice false: every penalty is chosen on the valid devices. true: only the device-mix penalty
@@ -35,9 +45,35 @@ public final class FeatureMixMethod implements FewShotMethod {
      *     the encoding more than the valid devices' do can trust those features more.
      */
     public FeatureMixMethod(String name, Set<Group> groups, boolean perDevice) {
+        this(name, groups, perDevice, false, List.of(DeviceColumns.MEASURED), DeviceNet.Options.standard(), false);
+    }
+
+    /**
+     * @param sources where the device columns may come from ({@link DeviceColumns}); with more than one, the
+     *     source is chosen on the valid devices together with λ_devices and the log option. A source other than
+     *     MEASURED trains a {@link DeviceNet} with options {@code net} once on the train devices.
+     * @param everythingPerDevice λ_devices and the log option are chosen per device by leave-one-out too (with
+     *     cost and encoding; implies {@code perDevice}), from the first source; the valid devices are not used
+     */
+    FeatureMixMethod(String name, Set<Group> groups, boolean perDevice, boolean everythingPerDevice, List<DeviceColumns> sources,
+            DeviceNet.Options net) {
+        this(name, groups, perDevice, everythingPerDevice, sources, net, false);
+    }
+
+    /**
+     * @param learnedEncoding the encoding group holds the {@link DeviceNet}'s last hidden layer (features learned
+     *     on the train devices) instead of the space's one-hot encoding
+     */
+    FeatureMixMethod(String name, Set<Group> groups, boolean perDevice, boolean everythingPerDevice, List<DeviceColumns> sources,
+            DeviceNet.Options net, boolean learnedEncoding) {
+        this.learnedEncoding = learnedEncoding;
+        if (sources.isEmpty()) throw new IllegalArgumentException("no device-column source");
         this.name = name;
         this.groups = EnumSet.copyOf(groups);
-        this.perDevice = perDevice;
+        this.perDevice = perDevice || everythingPerDevice;
+        this.everythingPerDevice = everythingPerDevice;
+        this.sources = List.copyOf(sources);
+        this.net = net;
     }
 
     public FeatureMixMethod(String name, Set<Group> groups) {
@@ -57,6 +93,50 @@ public final class FeatureMixMethod implements FewShotMethod {
     /** Train devices + FLOPs/params + encoding, cost and encoding penalties chosen per device by leave-one-out. */
     public static FeatureMixMethod withEncodingPerDevice() {
         return new FeatureMixMethod("mix-loo", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true);
+    }
+
+    /** Denoised train devices only ({@link DeviceNet}); penalty and log choice on valid devices. */
+    public static FeatureMixMethod denoisedDevices() {
+        return new FeatureMixMethod("mix-net", EnumSet.of(Group.DEVICES), false, false, List.of(DeviceColumns.DENOISED), DeviceNet.Options.standard());
+    }
+
+    /** {@link #withEncodingPerDevice()} with denoised train-device columns ({@link DeviceNet}). */
+    public static FeatureMixMethod denoisedPerDevice() {
+        return new FeatureMixMethod("mix-net-loo", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true, false,
+                List.of(DeviceColumns.DENOISED), DeviceNet.Options.standard());
+    }
+
+    /**
+     * Denoised device columns, cost and encoding, with every choice (λ_devices, log option, λ_cost, λ_enc) made
+     * per device by leave-one-out on its known rows; the valid devices are not used.
+     */
+    public static FeatureMixMethod denoisedEverythingPerDevice() {
+        return new FeatureMixMethod("mix-net-loo-all", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true, true,
+                List.of(DeviceColumns.DENOISED), DeviceNet.Options.standard());
+    }
+
+    /**
+     * {@link #denoisedPerDevice()} with the network's last hidden layer (128 learned features) as the residual
+     * group instead of the one-hot encoding: a ridge on them is a last-layer fine-tune of the shared network.
+     */
+    public static FeatureMixMethod denoisedLearnedEncodingPerDevice() {
+        return new FeatureMixMethod("mix-net-loo-h", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true, false,
+                List.of(DeviceColumns.DENOISED), DeviceNet.Options.standard(), true);
+    }
+
+    /** {@link #chosenSourcePerDevice()} with a network trained for at least 3,000 Adam steps ({@link DeviceNet.Options#longer()}). */
+    public static FeatureMixMethod chosenSourcePerDeviceLonger() {
+        return new FeatureMixMethod("mix-src-loo-long", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true, false,
+                List.of(DeviceColumns.values()), DeviceNet.Options.longer());
+    }
+
+    /**
+     * {@link #withEncodingPerDevice()} with the device columns measured, denoised or both, whichever the
+     * devices-only fit scores best on the valid devices.
+     */
+    public static FeatureMixMethod chosenSourcePerDevice() {
+        return new FeatureMixMethod("mix-src-loo", EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true, false,
+                List.of(DeviceColumns.values()), DeviceNet.Options.standard());
     }
 
     /** Train devices only, but with the log-ms option in the validated grid (device-mix's log twin). */
@@ -79,35 +159,61 @@ public final class FeatureMixMethod implements FewShotMethod {
 
     @Override
     public Fitted prepare(FewShotContext context) {
+        DeviceNet.Features denoised = learnedEncoding || sources.stream().anyMatch(DeviceColumns::needsNet) ? DeviceNet.features(context, net) : null;
+        if (everythingPerDevice) {
+            List<Group> g = List.copyOf(groups);
+            DeviceColumns source = sources.get(0);
+            Setting start = new Setting(DEVICE_LAMBDAS[0], Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, false);
+            return scoredOnValid(context, new Fitted(context, RowFeatures.of(context, g, false, source, denoised, learnedEncoding), start,
+                    Double.NaN, true, source, false, RowFeatures.of(context, g, true, source, denoised, learnedEncoding)));
+        }
         if (perDevice) {
-            Fitted devices = new FeatureMixMethod(name, EnumSet.of(Group.DEVICES)).prepare(context);
+            Fitted devices = new FeatureMixMethod(name, EnumSet.of(Group.DEVICES), false, false, sources, net, false).prepare(context);
             List<Group> g = List.copyOf(groups);
             boolean log = devices.setting().log();
-            return new Fitted(context, RowFeatures.of(context, g, log), devices.setting(), devices.validSpearman, true);
+            return scoredOnValid(context, new Fitted(context, RowFeatures.of(context, g, log, devices.source, denoised, learnedEncoding),
+                    devices.setting(), devices.validSpearman, true, devices.source, sources.size() > 1));
         }
         List<Group> g = List.copyOf(groups);
-        RowFeatures linear = RowFeatures.of(context, g, false), log = RowFeatures.of(context, g, true);
         List<FewShotTask> tasks = Validation.tasks(context);
         if (tasks.isEmpty()) { // nothing to validate on: a moderate, middle-of-the-grid setting
             Setting fallback = new Setting(0.1, groups.contains(Group.COST) ? 1 : Double.POSITIVE_INFINITY,
                     groups.contains(Group.ENCODING) ? 30 : Double.POSITIVE_INFINITY, false);
-            return new Fitted(context, linear, fallback, Double.NaN, false);
+            DeviceColumns source = sources.get(0);
+            return new Fitted(context, RowFeatures.of(context, g, false, source, denoised, learnedEncoding), fallback, Double.NaN, false, source, false);
         }
         Setting best = null;
+        DeviceColumns bestSource = null;
+        RowFeatures bestFeatures = null;
         double bestScore = Double.NEGATIVE_INFINITY;
-        for (Setting s : grid()) {
-            RowFeatures f = s.log() ? log : linear;
-            double[] penalty = f.penalties(s.devices(), s.cost(), s.encoding());
-            double score = Validation.meanSpearman(context, tasks, task -> {
-                MixPredictor p = MixPredictor.fit(context, f, task.knownIndices(), task.knownLatencies(), penalty, s.log(), false);
-                return p::predictRow;
-            });
-            if (score > bestScore) {
-                bestScore = score;
-                best = s;
+        for (DeviceColumns source : sources) {
+            RowFeatures linear = RowFeatures.of(context, g, false, source, denoised, learnedEncoding), log = RowFeatures.of(context, g, true, source, denoised, learnedEncoding);
+            for (Setting s : grid()) {
+                RowFeatures f = s.log() ? log : linear;
+                double[] penalty = f.penalties(s.devices(), s.cost(), s.encoding());
+                double score = Validation.meanSpearman(context, tasks, task -> {
+                    MixPredictor p = MixPredictor.fit(context, f, task.knownIndices(), task.knownLatencies(), penalty, s.log(), false);
+                    return p::predictRow;
+                });
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = s;
+                    bestSource = source;
+                    bestFeatures = f;
+                }
             }
         }
-        return new Fitted(context, best.log() ? log : linear, best, bestScore, false);
+        return new Fitted(context, bestFeatures, best, bestScore, false, bestSource, sources.size() > 1);
+    }
+
+    /**
+     * A per-device method's own choices use no valid device; its mean Spearman on the valid devices' tasks is
+     * recorded for the report, so that candidate methods can be compared on valid devices only.
+     */
+    private static Fitted scoredOnValid(FewShotContext context, Fitted fitted) {
+        List<FewShotTask> tasks = Validation.tasks(context);
+        if (!tasks.isEmpty()) fitted.methodValidSpearman = Validation.meanSpearman(context, tasks, task -> fitted.fit(task)::predictRow);
+        return fitted;
     }
 
     private List<Setting> grid() {
@@ -129,13 +235,27 @@ public final class FeatureMixMethod implements FewShotMethod {
         private final Setting setting;
         private final double validSpearman;
         private final boolean perDevice;
+        private final DeviceColumns source;
+        private final boolean sourceChosen;
+        private final RowFeatures otherScale;
+        private double methodValidSpearman = Double.NaN; // set once, by scoredOnValid, before the adapter is handed out
 
-        Fitted(FewShotContext context, RowFeatures features, Setting setting, double validSpearman, boolean perDevice) {
+        Fitted(FewShotContext context, RowFeatures features, Setting setting, double validSpearman, boolean perDevice,
+                DeviceColumns source, boolean sourceChosen) {
+            this(context, features, setting, validSpearman, perDevice, source, sourceChosen, null);
+        }
+
+        /** @param otherScale non-null: the features in the other scale (ms or log-ms), so that every choice is per device. */
+        Fitted(FewShotContext context, RowFeatures features, Setting setting, double validSpearman, boolean perDevice,
+                DeviceColumns source, boolean sourceChosen, RowFeatures otherScale) {
+            this.otherScale = otherScale;
             this.context = context;
             this.features = features;
             this.setting = setting;
             this.validSpearman = validSpearman;
             this.perDevice = perDevice;
+            this.source = source;
+            this.sourceChosen = sourceChosen;
         }
 
         public Setting setting() {
@@ -149,32 +269,46 @@ public final class FeatureMixMethod implements FewShotMethod {
 
         MixPredictor fit(FewShotTask task) {
             Setting s = perDevice ? leaveOneOutChoice(task) : setting;
-            return MixPredictor.fit(context, features, task.knownIndices(), task.knownLatencies(),
-                    features.penalties(s.devices(), s.cost(), s.encoding()), s.log(), true);
+            RowFeatures f = featuresFor(s.log());
+            return MixPredictor.fit(context, f, task.knownIndices(), task.knownLatencies(),
+                    f.penalties(s.devices(), s.cost(), s.encoding()), s.log(), true);
         }
 
-        /** The cost and encoding penalties with the smallest leave-one-out squared log error on the task's known rows. */
+        private RowFeatures featuresFor(boolean log) {
+            return log == setting.log() ? features : otherScale;
+        }
+
+        /**
+         * The cost and encoding penalties (and, with every choice per device, also λ_devices and the log option)
+         * with the smallest leave-one-out squared log error on the task's known rows.
+         */
         Setting leaveOneOutChoice(FewShotTask task) {
             int[] rows = task.knownIndices();
             double[] ms = task.knownLatencies();
-            double[][] x = features.rows(rows);
-            double[] y = setting.log() ? java.util.Arrays.stream(ms).map(Math::log).toArray() : ms;
+            boolean[] logs = otherScale == null ? new boolean[] {setting.log()} : new boolean[] {setting.log(), !setting.log()};
+            double[] devices = otherScale == null ? new double[] {setting.devices()} : DEVICE_LAMBDAS;
             Setting best = setting;
             double bestError = Double.POSITIVE_INFINITY;
-            for (double c : withInfinity(COST_LAMBDAS))
-                for (double e : withInfinity(ENCODING_LAMBDAS)) {
-                    double[] loo = GroupRidge.leaveOneOut(x, y, features.penalties(setting.devices(), c, e));
-                    double error = 0;
-                    for (int i = 0; i < loo.length; i++) {
-                        double predictedMs = setting.log() ? Math.exp(loo[i]) : loo[i];
-                        double r = Math.log(Math.max(predictedMs, 1e-9) / ms[i]);
-                        error += r * r;
-                    }
-                    if (error < bestError) {
-                        bestError = error;
-                        best = new Setting(setting.devices(), c, e, setting.log());
-                    }
-                }
+            for (boolean log : logs) {
+                RowFeatures f = featuresFor(log);
+                double[][] x = f.rows(rows);
+                double[] y = log ? java.util.Arrays.stream(ms).map(Math::log).toArray() : ms;
+                for (double d : devices)
+                    for (double c : withInfinity(COST_LAMBDAS))
+                        for (double e : withInfinity(ENCODING_LAMBDAS)) {
+                            double[] loo = GroupRidge.leaveOneOut(x, y, f.penalties(d, c, e));
+                            double error = 0;
+                            for (int i = 0; i < loo.length; i++) {
+                                double predictedMs = log ? Math.exp(loo[i]) : loo[i];
+                                double r = Math.log(Math.max(predictedMs, 1e-9) / ms[i]);
+                                error += r * r;
+                            }
+                            if (error < bestError) {
+                                bestError = error;
+                                best = new Setting(d, c, e, log);
+                            }
+                        }
+            }
             return best;
         }
 
@@ -188,10 +322,19 @@ public final class FeatureMixMethod implements FewShotMethod {
         public String summary() {
             String chosen = Double.isNaN(validSpearman) ? "(default; no valid devices)"
                     : String.format(Locale.ROOT, "chosen on valid devices (valid spearman %.4f)", validSpearman);
+            String source = switch (this.source) {
+                case MEASURED -> sourceChosen ? "; measured train-device columns chosen on valid devices" : "";
+                case DENOISED -> "; train devices denoised by a multi-task network" + (sourceChosen ? " (chosen on valid devices)" : "");
+                case BOTH -> "; train devices measured and denoised by a multi-task network" + (sourceChosen ? " (chosen on valid devices)" : "");
+            };
+            String whole = Double.isNaN(methodValidSpearman) ? ""
+                    : String.format(Locale.ROOT, "; whole method on valid devices: spearman %.4f", methodValidSpearman);
+            if (otherScale != null)
+                return "lambda devices, log-ms option, cost and encoding lambdas per device by leave-one-out" + source + whole;
             if (perDevice)
-                return String.format(Locale.ROOT, "lambda devices %s, %s %s; cost and encoding lambdas per device by leave-one-out",
-                        setting.devices(), setting.log() ? "log-ms" : "ms", chosen);
-            return setting + " " + chosen;
+                return String.format(Locale.ROOT, "lambda devices %s, %s %s; cost and encoding lambdas per device by leave-one-out%s%s",
+                        setting.devices(), setting.log() ? "log-ms" : "ms", chosen, source, whole);
+            return setting + " " + chosen + source;
         }
     }
 }

@@ -25,17 +25,48 @@ final class RowFeatures {
         this.groupOf = groupOf;
     }
 
+    /**
+     * Where the {@link Group#DEVICES} columns come from: the train devices' measured latencies, a
+     * {@link DeviceNet}'s predictions of them (rounding and measurement noise removed), or both side by side.
+     */
+    enum DeviceColumns {
+        MEASURED, DENOISED, BOTH;
+
+        boolean needsNet() {
+            return this != MEASURED;
+        }
+    }
+
     static RowFeatures of(FewShotContext context, List<Group> groups, boolean log) {
+        return of(context, groups, log, DeviceColumns.MEASURED, null, false);
+    }
+
+    /**
+     * As {@link #of(FewShotContext, List, boolean)} with the device columns from {@code source}; {@code net} (a
+     * {@link DeviceNet}'s features) is needed unless the source is {@link DeviceColumns#MEASURED} and
+     * {@code learnedEncoding} is false. With {@code learnedEncoding} the {@link Group#ENCODING} columns are the
+     * network's last hidden layer instead of the space's one-hot encoding.
+     */
+    static RowFeatures of(FewShotContext context, List<Group> groups, boolean log, DeviceColumns source, DeviceNet.Features net,
+            boolean learnedEncoding) {
         List<double[]> columns = new ArrayList<>();
         List<Group> owners = new ArrayList<>();
         int n = context.archs().size();
         if (groups.contains(Group.DEVICES))
-            for (String device : context.split().train()) {
-                double[] lat = context.table().latencies(device);
-                double[] col = new double[n];
-                for (int i = 0; i < n; i++) col[i] = log ? Math.log(lat[i]) : lat[i];
-                columns.add(col);
-                owners.add(Group.DEVICES);
+            for (int d = 0; d < context.split().train().size(); d++) {
+                if (source != DeviceColumns.DENOISED) {
+                    double[] lat = context.table().latencies(context.split().train().get(d));
+                    double[] col = new double[n];
+                    for (int i = 0; i < n; i++) col[i] = log ? Math.log(lat[i]) : lat[i];
+                    columns.add(col);
+                    owners.add(Group.DEVICES);
+                }
+                if (source != DeviceColumns.MEASURED) {
+                    double[] col = new double[n];
+                    for (int i = 0; i < n; i++) col[i] = log ? net.logLatency()[i][d] : Math.exp(net.logLatency()[i][d]);
+                    columns.add(col);
+                    owners.add(Group.DEVICES);
+                }
             }
         if (groups.contains(Group.COST)) {
             double[] flops = new double[n], params = new double[n];
@@ -56,7 +87,7 @@ final class RowFeatures {
         double[][] encodings = null;
         if (groups.contains(Group.ENCODING)) {
             encodings = new double[n][];
-            for (int i = 0; i < n; i++) encodings[i] = encoding(context.space(), context.archs().get(i));
+            for (int i = 0; i < n; i++) encodings[i] = learnedEncoding ? net.hidden()[i] : encoding(context.space(), context.archs().get(i));
         }
         int width = base + (encodings == null ? 0 : encodings[0].length);
         double[][] rows = new double[n][width];
@@ -96,7 +127,7 @@ final class RowFeatures {
         return params ? space.params(a) : space.mflops(a);
     }
 
-    private static <A extends Architecture> double[] encoding(SearchSpace<A> space, Architecture arch) {
+    static <A extends Architecture> double[] encoding(SearchSpace<A> space, Architecture arch) {
         return space.flatEncoding(space.cast(arch));
     }
 }
