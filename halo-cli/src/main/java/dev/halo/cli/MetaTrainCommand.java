@@ -70,6 +70,11 @@ public final class MetaTrainCommand implements Callable<Integer> {
             description = "Inner-loop learning rate: maml's fixed rate, the initial value of the learned rates otherwise (default: ${DEFAULT-VALUE}, HELP's).")
     double innerLr;
 
+    @Option(names = "--adapt-steps", split = ",", paramLabel = "K",
+            description = "Inner steps at adaptation to try on the meta-valid devices after training; the best is stored in the model "
+                    + "(default: 2,4,8,16; '2' keeps HELP's).")
+    int[] adaptSteps = {2, 4, 8, 16};
+
     @Option(names = "--first-order", description = "Drop the second-order terms of the meta-gradient (faster, HELP uses second order).")
     boolean firstOrder;
 
@@ -137,8 +142,11 @@ public final class MetaTrainCommand implements Callable<Integer> {
                     },
                     s -> HelpModelFile.saveCheckpoint(ckpt, s, cfg, provenance(cfg, s, dir)));
         }
-        HelpModelFile.save(out, last.best(), provenance(cfg, last, dir));
         PrintWriter o = spec.commandLine().getOut();
+        HelpMetaTrainer.StepsChoice steps = trainer.chooseInnerSteps(last.best(), adaptSteps);
+        o.printf("adaptation steps on the meta-valid devices: %s; kept %d%n", steps.scores().stream()
+                .map(x -> String.format("%d -> %.4f", x.steps(), x.validSpearman())).collect(java.util.stream.Collectors.joining(", ")), steps.model().innerSteps());
+        HelpModelFile.save(out, steps.model(), provenance(cfg, last, dir));
         if (last.episode() < cfg.episodes())
             o.printf("stopped at the time limit after %d of %d episodes (resume with --resume %s)%n", last.episode(), cfg.episodes(), ckpt);
         o.printf("wrote %s: best meta-valid Spearman %.4f at episode %d of %d (%.0f s training)%n", out, last.bestValidSpearman(), last.bestEpisode(), last.episode(), last.trainSeconds());

@@ -25,6 +25,9 @@ class HelpCommandsTest {
         assertThat(t.exit()).as(t.err()).isZero();
         assertThat(t.err()).contains("episode 1/2").contains("episode 2/2").contains("valid-spearman");
         assertThat(Files.exists(dir.resolve("m.json.ckpt.json"))).isTrue();
+        assertThat(t.out()).containsPattern("adaptation steps on the meta-valid devices: 2 -> -?[0-9.]+, 4 -> -?[0-9.]+, 8 -> -?[0-9.]+, 16 -> -?[0-9.]+; kept \\d+");
+        String kept = t.out().replaceAll("(?s).*kept (\\d+).*", "$1");
+        assertThat(dev.halo.predict.help.HelpModelFile.load(model).model().innerSteps()).isEqualTo(Integer.parseInt(kept));
         var m = run("meta-test", "--space", "fbnet", "--dataset", data.toString(), "--model", model.toString(), "--devices", "titanx_32",
                 "--seeds", "1", "--mc", "1", "--format", "csv");
         assertThat(m.exit()).as(m.err()).isZero();

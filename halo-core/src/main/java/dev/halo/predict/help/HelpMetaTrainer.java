@@ -132,6 +132,35 @@ public final class HelpMetaTrainer {
         return new EpisodeResult(loss / tasks, kl / tasks, g);
     }
 
+    /** The meta-valid score of one number of adaptation steps. */
+    public record StepsScore(int steps, double validSpearman) {}
+
+    /** The model with the adaptation steps of {@code grid} that score best on the meta-valid tasks (ties: fewer steps), and every score. */
+    public record StepsChoice(HelpModel model, List<StepsScore> scores) {}
+
+    /**
+     * Chooses how many inner steps adaptation takes, on the meta-valid devices only: HELP adapts with as many steps
+     * as it trained with (2), but more steps at adaptation can fit a new device better; which is better is a
+     * property of the trained model, so it is decided like the episode, on the validation tasks.
+     */
+    public StepsChoice chooseInnerSteps(HelpModel model, int[] grid) {
+        List<StepsScore> scores = new ArrayList<>();
+        HelpModel best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int k : java.util.Arrays.stream(grid).sorted().distinct().toArray()) {
+            if (k < 0) throw new dev.halo.BadInputException("adaptation steps must be >= 0, got " + k);
+            HelpModel m = model.withInnerSteps(k);
+            double v = validate(m);
+            scores.add(new StepsScore(k, v));
+            if (v > bestScore) {
+                bestScore = v;
+                best = m;
+            }
+        }
+        if (best == null) throw new dev.halo.BadInputException("no adaptation steps to choose from");
+        return new StepsChoice(best, List.copyOf(scores));
+    }
+
     /** Mean Spearman over the meta-valid devices and their fixed tasks (z at the posterior mean). */
     public double validate(HelpModel model) {
         return validate(model, null);

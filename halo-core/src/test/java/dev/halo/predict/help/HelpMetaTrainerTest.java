@@ -49,4 +49,19 @@ class HelpMetaTrainerTest {
         assertThat(parallelReports).extracting(HelpMetaTrainer.Progress::validSpearman)
                 .containsExactlyElementsOf(reports.stream().map(HelpMetaTrainer.Progress::validSpearman).toList());
     }
+
+    @Test
+    void adaptationStepsAreChosenByTheMetaValidScoreAndStoredInTheModel() {
+        HelpData data = HelpData.load(SharedData.path("help/nasbench201"), HelpEncoder.forSpace("nasbench201", Nb201Graph.Wiring.HELP));
+        HelpMetaTrainer trainer = new HelpMetaTrainer(data, tiny(), 1);
+        HelpModel trained = trainer.train(trainer.start(HelpModel.initialise(data.network(), new Random(5))), 4, p -> {}, s -> {}).best();
+        HelpMetaTrainer.StepsChoice choice = trainer.chooseInnerSteps(trained, new int[] {8, 0, 2, 2});
+        assertThat(choice.scores()).extracting(HelpMetaTrainer.StepsScore::steps).containsExactly(0, 2, 8);
+        for (HelpMetaTrainer.StepsScore sc : choice.scores())
+            assertThat(sc.validSpearman()).isEqualTo(trainer.validate(trained.withInnerSteps(sc.steps())));
+        double best = choice.scores().stream().mapToDouble(HelpMetaTrainer.StepsScore::validSpearman).max().orElseThrow();
+        HelpMetaTrainer.StepsScore first = choice.scores().stream().filter(sc -> sc.validSpearman() == best).findFirst().orElseThrow();
+        assertThat(choice.model().innerSteps()).isEqualTo(first.steps());
+        assertThat(choice.scores().get(0).validSpearman()).as("0 steps: no adaptation, a different score").isNotEqualTo(choice.scores().get(1).validSpearman());
+    }
 }
