@@ -75,6 +75,12 @@ public final class MetaTrainCommand implements Callable<Integer> {
                     + "(default: 2,4,8,16; '2' keeps HELP's).")
     int[] adaptSteps = {2, 4, 8, 16};
 
+    @Option(names = "--meta-lr", paramLabel = "LR", description = "Adam learning rate of the outer loop (default: HELP's, 1e-4).")
+    Double metaLr;
+
+    @Option(names = "--kl-weight", paramLabel = "W", description = "Weight of the z modulator's KL term per task (default: HELP's, 0.1).")
+    Double klWeight;
+
     @Option(names = "--first-order", description = "Drop the second-order terms of the meta-gradient (faster, HELP uses second order).")
     boolean firstOrder;
 
@@ -117,6 +123,14 @@ public final class MetaTrainCommand implements Callable<Integer> {
         } else {
             config = HelpTrainingConfig.helpDefaults(space, seed).withValidEvery(validEvery).withSecondOrder(!firstOrder);
             if (episodes != null) config = config.withEpisodes(episodes);
+            if (metaLr != null) {
+                if (!(metaLr > 0) || metaLr.isInfinite()) throw new BadInputException("--meta-lr must be a positive number, got " + metaLr);
+                config = config.withMetaLr(metaLr);
+            }
+            if (klWeight != null) {
+                if (!(klWeight >= 0) || klWeight.isInfinite()) throw new BadInputException("--kl-weight must be a number >= 0, got " + klWeight);
+                config = config.withKlWeight(klWeight);
+            }
             if (trainDevices != null || validDevices != null)
                 config = config.withDevices(trainDevices != null ? trainDevices : config.trainDevices(), validDevices != null ? validDevices : config.validDevices());
             trainer = new HelpMetaTrainer(data, config, threads);

@@ -98,4 +98,20 @@ class HelpCommandsTest {
         assertThat(t.exit()).isEqualTo(2);
         assertThat(t.err()).contains("unknown algorithm 'reptile'");
     }
+
+    @Test
+    void outerLoopSettingsAreCheckedAndKeptInTheCheckpoint() throws Exception {
+        Path data = SharedData.path("help/fbnet");
+        String[] common = {"meta-train", "--space", "fbnet", "--dataset", data.toString(), "--out", dir.resolve("m.json").toString(), "--episodes", "1",
+                "--valid-every", "1", "--train-devices", "1080ti_1,pixel3", "--valid-devices", "titanx_1", "--adapt-steps", "2"};
+        var zero = run(concat(new String[] {"--meta-lr", "0"}, common));
+        assertThat(zero.exit()).isEqualTo(2);
+        assertThat(zero.err()).contains("--meta-lr must be a positive number");
+        assertThat(run(concat(new String[] {"--kl-weight", "-1"}, common)).exit()).isEqualTo(2);
+        var ok = run(concat(new String[] {"--meta-lr", "3e-4", "--kl-weight", "0.05"}, common));
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        var config = dev.halo.predict.help.HelpModelFile.loadCheckpoint(dir.resolve("m.json.ckpt.json")).config();
+        assertThat(config.metaLr()).isEqualTo(3e-4);
+        assertThat(config.klWeight()).isEqualTo(0.05);
+    }
 }

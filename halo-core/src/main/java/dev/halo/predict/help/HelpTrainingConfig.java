@@ -48,6 +48,14 @@ public record HelpTrainingConfig(String space, List<String> trainDevices, List<S
         return new HelpTrainingConfig(space, trainDevices, validDevices, episodes, tasksPerEpisode, shots, queryShots, metaLr, klWeight, secondOrder, n, validTasks, seed);
     }
 
+    public HelpTrainingConfig withMetaLr(double lr) {
+        return new HelpTrainingConfig(space, trainDevices, validDevices, episodes, tasksPerEpisode, shots, queryShots, lr, klWeight, secondOrder, validEvery, validTasks, seed);
+    }
+
+    public HelpTrainingConfig withKlWeight(double w) {
+        return new HelpTrainingConfig(space, trainDevices, validDevices, episodes, tasksPerEpisode, shots, queryShots, metaLr, w, secondOrder, validEvery, validTasks, seed);
+    }
+
     public HelpTrainingConfig withDevices(List<String> train, List<String> valid) {
         return new HelpTrainingConfig(space, train, valid, episodes, tasksPerEpisode, shots, queryShots, metaLr, klWeight, secondOrder, validEvery, validTasks, seed);
     }
