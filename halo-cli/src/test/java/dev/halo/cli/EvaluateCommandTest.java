@@ -5,21 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halo.testing.SharedData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class EvaluateCommandTest {
-    record Run(int exit, String out, String err) {}
-
-    static Run run(String... args) {
-        var cl = HaloCommand.newCommandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     static String nb201() {
@@ -29,7 +20,7 @@ class EvaluateCommandTest {
 
     @Test
     void jsonReportHasPerDeviceScoresAndTheMean() throws Exception {
-        Run r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "flops", "--seeds", "1", "--format", "json");
+        CliRun r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "flops", "--seeds", "1", "--format", "json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("devices")).hasSize(6);
@@ -44,7 +35,7 @@ class EvaluateCommandTest {
 
     @Test
     void deviceMixReportsItsRidgeChoiceAndIntervalCoverage() throws Exception {
-        Run r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "device-mix",
+        CliRun r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "device-mix",
                 "--train-devices", "1080ti_1,pixel3,silver_4114", "--valid-devices", "titanx_1", "--test-devices", "raspi4",
                 "--seeds", "1", "--format", "json");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -57,7 +48,7 @@ class EvaluateCommandTest {
 
     @Test
     void mixLooWithASampleSelectionNamesBothInTheReport() throws Exception {
-        Run r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "mix-loo", "--selection", "flops-spread",
+        CliRun r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "mix-loo", "--selection", "flops-spread",
                 "--train-devices", "1080ti_1,pixel3,silver_4114", "--valid-devices", "titanx_1", "--test-devices", "raspi4",
                 "--seeds", "1", "--format", "json");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -73,7 +64,7 @@ class EvaluateCommandTest {
 
     @Test
     void customSplitPrintsATableWithAMeanRow() {
-        Run r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "nearest-device",
+        CliRun r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "nearest-device",
                 "--train-devices", "1080ti_1,pixel3", "--test-devices", "pixel2", "--seeds", "2", "--samples", "5");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("nearest-device on nasbench201, 5 samples").contains("pixel2").containsPattern("(?m)^mean ");
@@ -96,7 +87,7 @@ class EvaluateCommandTest {
                 "--test-devices", "pixel2"), "not both");
     }
 
-    private static void assertBad(Run r, String message) {
+    private static void assertBad(CliRun r, String message) {
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.err().strip()).doesNotContain("\n").contains(message);
     }

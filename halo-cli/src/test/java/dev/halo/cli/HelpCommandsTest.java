@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 class HelpCommandsTest {
     @TempDir Path dir;
 
-    private static EvaluateCommandTest.Run run(String... args) {
-        return EvaluateCommandTest.run(args);
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test

@@ -2,9 +2,7 @@ package dev.halo.cli.measure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.halo.cli.HaloCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.halo.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,16 +14,8 @@ import picocli.CommandLine;
 class MeasureCommandTest {
     @TempDir Path dir;
 
-    record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cl = HaloCommand.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private String[] quick(String... extra) {
@@ -42,7 +32,7 @@ class MeasureCommandTest {
     @Test
     void measuresWritesCsvAndResumes() throws Exception {
         Path csv = dir.resolve("out.csv");
-        Run first = run(quick("--sample", "2", "--rounds", "2", "--out", csv.toString()));
+        CliRun first = run(quick("--sample", "2", "--rounds", "2", "--out", csv.toString()));
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.out()).containsPattern("measured now +4 \\(0 failed\\)").contains("rounds 1 vs 2");
         List<String> lines = Files.readAllLines(csv);
@@ -50,11 +40,11 @@ class MeasureCommandTest {
         assertThat(lines).hasSize(3);
         assertThat(lines.get(1).split(",")).hasSize(10);
 
-        Run again = run(quick("--sample", "2", "--rounds", "2"));
+        CliRun again = run(quick("--sample", "2", "--rounds", "2"));
         assertThat(again.exit()).isZero();
         assertThat(again.out()).containsPattern("measured now +0").containsPattern("already stored +4 of 4");
 
-        Run repeat = run(quick("--sample", "2", "--rounds", "1", "--repeat", "--out", csv.toString()));
+        CliRun repeat = run(quick("--sample", "2", "--rounds", "1", "--repeat", "--out", csv.toString()));
         assertThat(repeat.exit()).isZero();
         assertThat(repeat.out()).containsPattern("measured now +2");
         assertThat(Files.readAllLines(csv).get(1)).contains(",3,"); // three rounds per arch now
@@ -65,7 +55,7 @@ class MeasureCommandTest {
         Path csv = dir.resolve("m.csv");
         assertThat(run(quick("--sample", "4", "--rounds", "1", "--out", csv.toString())).exit()).isZero();
         Path table = dir.resolve("ops.tsv");
-        Run p = run("profile", "--space", "nasbench201", "--sample", "4", "--runs", "2", "--warmup", "1",
+        CliRun p = run("profile", "--space", "nasbench201", "--sample", "4", "--runs", "2", "--warmup", "1",
                 "--out", table.toString(), "--measured", csv.toString(), "--format", "csv");
         assertThat(p.exit()).as(p.err()).isZero();
         assertThat(p.out()).startsWith("op_type,table_ms,signatures").contains("Conv,");
@@ -77,7 +67,7 @@ class MeasureCommandTest {
     void archsFileIsParsedAndItsErrorsNameTheLine() throws Exception {
         Path archs = dir.resolve("archs.txt");
         Files.writeString(archs, "# two cells\nconv3x3,skip,none,avgpool,conv1x1,none\n\nnot-an-arch\n");
-        Run bad = run(quick("--archs", archs.toString()));
+        CliRun bad = run(quick("--archs", archs.toString()));
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains(archs + ":4:").hasLineCount(1);
     }
@@ -92,7 +82,7 @@ class MeasureCommandTest {
                 quick("--sample", "0"),
                 quickIn("fbnet", "--all"),
                 new String[] {"measure", "--space", "nasbench201", "--sample", "1", "--store", dir.resolve("no/such/dir/m.db").toString()})) {
-            Run r = run(args);
+            CliRun r = run(args);
             assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.err()).as(String.join(" ", args)).startsWith("halo: ").hasLineCount(1);
         }
@@ -100,9 +90,9 @@ class MeasureCommandTest {
 
     @Test
     void selectionIsRequiredAndExclusive() {
-        Run none = run("measure", "--space", "nasbench201", "--store", dir.resolve("m.db").toString());
+        CliRun none = run("measure", "--space", "nasbench201", "--store", dir.resolve("m.db").toString());
         assertThat(none.exit()).isEqualTo(2);
-        Run both = run(quick("--sample", "1", "--all"));
+        CliRun both = run(quick("--sample", "1", "--all"));
         assertThat(both.exit()).isEqualTo(2);
     }
 }

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.halo.cli.HaloCommand;
+import dev.halo.cli.CliRun;
 import dev.halo.predict.help.AdaptedHelpPredictor;
 import dev.halo.predict.help.HelpAdaptation;
 import dev.halo.space.Nb201Space;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,16 +23,8 @@ class OnboardCommandTest {
 
     @TempDir Path dir;
 
-    record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cl = HaloCommand.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** Few timed runs per arch: this tests the plumbing, not the machine. */
@@ -54,7 +44,7 @@ class OnboardCommandTest {
     @Test
     void onboardsWritesEverythingResumesAndTheDemoNeedsNoData() throws Exception {
         Path out = dir.resolve("dev");
-        Run first = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString(), "--format", "json"));
+        CliRun first = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString(), "--format", "json"));
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.err()).contains("[1/4]").contains("[4/4]");
         JsonNode r = JSON.readTree(first.out());
@@ -101,7 +91,7 @@ class OnboardCommandTest {
         assertThat(report.get("halo_version").asText()).isNotBlank();
 
         // the same command again measures nothing new
-        Run again = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString()));
+        CliRun again = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString()));
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.err()).contains("28 of 28 arch-rounds already in the store").contains("6 of 6 arch-rounds already in the store");
         assertThat(again.out()).contains("Spearman").contains("round 2 vs round 1").contains("within ±10 %");
@@ -110,7 +100,7 @@ class OnboardCommandTest {
         String before = System.getProperty("halo.data");
         System.setProperty("halo.data", dir.resolve("no-data-here").toString());
         try {
-            Run demo = run(tiny("demo", "--name", "box", "--out", dir.resolve("demo").toString()));
+            CliRun demo = run(tiny("demo", "--name", "box", "--out", dir.resolve("demo").toString()));
             assertThat(demo.exit()).as(demo.err()).isZero();
             assertThat(demo.out()).startsWith("halo demo:").contains("round 2 vs round 1");
             assertThat(dir.resolve("demo/predictions.csv")).exists();
@@ -142,7 +132,7 @@ class OnboardCommandTest {
             tiny("onboard", "--space", "nasbench201", "--name", "x", "--out", file.resolve("sub").toString()),
         };
         for (String[] args : cases) {
-            Run r = run(args);
+            CliRun r = run(args);
             assertThat(r.exit()).as(String.join(" ", args) + "\n" + r.err()).isEqualTo(2);
             assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
             assertThat(r.err()).startsWith("halo: ");

@@ -2,7 +2,7 @@ package dev.halo.cli.predict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.halo.cli.HaloCommand;
+import dev.halo.cli.CliRun;
 import dev.halo.data.LatencyDataset;
 import dev.halo.eval.Metrics;
 import dev.halo.predict.help.HelpModel;
@@ -12,8 +12,6 @@ import dev.halo.predict.help.HelpProvenance;
 import dev.halo.space.FbnetSpace;
 import dev.halo.testing.SharedData;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,15 +32,8 @@ class AdaptPredictCommandTest {
 
     @TempDir Path dir;
 
-    record Run(int exit, String out, String err) {}
-
-    static Run run(String... args) {
-        var cl = HaloCommand.newCommandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @BeforeAll
@@ -75,7 +66,7 @@ class AdaptPredictCommandTest {
     void adaptedModelRanksUnseenArchsOfTheDeviceAndGivesIntervalsAroundThePrediction() throws IOException {
         Path samples = write("samples.csv", sampleLines(tenOthers()));
         Path model = dir.resolve("titan.json");
-        Run a = run("adapt", "--model", checkpoint.toString(), "--device", DEVICE, "--samples", samples.toString(), "--out", model.toString(), "--mc", "4");
+        CliRun a = run("adapt", "--model", checkpoint.toString(), "--device", DEVICE, "--samples", samples.toString(), "--out", model.toString(), "--mc", "4");
         assertThat(a.exit()).as(a.err()).isZero();
         assertThat(a.out()).contains(DEVICE).contains("nasbench201").contains("HELP checkpoint");
 
@@ -83,7 +74,7 @@ class AdaptPredictCommandTest {
         List<String> query = new ArrayList<>(List.of("arch"));
         for (int i = 900; i < 1900; i++) query.add(nb201.archString(i));
         Path out = dir.resolve("pred.csv");
-        Run p = run("predict", "--model", model.toString(), "--archs", write("query.csv", query).toString(), "--out", out.toString(), "--level", "0.9");
+        CliRun p = run("predict", "--model", model.toString(), "--archs", write("query.csv", query).toString(), "--out", out.toString(), "--level", "0.9");
         assertThat(p.exit()).as(p.err()).isZero();
         List<String> rows = Files.readAllLines(out);
         assertThat(rows.get(0)).isEqualTo("arch,predicted_ms,lower,upper");
@@ -105,7 +96,7 @@ class AdaptPredictCommandTest {
 
         // held-out (leave-one-out) intervals: at least the nominal coverage on archs that were not samples
         Path loo = dir.resolve("loo.csv");
-        Run l = run("predict", "--model", model.toString(), "--archs", dir.resolve("query.csv").toString(), "--out", loo.toString(), "--interval", "loo");
+        CliRun l = run("predict", "--model", model.toString(), "--archs", dir.resolve("query.csv").toString(), "--out", loo.toString(), "--interval", "loo");
         assertThat(l.exit()).as(l.err()).isZero();
         List<String> looRows = Files.readAllLines(loo);
         int covered = 0;
@@ -115,7 +106,7 @@ class AdaptPredictCommandTest {
             if (Double.parseDouble(c[2]) <= truth[r - 1] && truth[r - 1] <= Double.parseDouble(c[3])) covered++;
         }
         assertThat(covered).as("80 % leave-one-out intervals cover").isGreaterThanOrEqualTo(800);
-        Run tooFew = run("predict", "--model", model.toString(), "--all", "--out", dir.resolve("p.csv").toString(), "--interval", "loo", "--level", "0.95");
+        CliRun tooFew = run("predict", "--model", model.toString(), "--all", "--out", dir.resolve("p.csv").toString(), "--interval", "loo", "--level", "0.95");
         assertThat(tooFew.exit()).isEqualTo(2);
         assertThat(tooFew.err()).contains("(--interval loo) at level 0.95 needs at least").contains("adapted from 10");
         assertThat(dir.resolve("p.csv")).doesNotExist();
@@ -125,18 +116,18 @@ class AdaptPredictCommandTest {
     void defaultModelThenPredictAllScoresTheWholeNb201SpaceAndSingleArchsGoToStdout() throws IOException {
         Path model = dir.resolve("m.json");
         // no --model and no --space: the space is recognised from the samples, the model is the default (HALO_HOME is unset in tests, so HELP's checkpoint)
-        Run a = run("adapt", "--device", DEVICE, "--samples", write("s.csv", sampleLines(tenOthers())).toString(), "--out", model.toString(), "--mc", "0");
+        CliRun a = run("adapt", "--device", DEVICE, "--samples", write("s.csv", sampleLines(tenOthers())).toString(), "--out", model.toString(), "--mc", "0");
         assertThat(a.exit()).as(a.err()).isZero();
         assertThat(a.out()).contains("help_max_corr.pt");
         Path out = dir.resolve("all.csv");
-        Run p = run("predict", "--model", model.toString(), "--all", "--out", out.toString(), "--interval", "mc");
+        CliRun p = run("predict", "--model", model.toString(), "--all", "--out", out.toString(), "--interval", "mc");
         assertThat(p.exit()).as(p.err()).isZero();
         List<String> rows = Files.readAllLines(out);
         assertThat(rows).hasSize(15626);
         String[] first = rows.get(1).split(",");
         assertThat(first[2]).as("mc 0: zero-width interval").isEqualTo(first[1]).isEqualTo(first[3]);
 
-        Run one = run("predict", "--model", model.toString(), "--interval", "mc", "0", nb201.archString(1));
+        CliRun one = run("predict", "--model", model.toString(), "--interval", "mc", "0", nb201.archString(1));
         assertThat(one.exit()).as(one.err()).isZero();
         List<String> lines = one.out().lines().toList();
         assertThat(lines).hasSize(3);
@@ -148,12 +139,12 @@ class AdaptPredictCommandTest {
     void withNoDataFolderAnywhereTheBuiltInNb201ReferencesGiveTheSameAdaptedModel() throws IOException {
         Path samples = write("s.csv", sampleLines(tenOthers()));
         Path withData = dir.resolve("with.json"), without = dir.resolve("without.json");
-        Run a = run("adapt", "--model", checkpoint.toString(), "--device", DEVICE, "--samples", samples.toString(), "--out", withData.toString(), "--mc", "0");
+        CliRun a = run("adapt", "--model", checkpoint.toString(), "--device", DEVICE, "--samples", samples.toString(), "--out", withData.toString(), "--mc", "0");
         assertThat(a.exit()).as(a.err()).isZero();
         String before = System.getProperty("halo.data");
         System.setProperty("halo.data", dir.resolve("no-data-here").toString());
         try {
-            Run b = run("adapt", "--model", checkpoint.toString(), "--device", DEVICE, "--samples", samples.toString(), "--out", without.toString(), "--mc", "0");
+            CliRun b = run("adapt", "--model", checkpoint.toString(), "--device", DEVICE, "--samples", samples.toString(), "--out", without.toString(), "--mc", "0");
             assertThat(b.exit()).as(b.err()).isZero();
         } finally {
             if (before == null) System.clearProperty("halo.data");
@@ -248,7 +239,7 @@ class AdaptPredictCommandTest {
         for (int i : fb.referenceArchIndices()) lines.add(fb.archString(i) + "," + lat[i]);
         for (int i = 0; i < 10; i++) lines.add(fb.archString(100 + i) + "," + lat[100 + i]);
         Path model = dir.resolve("fb.json");
-        Run a = run("adapt", "--model", data.resolve("checkpoint/help_max_corr.pt").toString(), "--device", device,
+        CliRun a = run("adapt", "--model", data.resolve("checkpoint/help_max_corr.pt").toString(), "--device", device,
                 "--samples", write("s.csv", lines).toString(), "--out", model.toString(), "--mc", "0");
         assertThat(a.exit()).as(a.err()).isZero();
         assertThat(a.out()).contains("fbnet");
@@ -256,12 +247,12 @@ class AdaptPredictCommandTest {
                 "--all: the fbnet space has about", "give --archs FILE", "halo arch sample --space fbnet");
     }
 
-    private Run adapt(Path samples) {
+    private CliRun adapt(Path samples) {
         return run("adapt", "--model", checkpoint.toString(), "--device", DEVICE, "--samples", samples.toString(), "--out", dir.resolve("o.json").toString());
     }
 
     /** Exit 2, one line on stderr holding every fragment, nothing on stdout, no output file in the folder. */
-    private void assertRefused(Run r, String... fragments) throws IOException {
+    private void assertRefused(CliRun r, String... fragments) throws IOException {
         assertThat(r.exit()).as(r.err()).isEqualTo(2);
         assertThat(r.err().lines().toList()).as(r.err()).hasSize(1);
         for (String f : fragments) assertThat(r.err()).contains(f);

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.halo.cli.HaloCommand;
+import dev.halo.cli.CliRun;
 import dev.halo.testing.SharedData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,15 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SearchCommandsTest {
-    record Run(int exit, String out, String err) {}
-
-    static Run run(String... args) {
-        var cl = HaloCommand.newCommandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     static String table() {
@@ -36,7 +27,7 @@ class SearchCommandsTest {
     }
 
     /** A measured-table search on gold_6226 with the given extra arguments. */
-    static Run search(String... extra) {
+    static CliRun search(String... extra) {
         List<String> args = new ArrayList<>(List.of("search", "--latency-table", table(), "--device", "gold_6226", "--accuracy", accuracy()));
         args.addAll(List.of(extra));
         return run(args.toArray(String[]::new));
@@ -44,7 +35,7 @@ class SearchCommandsTest {
 
     @Test
     void exhaustiveSearchOnTheMeasuredTableFindsTheOracleWithinTheBudget() throws Exception {
-        Run r = search("--max-latency", "11 ms", "--algorithm", "exhaustive", "--format", "json");
+        CliRun r = search("--max-latency", "11 ms", "--algorithm", "exhaustive", "--format", "json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode row = new ObjectMapper().readTree(r.out()).get(0);
         assertThat(row.get("arch").asText()).isEqualTo("|nor_conv_1x1~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|");
@@ -76,7 +67,7 @@ class SearchCommandsTest {
         String fbnet = SharedData.path("help/fbnet").toString();
         assertBad(run("search", "--space", "fbnet", "--latency-table", fbnet, "--device", "fpga", "--max-latency", "12ms", "--proxy", "mflops"),
                 "the latency dataset holds 5000 of the 9.85e+20 fbnet architectures; search them with --algorithm exhaustive");
-        Run r = run("search", "--space", "fbnet", "--latency-table", fbnet, "--device", "fpga", "--max-latency", "12ms", "--proxy", "mflops",
+        CliRun r = run("search", "--space", "fbnet", "--latency-table", fbnet, "--device", "fpga", "--max-latency", "12ms", "--proxy", "mflops",
                 "--algorithm", "exhaustive", "--format", "csv");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains(",fpga,12,0,").contains(",exhaustive,5000,");
@@ -93,7 +84,7 @@ class SearchCommandsTest {
         // The halo-core test jar registers a loader for "constant-ms <space> <ms>" files.
         Path model = dir.resolve("gold_6226.model");
         Files.writeString(model, "constant-ms nasbench201 5\n");
-        Run r = run("search", "--latency-model", model.toString(), "--true-latency", table(), "--accuracy", accuracy(),
+        CliRun r = run("search", "--latency-model", model.toString(), "--true-latency", table(), "--accuracy", accuracy(),
                 "--max-latency", "6ms", "--algorithm", "exhaustive", "--format", "csv");
         assertThat(r.exit()).as(r.err()).isZero();
         // Everything is predicted at 5 ms, so the most accurate of all is chosen; its true latency is 16.95 ms.
@@ -103,7 +94,7 @@ class SearchCommandsTest {
     @Test
     void paretoWritesTheFrontAndAPlot(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("front.csv"), png = dir.resolve("front.png");
-        Run r = run("pareto", "--latency-table", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms",
+        CliRun r = run("pareto", "--latency-table", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms",
                 "--budget", "300", "--seed", "1", "--out", csv.toString(), "--plot", png.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = Files.readAllLines(csv);
@@ -118,7 +109,7 @@ class SearchCommandsTest {
 
     @Test
     void aFewShotSearchTakesTheMarginRuleLeaveOutAndToleranceFlags() {
-        Run r = run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms",
+        CliRun r = run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms",
                 "--algorithm", "exhaustive", "--margin-rule", "trend:0.9", "--leave-out", "known", "--accuracy-tolerance", "0.1", "--format", "csv");
         assertThat(r.exit()).as(r.err()).isZero();
         String[] header = r.out().lines().findFirst().orElseThrow().split(",");
@@ -136,7 +127,7 @@ class SearchCommandsTest {
 
     @Test
     void theSearchBenchmarkGivesARowPerRuleAndToleranceAndSaysWhatFoundNothing() {
-        Run r = run("search-benchmark", "--budgets", "gold_6226=11ms,2.5ms", "--seeds", "1", "--margin-rule", "bound:0.9",
+        CliRun r = run("search-benchmark", "--budgets", "gold_6226=11ms,2.5ms", "--seeds", "1", "--margin-rule", "bound:0.9",
                 "--accuracy-tolerance", "0", "--accuracy-tolerance", "0.2", "--format", "csv");
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> rows = r.out().lines().skip(1).toList();
@@ -147,7 +138,7 @@ class SearchCommandsTest {
         assertThat(r.err()).contains("margin bound:0.9+tol:0.2 (leave out samples): ").contains("/2 choices meet the budget on true latency (found nothing: ");
     }
 
-    static void assertBad(Run r, String fragment) {
+    static void assertBad(CliRun r, String fragment) {
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
         assertThat(r.err().strip()).doesNotContain("\n").contains(fragment).startsWith("halo: ");
     }
