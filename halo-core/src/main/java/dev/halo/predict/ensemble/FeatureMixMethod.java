@@ -336,6 +336,13 @@ public final class FeatureMixMethod implements FewShotMethod {
                     if (reference >= 0) b.append(String.format(Locale.ROOT, " / %.4f", s.whole()[reference][k]));
                 }
             }
+            // an upper bound, not a method: each device's own best choice, seen with its own query latencies
+            b.append("; per device, the whole method's best choice for that device alone (in-sample):");
+            for (int k = 0; k < n; k++) {
+                int held = k, own = GlobalSelection.best(s.whole(), j -> j == held);
+                b.append(k == 0 ? " " : ", ").append(s.devices().get(k)).append(' ').append(s.choices().get(own).describe())
+                        .append(String.format(Locale.ROOT, " %.4f", s.whole()[own][k]));
+            }
             return b.toString();
         }
 
