@@ -27,6 +27,10 @@ import java.util.Set;
  * (or beside) the measured ones: several train devices report integer milliseconds, and the network's smooth
  * versions of their columns fit a new device better (docs/results/beyond.md: NB201 .932 → .950 with
  * {@code mix-src-loo-long}). Without valid devices the first source in the list is used.
+ *
+ * <p>With a {@link GlobalSelection.Procedure} the global choices are instead scored on the valid devices and on
+ * each train device held out in turn ({@link SelectionDevices}), by the devices-only fit or by the whole per-device
+ * method (docs/results/beyond.md, 2026-11-26 evening: {@code mix-src-loo-cv}, {@code -w}, {@code -cvw}).
  */
 public final class FeatureMixMethod implements FewShotMethod {
     static final double[] DEVICE_LAMBDAS = {1e-3, 1e-2, 3e-2, 0.1, 0.3, 1};
@@ -283,18 +287,19 @@ public final class FeatureMixMethod implements FewShotMethod {
             for (boolean log : new boolean[] {false, true})
                 for (double d : DEVICE_LAMBDAS) choices.add(new GlobalSelection.Choice(source, new Setting(d, inf, inf, log)));
         double[][] devicesOnly = new double[choices.size()][devices.size()], whole = new double[choices.size()][devices.size()];
-        Map<FewShotContext, Map<String, RowFeatures>> cache = new IdentityHashMap<>(); // the valid devices share one context
+        Map<FewShotContext, Map<FeatureKey, RowFeatures>> cache = new IdentityHashMap<>(); // the valid devices share one context
         for (int k = 0; k < devices.size(); k++) {
             SelectionDevices.Device device = devices.get(k);
             FewShotContext c = device.context();
-            Map<String, RowFeatures> features = cache.computeIfAbsent(c, x -> new HashMap<>());
+            Map<FeatureKey, RowFeatures> features = cache.computeIfAbsent(c, x -> new HashMap<>());
             for (int i = 0; i < choices.size(); i++) {
                 DeviceColumns source = choices.get(i).source();
                 Setting s = choices.get(i).setting();
                 DeviceNet.Features net = source.needsNet() || learnedEncoding ? DeviceNet.features(c, this.net) : null;
-                RowFeatures alone = features.computeIfAbsent(source + " devices " + s.log(),
+                RowFeatures alone = features.computeIfAbsent(new FeatureKey(source, true, s.log()),
                         key -> RowFeatures.of(c, List.of(Group.DEVICES), s.log(), source, net, false));
-                RowFeatures all = features.computeIfAbsent(source + " all " + s.log(), key -> RowFeatures.of(c, g, s.log(), source, net, learnedEncoding));
+                RowFeatures all = features.computeIfAbsent(new FeatureKey(source, false, s.log()),
+                        key -> RowFeatures.of(c, g, s.log(), source, net, learnedEncoding));
                 double[] penalty = alone.penalties(s.devices(), inf, inf);
                 devicesOnly[i][k] = Validation.meanSpearman(c, device.tasks(),
                         task -> MixPredictor.fit(c, alone, task.knownIndices(), task.knownLatencies(), penalty, s.log(), false)::predictRow);
@@ -305,6 +310,8 @@ public final class FeatureMixMethod implements FewShotMethod {
         int valid = (int) devices.stream().filter(d -> !d.heldOutTrain()).count();
         return new GlobalSelection.Scores(devices.stream().map(SelectionDevices.Device::name).toList(), valid, choices, devicesOnly, whole);
     }
+
+    private record FeatureKey(DeviceColumns source, boolean devicesOnly, boolean log) {}
 
     /** What the selection saw, for the report: every procedure's choice, in-sample and nested scores, per device. */
     record SelectionReport(GlobalSelection.Procedure procedure, GlobalSelection.Scores scores, int chosen) {
