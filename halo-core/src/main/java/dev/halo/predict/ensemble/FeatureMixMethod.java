@@ -259,6 +259,13 @@ public final class FeatureMixMethod implements FewShotMethod {
      * and fits the split's context with it; without a device to choose on, the moderate default of the valid-only
      * path (λ_devices 0.1, ms, first source).
      */
+    /** The whole per-device method on the split's context with the global choice {@code choice}. */
+    Fitted fitted(FewShotContext context, GlobalSelection.Choice choice) {
+        DeviceNet.Features denoised = choice.source().needsNet() || learnedEncoding ? DeviceNet.features(context, net) : null;
+        return new Fitted(context, RowFeatures.of(context, List.copyOf(groups), choice.setting().log(), choice.source(), denoised, learnedEncoding),
+                choice.setting(), Double.NaN, true, choice.source(), false);
+    }
+
     private Fitted selected(FewShotContext context, DeviceNet.Features denoised) {
         GlobalSelection.Scores scores = selectionScores(context);
         int c = scores.choose(procedure);
@@ -278,7 +285,7 @@ public final class FeatureMixMethod implements FewShotMethod {
      * context (a held-out train device's network is trained without it). The grid's order is the valid-only
      * path's, so both resolve ties alike.
      */
-    private GlobalSelection.Scores selectionScores(FewShotContext context) {
+    GlobalSelection.Scores selectionScores(FewShotContext context) {
         List<SelectionDevices.Device> devices = SelectionDevices.of(context, true);
         List<Group> g = List.copyOf(groups);
         List<GlobalSelection.Choice> choices = new ArrayList<>();
@@ -287,6 +294,7 @@ public final class FeatureMixMethod implements FewShotMethod {
             for (boolean log : new boolean[] {false, true})
                 for (double d : DEVICE_LAMBDAS) choices.add(new GlobalSelection.Choice(source, new Setting(d, inf, inf, log)));
         double[][] devicesOnly = new double[choices.size()][devices.size()], whole = new double[choices.size()][devices.size()];
+        double[][][] wholeTasks = new double[choices.size()][devices.size()][], similarity = new double[devices.size()][][];
         Map<FewShotContext, Map<FeatureKey, RowFeatures>> cache = new IdentityHashMap<>(); // the valid devices share one context
         for (int k = 0; k < devices.size(); k++) {
             SelectionDevices.Device device = devices.get(k);
@@ -304,11 +312,31 @@ public final class FeatureMixMethod implements FewShotMethod {
                 devicesOnly[i][k] = Validation.meanSpearman(c, device.tasks(),
                         task -> MixPredictor.fit(c, alone, task.knownIndices(), task.knownLatencies(), penalty, s.log(), false)::predictRow);
                 Fitted method = new Fitted(c, all, s, Double.NaN, true, source, false);
-                whole[i][k] = Validation.meanSpearman(c, device.tasks(), task -> method.fit(task, false)::predictRow);
+                wholeTasks[i][k] = Validation.spearmans(c, device.tasks(), task -> method.fit(task, false)::predictRow);
+                whole[i][k] = GlobalSelection.mean(wholeTasks[i][k], t -> true);
             }
+            similarity[k] = device.tasks().stream().map(task -> similarities(context, task, devices)).toArray(double[][]::new);
         }
         int valid = (int) devices.stream().filter(d -> !d.heldOutTrain()).count();
-        return new GlobalSelection.Scores(devices.stream().map(SelectionDevices.Device::name).toList(), valid, choices, devicesOnly, whole);
+        return new GlobalSelection.Scores(devices.stream().map(SelectionDevices.Device::name).toList(), valid, choices, devicesOnly, whole,
+                wholeTasks, similarity);
+    }
+
+    /**
+     * How much each selection device's latencies resemble the task's device on the task's known rows: Pearson
+     * correlation of log latencies, from the split's table (which holds every train and valid device).
+     */
+    static double[] similarities(FewShotContext context, FewShotTask task, List<SelectionDevices.Device> devices) {
+        int[] rows = task.knownIndices();
+        double[] y = java.util.Arrays.stream(task.knownLatencies()).map(Math::log).toArray();
+        double[] out = new double[devices.size()];
+        for (int j = 0; j < out.length; j++) {
+            double[] lat = context.table().latencies(devices.get(j).name());
+            double[] x = new double[rows.length];
+            for (int i = 0; i < rows.length; i++) x[i] = Math.log(lat[rows[i]]);
+            out[j] = GlobalSelection.pearson(x, y);
+        }
+        return out;
     }
 
     private record FeatureKey(DeviceColumns source, boolean devicesOnly, boolean log) {}
@@ -335,6 +363,9 @@ public final class FeatureMixMethod implements FewShotMethod {
                 b.append(s.choices().get(c).describe()).append(", in-sample ").append(triple(s.whole()[c], valid))
                         .append(", nested ").append(triple(nested, valid)).append(']');
             }
+            if (s.wholeTasks() != null && n > 1)
+                b.append(" [per task, the most similar other selection device's own best (mix-src-loo-nn): nested ")
+                        .append(triple(s.nearestNested(), valid)).append(']');
             int reference = s.choose(GlobalSelection.Procedure.VALID_DEVICES_ONLY);
             if (chosen >= 0) {
                 b.append("; per device, whole method with this choice").append(reference >= 0 ? " / mix-src-loo-long's:" : ":");

@@ -59,8 +59,16 @@ final class GlobalSelection {
      * @param validDevices the first {@code validDevices} devices are valid devices, the rest held-out train devices
      * @param devicesOnly {@code [choice][device]} mean Spearman of the devices-only fit
      * @param whole {@code [choice][device]} mean Spearman of the whole per-device method
+     * @param wholeTasks {@code [choice][device][task]} the whole method's Spearman per task (null: not kept)
+     * @param similarity {@code [device][task][other device]} how the task's known latencies resemble each selection
+     *     device's ({@link FeatureMixMethod#similarities}; null: not kept)
      */
-    record Scores(List<String> devices, int validDevices, List<Choice> choices, double[][] devicesOnly, double[][] whole) {
+    record Scores(List<String> devices, int validDevices, List<Choice> choices, double[][] devicesOnly, double[][] whole,
+            double[][][] wholeTasks, double[][][] similarity) {
+        Scores(List<String> devices, int validDevices, List<Choice> choices, double[][] devicesOnly, double[][] whole) {
+            this(devices, validDevices, choices, devicesOnly, whole, null, null);
+        }
+
         Scores {
             devices = List.copyOf(devices);
             choices = List.copyOf(choices);
@@ -79,6 +87,30 @@ final class GlobalSelection {
         /** The procedure's choice (index into {@link #choices()}), or -1 if it has no device to choose on. */
         int choose(Procedure p) {
             return best(matrix(p.criterion()), scope(p));
+        }
+
+        /** The choice that is best for selection device {@code k} alone (whole method, its own tasks). */
+        int ownBest(int k) {
+            return best(whole, j -> j == k);
+        }
+
+        /**
+         * Nested estimate of the nearest-device procedure ({@link NearestDeviceMethod}): each task of device k takes
+         * the own best choice of the other selection device most similar to it on the task's known rows; per device,
+         * the mean over its tasks of the whole method's Spearman with that choice.
+         */
+        double[] nearestNested() {
+            double[] out = new double[devices.size()];
+            for (int k = 0; k < out.length; k++) {
+                double sum = 0;
+                for (int t = 0; t < similarity[k].length; t++) {
+                    int held = k;
+                    int j = nearest(similarity[k][t], i -> i != held);
+                    sum += wholeTasks[ownBest(j)][k][t];
+                }
+                out[k] = sum / similarity[k].length;
+            }
+            return out;
         }
 
         /**
@@ -113,6 +145,31 @@ final class GlobalSelection {
             }
         }
         return best;
+    }
+
+    /** The index in {@code use} with the highest similarity (NaN counts as lowest); -1 if none. */
+    static int nearest(double[] similarity, IntPredicate use) {
+        int best = -1;
+        for (int j = 0; j < similarity.length; j++)
+            if (use.test(j) && (best < 0 || similarity[j] > similarity[best] || Double.isNaN(similarity[best]))) best = j;
+        return best;
+    }
+
+    /** Pearson correlation; NaN if either side is constant. */
+    static double pearson(double[] x, double[] y) {
+        int n = x.length;
+        double mx = 0, my = 0;
+        for (int i = 0; i < n; i++) {
+            mx += x[i] / n;
+            my += y[i] / n;
+        }
+        double sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < n; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : Double.NaN;
     }
 
     /** Mean of {@code values} over the indices in {@code use}, skipping NaN; NaN if none. */

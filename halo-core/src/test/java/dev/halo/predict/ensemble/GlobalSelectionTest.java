@@ -115,4 +115,45 @@ class GlobalSelectionTest {
         assertThat(FewShotMethods.all()).containsKeys("mix-src-loo-cv", "mix-src-loo-w", "mix-src-loo-cvw");
         assertThat(FewShotMethods.byName("mix-src-loo-cvw").name()).isEqualTo("mix-src-loo-cvw");
     }
+
+    @Test
+    void theNearestDeviceProcedureBorrowsTheOwnBestChoiceOfTheMostSimilarOtherDevice() {
+        // three devices, two tasks each; device 0 and 2 like choice 1, device 1 likes choice 0
+        double[][][] wholeTasks = {
+            {{0.80, 0.80}, {0.95, 0.95}, {0.60, 0.60}},
+            {{0.90, 0.70}, {0.85, 0.85}, {0.90, 0.90}},
+        };
+        double[][] whole = {{0.80, 0.95, 0.60}, {0.80, 0.85, 0.90}};
+        double[][][] similarity = {
+            {{1, 0.9, 0.1}, {1, 0.1, 0.9}}, // device 0: task 0 resembles device 1, task 1 device 2
+            {{0.2, 1, 0.3}, {0.2, 1, 0.3}}, // device 1: resembles device 2
+            {{0.5, 0.4, 1}, {Double.NaN, 0.4, 1}}, // device 2: device 0, then (NaN similarity) device 1
+        };
+        var s = new GlobalSelection.Scores(List.of("v0", "t0", "t1"), 1, choices(2), whole, whole, wholeTasks, similarity);
+        assertThat(s.ownBest(0)).isEqualTo(0); // tie .80/.80: the first
+        assertThat(s.ownBest(1)).isEqualTo(0);
+        assertThat(s.ownBest(2)).isEqualTo(1);
+        // device 0: task 0 borrows device 1's choice 0 (.80), task 1 device 2's choice 1 (.70)
+        // device 1: device 2's choice 1 (.85, .85); device 2: device 0's choice 0 (.60), device 1's choice 0 (.60)
+        assertThat(s.nearestNested()).containsExactly(0.75, 0.85, 0.60);
+    }
+
+    @Test
+    void pearsonAndNearest() {
+        assertThat(GlobalSelection.pearson(new double[] {1, 2, 3}, new double[] {2, 4, 7})).isCloseTo(0.9934, Offset.offset(1e-4));
+        assertThat(GlobalSelection.pearson(new double[] {1, 1, 1}, new double[] {2, 4, 7})).isNaN();
+        assertThat(GlobalSelection.nearest(new double[] {0.2, 0.9, 0.5}, j -> j != 1)).isEqualTo(2);
+        assertThat(GlobalSelection.nearest(new double[] {0.2}, j -> false)).isEqualTo(-1);
+    }
+
+    @Test
+    void theNearestDeviceMethodRunsOnAToySplitAndReportsItsNestedEstimate() {
+        Benchmark b = SelectionDevicesTest.multiplicative();
+        var method = new NearestDeviceMethod("nn", method(WHOLE_ALL));
+        var adapter = method.prepare(new FewShotContext(b, SelectionDevicesTest.SPLIT, 10));
+        assertThat(adapter.summary()).contains("own best points: valid lambda devices", "nested whole-method spearman", "per device valid", "devC 0.");
+        DeviceScore target = new Evaluator(b).evaluate(method, SelectionDevicesTest.SPLIT, 10, List.of(0L)).devices().get(0);
+        assertThat(target.spearman()).isGreaterThan(0.95);
+        assertThat(FewShotMethods.byName("mix-src-loo-nn").name()).isEqualTo("mix-src-loo-nn");
+    }
 }
