@@ -126,6 +126,48 @@ class SearchCommandsTest {
     }
 
     @Test
+    void measuringAFewCandidatesAnswersAnArchitectureMeasuredUnderTheBudget() throws Exception {
+        CliRun r = run("search", "--adapt-from", table(), "--device", "pixel2", "--accuracy", accuracy(), "--max-latency", "14ms",
+                "--algorithm", "exhaustive", "--measure", "5", "--format", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode row = new ObjectMapper().readTree(r.out()).get(0);
+        assertThat(row.get("certified").asBoolean()).isTrue();
+        assertThat(row.get("measurements").asInt()).isBetween(1, 5);
+        assertThat(row.get("measured_ms").asDouble()).isLessThanOrEqualTo(14).isEqualTo(row.get("true_ms").asDouble());
+        assertThat(r.err()).contains("measurement(s) on pixel2 (its dataset column)").contains("p_meets_budget");
+        // Without measurements the same search answers a predicted choice of lower accuracy.
+        CliRun predicted = run("search", "--adapt-from", table(), "--device", "pixel2", "--accuracy", accuracy(), "--max-latency", "14ms",
+                "--algorithm", "exhaustive", "--format", "json");
+        assertThat(row.get("accuracy").asDouble()).isGreaterThan(new ObjectMapper().readTree(predicted.out()).get(0).get("accuracy").asDouble());
+
+        assertBad(search("--max-latency", "11ms", "--measure", "3"), "--measure needs --adapt-from DIR");
+        assertBad(run("search", "--adapt-from", table(), "--device", "pixel2", "--device", "eyeriss", "--accuracy", accuracy(), "--max-latency", "14ms",
+                "--measure", "3"), "--measure measures one device; name exactly one --device");
+        assertBad(search("--max-latency", "11ms", "--measure", "-1"), "--measure must be ≥ 0 measurements, got -1");
+        assertBad(search("--max-latency", "11ms", "--measure-on", "phone"), "--measure-on must be table or here, got 'phone'");
+    }
+
+    @Test
+    void verifyMeasuresTheChoiceOnThisMachine() throws Exception {
+        CliRun r = search("--max-latency", "11ms", "--algorithm", "exhaustive", "--verify", "--format", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode row = new ObjectMapper().readTree(r.out()).get(0);
+        assertThat(row.get("measured_here_ms").asDouble()).isPositive();
+        assertThat(r.err()).contains("measuring on this machine, ONNX Runtime").contains("fingerprint");
+    }
+
+    @Test
+    void theSearchBenchmarkReportsMeasuredChoices() {
+        CliRun r = run("search-benchmark", "--budgets", "pixel2=14ms", "--seeds", "2", "--measure", "0,3", "--format", "csv");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> rows = r.out().lines().skip(1).toList();
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(1).split(",")[3]).isEqualTo("bound:0.9+tol:0.2+measure:3");
+        assertThat(r.err()).contains("extra measurements per search on average");
+        assertBad(run("search-benchmark", "--budgets", "pixel2=14ms", "--measure", "-2"), "--measure must be ≥ 0 measurements, got -2");
+    }
+
+    @Test
     void theSearchBenchmarkGivesARowPerRuleAndToleranceAndSaysWhatFoundNothing() {
         CliRun r = run("search-benchmark", "--budgets", "gold_6226=11ms,2.5ms", "--seeds", "1", "--margin-rule", "bound:0.9",
                 "--accuracy-tolerance", "0", "--accuracy-tolerance", "0.2", "--format", "csv");
