@@ -68,7 +68,7 @@ final class SearchSetup {
         }
         // A dataset that measured only a sample of the space (FBNet, OFA) knows nothing of the other architectures.
         if (setup.candidates() != null && setup.candidates().size() < space.size())
-            throw new BadInputException("the latency dataset holds " + setup.candidates().size() + " of the " + String.format(java.util.Locale.ROOT, "%.3g", space.size())
+            throw new BadInputException("the latency dataset holds " + setup.candidates().size() + " of the " + (space.size() < 1e9 ? String.valueOf((long) space.size()) : String.format(java.util.Locale.ROOT, "%.3g", space.size()))
                     + " " + space.name() + " architectures; search them with --algorithm exhaustive, or give a --latency-model that predicts any architecture");
         return new Searched<>(setup, algo.search(setup.problem(), o.budget, o.seed));
     }
@@ -114,7 +114,10 @@ final class SearchSetup {
                 constraints.add(new LatencyConstraint(d, p, budgets.get(i), margin(o, 0)));
             }
         }
-        List<A> candidates = everything != null ? everything : sources.datasetArchs();
+        // A dataset that covers only part of an enumerable space (e.g. a join with this machine's 2,006 measured archs)
+        // limits the search to its rows: table columns and device mixes know nothing of the other architectures.
+        List<A> data = sources.datasetArchs();
+        List<A> candidates = everything != null && (data == null || data.size() == everything.size()) ? everything : data;
         return new Setup<>(new SearchProblem<>(space, accuracy, constraints, sources.verifier(), tolerance), candidates, sources.fewShot(),
                 sources.datasetArchs());
     }

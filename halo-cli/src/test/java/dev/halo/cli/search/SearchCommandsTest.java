@@ -74,6 +74,17 @@ class SearchCommandsTest {
     }
 
     @Test
+    void aPartlyMeasuredNb201TableIsSearchedOverItsOwnRows() {
+        String vm2 = Path.of("..", "data", "measured", "nasbench201-vm2").toString();
+        CliRun r = run("search", "--latency-table", vm2, "--device", "vm2_xeon_1t_b1", "--max-latency", "1.2ms", "--accuracy", accuracy(),
+                "--algorithm", "exhaustive", "--format", "csv");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains(",exhaustive,2006,");
+        assertBad(run("search", "--latency-table", vm2, "--device", "vm2_xeon_1t_b1", "--max-latency", "1.2ms", "--accuracy", accuracy()),
+                "the latency dataset holds 2006 of the 15625 nasbench201 architectures");
+    }
+
+    @Test
     void anImpossibleBudgetSaysSoAndNamesTheFastestReachableLatency() {
         assertBad(search("--max-latency", "1ms", "--algorithm", "exhaustive"),
                 "no architecture meets the latency budget (gold_6226 ≤ 1.00 ms) among 15625 evaluated architectures; fastest reachable: gold_6226 2.66 ms predicted (2.66 ms true)");
