@@ -2,7 +2,6 @@ package dev.halo.search;
 
 import dev.halo.eval.FewShotMethod;
 import dev.halo.eval.FewShotProtocol;
-import dev.halo.eval.FewShotTask;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.space.Architecture;
 import dev.halo.space.SearchSpace;
@@ -36,9 +35,9 @@ public final class BudgetBenchmark<A extends Architecture> {
      * How a search turns the calibration into a choice: the margin rule, how much accuracy it may give up for room
      * under the budget ({@link SearchProblem#accuracyTolerance()}), and how many extra latencies it may measure on
      * the device to replace the predicted choice by a measured one ({@link MeasuredChoice}; 0: none, the margin
-     * rule's choice stands), and whether each measurement re-adapts the predictor ({@link MeasuredChoice.Refit}).
+     * rule's choice stands).
      */
-    public record Setting(SafetyMargin.Rule margin, double tolerance, int measurements, boolean refit) {
+    public record Setting(SafetyMargin.Rule margin, double tolerance, int measurements) {
         /**
          * The few-shot default: {@code bound:0.9} with a 0.2-point tolerance. Chosen on HELP's meta-valid devices
          * (budgets at their .45/.75/.92 latency quantiles, 10 seeds) as the setting with the smallest mean gap among
@@ -52,7 +51,7 @@ public final class BudgetBenchmark<A extends Architecture> {
         }
 
         public Setting(SafetyMargin.Rule margin, double tolerance) {
-            this(margin, tolerance, 0, false);
+            this(margin, tolerance, 0);
         }
 
         public static Setting of(SafetyMargin.Rule margin) {
@@ -62,7 +61,7 @@ public final class BudgetBenchmark<A extends Architecture> {
         @Override
         public String toString() {
             String text = tolerance == 0 ? margin.toString() : margin + String.format(Locale.ROOT, "+tol:%s", tolerance);
-            return measurements == 0 ? text : text + (refit ? "+measure-refit:" : "+measure:") + measurements;
+            return measurements == 0 ? text : text + "+measure:" + measurements;
         }
     }
 
@@ -154,8 +153,7 @@ public final class BudgetBenchmark<A extends Architecture> {
                 boolean certified = false;
                 if (setting.measurements() > 0) {
                     MeasuredChoice.Result<A> m = MeasuredChoice.choose(options, known, adapted.margin().looPredictedMs(), adapted.margin().looTrueMs(), budgetMs,
-                            setting.measurements(), a -> truth.lookup(a), chosen.arch() == null ? null : option(chosen, predictor),
-                            setting.refit() ? refit(adapted.task()) : null);
+                            setting.measurements(), a -> truth.lookup(a), chosen.arch() == null ? null : option(chosen, predictor));
                     measured = m.measurements().size();
                     certified = m.certified();
                     if (m.certified()) {
@@ -184,30 +182,6 @@ public final class BudgetBenchmark<A extends Architecture> {
         List<MeasuredChoice.Known<A>> known = new ArrayList<>(rows.length);
         for (int i = 0; i < rows.length; i++) known.add(new MeasuredChoice.Known<>(archsByRow.get(rows[i]), accuracy.accuracy(archsByRow.get(rows[i])), ms[i]));
         return known;
-    }
-
-    /** Re-adapts from the task's known latencies plus the measured ones (as extra samples) and predicts every row. */
-    private MeasuredChoice.Refit<A> refit(FewShotTask task) {
-        return measured -> {
-            int[] samples = java.util.Arrays.copyOf(task.sampleIndices(), task.sampleIndices().length + measured.size());
-            double[] ms = java.util.Arrays.copyOf(task.sampleLatencies(), samples.length);
-            for (int i = 0; i < measured.size(); i++) {
-                samples[task.sampleIndices().length + i] = rowOf(measured.get(i).arch());
-                ms[task.sampleIndices().length + i] = measured.get(i).trueMs();
-            }
-            FewShotTask more = new FewShotTask(task.device(), task.seed(), task.referenceIndices(), task.referenceLatencies(), samples, ms, task.queryIndices());
-            return adapter.adapt(more).predictMs(archsByRow);
-        };
-    }
-
-    private Map<String, Integer> rowByArch;
-
-    private int rowOf(A arch) {
-        if (rowByArch == null) {
-            rowByArch = new HashMap<>(2 * archsByRow.size());
-            for (int i = 0; i < archsByRow.size(); i++) rowByArch.put(archsByRow.get(i).canonical(), i);
-        }
-        return rowByArch.get(arch.canonical());
     }
 
     /** The margin rule's choice as a fallback option (its uncorrected prediction). */

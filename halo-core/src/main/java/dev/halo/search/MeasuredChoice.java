@@ -18,8 +18,7 @@ import java.util.function.Function;
  * {@code ln(true / predicted)} of the known samples (their leave-one-out calibration, Student-t as in
  * {@link SafetyMargin.PredictionBound}), and every measurement joins them. The answer is the most accurate
  * architecture whose <em>measured</em> latency meets the budget (a known sample counts); only if none does, the
- * caller's predicted choice stands, unverified. Optionally ({@link Refit}) every measurement also joins the device's
- * samples and the predictor is adapted again, so that the next pick sees predictions that know what was measured.
+ * caller's predicted choice stands, unverified.
  */
 public final class MeasuredChoice {
     private MeasuredChoice() {}
@@ -29,16 +28,6 @@ public final class MeasuredChoice {
 
     /** An architecture whose latency on the device is known (a sample or reference measurement). */
     public record Known<A extends Architecture>(A arch, double accuracy, double trueMs) {}
-
-    /** Adapts the device's predictor again with the measurements so far as extra samples. */
-    @FunctionalInterface
-    public interface Refit<A extends Architecture> {
-        /**
-         * @param measured the architectures measured so far with their latencies (ms), in order
-         * @return new predicted latencies (ms) of the options, in the options' order
-         */
-        double[] predictOptions(List<Known<A>> measured);
-    }
 
     /**
      * One measurement the choice spent.
@@ -74,16 +63,6 @@ public final class MeasuredChoice {
      */
     public static <A extends Architecture> Result<A> choose(List<Option<A>> options, List<Known<A>> known, double[] looPredictedMs, double[] looTrueMs,
             double budgetMs, int maxMeasurements, Function<A, OptionalDouble> measure, Option<A> fallback) {
-        return choose(options, known, looPredictedMs, looTrueMs, budgetMs, maxMeasurements, measure, fallback, null);
-    }
-
-    /**
-     * As {@link #choose(List, List, double[], double[], double, int, Function, Option)}, re-adapting after every
-     * successful measurement with {@code refit} (null: never). Each measurement's log ratio is taken against the
-     * prediction it was picked with, so every ratio in the calibration is an out-of-sample error.
-     */
-    public static <A extends Architecture> Result<A> choose(List<Option<A>> options, List<Known<A>> known, double[] looPredictedMs, double[] looTrueMs,
-            double budgetMs, int maxMeasurements, Function<A, OptionalDouble> measure, Option<A> fallback, Refit<A> refit) {
         if (maxMeasurements < 1) throw new BadInputException("verification measurements must be ≥ 1, got " + maxMeasurements);
         if (!(budgetMs > 0) || Double.isInfinite(budgetMs)) throw new BadInputException("latency budget must be a finite number > 0 ms, got " + budgetMs);
         if (looPredictedMs.length != looTrueMs.length) throw new IllegalArgumentException("predicted and true latencies differ in length");
@@ -103,38 +82,29 @@ public final class MeasuredChoice {
             }
         }
         double floor = options.stream().mapToDouble(Option::accuracy).min().orElse(0);
-        double[] predicted = options.stream().mapToDouble(Option::predictedMs).toArray();
-        List<Known<A>> measuredSoFar = new ArrayList<>();
         List<Measurement> measurements = new ArrayList<>();
         while (measurements.size() < maxMeasurements) {
             double baseline = best != null ? bestAccuracy : floor;
             FeasibleProbability p = new FeasibleProbability(logRatios);
             Option<A> pick = null;
-            double pickGain = 0, pickP = 0, pickPredicted = 0;
-            for (int i = 0; i < options.size(); i++) {
-                Option<A> o = options.get(i);
+            double pickGain = 0, pickP = 0;
+            for (Option<A> o : options) {
                 if (o.accuracy() <= baseline || done.contains(o.arch().canonical())) continue;
-                double prob = p.at(predicted[i], budgetMs);
+                double prob = p.at(o.predictedMs(), budgetMs);
                 double gain = prob * (o.accuracy() - baseline);
                 if (gain > pickGain) {
                     pick = o;
                     pickGain = gain;
                     pickP = prob;
-                    pickPredicted = predicted[i];
                 }
             }
             if (pick == null) break;
             done.add(pick.arch().canonical());
             OptionalDouble ms = measure.apply(pick.arch());
             double trueMs = ms.isPresent() && ms.getAsDouble() > 0 ? ms.getAsDouble() : Double.NaN;
-            measurements.add(new Measurement(pick.arch().canonical(), pick.accuracy(), pickPredicted, pickP, trueMs));
+            measurements.add(new Measurement(pick.arch().canonical(), pick.accuracy(), pick.predictedMs(), pickP, trueMs));
             if (Double.isNaN(trueMs)) continue;
-            logRatios.add(Math.log(trueMs / pickPredicted));
-            measuredSoFar.add(new Known<>(pick.arch(), pick.accuracy(), trueMs));
-            if (refit != null && measurements.size() < maxMeasurements) {
-                predicted = refit.predictOptions(List.copyOf(measuredSoFar));
-                if (predicted.length != options.size()) throw new IllegalStateException("refit predicted " + predicted.length + " options, not " + options.size());
-            }
+            logRatios.add(Math.log(trueMs / pick.predictedMs()));
             if (trueMs <= budgetMs && better(pick.accuracy(), trueMs, bestAccuracy, bestMs)) {
                 best = pick.arch();
                 bestAccuracy = pick.accuracy();

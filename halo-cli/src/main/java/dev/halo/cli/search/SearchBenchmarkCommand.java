@@ -117,11 +117,6 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
                     + "Comma-separated or repeatable: rows for each N (default: 0).")
     List<Integer> measurements = new ArrayList<>();
 
-    @Option(names = "--refit",
-            description = "With --measure: also rows where every measurement joins the device's samples and the predictor is adapted again "
-                    + "before the next pick (+measure-refit:N).")
-    boolean refit;
-
     @Option(names = "--leave-out", defaultValue = "samples", paramLabel = "samples|known",
             description = "Which known latencies the margin's leave-one-out leaves out in turn: the sampled ones only (default; needed by methods that "
                     + "read the reference latencies as a hardware embedding, e.g. HELP), or every known one, reference ones included (device mixes only).")
@@ -167,8 +162,7 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
         for (int n : measurements) if (n < 0) throw new BadInputException("--measure must be ≥ 0 measurements, got " + n);
         for (SafetyMargin.Rule r : rules)
             for (double tol : tolerances.isEmpty() ? List.of(defaults.tolerance()) : tolerances)
-                for (int n : measurements.isEmpty() ? List.of(0) : measurements)
-                    for (boolean again : n > 0 && refit ? List.of(false, true) : List.of(false)) settings.add(new BudgetBenchmark.Setting(r, tol, n, again));
+                for (int n : measurements.isEmpty() ? List.of(0) : measurements) settings.add(new BudgetBenchmark.Setting(r, tol, n));
         var bench = new BudgetBenchmark<>(s, archs, objective, new FewShotProtocol(benchmark.table(), benchmark.pools()), adapter, samples, settings,
                 FewShotDevice.LeaveOut.parse(leaveOut, "--leave-out"));
 
@@ -202,7 +196,7 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
             err.printf(java.util.Locale.ROOT, "margin %s (leave out %s): %d/%d choices meet the budget on true latency (found nothing: %d too tight to certify, "
                     + "%d predicted infeasible); mean gap to oracle %.2f points; %d/%d met and within 0.3 points; slowest adapt+calibrate+search %.2f s%s%n",
                     rule, leaveOut, met, runs.size(), tight, infeasible, meanGap, within, runs.size(), maxSeconds,
-                    rule.contains("+measure") ? String.format(java.util.Locale.ROOT, "; %.1f extra measurements per search on average, %d/%d choices measured under the budget",
+                    rule.contains("+measure:") ? String.format(java.util.Locale.ROOT, "; %.1f extra measurements per search on average, %d/%d choices measured under the budget",
                             measuredMean, certified, runs.size()) : "");
         });
         err.flush();
