@@ -60,8 +60,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         @Option(names = "--method", description = "A built-in method: flops, params, device-mix, nearest-device, supervised-mlp, or an installed one.")
         String method;
 
-        @Option(names = "--model", description = "A trained model file (halo model or HELP .pt checkpoint) read by an installed loader.")
-        Path model;
+        @Option(names = "--model", description = "A trained model file (halo model or HELP .pt checkpoint) read by an installed loader. "
+                + "Repeat it to evaluate the ensemble of several models (geometric mean of their predictions, e.g. seeds of one training).")
+        List<Path> models;
     }
 
     @Option(names = "--split", description = "A built-in split: help (HELP's default for the space; the default when no device lists are given).")
@@ -96,20 +97,22 @@ public final class EvaluateCommand implements Callable<Integer> {
         Path dir = dataset != null ? dataset : dev.halo.DataLocation.require("help/" + space);
         Benchmark benchmark = Benchmarks.load(dir, space);
         chosen.validate(benchmark.table().deviceNames());
-        FewShotMethod method = what.model != null ? ModelLoader.loadAny(what.model, benchmark.space()) : FewShotMethods.byName(what.method);
+        FewShotMethod method = what.models == null ? FewShotMethods.byName(what.method)
+                : what.models.size() == 1 ? ModelLoader.loadAny(what.models.get(0), benchmark.space())
+                : new dev.halo.eval.GeometricEnsemble(what.models.stream().map(m -> ModelLoader.loadAny(m, benchmark.space())).toList());
         List<Long> seedList = LongStream.range(0, seeds).boxed().toList();
         var sampleSelection = dev.halo.eval.selection.SampleSelections.byName(selection, benchmark, chosen);
-        EvaluationReport report = new Evaluator(benchmark, sampleSelection).evaluate(method, chosen, samples, seedList, progress());
+        EvaluationReport report = new Evaluator(benchmark, sampleSelection).evaluate(method, chosen, samples, seedList, progress(method.name()));
         print(report, spec.commandLine().getOut());
         return 0;
     }
 
     /** A one-line counter on an interactive terminal's stderr; silent when stderr is redirected. */
-    private Evaluator.Progress progress() {
+    private Evaluator.Progress progress(String name) {
         if (System.console() == null) return Evaluator.Progress.NONE;
         PrintWriter err = spec.commandLine().getErr();
         return (task, done, total) -> {
-            err.printf("\r%s: %d/%d tasks (%s, seed %d)   ", what.method != null ? what.method : what.model, done, total, task.device(), task.seed());
+            err.printf("\r%s: %d/%d tasks (%s, seed %d)   ", name, done, total, task.device(), task.seed());
             if (done == total) err.print("\r" + " ".repeat(72) + "\r");
             err.flush();
         };

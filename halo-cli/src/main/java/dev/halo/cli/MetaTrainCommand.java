@@ -75,6 +75,10 @@ public final class MetaTrainCommand implements Callable<Integer> {
                     + "(default: 2,4,8,16; '2' keeps HELP's).")
     int[] adaptSteps = {2, 4, 8, 16};
 
+    @Option(names = "--train-inner-steps", paramLabel = "K",
+            description = "Inner (Meta-SGD) steps per task during meta-training (default: HELP's, 2); --adapt-steps chooses the steps used afterwards.")
+    Integer trainInnerSteps;
+
     @Option(names = "--meta-lr", paramLabel = "LR", description = "Adam learning rate of the outer loop (default: HELP's, 1e-4).")
     Double metaLr;
 
@@ -134,7 +138,12 @@ public final class MetaTrainCommand implements Callable<Integer> {
             if (trainDevices != null || validDevices != null)
                 config = config.withDevices(trainDevices != null ? trainDevices : config.trainDevices(), validDevices != null ? validDevices : config.validDevices());
             trainer = new HelpMetaTrainer(data, config, threads);
-            state = trainer.start(HelpModel.initialise(data.network(), variant, new Random(seed)));
+            HelpModel initial = HelpModel.initialise(data.network(), variant, new Random(seed));
+            if (trainInnerSteps != null) {
+                if (trainInnerSteps < 1 || trainInnerSteps > 64) throw new BadInputException("--train-inner-steps must be between 1 and 64, got " + trainInnerSteps);
+                initial = initial.withInnerSteps(trainInnerSteps);
+            }
+            state = trainer.start(initial);
         }
         PrintWriter err = spec.commandLine().getErr();
         HelpTrainingConfig cfg = config;

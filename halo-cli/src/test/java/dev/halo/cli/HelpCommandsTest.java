@@ -113,5 +113,12 @@ class HelpCommandsTest {
         var config = dev.halo.predict.help.HelpModelFile.loadCheckpoint(dir.resolve("m.json.ckpt.json")).config();
         assertThat(config.metaLr()).isEqualTo(3e-4);
         assertThat(config.klWeight()).isEqualTo(0.05);
+
+        var tooFew = run(concat(new String[] {"--train-inner-steps", "0"}, common));
+        assertThat(tooFew.exit()).isEqualTo(2);
+        assertThat(tooFew.err()).contains("--train-inner-steps must be between 1 and 64, got 0");
+        var three = run(concat(new String[] {"--train-inner-steps", "3"}, common));
+        assertThat(three.exit()).as(three.err()).isZero();
+        assertThat(dev.halo.predict.help.HelpModelFile.loadCheckpoint(dir.resolve("m.json.ckpt.json")).state().current().innerSteps()).isEqualTo(3);
     }
 }

@@ -32,10 +32,12 @@ public final class BudgetBenchmark<A extends Architecture> {
     }
 
     /**
-     * How a search turns the calibration into a choice: the margin rule, and how much accuracy it may give up for
-     * room under the budget ({@link SearchProblem#accuracyTolerance()}).
+     * How a search turns the calibration into a choice: the margin rule, how much accuracy it may give up for room
+     * under the budget ({@link SearchProblem#accuracyTolerance()}), and how many extra latencies it may measure on
+     * the device to replace the predicted choice by a measured one ({@link MeasuredChoice}; 0: none, the margin
+     * rule's choice stands).
      */
-    public record Setting(SafetyMargin.Rule margin, double tolerance) {
+    public record Setting(SafetyMargin.Rule margin, double tolerance, int measurements) {
         /**
          * The few-shot default: {@code bound:0.9} with a 0.2-point tolerance. Chosen on HELP's meta-valid devices
          * (budgets at their .45/.75/.92 latency quantiles, 10 seeds) as the setting with the smallest mean gap among
@@ -45,6 +47,11 @@ public final class BudgetBenchmark<A extends Architecture> {
 
         public Setting {
             if (!(tolerance >= 0) || Double.isInfinite(tolerance)) throw new IllegalArgumentException("tolerance must be finite and ≥ 0, got " + tolerance);
+            if (measurements < 0) throw new IllegalArgumentException("measurements must be ≥ 0, got " + measurements);
+        }
+
+        public Setting(SafetyMargin.Rule margin, double tolerance) {
+            this(margin, tolerance, 0);
         }
 
         public static Setting of(SafetyMargin.Rule margin) {
@@ -53,7 +60,8 @@ public final class BudgetBenchmark<A extends Architecture> {
 
         @Override
         public String toString() {
-            return tolerance == 0 ? margin.toString() : margin + String.format(Locale.ROOT, "+tol:%s", tolerance);
+            String text = tolerance == 0 ? margin.toString() : margin + String.format(Locale.ROOT, "+tol:%s", tolerance);
+            return measurements == 0 ? text : text + "+measure:" + measurements;
         }
     }
 
@@ -65,21 +73,25 @@ public final class BudgetBenchmark<A extends Architecture> {
      * @param chosen the choice under the budget with the margin
      * @param noMargin the choice under the bare budget
      * @param oracle the best architecture by true latency
-     * @param seconds adaptation + margin calibration + search, wall clock
+     * @param measured extra latencies measured on the device for this choice (0 without {@link Setting#measurements()})
+     * @param certified whether the choice's latency was measured (or known) to meet the budget before it was made
+     * @param seconds adaptation + margin calibration + search (+ measured choice), wall clock, not counting the time the
+     *     measurements themselves would take on a real device
      */
-    public record Outcome(String device, double budgetMs, long seed, String rule, double margin, Choice chosen, Choice noMargin, Choice oracle, double seconds) {
+    public record Outcome(String device, double budgetMs, long seed, String rule, double margin, Choice chosen, Choice noMargin, Choice oracle,
+            int measured, boolean certified, double seconds) {
         /** Oracle accuracy minus the chosen accuracy, in points (NaN if nothing was chosen). */
         public double gap() {
             return oracle.accuracy() - chosen.accuracy();
         }
 
         /**
-         * {@code chosen}; or, when nothing was chosen, {@code too-tight} (some architecture is predicted under the
+         * {@code measured} (the choice's latency was measured under the budget), {@code chosen}; or, when nothing was chosen, {@code too-tight} (some architecture is predicted under the
          * bare budget, none with the margin: the samples cannot certify the budget at this confidence) or
          * {@code infeasible} (nothing is predicted under the budget at all).
          */
         public String verdict() {
-            if (chosen.arch() != null) return "chosen";
+            if (chosen.arch() != null) return certified ? "measured" : "chosen";
             return noMargin.arch() != null ? "too-tight" : "infeasible";
         }
     }
@@ -120,10 +132,12 @@ public final class BudgetBenchmark<A extends Architecture> {
     public List<Outcome> run(String device, long seed, List<Double> budgetsMs) {
         long start = System.nanoTime();
         FewShotDevice adapted = FewShotDevice.adapt(adapter, protocol, archsByRow, device, samples, seed, settings.get(0).margin(), leaveOut);
-        LatencyPredictor predictor = scoredOnce(adapted.predictor(), device);
+        TableLatencyPredictor predictor = scoredOnce(adapted.predictor(), device);
         double adaptSeconds = (System.nanoTime() - start) / 1e9;
         TableLatencyPredictor truth = truth(device);
         LatencyVerifier verifier = LatencyVerifier.fromTables(Map.of(device, truth));
+        List<MeasuredChoice.Option<A>> options = settings.stream().anyMatch(st -> st.measurements() > 0) ? options(predictor) : List.of();
+        List<MeasuredChoice.Known<A>> known = known(adapted);
         List<Outcome> out = new ArrayList<>();
         for (double budgetMs : budgetsMs) {
             Choice oracle = oracle(device, budgetMs, truth, verifier);
@@ -135,11 +149,45 @@ public final class BudgetBenchmark<A extends Architecture> {
                 LatencyConstraint constraint = new LatencyConstraint(device, adj.apply(predictor), budgetMs, adj.margin());
                 SearchProblem<A> problem = bareProblem.withConstraints(List.of(constraint)).withAccuracyTolerance(setting.tolerance());
                 Choice chosen = Choice.of(ExhaustiveSearch.search(problem, archsByRow), budgetMs);
+                int measured = 0;
+                boolean certified = false;
+                if (setting.measurements() > 0) {
+                    MeasuredChoice.Result<A> m = MeasuredChoice.choose(options, known, adapted.margin().looPredictedMs(), adapted.margin().looTrueMs(), budgetMs,
+                            setting.measurements(), a -> truth.lookup(a), chosen.arch() == null ? null : option(chosen, predictor));
+                    measured = m.measurements().size();
+                    certified = m.certified();
+                    if (m.certified()) {
+                        double p = predictor.lookup(m.arch()).orElseThrow();
+                        chosen = new Choice(m.arch().canonical(), m.accuracy(), p, m.trueMs(), m.trueMs() <= budgetMs);
+                    }
+                }
                 double seconds = adaptSeconds + (System.nanoTime() - t) / 1e9;
-                out.add(new Outcome(device, budgetMs, seed, setting.toString(), adj.margin(), chosen, bare, oracle, seconds));
+                out.add(new Outcome(device, budgetMs, seed, setting.toString(), adj.margin(), chosen, bare, oracle, measured, certified, seconds));
             }
         }
         return out;
+    }
+
+    /** Every architecture with its accuracy and its uncorrected predicted latency, for {@link MeasuredChoice}. */
+    private List<MeasuredChoice.Option<A>> options(TableLatencyPredictor predictor) {
+        List<MeasuredChoice.Option<A>> options = new ArrayList<>(archsByRow.size());
+        for (A a : archsByRow) options.add(new MeasuredChoice.Option<>(a, accuracy.accuracy(a), predictor.lookup(a).orElseThrow()));
+        return options;
+    }
+
+    /** The device's known latencies (references and samples), which count as measured when they meet a budget. */
+    private List<MeasuredChoice.Known<A>> known(FewShotDevice adapted) {
+        int[] rows = adapted.task().knownIndices();
+        double[] ms = adapted.task().knownLatencies();
+        List<MeasuredChoice.Known<A>> known = new ArrayList<>(rows.length);
+        for (int i = 0; i < rows.length; i++) known.add(new MeasuredChoice.Known<>(archsByRow.get(rows[i]), accuracy.accuracy(archsByRow.get(rows[i])), ms[i]));
+        return known;
+    }
+
+    /** The margin rule's choice as a fallback option (its uncorrected prediction). */
+    private MeasuredChoice.Option<A> option(Choice choice, TableLatencyPredictor predictor) {
+        A arch = archsByRow.stream().filter(a -> a.canonical().equals(choice.arch())).findFirst().orElseThrow();
+        return new MeasuredChoice.Option<>(arch, choice.accuracy(), predictor.lookup(arch).orElseThrow());
     }
 
     /** The adapted predictor's answers for the whole space, looked up afterwards (every search asks the same questions). */

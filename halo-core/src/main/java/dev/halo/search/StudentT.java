@@ -1,6 +1,9 @@
 package dev.halo.search;
 
-/** Quantiles of the normal and Student-t distributions, accurate to about 1e-4 for the degrees of freedom margins use (≥ 3). */
+/**
+ * Quantiles of the normal and Student-t distributions, accurate to about 1e-4 for the degrees of freedom margins use
+ * (≥ 3), and the exact Student-t distribution function for integer degrees of freedom.
+ */
 final class StudentT {
     private StudentT() {}
 
@@ -13,6 +16,34 @@ final class StudentT {
         double g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384;
         double g4 = ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160;
         return z + g1 / v + g2 / (v * v) + g3 / (v * v * v) + g4 / (v * v * v * v);
+    }
+
+    /**
+     * {@code P(T ≤ t)} for Student's t with {@code df} degrees of freedom, from the finite series in
+     * {@code θ = atan(|t| / sqrt(df))} that integer degrees of freedom allow (exact up to rounding).
+     */
+    static double cdf(double t, int df) {
+        if (df < 1) throw new IllegalArgumentException("degrees of freedom must be ≥ 1, got " + df);
+        if (Double.isNaN(t)) throw new IllegalArgumentException("t is NaN");
+        double theta = Math.atan(Math.abs(t) / Math.sqrt(df));
+        double c2 = Math.cos(theta) * Math.cos(theta), sin = Math.sin(theta);
+        double inside; // P(|T| < |t|)
+        if (df % 2 == 1) {
+            double term = Math.cos(theta), sum = df > 1 ? term : 0;
+            for (int k = 3; k <= df - 2; k += 2) {
+                term *= c2 * (k - 1) / k;
+                sum += term;
+            }
+            inside = 2 / Math.PI * (theta + sin * sum);
+        } else {
+            double term = 1, sum = 1;
+            for (int k = 2; k <= df - 2; k += 2) {
+                term *= c2 * (k - 1) / k;
+                sum += term;
+            }
+            inside = sin * sum;
+        }
+        return t >= 0 ? 0.5 + inside / 2 : 0.5 - inside / 2;
     }
 
     /** The {@code p}-quantile of the standard normal (Acklam's rational approximation, refined by one Halley step). */

@@ -45,6 +45,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "(HELP's protocol), calibrate a safety margin by leave-one-out on those samples only, search the whole space under",
             "the budget, then look up the choice's TRUE latency and compare with the oracle (the most accurate architecture whose",
             "true latency meets the budget). The same search without margin is shown beside it.",
+            "With --measure N the search may also measure up to N candidates on the device (their true latency here) and",
+            "choose the most accurate one measured under the budget: 10 samples + N measurements in all.",
             "Budgets take units (18ms, 0.018s); a bare number means ms."
         })
 public final class SearchBenchmarkCommand implements Callable<Integer> {
@@ -107,6 +109,14 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
                     + "(rule, tolerance) pair.")
     List<Double> tolerances = new ArrayList<>();
 
+    @Option(names = "--measure", paramLabel = "N", split = ",",
+            description = "Also spend up to N extra latency measurements per search on the device (looked up in its true column here): "
+                    + "candidates are measured one at a time by expected accuracy gain (probability of meeting the budget, from the "
+                    + "calibration, times the accuracy above the best architecture already measured under the budget), and the most accurate "
+                    + "MEASURED architecture under the budget is chosen (the margin rule's choice only if none is). 0 = no measurement. "
+                    + "Comma-separated or repeatable: rows for each N (default: 0).")
+    List<Integer> measurements = new ArrayList<>();
+
     @Option(names = "--leave-out", defaultValue = "samples", paramLabel = "samples|known",
             description = "Which known latencies the margin's leave-one-out leaves out in turn: the sampled ones only (default; needed by methods that "
                     + "read the reference latencies as a hardware embedding, e.g. HELP), or every known one, reference ones included (device mixes only).")
@@ -149,8 +159,10 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
         for (double tol : tolerances)
             if (!(tol >= 0) || Double.isInfinite(tol)) throw new BadInputException("--accuracy-tolerance must be a finite number ≥ 0, got " + tol);
         List<BudgetBenchmark.Setting> settings = new ArrayList<>();
+        for (int n : measurements) if (n < 0) throw new BadInputException("--measure must be ≥ 0 measurements, got " + n);
         for (SafetyMargin.Rule r : rules)
-            for (double tol : tolerances.isEmpty() ? List.of(defaults.tolerance()) : tolerances) settings.add(new BudgetBenchmark.Setting(r, tol));
+            for (double tol : tolerances.isEmpty() ? List.of(defaults.tolerance()) : tolerances)
+                for (int n : measurements.isEmpty() ? List.of(0) : measurements) settings.add(new BudgetBenchmark.Setting(r, tol, n));
         var bench = new BudgetBenchmark<>(s, archs, objective, new FewShotProtocol(benchmark.table(), benchmark.pools()), adapter, samples, settings,
                 FewShotDevice.LeaveOut.parse(leaveOut, "--leave-out"));
 
@@ -179,9 +191,13 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
             long infeasible = runs.stream().filter(o -> o.verdict().equals("infeasible")).count();
             long within = runs.stream().filter(o -> o.chosen().met() && o.gap() <= 0.3 + 1e-9).count();
             double maxSeconds = runs.stream().mapToDouble(BudgetBenchmark.Outcome::seconds).max().orElse(0);
+            double measuredMean = runs.stream().mapToInt(BudgetBenchmark.Outcome::measured).average().orElse(0);
+            long certified = runs.stream().filter(BudgetBenchmark.Outcome::certified).count();
             err.printf(java.util.Locale.ROOT, "margin %s (leave out %s): %d/%d choices meet the budget on true latency (found nothing: %d too tight to certify, "
-                    + "%d predicted infeasible); mean gap to oracle %.2f points; %d/%d met and within 0.3 points; slowest adapt+calibrate+search %.2f s%n",
-                    rule, leaveOut, met, runs.size(), tight, infeasible, meanGap, within, runs.size(), maxSeconds);
+                    + "%d predicted infeasible); mean gap to oracle %.2f points; %d/%d met and within 0.3 points; slowest adapt+calibrate+search %.2f s%s%n",
+                    rule, leaveOut, met, runs.size(), tight, infeasible, meanGap, within, runs.size(), maxSeconds,
+                    rule.contains("+measure:") ? String.format(java.util.Locale.ROOT, "; %.1f extra measurements per search on average, %d/%d choices measured under the budget",
+                            measuredMean, certified, runs.size()) : "");
         });
         err.flush();
         return 0;
@@ -202,7 +218,7 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
 
     private static Table summaryTable() {
         return new Table("device", "budget_ms", "seeds", "rule", "margin_pct", "met", "no_choice", "true_ms_mean", "true_ms_max", "accuracy", "oracle", "gap",
-                "met_no_margin", "accuracy_no_margin", "seconds_max");
+                "met_no_margin", "accuracy_no_margin", "measured_mean", "seconds_max");
     }
 
     private static void summaryRow(Table t, List<BudgetBenchmark.Outcome> runs) {
@@ -218,18 +234,19 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
                 round(mean(runs, BudgetBenchmark.Outcome::gap), 2),
                 runs.stream().filter(o -> o.noMargin().met()).count() + "/" + runs.size(),
                 round(mean(runs, o -> o.noMargin().accuracy()), 2),
+                round(mean(runs, o -> o.measured()), 1),
                 round(runs.stream().mapToDouble(BudgetBenchmark.Outcome::seconds).max().orElse(0), 3));
     }
 
     private static Table perSeedTable() {
         return new Table("device", "budget_ms", "seed", "rule", "margin_pct", "verdict", "arch", "predicted_ms", "true_ms", "met", "accuracy", "oracle", "oracle_true_ms", "gap",
-                "true_ms_no_margin", "met_no_margin", "accuracy_no_margin", "seconds");
+                "true_ms_no_margin", "met_no_margin", "accuracy_no_margin", "measured", "seconds");
     }
 
     private static void perSeedRow(Table t, BudgetBenchmark.Outcome o) {
         t.row(o.device(), o.budgetMs(), o.seed(), o.rule(), round(100 * o.margin(), 1), o.verdict(), o.chosen().arch(), round(o.chosen().predictedMs(), 3), round(o.chosen().trueMs(), 3),
                 o.chosen().met(), round(o.chosen().accuracy(), 2), round(o.oracle().accuracy(), 2), round(o.oracle().trueMs(), 3), round(o.gap(), 2),
-                round(o.noMargin().trueMs(), 3), o.noMargin().met(), round(o.noMargin().accuracy(), 2), round(o.seconds(), 3));
+                round(o.noMargin().trueMs(), 3), o.noMargin().met(), round(o.noMargin().accuracy(), 2), o.measured(), round(o.seconds(), 3));
     }
 
     private static double mean(List<BudgetBenchmark.Outcome> runs, java.util.function.ToDoubleFunction<BudgetBenchmark.Outcome> f) {

@@ -46,28 +46,39 @@ final class SearchSetup {
 
     /** Runs the search the options describe with {@code algorithm} ({@code exhaustive} needs an enumerable space). */
     static SearchResult<?> run(SearchOptions o, String algorithm) {
+        return searched(o, algorithm).result();
+    }
+
+    /** The search's result with the setup it ran on (the few-shot devices' known samples and calibrations included). */
+    record Searched<A extends Architecture>(Setup<A> setup, SearchResult<A> result) {}
+
+    static Searched<?> searched(SearchOptions o, String algorithm) {
         if (o.budget <= 0) throw new BadInputException("--budget must be > 0 evaluations, got " + o.budget);
         SearchSpace<?> space = Spaces.byName(o.space);
         return run(space, o, algorithm);
     }
 
-    private static <A extends Architecture> SearchResult<A> run(SearchSpace<A> space, SearchOptions o, String algorithm) {
+    private static <A extends Architecture> Searched<A> run(SearchSpace<A> space, SearchOptions o, String algorithm) {
         SearchAlgorithm algo = algorithm.equals("exhaustive") ? null : SearchAlgorithm.byName(algorithm);
         Setup<A> setup = setup(space, o, enumerate(space));
         if (algo == null) {
             if (setup.candidates() == null)
                 throw new BadInputException("--algorithm exhaustive needs an enumerable space or a latency dataset to list; " + space.name() + " with a model file is neither");
-            return ExhaustiveSearch.search(setup.problem(), setup.candidates());
+            return new Searched<>(setup, ExhaustiveSearch.search(setup.problem(), setup.candidates()));
         }
         // A dataset that measured only a sample of the space (FBNet, OFA) knows nothing of the other architectures.
         if (setup.candidates() != null && setup.candidates().size() < space.size())
-            throw new BadInputException("the latency dataset holds " + setup.candidates().size() + " of the " + String.format(java.util.Locale.ROOT, "%.3g", space.size())
+            throw new BadInputException("the latency dataset holds " + setup.candidates().size() + " of the " + (space.size() < 1e9 ? String.valueOf((long) space.size()) : String.format(java.util.Locale.ROOT, "%.3g", space.size()))
                     + " " + space.name() + " architectures; search them with --algorithm exhaustive, or give a --latency-model that predicts any architecture");
-        return algo.search(setup.problem(), o.budget, o.seed);
+        return new Searched<>(setup, algo.search(setup.problem(), o.budget, o.seed));
     }
 
-    /** The problem, and the architectures an exhaustive search scores (the whole space, or the dataset's rows; null if neither). */
-    record Setup<A extends Architecture>(SearchProblem<A> problem, List<A> candidates) {}
+    /**
+     * The problem, and the architectures an exhaustive search scores (the whole space, or the dataset's rows; null if
+     * neither); with {@code --adapt-from}, each device's adaptation (known samples, predictor, calibration) and the
+     * dataset's architectures by row.
+     */
+    record Setup<A extends Architecture>(SearchProblem<A> problem, List<A> candidates, Map<String, FewShotDevice> fewShot, List<A> datasetArchs) {}
 
     /** Every architecture of a space small enough to list, else null. */
     @SuppressWarnings("unchecked")
@@ -103,8 +114,12 @@ final class SearchSetup {
                 constraints.add(new LatencyConstraint(d, p, budgets.get(i), margin(o, 0)));
             }
         }
-        List<A> candidates = everything != null ? everything : sources.datasetArchs();
-        return new Setup<>(new SearchProblem<>(space, accuracy, constraints, sources.verifier(), tolerance), candidates);
+        // A dataset that covers only part of an enumerable space (e.g. a join with this machine's 2,006 measured archs)
+        // limits the search to its rows: table columns and device mixes know nothing of the other architectures.
+        List<A> data = sources.datasetArchs();
+        List<A> candidates = everything != null && (data == null || data.size() == everything.size()) ? everything : data;
+        return new Setup<>(new SearchProblem<>(space, accuracy, constraints, sources.verifier(), tolerance), candidates, sources.fewShot(),
+                sources.datasetArchs());
     }
 
     private static <A extends Architecture> AccuracyObjective<A> accuracy(SearchSpace<A> space, SearchOptions o, List<A> everything) {
@@ -120,7 +135,8 @@ final class SearchSetup {
 
     /** Predictors, verifier and few-shot calibrations per device, in --device order, and the dataset's architectures (null for model files). */
     private record Sources<A extends Architecture>(
-            List<String> devices, Map<String, LatencyPredictor> predictors, LatencyVerifier verifier, Map<String, SafetyMargin> calibrations, List<A> datasetArchs) {}
+            List<String> devices, Map<String, LatencyPredictor> predictors, LatencyVerifier verifier, Map<String, SafetyMargin> calibrations,
+            Map<String, FewShotDevice> fewShot, List<A> datasetArchs) {}
 
     private static <A extends Architecture> Sources<A> latencySources(SearchSpace<A> space, SearchOptions o) {
         SearchOptions.LatencySource s = o.source;
@@ -132,7 +148,7 @@ final class SearchSetup {
         Map<String, TableLatencyPredictor> truth = new LinkedHashMap<>();
         for (String d : o.devices) truth.put(d, DatasetTables.latencyColumn(dataset, archs, d));
         LatencyVerifier verifier = LatencyVerifier.fromTables(truth);
-        if (s.table != null) return new Sources<>(List.copyOf(o.devices), new LinkedHashMap<>(truth), verifier, Map.of(), archs);
+        if (s.table != null) return new Sources<>(List.copyOf(o.devices), new LinkedHashMap<>(truth), verifier, Map.of(), Map.of(), archs);
 
         // Few-shot: the target devices leave HELP's split (they are only ever tested), so no method trains on them.
         Split help = Split.helpDefault(space.name());
@@ -146,13 +162,15 @@ final class SearchSetup {
         FewShotProtocol protocol = new FewShotProtocol(table, benchmark.pools());
         Map<String, LatencyPredictor> predictors = new LinkedHashMap<>();
         Map<String, SafetyMargin> margins = new HashMap<>();
+        Map<String, FewShotDevice> fewShot = new HashMap<>();
         for (String d : o.devices) {
             FewShotDevice fd = FewShotDevice.adapt(adapter, protocol, archs, d, o.samples, o.seed, SafetyMargin.Rule.parse(o.marginRule, "--margin-rule"),
                     FewShotDevice.LeaveOut.parse(o.leaveOut, "--leave-out"));
             predictors.put(d, fd.predictor());
             margins.put(d, fd.margin());
+            fewShot.put(d, fd);
         }
-        return new Sources<>(List.copyOf(o.devices), predictors, verifier, margins, archs);
+        return new Sources<>(List.copyOf(o.devices), predictors, verifier, margins, fewShot, archs);
     }
 
     private static <A extends Architecture> Sources<A> models(SearchSpace<A> space, SearchOptions o, List<Path> files) {
@@ -174,7 +192,7 @@ final class SearchSetup {
             for (String d : names) if (dataset.hasDevice(d)) truth.put(d, DatasetTables.latencyColumn(dataset, archs, d));
             verifier = LatencyVerifier.fromTables(truth);
         }
-        return new Sources<>(names, predictors, verifier, Map.of(), null);
+        return new Sources<>(names, predictors, verifier, Map.of(), Map.of(), null);
     }
 
     private static String stem(Path file) {

@@ -74,6 +74,17 @@ class SearchCommandsTest {
     }
 
     @Test
+    void aPartlyMeasuredNb201TableIsSearchedOverItsOwnRows() {
+        String vm2 = Path.of("..", "data", "measured", "nasbench201-vm2").toString();
+        CliRun r = run("search", "--latency-table", vm2, "--device", "vm2_xeon_1t_b1", "--max-latency", "1.2ms", "--accuracy", accuracy(),
+                "--algorithm", "exhaustive", "--format", "csv");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains(",exhaustive,2006,");
+        assertBad(run("search", "--latency-table", vm2, "--device", "vm2_xeon_1t_b1", "--max-latency", "1.2ms", "--accuracy", accuracy()),
+                "the latency dataset holds 2006 of the 15625 nasbench201 architectures");
+    }
+
+    @Test
     void anImpossibleBudgetSaysSoAndNamesTheFastestReachableLatency() {
         assertBad(search("--max-latency", "1ms", "--algorithm", "exhaustive"),
                 "no architecture meets the latency budget (gold_6226 ≤ 1.00 ms) among 15625 evaluated architectures; fastest reachable: gold_6226 2.66 ms predicted (2.66 ms true)");
@@ -123,6 +134,48 @@ class SearchCommandsTest {
         assertBad(search("--max-latency", "11ms", "--accuracy-tolerance", "-1"), "--accuracy-tolerance must be auto or a finite number ≥ 0 (points of accuracy), got '-1'");
         assertBad(run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms", "--margin-rule", "trend:2"),
                 "margin trend confidence must be in (0.5, 1), got 2.0");
+    }
+
+    @Test
+    void measuringAFewCandidatesAnswersAnArchitectureMeasuredUnderTheBudget() throws Exception {
+        CliRun r = run("search", "--adapt-from", table(), "--device", "pixel2", "--accuracy", accuracy(), "--max-latency", "14ms",
+                "--algorithm", "exhaustive", "--measure", "5", "--format", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode row = new ObjectMapper().readTree(r.out()).get(0);
+        assertThat(row.get("certified").asBoolean()).isTrue();
+        assertThat(row.get("measurements").asInt()).isBetween(1, 5);
+        assertThat(row.get("measured_ms").asDouble()).isLessThanOrEqualTo(14).isEqualTo(row.get("true_ms").asDouble());
+        assertThat(r.err()).contains("measurement(s) on pixel2 (its dataset column)").contains("p_meets_budget");
+        // Without measurements the same search answers a predicted choice of lower accuracy.
+        CliRun predicted = run("search", "--adapt-from", table(), "--device", "pixel2", "--accuracy", accuracy(), "--max-latency", "14ms",
+                "--algorithm", "exhaustive", "--format", "json");
+        assertThat(row.get("accuracy").asDouble()).isGreaterThan(new ObjectMapper().readTree(predicted.out()).get(0).get("accuracy").asDouble());
+
+        assertBad(search("--max-latency", "11ms", "--measure", "3"), "--measure needs --adapt-from DIR");
+        assertBad(run("search", "--adapt-from", table(), "--device", "pixel2", "--device", "eyeriss", "--accuracy", accuracy(), "--max-latency", "14ms",
+                "--measure", "3"), "--measure measures one device; name exactly one --device");
+        assertBad(search("--max-latency", "11ms", "--measure", "-1"), "--measure must be ≥ 0 measurements, got -1");
+        assertBad(search("--max-latency", "11ms", "--measure-on", "phone"), "--measure-on must be table or here, got 'phone'");
+    }
+
+    @Test
+    void verifyMeasuresTheChoiceOnThisMachine() throws Exception {
+        CliRun r = search("--max-latency", "11ms", "--algorithm", "exhaustive", "--verify", "--format", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode row = new ObjectMapper().readTree(r.out()).get(0);
+        assertThat(row.get("measured_here_ms").asDouble()).isPositive();
+        assertThat(r.err()).contains("measuring on this machine, ONNX Runtime").contains("fingerprint");
+    }
+
+    @Test
+    void theSearchBenchmarkReportsMeasuredChoices() {
+        CliRun r = run("search-benchmark", "--budgets", "pixel2=14ms", "--seeds", "2", "--measure", "0,3", "--format", "csv");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> rows = r.out().lines().skip(1).toList();
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(1).split(",")[3]).isEqualTo("bound:0.9+tol:0.2+measure:3");
+        assertThat(r.err()).contains("extra measurements per search on average");
+        assertBad(run("search-benchmark", "--budgets", "pixel2=14ms", "--measure", "-2"), "--measure must be ≥ 0 measurements, got -2");
     }
 
     @Test

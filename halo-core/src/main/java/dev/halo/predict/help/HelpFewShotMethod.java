@@ -37,8 +37,10 @@ public final class HelpFewShotMethod implements FewShotMethod {
         return task -> {
             List<Architecture> samples = Arrays.stream(task.sampleIndices()).mapToObj(i -> (Architecture) archs.get(i)).toList();
             HelpAdaptation.Options o = new HelpAdaptation.Options(options.mcSamples(), options.seed() ^ task.seed());
-            return HelpAdaptation.adapt(model.model(), encoder, model.provenance(), task.device(), task.referenceLatencies(), samples,
+            AdaptedHelpPredictor adapted = HelpAdaptation.adapt(model.model(), encoder, model.provenance(), task.device(), task.referenceLatencies(), samples,
                     task.sampleLatencies(), o, cache);
+            // Without z draws the model has no spread of its own: give it the leave-one-out interval halo predict uses.
+            return options.mcSamples() > 0 ? adapted : LeaveOneOutInterval.wrap(adapted);
         };
     }
 }

@@ -45,6 +45,33 @@ public final class LeaveOneOutInterval {
         return Math.exp(residual[k - 1]);
     }
 
+    /**
+     * {@code predictor} answering {@link LatencyPredictor#predictWithInterval} with leave-one-out intervals (each level's
+     * factor computed once, on first use); levels that its support archs are too few for get zero-width intervals,
+     * i.e. no uncertainty claim, instead of an error.
+     */
+    public static LatencyPredictor wrap(AdaptedHelpPredictor predictor) {
+        java.util.Map<Double, Double> factors = new java.util.concurrent.ConcurrentHashMap<>();
+        int n = predictor.record().sampleArchs().size();
+        return new LatencyPredictor() {
+            @Override
+            public String space() {
+                return predictor.space();
+            }
+
+            @Override
+            public double[] predictMs(List<? extends Architecture> archs) {
+                return predictor.predictMs(archs);
+            }
+
+            @Override
+            public Prediction[] predictWithInterval(List<? extends Architecture> archs, double level) {
+                if (Math.ceil((n + 1) * level) > n) return LatencyPredictor.super.predictWithInterval(archs, level);
+                return predict(predictor, archs, factors.computeIfAbsent(level, l -> factor(predictor, l)));
+            }
+        };
+    }
+
     public static LatencyPredictor.Prediction[] predict(LatencyPredictor predictor, List<? extends Architecture> archs, double factor) {
         double[] p = predictor.predictMs(archs);
         LatencyPredictor.Prediction[] out = new LatencyPredictor.Prediction[p.length];
