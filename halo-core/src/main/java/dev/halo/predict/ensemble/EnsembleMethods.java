@@ -24,6 +24,10 @@ public final class EnsembleMethods implements FewShotMethods.Provider {
         m.put("mix-net-loo", FeatureMixMethod::denoisedPerDevice);
         m.put("mix-src-loo", FeatureMixMethod::chosenSourcePerDevice);
         m.put("mix-src-loo-long", FeatureMixMethod::chosenSourcePerDeviceLonger);
+        m.put("mix-src-loo-cv", FeatureMixMethod::heldOutDevicesOnly);
+        m.put("mix-src-loo-w", FeatureMixMethod::validWholeMethod);
+        m.put("mix-src-loo-cvw", FeatureMixMethod::heldOutWholeMethod);
+        m.put("mix-src-loo-nn", () -> new NearestDeviceMethod("mix-src-loo-nn", FeatureMixMethod.heldOutWholeMethod()));
         m.put("mix-net-loo-all", FeatureMixMethod::denoisedEverythingPerDevice);
         m.put("mix-net-loo-h", FeatureMixMethod::denoisedLearnedEncodingPerDevice);
         m.put("mix-enc+help", () -> new BlendMethod("mix-enc+help", FeatureMixMethod.withEncoding(), releasedHelp(0)));

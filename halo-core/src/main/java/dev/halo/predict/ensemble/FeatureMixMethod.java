@@ -8,8 +8,11 @@ import dev.halo.predict.ensemble.RowFeatures.DeviceColumns;
 import dev.halo.predict.ensemble.RowFeatures.Group;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,6 +27,10 @@ import java.util.Set;
  * (or beside) the measured ones: several train devices report integer milliseconds, and the network's smooth
  * versions of their columns fit a new device better (docs/results/beyond.md: NB201 .932 → .950 with
  * {@code mix-src-loo-long}). Without valid devices the first source in the list is used.
+ *
+ * <p>With a {@link GlobalSelection.Procedure} the global choices are instead scored on the valid devices and on
+ * each train device held out in turn ({@link SelectionDevices}), by the devices-only fit or by the whole per-device
+ * method (docs/results/beyond.md, 2026-11-26 evening: {@code mix-src-loo-cv}, {@code -w}, {@code -cvw}).
  */
 public final class FeatureMixMethod implements FewShotMethod {
     static final double[] DEVICE_LAMBDAS = {1e-3, 1e-2, 3e-2, 0.1, 0.3, 1};
@@ -37,6 +44,7 @@ public final class FeatureMixMethod implements FewShotMethod {
     private final DeviceNet.Options net;
     private final boolean everythingPerDevice;
     private final boolean learnedEncoding;
+    private final GlobalSelection.Procedure procedure;
 
     /**
      * @param perDevice false: every penalty is chosen on the valid devices. true: only the device-mix penalty
@@ -66,6 +74,19 @@ public final class FeatureMixMethod implements FewShotMethod {
      */
     FeatureMixMethod(String name, Set<Group> groups, boolean perDevice, boolean everythingPerDevice, List<DeviceColumns> sources,
             DeviceNet.Options net, boolean learnedEncoding) {
+        this(name, groups, perDevice, everythingPerDevice, sources, net, learnedEncoding, null);
+    }
+
+    /**
+     * @param procedure non-null (per-device methods only): the global choices (source, log option, λ_devices) are
+     *     scored on the valid and the held-out train devices ({@link GlobalSelection}) and made by this procedure;
+     *     the report shows what every procedure would choose and how it scores
+     */
+    FeatureMixMethod(String name, Set<Group> groups, boolean perDevice, boolean everythingPerDevice, List<DeviceColumns> sources,
+            DeviceNet.Options net, boolean learnedEncoding, GlobalSelection.Procedure procedure) {
+        if (procedure != null && (!perDevice || everythingPerDevice))
+            throw new IllegalArgumentException("a selection procedure needs a per-device method with global choices");
+        this.procedure = procedure;
         this.learnedEncoding = learnedEncoding;
         if (sources.isEmpty()) throw new IllegalArgumentException("no device-column source");
         this.name = name;
@@ -131,6 +152,32 @@ public final class FeatureMixMethod implements FewShotMethod {
     }
 
     /**
+     * {@link #chosenSourcePerDeviceLonger()} with its global choices (λ_devices, log option, device-column source)
+     * made by {@code procedure} on the valid devices and/or the train devices, each held out in turn (its column
+     * removed, the network retrained without it): HELP's valid devices are GPUs and a Xeon, the train devices
+     * include four phones.
+     */
+    static FeatureMixMethod chosenSourcePerDeviceSelected(String name, GlobalSelection.Procedure procedure) {
+        return new FeatureMixMethod(name, EnumSet.of(Group.DEVICES, Group.COST, Group.ENCODING), true, false,
+                List.of(DeviceColumns.values()), DeviceNet.Options.longer(), false, procedure);
+    }
+
+    /** Devices-only fits scored on the valid and the held-out train devices. */
+    public static FeatureMixMethod heldOutDevicesOnly() {
+        return chosenSourcePerDeviceSelected("mix-src-loo-cv", new GlobalSelection.Procedure(GlobalSelection.Criterion.DEVICES_ONLY, true));
+    }
+
+    /** The whole per-device method scored on the valid devices. */
+    public static FeatureMixMethod validWholeMethod() {
+        return chosenSourcePerDeviceSelected("mix-src-loo-w", new GlobalSelection.Procedure(GlobalSelection.Criterion.WHOLE_METHOD, false));
+    }
+
+    /** The whole per-device method scored on the valid and the held-out train devices. */
+    public static FeatureMixMethod heldOutWholeMethod() {
+        return chosenSourcePerDeviceSelected("mix-src-loo-cvw", new GlobalSelection.Procedure(GlobalSelection.Criterion.WHOLE_METHOD, true));
+    }
+
+    /**
      * {@link #withEncodingPerDevice()} with the device columns measured, denoised or both, whichever the
      * devices-only fit scores best on the valid devices.
      */
@@ -167,6 +214,7 @@ public final class FeatureMixMethod implements FewShotMethod {
             return scoredOnValid(context, new Fitted(context, RowFeatures.of(context, g, false, source, denoised, learnedEncoding), start,
                     Double.NaN, true, source, false, RowFeatures.of(context, g, true, source, denoised, learnedEncoding)));
         }
+        if (procedure != null) return scoredOnValid(context, selected(context, denoised));
         if (perDevice) {
             Fitted devices = new FeatureMixMethod(name, EnumSet.of(Group.DEVICES), false, false, sources, net, false).prepare(context);
             List<Group> g = List.copyOf(groups);
@@ -207,6 +255,142 @@ public final class FeatureMixMethod implements FewShotMethod {
     }
 
     /**
+     * Scores every global choice on the selection devices (both criteria), makes the choice by {@link #procedure}
+     * and fits the split's context with it; without a device to choose on, the moderate default of the valid-only
+     * path (λ_devices 0.1, ms, first source).
+     */
+    /** The whole per-device method on the split's context with the global choice {@code choice}. */
+    Fitted fitted(FewShotContext context, GlobalSelection.Choice choice) {
+        DeviceNet.Features denoised = choice.source().needsNet() || learnedEncoding ? DeviceNet.features(context, net) : null;
+        return new Fitted(context, RowFeatures.of(context, List.copyOf(groups), choice.setting().log(), choice.source(), denoised, learnedEncoding),
+                choice.setting(), Double.NaN, true, choice.source(), false);
+    }
+
+    private Fitted selected(FewShotContext context, DeviceNet.Features denoised) {
+        GlobalSelection.Scores scores = selectionScores(context);
+        int c = scores.choose(procedure);
+        GlobalSelection.Choice choice = c < 0
+                ? new GlobalSelection.Choice(sources.get(0), new Setting(0.1, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, false))
+                : scores.choices().get(c);
+        Setting s = choice.setting();
+        double score = c < 0 ? Double.NaN : GlobalSelection.mean(scores.matrix(procedure.criterion())[c], scores.scope(procedure));
+        Fitted fitted = new Fitted(context, RowFeatures.of(context, List.copyOf(groups), s.log(), choice.source(), denoised, learnedEncoding),
+                s, score, true, choice.source(), sources.size() > 1);
+        fitted.selection = new SelectionReport(procedure, scores, c);
+        return fitted;
+    }
+
+    /**
+     * Both criteria for every (source, log option, λ_devices) on every selection device, in that device's own
+     * context (a held-out train device's network is trained without it). The grid's order is the valid-only
+     * path's, so both resolve ties alike.
+     */
+    GlobalSelection.Scores selectionScores(FewShotContext context) {
+        List<SelectionDevices.Device> devices = SelectionDevices.of(context, true);
+        List<Group> g = List.copyOf(groups);
+        List<GlobalSelection.Choice> choices = new ArrayList<>();
+        double inf = Double.POSITIVE_INFINITY;
+        for (DeviceColumns source : sources)
+            for (boolean log : new boolean[] {false, true})
+                for (double d : DEVICE_LAMBDAS) choices.add(new GlobalSelection.Choice(source, new Setting(d, inf, inf, log)));
+        double[][] devicesOnly = new double[choices.size()][devices.size()], whole = new double[choices.size()][devices.size()];
+        double[][][] wholeTasks = new double[choices.size()][devices.size()][], similarity = new double[devices.size()][][];
+        Map<FewShotContext, Map<FeatureKey, RowFeatures>> cache = new IdentityHashMap<>(); // the valid devices share one context
+        for (int k = 0; k < devices.size(); k++) {
+            SelectionDevices.Device device = devices.get(k);
+            FewShotContext c = device.context();
+            Map<FeatureKey, RowFeatures> features = cache.computeIfAbsent(c, x -> new HashMap<>());
+            for (int i = 0; i < choices.size(); i++) {
+                DeviceColumns source = choices.get(i).source();
+                Setting s = choices.get(i).setting();
+                DeviceNet.Features net = source.needsNet() || learnedEncoding ? DeviceNet.features(c, this.net) : null;
+                RowFeatures alone = features.computeIfAbsent(new FeatureKey(source, true, s.log()),
+                        key -> RowFeatures.of(c, List.of(Group.DEVICES), s.log(), source, net, false));
+                RowFeatures all = features.computeIfAbsent(new FeatureKey(source, false, s.log()),
+                        key -> RowFeatures.of(c, g, s.log(), source, net, learnedEncoding));
+                double[] penalty = alone.penalties(s.devices(), inf, inf);
+                devicesOnly[i][k] = Validation.meanSpearman(c, device.tasks(),
+                        task -> MixPredictor.fit(c, alone, task.knownIndices(), task.knownLatencies(), penalty, s.log(), false)::predictRow);
+                Fitted method = new Fitted(c, all, s, Double.NaN, true, source, false);
+                wholeTasks[i][k] = Validation.spearmans(c, device.tasks(), task -> method.fit(task, false)::predictRow);
+                whole[i][k] = GlobalSelection.mean(wholeTasks[i][k], t -> true);
+            }
+            similarity[k] = device.tasks().stream().map(task -> similarities(context, task, devices)).toArray(double[][]::new);
+        }
+        int valid = (int) devices.stream().filter(d -> !d.heldOutTrain()).count();
+        return new GlobalSelection.Scores(devices.stream().map(SelectionDevices.Device::name).toList(), valid, choices, devicesOnly, whole,
+                wholeTasks, similarity);
+    }
+
+    /**
+     * How much each selection device's latencies resemble the task's device on the task's known rows: Pearson
+     * correlation of log latencies, from the split's table (which holds every train and valid device).
+     */
+    static double[] similarities(FewShotContext context, FewShotTask task, List<SelectionDevices.Device> devices) {
+        int[] rows = task.knownIndices();
+        double[] y = java.util.Arrays.stream(task.knownLatencies()).map(Math::log).toArray();
+        double[] out = new double[devices.size()];
+        for (int j = 0; j < out.length; j++) {
+            double[] lat = context.table().latencies(devices.get(j).name());
+            double[] x = new double[rows.length];
+            for (int i = 0; i < rows.length; i++) x[i] = Math.log(lat[rows[i]]);
+            out[j] = GlobalSelection.pearson(x, y);
+        }
+        return out;
+    }
+
+    private record FeatureKey(DeviceColumns source, boolean devicesOnly, boolean log) {}
+
+    /** What the selection saw, for the report: every procedure's choice, in-sample and nested scores, per device. */
+    record SelectionReport(GlobalSelection.Procedure procedure, GlobalSelection.Scores scores, int chosen) {
+        String describe() {
+            var s = scores;
+            int n = s.devices().size(), valid = s.validDevices();
+            StringBuilder b = new StringBuilder();
+            b.append(chosen < 0 ? "lambda devices 0.1, ms (default; no selection device)" : s.choices().get(chosen).describe())
+                    .append(" chosen by ").append(procedure.describe()).append(" devices");
+            b.append(String.format(Locale.ROOT, "; selection devices: %d valid + %d held-out train; whole-method spearman on them"
+                    + " (all / valid / held-out train), in-sample and nested (each device scored with a choice made without it):", valid, n - valid));
+            for (GlobalSelection.Procedure p : GlobalSelection.Procedure.ALL) {
+                int c = s.choose(p);
+                b.append(" [").append(p.describe()).append(p.equals(GlobalSelection.Procedure.VALID_DEVICES_ONLY) ? " = mix-src-loo-long" : "")
+                        .append(": ");
+                if (c < 0) {
+                    b.append("no device]");
+                    continue;
+                }
+                double[] nested = s.nested(p);
+                b.append(s.choices().get(c).describe()).append(", in-sample ").append(triple(s.whole()[c], valid))
+                        .append(", nested ").append(triple(nested, valid)).append(']');
+            }
+            if (s.wholeTasks() != null && n > 1)
+                b.append(" [per task, the most similar other selection device's own best (mix-src-loo-nn): nested ")
+                        .append(triple(s.nearestNested(), valid)).append(']');
+            int reference = s.choose(GlobalSelection.Procedure.VALID_DEVICES_ONLY);
+            if (chosen >= 0) {
+                b.append("; per device, whole method with this choice").append(reference >= 0 ? " / mix-src-loo-long's:" : ":");
+                for (int k = 0; k < n; k++) {
+                    b.append(k == 0 ? " " : ", ").append(s.devices().get(k)).append(String.format(Locale.ROOT, " %.4f", s.whole()[chosen][k]));
+                    if (reference >= 0) b.append(String.format(Locale.ROOT, " / %.4f", s.whole()[reference][k]));
+                }
+            }
+            // an upper bound, not a method: each device's own best choice, seen with its own query latencies
+            b.append("; per device, the whole method's best choice for that device alone (in-sample):");
+            for (int k = 0; k < n; k++) {
+                int held = k, own = GlobalSelection.best(s.whole(), j -> j == held);
+                b.append(k == 0 ? " " : ", ").append(s.devices().get(k)).append(' ').append(s.choices().get(own).describe())
+                        .append(String.format(Locale.ROOT, " %.4f", s.whole()[own][k]));
+            }
+            return b.toString();
+        }
+
+        private static String triple(double[] perDevice, int valid) {
+            return String.format(Locale.ROOT, "%.4f / %.4f / %.4f", GlobalSelection.mean(perDevice, k -> true),
+                    GlobalSelection.mean(perDevice, k -> k < valid), GlobalSelection.mean(perDevice, k -> k >= valid));
+        }
+    }
+
+    /**
      * A per-device method's own choices use no valid device; its mean Spearman on the valid devices' tasks is
      * recorded for the report, so that candidate methods can be compared on valid devices only.
      */
@@ -239,6 +423,7 @@ public final class FeatureMixMethod implements FewShotMethod {
         private final boolean sourceChosen;
         private final RowFeatures otherScale;
         private double methodValidSpearman = Double.NaN; // set once, by scoredOnValid, before the adapter is handed out
+        private SelectionReport selection; // set once, by selected, before the adapter is handed out
 
         Fitted(FewShotContext context, RowFeatures features, Setting setting, double validSpearman, boolean perDevice,
                 DeviceColumns source, boolean sourceChosen) {
@@ -268,10 +453,15 @@ public final class FeatureMixMethod implements FewShotMethod {
         }
 
         MixPredictor fit(FewShotTask task) {
+            return fit(task, true);
+        }
+
+        /** @param jackknife false: no leave-one-out refits for intervals (scores only need the point predictions) */
+        MixPredictor fit(FewShotTask task, boolean jackknife) {
             Setting s = perDevice ? leaveOneOutChoice(task) : setting;
             RowFeatures f = featuresFor(s.log());
             return MixPredictor.fit(context, f, task.knownIndices(), task.knownLatencies(),
-                    f.penalties(s.devices(), s.cost(), s.encoding()), s.log(), true);
+                    f.penalties(s.devices(), s.cost(), s.encoding()), s.log(), jackknife);
         }
 
         private RowFeatures featuresFor(boolean log) {
@@ -331,6 +521,8 @@ public final class FeatureMixMethod implements FewShotMethod {
                     : String.format(Locale.ROOT, "; whole method on valid devices: spearman %.4f", methodValidSpearman);
             if (otherScale != null)
                 return "lambda devices, log-ms option, cost and encoding lambdas per device by leave-one-out" + source + whole;
+            if (selection != null)
+                return selection.describe() + "; cost and encoding lambdas per device by leave-one-out" + whole;
             if (perDevice)
                 return String.format(Locale.ROOT, "lambda devices %s, %s %s; cost and encoding lambdas per device by leave-one-out%s%s",
                         setting.devices(), setting.log() ? "log-ms" : "ms", chosen, source, whole);

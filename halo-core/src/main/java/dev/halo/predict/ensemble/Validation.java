@@ -29,13 +29,21 @@ final class Validation {
     /** Mean Spearman over {@code tasks} of the row predictor {@code fit} builds from each task. */
     static double meanSpearman(FewShotContext context, List<FewShotTask> tasks, Function<FewShotTask, IntToDoubleFunction> fit) {
         double sum = 0;
-        for (FewShotTask task : tasks) {
+        for (double s : spearmans(context, tasks, fit)) sum += s;
+        return sum / tasks.size();
+    }
+
+    /** Spearman on each task's kept query pool of the row predictor {@code fit} builds from the task, in task order. */
+    static double[] spearmans(FewShotContext context, List<FewShotTask> tasks, Function<FewShotTask, IntToDoubleFunction> fit) {
+        double[] out = new double[tasks.size()];
+        for (int t = 0; t < out.length; t++) {
+            FewShotTask task = tasks.get(t);
             IntToDoubleFunction predictor = fit.apply(task);
             int[] query = task.queryIndices();
             double[] predicted = new double[query.length];
             for (int i = 0; i < query.length; i++) predicted[i] = predictor.applyAsDouble(query[i]);
-            sum += Metrics.spearman(predicted, FewShotProtocol.gather(context.table().latencies(task.device()), query));
+            out[t] = Metrics.spearman(predicted, FewShotProtocol.gather(context.table().latencies(task.device()), query));
         }
-        return sum / tasks.size();
+        return out;
     }
 }
