@@ -45,8 +45,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "(HELP's protocol), calibrate a safety margin by leave-one-out on those samples only, search the whole space under",
             "the budget, then look up the choice's TRUE latency and compare with the oracle (the most accurate architecture whose",
             "true latency meets the budget). The same search without margin is shown beside it.",
-            "With --measure N the search may also measure up to N candidates on the device (their true latency here) and",
-            "choose the most accurate one measured under the budget: 10 samples + N measurements in all.",
+            "With --measure N a search may also measure up to N candidates on the device",
+            "(their true latency here) and choose the most accurate one measured under",
+            "the budget: 10 samples + N measurements in all.",
             "Budgets take units (18ms, 0.018s); a bare number means ms."
         })
 public final class SearchBenchmarkCommand implements Callable<Integer> {
