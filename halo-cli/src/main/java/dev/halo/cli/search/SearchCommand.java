@@ -55,7 +55,8 @@ public final class SearchCommand implements Callable<Integer> {
                     + "time the one with the largest expected gain (probability of meeting the budget, from the leave-one-out calibration and the "
                     + "measurements so far, times its accuracy above the best architecture already measured under the budget); answer the most "
                     + "accurate architecture MEASURED under the budget (a known sample counts). If none is, the predicted choice stands, marked "
-                    + "unverified. 3-5 measurements nearly close the gap to the best possible choice on HELP's devices (docs/results/search.md) "
+                    + "unverified. Unless --method is given, the predictor is then mix-src-loo-long (about 25 s to prepare). On HELP's "
+                    + "devices 10 measurements bring every budget within 0.3 points of the best possible choice (docs/results/search.md) "
                     + "(default: ${DEFAULT-VALUE}, no measurement).")
     int measure;
 
@@ -78,6 +79,9 @@ public final class SearchCommand implements Callable<Integer> {
         if (measure > 0 && options.source.adaptFrom == null)
             throw new BadInputException("--measure needs --adapt-from DIR: the chance that a candidate meets the budget comes from the device's known samples");
         if (measure > 0 && options.devices.size() != 1) throw new BadInputException("--measure measures one device; name exactly one --device");
+        // The best ranker near the budget is what measurements need (search.md section 6); the margin-only search keeps
+        // device-mix, which the margin rule was chosen with.
+        if (measure > 0) options.methodWhenUnset = "mix-src-loo-long";
         SearchSetup.Searched<?> searched = SearchSetup.searched(options, algorithm);
         PrintWriter err = spec.commandLine().getErr();
         Table t = measure > 0 ? measured(searched, err) : verified(searched, err);
@@ -131,7 +135,8 @@ public final class SearchCommand implements Callable<Integer> {
             MeasuredChoice.Measurement x = m.measurements().get(i);
             log.row(i + 1, x.arch(), x.accuracy(), x.predictedMs(), x.feasibleProbability(), Double.isNaN(x.trueMs()) ? null : x.trueMs());
         }
-        printNote(err, m.measurements().size() + " measurement(s) on " + device + (measureOn.equals("here") ? " (this machine)" : " (its dataset column)") + ":");
+        printNote(err, m.measurements().size() + " measurement(s) on " + device + (measureOn.equals("here") ? " (this machine)" : " (its dataset column)")
+                + ", candidates ranked by " + (options.model != null ? options.model : options.method()) + ":");
         log.print(dev.halo.cli.output.Format.table, err);
         if (m.arch() == null)
             throw new BadInputException("no architecture was measured under " + budget + " ms on " + device + " with " + measure + " measurement(s), and the "

@@ -59,9 +59,17 @@ public final class SearchOptions {
                     + "--accuracy (predicted latencies may be wrong near the budget), 0 otherwise (measured tables are exact; a proxy is not in points).")
     String accuracyTolerance = "auto";
 
-    @Option(names = "--method", defaultValue = "device-mix", paramLabel = "NAME",
-            description = "With --adapt-from: the few-shot method (default: ${DEFAULT-VALUE}); see halo evaluate.")
-    String method = "device-mix";
+    @Option(names = "--method", paramLabel = "NAME",
+            description = "With --adapt-from: the few-shot method (default: device-mix; mix-src-loo-long with search --measure, chosen on "
+                    + "meta-valid devices for that use); see halo evaluate.")
+    String method;
+
+    /** The few-shot method when --method is not given; a command may change it before the setup runs. */
+    String methodWhenUnset = "device-mix";
+
+    String method() {
+        return method != null ? method : methodWhenUnset;
+    }
 
     @Option(names = "--model", paramLabel = "FILE", description = "With --adapt-from: a trained few-shot model file instead of --method.")
     Path model;

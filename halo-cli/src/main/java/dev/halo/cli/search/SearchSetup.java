@@ -157,7 +157,7 @@ final class SearchSetup {
         Split split = new Split(train, valid, List.copyOf(o.devices)).validate(dataset.deviceNames());
         LatencyTable table = Benchmarks.table(dataset);
         Benchmark benchmark = new Benchmark(space, archs, table, Pools.helpDefault(space.name()));
-        FewShotMethod method = o.model != null ? ModelLoader.loadAny(o.model, space) : FewShotMethods.byName(o.method);
+        FewShotMethod method = o.model != null ? ModelLoader.loadAny(o.model, space) : FewShotMethods.byName(o.method());
         FewShotMethod.Adapter adapter = method.prepare(new FewShotContext(benchmark, split, o.samples));
         FewShotProtocol protocol = new FewShotProtocol(table, benchmark.pools());
         Map<String, LatencyPredictor> predictors = new LinkedHashMap<>();

@@ -139,13 +139,13 @@ class SearchCommandsTest {
     @Test
     void measuringAFewCandidatesAnswersAnArchitectureMeasuredUnderTheBudget() throws Exception {
         CliRun r = run("search", "--adapt-from", table(), "--device", "pixel2", "--accuracy", accuracy(), "--max-latency", "14ms",
-                "--algorithm", "exhaustive", "--measure", "5", "--format", "json");
+                "--algorithm", "exhaustive", "--measure", "5", "--method", "device-mix", "--format", "json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode row = new ObjectMapper().readTree(r.out()).get(0);
         assertThat(row.get("certified").asBoolean()).isTrue();
         assertThat(row.get("measurements").asInt()).isBetween(1, 5);
         assertThat(row.get("measured_ms").asDouble()).isLessThanOrEqualTo(14).isEqualTo(row.get("true_ms").asDouble());
-        assertThat(r.err()).contains("measurement(s) on pixel2 (its dataset column)").contains("p_meets_budget");
+        assertThat(r.err()).contains("measurement(s) on pixel2 (its dataset column), candidates ranked by device-mix").contains("p_meets_budget");
         // Without measurements the same search answers a predicted choice of lower accuracy.
         CliRun predicted = run("search", "--adapt-from", table(), "--device", "pixel2", "--accuracy", accuracy(), "--max-latency", "14ms",
                 "--algorithm", "exhaustive", "--format", "json");
