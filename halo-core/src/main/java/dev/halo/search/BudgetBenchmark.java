@@ -136,8 +136,9 @@ public final class BudgetBenchmark<A extends Architecture> {
         double adaptSeconds = (System.nanoTime() - start) / 1e9;
         TableLatencyPredictor truth = truth(device);
         LatencyVerifier verifier = LatencyVerifier.fromTables(Map.of(device, truth));
-        List<MeasuredChoice.Option<A>> options = settings.stream().anyMatch(st -> st.measurements() > 0) ? options(predictor) : List.of();
-        List<MeasuredChoice.Known<A>> known = known(adapted);
+        boolean measuring = settings.stream().anyMatch(st -> st.measurements() > 0);
+        List<MeasuredChoice.Option<A>> options = measuring ? MeasuredChoice.Option.of(archsByRow, predictor.predictMs(archsByRow), accuracy) : List.of();
+        List<MeasuredChoice.Known<A>> known = measuring ? MeasuredChoice.Known.of(adapted.task(), archsByRow, accuracy) : List.of();
         List<Outcome> out = new ArrayList<>();
         for (double budgetMs : budgetsMs) {
             Choice oracle = oracle(device, budgetMs, truth, verifier);
@@ -152,8 +153,9 @@ public final class BudgetBenchmark<A extends Architecture> {
                 int measured = 0;
                 boolean certified = false;
                 if (setting.measurements() > 0) {
+                    // No fallback: when nothing is measured under the budget, the margin rule's choice simply stays.
                     MeasuredChoice.Result<A> m = MeasuredChoice.choose(options, known, adapted.margin().looPredictedMs(), adapted.margin().looTrueMs(), budgetMs,
-                            setting.measurements(), a -> truth.lookup(a), chosen.arch() == null ? null : option(chosen, predictor));
+                            setting.measurements(), a -> truth.lookup(a), null);
                     measured = m.measurements().size();
                     certified = m.certified();
                     if (m.certified()) {
@@ -166,28 +168,6 @@ public final class BudgetBenchmark<A extends Architecture> {
             }
         }
         return out;
-    }
-
-    /** Every architecture with its accuracy and its uncorrected predicted latency, for {@link MeasuredChoice}. */
-    private List<MeasuredChoice.Option<A>> options(TableLatencyPredictor predictor) {
-        List<MeasuredChoice.Option<A>> options = new ArrayList<>(archsByRow.size());
-        for (A a : archsByRow) options.add(new MeasuredChoice.Option<>(a, accuracy.accuracy(a), predictor.lookup(a).orElseThrow()));
-        return options;
-    }
-
-    /** The device's known latencies (references and samples), which count as measured when they meet a budget. */
-    private List<MeasuredChoice.Known<A>> known(FewShotDevice adapted) {
-        int[] rows = adapted.task().knownIndices();
-        double[] ms = adapted.task().knownLatencies();
-        List<MeasuredChoice.Known<A>> known = new ArrayList<>(rows.length);
-        for (int i = 0; i < rows.length; i++) known.add(new MeasuredChoice.Known<>(archsByRow.get(rows[i]), accuracy.accuracy(archsByRow.get(rows[i])), ms[i]));
-        return known;
-    }
-
-    /** The margin rule's choice as a fallback option (its uncorrected prediction). */
-    private MeasuredChoice.Option<A> option(Choice choice, TableLatencyPredictor predictor) {
-        A arch = archsByRow.stream().filter(a -> a.canonical().equals(choice.arch())).findFirst().orElseThrow();
-        return new MeasuredChoice.Option<>(arch, choice.accuracy(), predictor.lookup(arch).orElseThrow());
     }
 
     /** The adapted predictor's answers for the whole space, looked up afterwards (every search asks the same questions). */

@@ -1,6 +1,7 @@
 package dev.halo.search;
 
 import dev.halo.BadInputException;
+import dev.halo.eval.FewShotTask;
 import dev.halo.space.Architecture;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,10 +25,26 @@ public final class MeasuredChoice {
     private MeasuredChoice() {}
 
     /** A candidate as the search saw it: its accuracy and its (uncorrected) predicted latency on the device. */
-    public record Option<A extends Architecture>(A arch, double accuracy, double predictedMs) {}
+    public record Option<A extends Architecture>(A arch, double accuracy, double predictedMs) {
+        /** {@code archs} with their accuracy and {@code predictedMs} (same order). */
+        public static <A extends Architecture> List<Option<A>> of(List<A> archs, double[] predictedMs, AccuracyObjective<? super A> accuracy) {
+            List<Option<A>> options = new ArrayList<>(archs.size());
+            for (int i = 0; i < archs.size(); i++) options.add(new Option<>(archs.get(i), accuracy.accuracy(archs.get(i)), predictedMs[i]));
+            return options;
+        }
+    }
 
     /** An architecture whose latency on the device is known (a sample or reference measurement). */
-    public record Known<A extends Architecture>(A arch, double accuracy, double trueMs) {}
+    public record Known<A extends Architecture>(A arch, double accuracy, double trueMs) {
+        /** The task's known latencies (references and samples), rows resolved through {@code archsByRow}. */
+        public static <A extends Architecture> List<Known<A>> of(FewShotTask task, List<A> archsByRow, AccuracyObjective<? super A> accuracy) {
+            int[] rows = task.knownIndices();
+            double[] ms = task.knownLatencies();
+            List<Known<A>> known = new ArrayList<>(rows.length);
+            for (int i = 0; i < rows.length; i++) known.add(new Known<>(archsByRow.get(rows[i]), accuracy.accuracy(archsByRow.get(rows[i])), ms[i]));
+            return known;
+        }
+    }
 
     /**
      * One measurement the choice spent.

@@ -113,14 +113,8 @@ public final class SearchCommand implements Callable<Integer> {
         FewShotDevice fd = searched.setup().fewShot().get(device);
         var accuracy = searched.setup().problem().accuracy();
         List<A> archs = r.evaluated().stream().map(Candidate::arch).toList();
-        double[] predicted = fd.predictor().predictMs(archs);
-        List<MeasuredChoice.Option<A>> candidates = new ArrayList<>(archs.size());
-        for (int i = 0; i < archs.size(); i++) candidates.add(new MeasuredChoice.Option<>(archs.get(i), accuracy.accuracy(archs.get(i)), predicted[i]));
-        List<A> byRow = searched.setup().datasetArchs();
-        int[] rows = fd.task().knownIndices();
-        double[] knownMs = fd.task().knownLatencies();
-        List<MeasuredChoice.Known<A>> known = new ArrayList<>();
-        for (int i = 0; i < rows.length; i++) known.add(new MeasuredChoice.Known<>(byRow.get(rows[i]), accuracy.accuracy(byRow.get(rows[i])), knownMs[i]));
+        List<MeasuredChoice.Option<A>> candidates = MeasuredChoice.Option.of(archs, fd.predictor().predictMs(archs), accuracy);
+        List<MeasuredChoice.Known<A>> known = MeasuredChoice.Known.of(fd.task(), searched.setup().datasetArchs(), accuracy);
         MeasuredChoice.Option<A> fallback = r.feasible()
                 ? new MeasuredChoice.Option<>(r.best().arch(), r.best().accuracy(), fd.predictor().predictMs(r.best().arch())) : null;
         Function<A, OptionalDouble> meter = measureOn.equals("here") ? a -> live(searched, err).medianMs(a)
@@ -140,7 +134,7 @@ public final class SearchCommand implements Callable<Integer> {
         log.print(dev.halo.cli.output.Format.table, err);
         if (m.arch() == null)
             throw new BadInputException("no architecture was measured under " + budget + " ms on " + device + " with " + measure + " measurement(s), and the "
-                    + "predicted search found none either: " + (r.feasible() ? "" : r.infeasibleMessage()));
+                    + "predicted search found none either: " + r.infeasibleMessage());
         if (!m.certified()) printNote(err, "no measured or known architecture met the budget; the predicted choice stands, unverified");
         A chosen = m.arch();
         double predictedChosen = fd.predictor().predictMs(chosen);

@@ -103,7 +103,8 @@ final class SearchSetup {
         for (int i = 0; i < sources.devices().size(); i++) {
             String d = sources.devices().get(i);
             LatencyPredictor p = sources.predictors().get(d);
-            SafetyMargin calibration = sources.calibrations().get(d);
+            FewShotDevice fewShot = sources.fewShot().get(d);
+            SafetyMargin calibration = fewShot == null ? null : fewShot.margin();
             if (budgets.isEmpty()) {
                 constraints.add(LatencyConstraint.unconstrained(d, p));
             } else if (auto && calibration != null) {
@@ -133,10 +134,10 @@ final class SearchSetup {
         };
     }
 
-    /** Predictors, verifier and few-shot calibrations per device, in --device order, and the dataset's architectures (null for model files). */
+    /** Predictors, verifier and few-shot adaptations (with their calibrations) per device, in --device order, and the dataset's architectures (null for model files). */
     private record Sources<A extends Architecture>(
-            List<String> devices, Map<String, LatencyPredictor> predictors, LatencyVerifier verifier, Map<String, SafetyMargin> calibrations,
-            Map<String, FewShotDevice> fewShot, List<A> datasetArchs) {}
+            List<String> devices, Map<String, LatencyPredictor> predictors, LatencyVerifier verifier, Map<String, FewShotDevice> fewShot,
+            List<A> datasetArchs) {}
 
     private static <A extends Architecture> Sources<A> latencySources(SearchSpace<A> space, SearchOptions o) {
         SearchOptions.LatencySource s = o.source;
@@ -148,7 +149,7 @@ final class SearchSetup {
         Map<String, TableLatencyPredictor> truth = new LinkedHashMap<>();
         for (String d : o.devices) truth.put(d, DatasetTables.latencyColumn(dataset, archs, d));
         LatencyVerifier verifier = LatencyVerifier.fromTables(truth);
-        if (s.table != null) return new Sources<>(List.copyOf(o.devices), new LinkedHashMap<>(truth), verifier, Map.of(), Map.of(), archs);
+        if (s.table != null) return new Sources<>(List.copyOf(o.devices), new LinkedHashMap<>(truth), verifier, Map.of(), archs);
 
         // Few-shot: the target devices leave HELP's split (they are only ever tested), so no method trains on them.
         Split help = Split.helpDefault(space.name());
@@ -161,16 +162,14 @@ final class SearchSetup {
         FewShotMethod.Adapter adapter = method.prepare(new FewShotContext(benchmark, split, o.samples));
         FewShotProtocol protocol = new FewShotProtocol(table, benchmark.pools());
         Map<String, LatencyPredictor> predictors = new LinkedHashMap<>();
-        Map<String, SafetyMargin> margins = new HashMap<>();
         Map<String, FewShotDevice> fewShot = new HashMap<>();
         for (String d : o.devices) {
             FewShotDevice fd = FewShotDevice.adapt(adapter, protocol, archs, d, o.samples, o.seed, SafetyMargin.Rule.parse(o.marginRule, "--margin-rule"),
                     FewShotDevice.LeaveOut.parse(o.leaveOut, "--leave-out"));
             predictors.put(d, fd.predictor());
-            margins.put(d, fd.margin());
             fewShot.put(d, fd);
         }
-        return new Sources<>(List.copyOf(o.devices), predictors, verifier, margins, fewShot, archs);
+        return new Sources<>(List.copyOf(o.devices), predictors, verifier, fewShot, archs);
     }
 
     private static <A extends Architecture> Sources<A> models(SearchSpace<A> space, SearchOptions o, List<Path> files) {
@@ -192,7 +191,7 @@ final class SearchSetup {
             for (String d : names) if (dataset.hasDevice(d)) truth.put(d, DatasetTables.latencyColumn(dataset, archs, d));
             verifier = LatencyVerifier.fromTables(truth);
         }
-        return new Sources<>(names, predictors, verifier, Map.of(), Map.of(), null);
+        return new Sources<>(names, predictors, verifier, Map.of(), null);
     }
 
     private static String stem(Path file) {

@@ -254,11 +254,6 @@ public final class FeatureMixMethod implements FewShotMethod {
         return new Fitted(context, bestFeatures, best, bestScore, false, bestSource, sources.size() > 1);
     }
 
-    /**
-     * Scores every global choice on the selection devices (both criteria), makes the choice by {@link #procedure}
-     * and fits the split's context with it; without a device to choose on, the moderate default of the valid-only
-     * path (λ_devices 0.1, ms, first source).
-     */
     /** The whole per-device method on the split's context with the global choice {@code choice}. */
     Fitted fitted(FewShotContext context, GlobalSelection.Choice choice) {
         DeviceNet.Features denoised = choice.source().needsNet() || learnedEncoding ? DeviceNet.features(context, net) : null;
@@ -266,6 +261,11 @@ public final class FeatureMixMethod implements FewShotMethod {
                 choice.setting(), Double.NaN, true, choice.source(), false);
     }
 
+    /**
+     * Scores every global choice on the selection devices (both criteria), makes the choice by {@link #procedure}
+     * and fits the split's context with it; without a device to choose on, the moderate default of the valid-only
+     * path (λ_devices 0.1, ms, first source).
+     */
     private Fitted selected(FewShotContext context, DeviceNet.Features denoised) {
         GlobalSelection.Scores scores = selectionScores(context);
         int c = scores.choose(procedure);
