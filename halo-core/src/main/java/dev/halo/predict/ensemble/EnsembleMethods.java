@@ -4,6 +4,7 @@ import dev.halo.DataLocation;
 import dev.halo.eval.FewShotContext;
 import dev.halo.eval.FewShotMethod;
 import dev.halo.eval.FewShotMethods;
+import dev.halo.predict.additive.AdditiveCostMethod;
 import dev.halo.predict.help.HelpAdaptation;
 import dev.halo.predict.help.HelpFewShotMethod;
 import dev.halo.predict.help.HelpModelLoader;
@@ -38,6 +39,8 @@ public final class EnsembleMethods implements FewShotMethods.Provider {
         m.put("mix-net-loo+help", () -> new BlendMethod("mix-net-loo+help", FeatureMixMethod.denoisedPerDevice(), releasedHelp(0)));
         m.put("mix-net-loo+help-dev", () -> new BlendMethod("mix-net-loo+help-dev", FeatureMixMethod.denoisedPerDevice(), releasedHelp(0), true));
         m.put("mix-net-loo+mix-loo", () -> new BlendMethod("mix-net-loo+mix-loo", FeatureMixMethod.denoisedPerDevice(), FeatureMixMethod.withEncodingPerDevice()));
+        m.put(AdditiveCostMethod.NAME, AdditiveCostMethod::new);
+        m.put("mix-src-loo-long+op-costs", () -> new BlendMethod("mix-src-loo-long+op-costs", FeatureMixMethod.chosenSourcePerDeviceLonger(), new AdditiveCostMethod()));
         m.put("mix-src-loo+help-dev", () -> new BlendMethod("mix-src-loo+help-dev", FeatureMixMethod.chosenSourcePerDevice(), releasedHelp(0), true));
         return m;
     }

@@ -1,0 +1,47 @@
+package dev.halo.predict.additive;
+
+import dev.halo.BadInputException;
+import dev.halo.eval.FewShotContext;
+import dev.halo.eval.FewShotMethod;
+import dev.halo.eval.FewShotTask;
+import dev.halo.space.Architecture;
+import java.util.List;
+
+/**
+ * {@code op-costs}: a new device's latency as a fixed cost plus a cost per operation, {@code ŷ = b0 + Σ b_k x_k}
+ * over the space's {@link CostFeatures} (NAS-Bench-201: how many cell edges carry skip, conv 1×1, conv 3×3 and
+ * avg-pool), fitted to the device's known latencies alone by {@link RobustCostFit}. It learns nothing from the
+ * train or valid devices: with five unknowns and twenty known latencies the device's own measurements suffice,
+ * and a device unlike every train device (a phone among GPUs) is no harder than any other.
+ */
+public final class AdditiveCostMethod implements FewShotMethod {
+    public static final String NAME = "op-costs";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Adapter prepare(FewShotContext context) {
+        String space = context.space().name();
+        CostFeatures features = CostFeatures.forSpace(space).orElseThrow(() -> new BadInputException(
+                "method " + NAME + " has no cost features for space '" + space + "'; it supports: " + String.join(", ", CostFeatures.spaces())));
+        List<? extends Architecture> archs = context.archs();
+        return new Adapter() {
+            @Override
+            public AdditiveCostPredictor adapt(FewShotTask task) {
+                int[] rows = task.knownIndices();
+                List<Architecture> known = new java.util.ArrayList<>(rows.length);
+                for (int r : rows) known.add(archs.get(r));
+                return AdditiveCostPredictor.fit(features, known, task.knownLatencies());
+            }
+
+            @Override
+            public String summary() {
+                return "latency = fixed + per-op cost x count of " + String.join(", ", features.names())
+                        + ", fitted per device to relative error with Huber weights; no train or valid device used";
+            }
+        };
+    }
+}

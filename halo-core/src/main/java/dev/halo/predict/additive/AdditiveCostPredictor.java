@@ -1,0 +1,87 @@
+package dev.halo.predict.additive;
+
+import dev.halo.predict.LatencyPredictor;
+import dev.halo.predict.ensemble.BlendMethod;
+import dev.halo.space.Architecture;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One device's {@link RobustCostFit} over {@link CostFeatures}; predicts any architecture of the space, not only
+ * benchmark rows. Intervals are jackknife intervals: at level L the half-width q is the ⌈(n+1)L⌉-th smallest
+ * leave-one-out relative error of the n known latencies, applied as {@code [ŷ(1−q), ŷ(1+q)]}.
+ */
+public final class AdditiveCostPredictor implements LatencyPredictor, BlendMethod.LeaveOneOut {
+    private final CostFeatures features;
+    private final RobustCostFit fit;
+    private final double floorMs;
+    private final double[] leaveOneOutMs;
+    private final double[] sortedLooErrors;
+
+    private AdditiveCostPredictor(CostFeatures features, RobustCostFit fit, double floorMs, double[] leaveOneOutMs, double[] known) {
+        this.features = features;
+        this.fit = fit;
+        this.floorMs = floorMs;
+        this.leaveOneOutMs = leaveOneOutMs;
+        this.sortedLooErrors = new double[known.length];
+        for (int i = 0; i < known.length; i++) sortedLooErrors[i] = Math.abs(known[i] - leaveOneOutMs[i]) / leaveOneOutMs[i];
+        Arrays.sort(sortedLooErrors);
+    }
+
+    /** Fits {@code archs} with measured latencies {@code ms} (positive); needs more rows than unknowns. */
+    public static AdditiveCostPredictor fit(CostFeatures features, List<? extends Architecture> archs, double[] ms) {
+        int unknowns = features.names().size() + 1;
+        if (archs.size() != ms.length) throw new IllegalArgumentException(archs.size() + " architectures for " + ms.length + " latencies");
+        if (ms.length <= unknowns)
+            throw new IllegalArgumentException("a cost fit needs more than " + unknowns + " known latencies, got " + ms.length);
+        double[][] x = archs.stream().map(features::of).toArray(double[][]::new);
+        // A linear fit can extrapolate below zero for the cheapest cells; no latency is below 1 % of the fastest known one.
+        double floor = 0.01 * Arrays.stream(ms).min().orElseThrow();
+        RobustCostFit model = RobustCostFit.fit(x, ms);
+        double[] loo = new double[ms.length];
+        for (int i = 0; i < ms.length; i++) {
+            double[][] xi = new double[ms.length - 1][];
+            double[] yi = new double[ms.length - 1];
+            for (int j = 0, k = 0; j < ms.length; j++) {
+                if (j == i) continue;
+                xi[k] = x[j];
+                yi[k++] = ms[j];
+            }
+            loo[i] = Math.max(floor, RobustCostFit.fit(xi, yi).predict(x[i]));
+        }
+        return new AdditiveCostPredictor(features, model, floor, loo, ms);
+    }
+
+    /** b0, then one cost per feature (ms), in {@link CostFeatures#names()} order. */
+    public double[] coefficients() {
+        return fit.coefficients();
+    }
+
+    @Override
+    public double[] leaveOneOutMs() {
+        return leaveOneOutMs.clone();
+    }
+
+    @Override
+    public String space() {
+        return features.space();
+    }
+
+    @Override
+    public double[] predictMs(List<? extends Architecture> archs) {
+        double[] out = new double[archs.size()];
+        for (int i = 0; i < out.length; i++) out[i] = Math.max(floorMs, fit.predict(features.of(archs.get(i))));
+        return out;
+    }
+
+    @Override
+    public Prediction[] predictWithInterval(List<? extends Architecture> archs, double level) {
+        if (!(level > 0 && level < 1)) throw new IllegalArgumentException("interval level must be in (0, 1), got " + level);
+        int n = sortedLooErrors.length;
+        double q = sortedLooErrors[Math.min((int) Math.ceil((n + 1) * level), n) - 1];
+        double[] p = predictMs(archs);
+        Prediction[] out = new Prediction[p.length];
+        for (int i = 0; i < p.length; i++) out[i] = new Prediction(p[i], p[i] * Math.max(0, 1 - q), p[i] * (1 + q));
+        return out;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.halo.predict.additive;
+
+import dev.halo.space.Architecture;
+import dev.halo.space.Nb201Space;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A handful of numbers per architecture whose weighted sum, plus a fixed cost, approximates the architecture's
+ * latency on any device: the weights are the device's, the features are the space's. Few enough that a device's
+ * weights can be fitted from the ~20 latencies a user measures on it.
+ */
+public interface CostFeatures {
+    /** The search space whose architectures this understands. */
+    String space();
+
+    /** One name per feature, in {@link #of} order (for reports). */
+    List<String> names();
+
+    /** The feature values of {@code arch}. */
+    double[] of(Architecture arch);
+
+    /** The cost features halo has for {@code space}, if any. */
+    static Optional<CostFeatures> forSpace(String space) {
+        return switch (space) {
+            case Nb201Space.NAME -> Optional.of(new Nb201OpCounts());
+            default -> Optional.empty();
+        };
+    }
+
+    /** Names of the spaces {@link #forSpace} knows, for error messages. */
+    static List<String> spaces() {
+        return List.of(Nb201Space.NAME);
+    }
+}
