@@ -81,7 +81,7 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
     What what;
 
     static final class What {
-        @Option(names = "--method", description = "Few-shot method (default: device-mix); see halo evaluate.")
+        @Option(names = "--method", description = "Few-shot method (default: op-costs on nasbench201, device-mix elsewhere; chosen on meta-valid devices); see halo evaluate.")
         String method;
 
         @Option(names = "--model", paramLabel = "FILE", description = "A trained few-shot model file (e.g. HELP .pt checkpoint) read by an installed loader.")
@@ -150,7 +150,7 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
                 help.valid().stream().filter(d -> !targets.contains(d)).toList(), targets).validate(ds.deviceNames());
         Benchmark benchmark = new Benchmark(s, archs, Benchmarks.table(ds), Pools.helpDefault(s.name()));
         FewShotMethod method = what != null && what.model != null ? ModelLoader.loadAny(what.model, s)
-                : FewShotMethods.byName(what != null && what.method != null ? what.method : "device-mix");
+                : FewShotMethods.byName(what != null && what.method != null ? what.method : SearchOptions.defaultMethod(s.name()));
         long t0 = System.nanoTime();
         FewShotMethod.Adapter adapter = method.prepare(new FewShotContext(benchmark, split, samples));
         double prepareSeconds = (System.nanoTime() - t0) / 1e9;

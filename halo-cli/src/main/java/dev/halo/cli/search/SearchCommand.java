@@ -80,7 +80,7 @@ public final class SearchCommand implements Callable<Integer> {
             throw new BadInputException("--measure needs --adapt-from DIR: the chance that a candidate meets the budget comes from the device's known samples");
         if (measure > 0 && options.devices.size() != 1) throw new BadInputException("--measure measures one device; name exactly one --device");
         // The best ranker near the budget is what measurements need (search.md section 6); the margin-only search keeps
-        // device-mix, which the margin rule was chosen with.
+        // the space's default (SearchOptions.defaultMethod).
         if (measure > 0) options.methodWhenUnset = "mix-src-loo-long";
         SearchSetup.Searched<?> searched = SearchSetup.searched(options, algorithm);
         PrintWriter err = spec.commandLine().getErr();

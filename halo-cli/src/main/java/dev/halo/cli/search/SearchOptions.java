@@ -1,5 +1,7 @@
 package dev.halo.cli.search;
 
+import dev.halo.predict.additive.AdditiveCostMethod;
+import dev.halo.space.Nb201Space;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,15 +62,23 @@ public final class SearchOptions {
     String accuracyTolerance = "auto";
 
     @Option(names = "--method", paramLabel = "NAME",
-            description = "With --adapt-from: the few-shot method (default: device-mix; mix-src-loo-long with search --measure, chosen on "
-                    + "meta-valid devices for that use); see halo evaluate.")
+            description = "With --adapt-from: the few-shot method (default, chosen on meta-valid devices: op-costs on nasbench201, device-mix "
+                    + "elsewhere; mix-src-loo-long with search --measure); see halo evaluate.")
     String method;
 
-    /** The few-shot method when --method is not given; a command may change it before the setup runs. */
-    String methodWhenUnset = "device-mix";
+    /** The few-shot method when --method is not given; a command may set it before the setup runs (null: the space's default). */
+    String methodWhenUnset;
 
     String method() {
-        return method != null ? method : methodWhenUnset;
+        return method != null ? method : methodWhenUnset != null ? methodWhenUnset : defaultMethod(space);
+    }
+
+    /**
+     * The 10-sample search's predictor when none is named, chosen on the meta-valid devices (search.md sections 5 and 7): on
+     * NAS-Bench-201 the per-device op-cost model met every budget with a smaller gap than the device mix.
+     */
+    static String defaultMethod(String space) {
+        return Nb201Space.NAME.equals(space) ? AdditiveCostMethod.NAME : "device-mix";
     }
 
     @Option(names = "--model", paramLabel = "FILE", description = "With --adapt-from: a trained few-shot model file instead of --method.")

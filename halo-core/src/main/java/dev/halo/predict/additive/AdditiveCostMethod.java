@@ -10,9 +10,10 @@ import java.util.List;
 /**
  * {@code op-costs}: a new device's latency as a fixed cost plus a cost per operation, {@code ŷ = b0 + Σ b_k x_k}
  * over the space's {@link CostFeatures} (NAS-Bench-201: how many cell edges carry skip, conv 1×1, conv 3×3 and
- * avg-pool), fitted to the device's known latencies alone by {@link RobustCostFit}. It learns nothing from the
+ * avg-pool; FBNet: pointwise and depthwise work at two resolutions, block counts, weights), fitted to the device's known latencies alone by {@link RobustCostFit}. It learns nothing from the
  * train or valid devices: with five unknowns and twenty known latencies the device's own measurements suffice,
  * and a device unlike every train device (a phone among GPUs) is no harder than any other.
+ * Spaces without cost features (OFA) are refused with a clear error.
  */
 public final class AdditiveCostMethod implements FewShotMethod {
     public static final String NAME = "op-costs";
@@ -25,7 +26,7 @@ public final class AdditiveCostMethod implements FewShotMethod {
     @Override
     public Adapter prepare(FewShotContext context) {
         String space = context.space().name();
-        CostFeatures features = CostFeatures.forSpace(space).orElseThrow(() -> new BadInputException(
+        CostFeatures features = CostFeatures.forSpace(context.space()).orElseThrow(() -> new BadInputException(
                 "method " + NAME + " has no cost features for space '" + space + "'; it supports: " + String.join(", ", CostFeatures.spaces())));
         List<? extends Architecture> archs = context.archs();
         return new Adapter() {
@@ -39,8 +40,8 @@ public final class AdditiveCostMethod implements FewShotMethod {
 
             @Override
             public String summary() {
-                return "latency = fixed + per-op cost x count of " + String.join(", ", features.names())
-                        + ", fitted per device to relative error with Huber weights; no train or valid device used";
+                return "latency = fixed + a cost per unit of " + String.join(", ", features.names()) + ", fitted per device to relative error with "
+                        + "Huber weights" + (features.nonNegativeCosts() ? ", costs >= 0" : "") + "; no train or valid device used";
             }
         };
     }

@@ -37,7 +37,7 @@ public final class AdditiveCostPredictor implements LatencyPredictor, BlendMetho
         double[][] x = archs.stream().map(features::of).toArray(double[][]::new);
         // A linear fit can extrapolate below zero for the cheapest cells; no latency is below 1 % of the fastest known one.
         double floor = 0.01 * Arrays.stream(ms).min().orElseThrow();
-        RobustCostFit model = RobustCostFit.fit(x, ms);
+        RobustCostFit model = RobustCostFit.fit(x, ms, features.nonNegativeCosts());
         double[] loo = new double[ms.length];
         for (int i = 0; i < ms.length; i++) {
             double[][] xi = new double[ms.length - 1][];
@@ -47,7 +47,7 @@ public final class AdditiveCostPredictor implements LatencyPredictor, BlendMetho
                 xi[k] = x[j];
                 yi[k++] = ms[j];
             }
-            loo[i] = Math.max(floor, RobustCostFit.fit(xi, yi).predict(x[i]));
+            loo[i] = Math.max(floor, RobustCostFit.fit(xi, yi, features.nonNegativeCosts()).predict(x[i]));
         }
         return new AdditiveCostPredictor(features, model, floor, loo, ms);
     }

@@ -1,7 +1,9 @@
 package dev.halo.predict.additive;
 
 import dev.halo.space.Architecture;
+import dev.halo.space.FbnetSpace;
 import dev.halo.space.Nb201Space;
+import dev.halo.space.SearchSpace;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,16 +22,18 @@ public interface CostFeatures {
     /** The feature values of {@code arch}. */
     double[] of(Architecture arch);
 
+    /** Whether every cost, the fixed one included, must be ≥ 0 when fitted ({@link RobustCostFit}). */
+    boolean nonNegativeCosts();
+
     /** The cost features halo has for {@code space}, if any. */
-    static Optional<CostFeatures> forSpace(String space) {
-        return switch (space) {
-            case Nb201Space.NAME -> Optional.of(new Nb201OpCounts());
-            default -> Optional.empty();
-        };
+    static Optional<CostFeatures> forSpace(SearchSpace<?> space) {
+        if (space instanceof Nb201Space) return Optional.of(new Nb201OpCounts());
+        if (space instanceof FbnetSpace fbnet) return Optional.of(new FbnetCostFeatures(fbnet.macro()));
+        return Optional.empty();
     }
 
     /** Names of the spaces {@link #forSpace} knows, for error messages. */
     static List<String> spaces() {
-        return List.of(Nb201Space.NAME);
+        return List.of(Nb201Space.NAME, FbnetSpace.NAME);
     }
 }

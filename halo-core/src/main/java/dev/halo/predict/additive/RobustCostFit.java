@@ -1,6 +1,7 @@
 package dev.halo.predict.additive;
 
 import dev.halo.nn.LinearSolve;
+import dev.halo.nn.NonNegativeLeastSquares;
 import java.util.Arrays;
 
 /**
@@ -13,6 +14,11 @@ import java.util.Arrays;
  * lot. Residuals are scaled by their median absolute deviation; a point beyond 1.345 of those scales gets a
  * weight that falls as 1/|residual|. A penalty of 1e-4 × Σweights on the slopes keeps the system solvable when a
  * feature does not vary among the known rows (it then gets a weight near zero instead of an arbitrary one).
+ *
+ * <p>With {@code nonNegative} every coefficient, the fixed cost included, is constrained to be ≥ 0 instead (each
+ * reweighted solve is a {@link NonNegativeLeastSquares} problem, no penalty): where the features are several
+ * correlated physical costs (FBNet's MACs at two resolutions, block counts, weights), an unconstrained fit to twenty
+ * points trades them off against each other with negative prices.
  */
 record RobustCostFit(double[] coefficients) {
     static final double HUBER_K = 1.345;
@@ -28,21 +34,26 @@ record RobustCostFit(double[] coefficients) {
         return coefficients.clone();
     }
 
-    /** Fits rows {@code x} (n × p) to positive latencies {@code y} (ms). */
+    /** Fits rows {@code x} (n × p) to positive latencies {@code y} (ms), coefficients unconstrained. */
     static RobustCostFit fit(double[][] x, double[] y) {
+        return fit(x, y, false);
+    }
+
+    /** Fits rows {@code x} (n × p) to positive latencies {@code y} (ms); {@code nonNegative}: all coefficients ≥ 0. */
+    static RobustCostFit fit(double[][] x, double[] y, boolean nonNegative) {
         int n = y.length;
         if (n != x.length) throw new IllegalArgumentException(x.length + " feature rows for " + n + " latencies");
         for (double v : y) if (!(v > 0) || !Double.isFinite(v)) throw new IllegalArgumentException("latencies must be positive and finite, got " + v);
         double[] huber = new double[n];
         Arrays.fill(huber, 1);
-        double[] b = weightedFit(x, y, huber);
+        double[] b = weightedFit(x, y, huber, nonNegative);
         for (int it = 1; it < ITERATIONS; it++) {
             double[] rel = new double[n];
             for (int i = 0; i < n; i++) rel[i] = (predict(b, x[i]) - y[i]) / y[i];
             double scale = 1.4826 * medianAbsoluteDeviation(rel) + 1e-9;
             double k = HUBER_K * scale;
             for (int i = 0; i < n; i++) huber[i] = Math.abs(rel[i]) <= k ? 1 : k / Math.abs(rel[i]);
-            double[] next = weightedFit(x, y, huber);
+            double[] next = weightedFit(x, y, huber, nonNegative);
             boolean settled = true;
             for (int j = 0; j < b.length; j++) settled &= Math.abs(next[j] - b[j]) <= 1e-12 * (1 + Math.abs(b[j]));
             b = next;
@@ -62,8 +73,19 @@ record RobustCostFit(double[] coefficients) {
     }
 
     /** Weighted least squares with weights {@code huber_i / y_i²} (relative error), intercept unpenalised. */
-    private static double[] weightedFit(double[][] x, double[] y, double[] huber) {
+    private static double[] weightedFit(double[][] x, double[] y, double[] huber, boolean nonNegative) {
         int p = x[0].length + 1;
+        if (nonNegative) {
+            double[][] a = new double[y.length][];
+            double[] rhs = new double[y.length];
+            for (int i = 0; i < y.length; i++) {
+                double root = Math.sqrt(huber[i]) / y[i];
+                a[i] = withIntercept(x[i]);
+                for (int j = 0; j < p; j++) a[i][j] *= root;
+                rhs[i] = root * y[i];
+            }
+            return NonNegativeLeastSquares.solve(a, rhs);
+        }
         double[][] a = new double[p][p];
         double[] rhs = new double[p];
         double total = 0;
