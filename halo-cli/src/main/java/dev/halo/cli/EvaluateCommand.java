@@ -84,7 +84,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     int seeds;
 
     @Option(names = "--selection", defaultValue = "random",
-            description = "How the test devices' samples are chosen from the kept train pool: random (HELP's, the default), flops-spread, kcenter or d-optimal.")
+            description = "How the test devices' samples are chosen from the kept train pool: random (HELP's, the default), flops-spread, kcenter, d-optimal or cost-optimal (the operation costs op-costs fits; nasbench201, fbnet).")
     String selection;
 
     @Mixin FormatOption format;

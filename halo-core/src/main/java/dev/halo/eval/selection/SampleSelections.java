@@ -4,6 +4,7 @@ import dev.halo.BadInputException;
 import dev.halo.eval.Benchmark;
 import dev.halo.eval.SampleSelection;
 import dev.halo.eval.Split;
+import dev.halo.predict.additive.CostFeatures;
 import dev.halo.space.Architecture;
 import dev.halo.space.SearchSpace;
 import java.util.Arrays;
@@ -22,11 +23,13 @@ import java.util.stream.IntStream;
  *       reference architectures (already measured), over a random half of the pool;</li>
  *   <li>{@code d-optimal}: greedy maximum leverage in the meta-train devices' standardised log-latency space
  *       (what the device-mix regression fits on), given the reference rows, over a random half of the pool:
- *       samples that pin down the mix the reference set leaves uncertain.</li>
+ *       samples that pin down the mix the reference set leaves uncertain;</li>
+ *   <li>{@code cost-optimal}: the same greedy design in the space's cost features ({@link CostFeatures}, standardised,
+ *       plus the intercept), what {@code op-costs} fits: samples that pin down the device's operation costs.</li>
  * </ul>
  */
 public final class SampleSelections {
-    public static final List<String> NAMES = List.of("random", "flops-spread", "kcenter", "d-optimal");
+    public static final List<String> NAMES = List.of("random", "flops-spread", "kcenter", "d-optimal", "cost-optimal");
 
     private SampleSelections() {}
 
@@ -35,7 +38,8 @@ public final class SampleSelections {
             case "random" -> SampleSelection.RANDOM;
             case "flops-spread" -> flopsSpread(column(benchmark, false));
             case "kcenter" -> kCenter("kcenter", encodings(benchmark));
-            case "d-optimal" -> dOptimal(deviceFeatures(benchmark, split));
+            case "d-optimal" -> dOptimal("d-optimal", deviceFeatures(benchmark, split));
+            case "cost-optimal" -> dOptimal("cost-optimal", costFeatures(benchmark));
             default -> throw new BadInputException("unknown --selection '" + name + "'; known: " + String.join(",", NAMES));
         };
     }
@@ -74,8 +78,8 @@ public final class SampleSelections {
     }
 
     /** Greedy D-optimal design: each pick has the largest leverage xᵀ(XᵀX + εI)⁻¹x given the rows known so far. */
-    static SampleSelection dOptimal(double[][] features) {
-        return new Named("d-optimal", (pool, ref, n, rng) -> {
+    static SampleSelection dOptimal(String name, double[][] features) {
+        return new Named(name, (pool, ref, n, rng) -> {
             int d = features[0].length;
             double[][] info = new double[d][d];
             for (int j = 0; j < d; j++) info[j][j] = 1e-3;
@@ -173,6 +177,23 @@ public final class SampleSelections {
             double mean = Arrays.stream(log).average().orElse(0);
             double sd = Math.sqrt(Arrays.stream(log).map(v -> (v - mean) * (v - mean)).average().orElse(1));
             for (int i = 0; i < n; i++) x[i][j] = sd > 0 ? (log[i] - mean) / sd : 0;
+        }
+        for (int i = 0; i < n; i++) x[i][d] = 1;
+        return x;
+    }
+
+    /** Per row: the space's cost features standardised over all rows, plus a constant 1 (the intercept). */
+    private static double[][] costFeatures(Benchmark b) {
+        CostFeatures features = CostFeatures.forSpace(b.space()).orElseThrow(() -> new BadInputException(
+                "--selection cost-optimal has no cost features for space '" + b.space().name() + "'; it supports: " + String.join(", ", CostFeatures.spaces())));
+        double[][] raw = b.archs().stream().map(features::of).toArray(double[][]::new);
+        int n = raw.length, d = features.names().size();
+        double[][] x = new double[n][d + 1];
+        for (int j = 0; j < d; j++) {
+            int col = j;
+            double mean = Arrays.stream(raw).mapToDouble(r -> r[col]).average().orElse(0);
+            double sd = Math.sqrt(Arrays.stream(raw).mapToDouble(r -> (r[col] - mean) * (r[col] - mean)).average().orElse(1));
+            for (int i = 0; i < n; i++) x[i][j] = sd > 0 ? (raw[i][j] - mean) / sd : 0;
         }
         for (int i = 0; i < n; i++) x[i][d] = 1;
         return x;

@@ -8,9 +8,13 @@ import dev.halo.eval.Benchmark;
 import dev.halo.eval.Evaluator;
 import dev.halo.eval.FewShotProtocol;
 import dev.halo.eval.FewShotTask;
+import dev.halo.eval.LatencyTable;
+import dev.halo.eval.Pools;
 import dev.halo.eval.SampleSelection;
 import dev.halo.eval.Split;
 import dev.halo.eval.ToyBenchmark;
+import dev.halo.space.Nb201Arch;
+import dev.halo.space.Nb201Space;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +42,7 @@ class SampleSelectionsTest {
         int[] pool = IntStream.range(20, 300).toArray();
         int[] ref = IntStream.range(0, 10).toArray();
         for (String name : SampleSelections.NAMES) {
+            if (name.equals("cost-optimal")) continue; // the toy space has no cost features; tested on NB201 below
             SampleSelection s = SampleSelections.byName(name, b, SPLIT);
             int[] first = s.choose(pool, ref, 10, new SplittableRandom(1));
             assertThat(first).as(name).hasSize(10).doesNotHaveDuplicates();
@@ -82,6 +87,48 @@ class SampleSelectionsTest {
         var report = new Evaluator(b, SampleSelections.byName("d-optimal", b, SPLIT))
                 .evaluate(dev.halo.eval.baseline.CostProxyMethod.flops(), SPLIT, 10, List.of(0L));
         assertThat(report.devices().get(0).spearman()).isGreaterThan(0.99);
+    }
+
+    @Test
+    void costOptimalPinsDownTheOperationCostsBetterThanRandom() {
+        Nb201Space space = new Nb201Space();
+        List<Nb201Arch> archs = IntStream.range(0, 800).mapToObj(space::fromIndex).toList();
+        double[] ms = archs.stream().mapToDouble(a -> 1 + a.ops().size()).toArray();
+        Benchmark b = new Benchmark(space, archs, LatencyTable.of(800, Map.of("a", ms, "target", ms), IntStream.range(0, 10).toArray()), new Pools(400, 400));
+        SampleSelection s = SampleSelections.byName("cost-optimal", b, SPLIT);
+        int[] pool = IntStream.range(10, 400).toArray(), ref = IntStream.range(0, 10).toArray();
+        double designed = 0, random = 0;
+        for (int seed = 0; seed < 5; seed++) {
+            int[] chosen = s.choose(pool, ref, 10, new SplittableRandom(seed));
+            assertThat(chosen).hasSize(10).doesNotHaveDuplicates();
+            assertThat(Arrays.stream(chosen).allMatch(r -> r >= 10 && r < 400)).isTrue();
+            designed += logDet(archs, ref, chosen);
+            random += logDet(archs, ref, SampleSelection.RANDOM.choose(pool, ref, 10, new SplittableRandom(seed)));
+        }
+        assertThat(designed).isGreaterThan(random + 5 * 0.5); // det(XᵀX) of the known rows at least e^0.5 times larger, on average
+        assertThatThrownBy(() -> SampleSelections.byName("cost-optimal", benchmark(), SPLIT))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("no cost features for space 'toy'");
+    }
+
+    /** log det XᵀX of the known rows' op counts with an intercept (what op-costs fits). */
+    private static double logDet(List<Nb201Arch> archs, int[] ref, int[] samples) {
+        var features = dev.halo.predict.additive.CostFeatures.forSpace(new Nb201Space()).orElseThrow();
+        int[] rows = IntStream.concat(Arrays.stream(ref), Arrays.stream(samples)).toArray();
+        double[][] m = new double[5][5];
+        for (int r : rows) {
+            double[] f = features.of(archs.get(r));
+            double[] x = {1, f[0], f[1], f[2], f[3]};
+            for (int i = 0; i < 5; i++) for (int j = 0; j < 5; j++) m[i][j] += x[i] * x[j];
+        }
+        double logDet = 0; // Gaussian elimination; m is positive definite
+        for (int c = 0; c < 5; c++) {
+            logDet += Math.log(m[c][c]);
+            for (int r = c + 1; r < 5; r++) {
+                double f = m[r][c] / m[c][c];
+                for (int k = c; k < 5; k++) m[r][k] -= f * m[c][k];
+            }
+        }
+        return logDet;
     }
 
     @Test
