@@ -2,6 +2,7 @@ package dev.halo.cli.predict;
 
 import dev.halo.BadInputException;
 import dev.halo.DataLocation;
+import dev.halo.predict.additive.CostModelFile;
 import dev.halo.predict.help.HelpAdaptation;
 import dev.halo.predict.help.HelpModelFile;
 import dev.halo.predict.help.HelpModelLoader;
@@ -29,7 +30,9 @@ final class ModelFiles {
         /** A meta-trained halo model ({@code halo meta-train}). */
         HALO_MODEL,
         /** A model adapted to one device ({@code halo adapt}). */
-        ADAPTED
+        ADAPTED,
+        /** op-costs fitted to one device ({@code halo adapt --method op-costs}). */
+        OP_COSTS
     }
 
     private static final Pattern FORMAT = Pattern.compile("\"format\"\\s*:\\s*\"([^\"]*)\"");
@@ -51,8 +54,9 @@ final class ModelFiles {
         if (m.find()) {
             if (m.group(1).equals(HelpModelFile.FORMAT)) return Kind.HALO_MODEL;
             if (m.group(1).equals(HelpAdaptation.FORMAT)) return Kind.ADAPTED;
+            if (m.group(1).equals(CostModelFile.FORMAT)) return Kind.OP_COSTS;
             throw new BadInputException(file + ": field 'format' is '" + m.group(1) + "', not a halo model ('" + HelpModelFile.FORMAT
-                    + "' or '" + HelpAdaptation.FORMAT + "')");
+                    + "', '" + HelpAdaptation.FORMAT + "' or '" + CostModelFile.FORMAT + "')");
         }
         throw new BadInputException(file + ": not a model file (neither a halo JSON model with a 'format' field nor a HELP .pt checkpoint)");
     }
@@ -61,7 +65,7 @@ final class ModelFiles {
     static HelpModelFile.Stored loadBase(Path file, SearchSpace<?> space) {
         Kind kind = kind(file);
         return switch (kind) {
-            case ADAPTED -> throw new BadInputException(file + ": is already adapted to a device (from 'halo adapt'); give the meta-trained model"
+            case ADAPTED, OP_COSTS -> throw new BadInputException(file + ": is already adapted to a device (from 'halo adapt'); give the meta-trained model"
                     + " or HELP's checkpoint instead");
             case HALO_MODEL -> {
                 HelpModelFile.Stored stored = HelpModelFile.load(file);

@@ -5,6 +5,7 @@ import dev.halo.predict.help.LeaveOneOutInterval;
 import dev.halo.BadInputException;
 import dev.halo.data.ArchCsv;
 import dev.halo.predict.LatencyPredictor;
+import dev.halo.predict.additive.CostModelFile;
 import dev.halo.predict.help.AdaptedHelpPredictor;
 import dev.halo.predict.help.HelpAdaptation;
 import dev.halo.space.Architecture;
@@ -23,6 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,7 +39,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "Writes CSV rows arch,predicted_ms,lower,upper. [lower, upper] is a --level interval: by default (--interval loo) each "
                 + "prediction widened by the held-out errors of the support archs (each predicted by a model adapted without it; "
                 + "conservative with 10 samples); --interval mc gives the central interval of the model's Monte-Carlo draws of "
-                + "the device code, the spread of the meta-learned model, which is much narrower than the actual errors. Progress goes to stderr "
+                + "the device code, the spread of the meta-learned model, which is much narrower than the actual errors. An op-costs fit "
+                + "('halo adapt --method op-costs') gives the jackknife interval of its leave-one-out errors. Progress goes to stderr "
                 + "for lists longer than " + PredictCommand.CHUNK + " archs."})
 public final class PredictCommand implements Callable<Integer> {
     /** Predictions are made and reported in chunks of this many archs (progress on stderr beyond one chunk). */
@@ -80,16 +83,32 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!(level > 0 && level < 1)) throw new BadInputException("--level must be in (0, 1), got " + level);
-        if (ModelFiles.kind(model) != ModelFiles.Kind.ADAPTED)
+        ModelFiles.Kind kind = ModelFiles.kind(model);
+        if (kind != ModelFiles.Kind.ADAPTED && kind != ModelFiles.Kind.OP_COSTS)
             throw new BadInputException(model + ": not adapted to a device; run 'halo adapt --model " + model + " ...' first and predict with its --out file");
-        AdaptedHelpPredictor predictor = HelpAdaptation.load(model);
+        LatencyPredictor predictor;
+        String device;
+        Function<List<? extends Architecture>, LatencyPredictor.Prediction[]> intervals;
+        if (kind == ModelFiles.Kind.OP_COSTS) {
+            if (interval == IntervalKind.mc)
+                throw new BadInputException("--interval mc: " + model + " is an op-costs fit, which has no Monte-Carlo draws; use --interval loo");
+            CostModelFile.Adapted adapted = CostModelFile.load(model);
+            predictor = adapted.predictor();
+            device = adapted.device();
+            intervals = chunk -> adapted.predictor().predictWithInterval(chunk, level);
+        } else {
+            AdaptedHelpPredictor help = HelpAdaptation.load(model);
+            predictor = help;
+            device = help.record().device();
+            double looFactor = interval == IntervalKind.loo ? LeaveOneOutInterval.factor(help, level) : Double.NaN;
+            intervals = Double.isNaN(looFactor) ? chunk -> help.predictWithInterval(chunk, level) : chunk -> LeaveOneOutInterval.predict(help, chunk, looFactor);
+        }
         SearchSpace<?> space = Spaces.byName(predictor.space());
         List<? extends Architecture> archs = archs(space);
-        double looFactor = interval == IntervalKind.loo ? LeaveOneOutInterval.factor(predictor, level) : Double.NaN;
 
         if (out == null) {
             PrintWriter w = spec.commandLine().getOut();
-            write(predictor, archs, looFactor, w);
+            write(intervals, archs, w);
             w.flush();
             return 0;
         }
@@ -99,7 +118,7 @@ public final class PredictCommand implements Callable<Integer> {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
             try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
-                write(predictor, archs, looFactor, w);
+                write(intervals, archs, w);
             }
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
@@ -108,7 +127,7 @@ public final class PredictCommand implements Callable<Integer> {
         } finally {
             if (tmp != null) tmp.toFile().delete();
         }
-        spec.commandLine().getErr().println("halo: " + archs.size() + " predictions for " + predictor.record().device() + " written to " + out);
+        spec.commandLine().getErr().println("halo: " + archs.size() + " predictions for " + device + " written to " + out);
         spec.commandLine().getErr().flush();
         return 0;
     }
@@ -132,7 +151,7 @@ public final class PredictCommand implements Callable<Integer> {
         return list;
     }
 
-    private void write(LatencyPredictor predictor, List<? extends Architecture> archs, double looFactor, Writer w) {
+    private void write(Function<List<? extends Architecture>, LatencyPredictor.Prediction[]> intervals, List<? extends Architecture> archs, Writer w) {
         PrintWriter err = spec.commandLine().getErr();
         boolean progress = archs.size() > CHUNK;
         try {
@@ -140,8 +159,7 @@ public final class PredictCommand implements Callable<Integer> {
             StringBuilder line = new StringBuilder(128);
             for (int from = 0; from < archs.size(); from += CHUNK) {
                 List<? extends Architecture> chunk = archs.subList(from, Math.min(archs.size(), from + CHUNK));
-                LatencyPredictor.Prediction[] p = Double.isNaN(looFactor) ? predictor.predictWithInterval(chunk, level)
-                        : LeaveOneOutInterval.predict(predictor, chunk, looFactor);
+                LatencyPredictor.Prediction[] p = intervals.apply(chunk);
                 for (int i = 0; i < p.length; i++) {
                     line.setLength(0);
                     line.append(csvCell(chunk.get(i).canonical())).append(',').append(p[i].ms()).append(',')

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code halo adapt} → {@code halo predict} on HELP's NB201 checkpoint with a real device's latencies, and every refusal. */
 class AdaptPredictCommandTest {
+    static final dev.halo.space.Nb201Space NB201 = new dev.halo.space.Nb201Space();
     static final String DEVICE = "titan_rtx_256"; // a HELP meta-test device: never seen by the checkpoint in training
     static LatencyDataset nb201;
     static Path checkpoint;
@@ -227,6 +228,52 @@ class AdaptPredictCommandTest {
         assertRefused(run("predict", "--model", model.toString(), "--archs", fbnetArchs.toString(), "--out", dir.resolve("o.json").toString()),
                 "fb.csv line 2, column 'arch': a fbnet architecture, but the model is for nasbench201");
         assertRefused(run("predict", "--model", model.toString(), "--all", "--level", "1.5", "--out", dir.resolve("o.json").toString()), "--level must be in (0, 1)");
+    }
+
+    @Test
+    void opCostsFitsTheDeviceWithoutAModelAndPredictsTheWholeSpace() throws IOException {
+        Path fit = dir.resolve("dev.op-costs.json");
+        CliRun a = run("adapt", "--method", "op-costs", "--device", DEVICE, "--samples", write("s.csv", sampleLines(tenOthers())).toString(), "--out", fit.toString());
+        assertThat(a.exit()).as(a.err()).isZero();
+        assertThat(a.out()).contains("nasbench201").contains("fixed=").contains("conv3x3=").contains("spearman_loo");
+        assertThat(Files.readString(fit)).contains("\"format\" : \"halo-op-costs\"").contains("\"device\" : \"" + DEVICE + "\"");
+
+        Path csv = dir.resolve("all.csv");
+        CliRun p = run("predict", "--model", fit.toString(), "--all", "--out", csv.toString());
+        assertThat(p.exit()).as(p.err()).isZero();
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines).hasSize(15_626);
+        double[] predicted = new double[15_625], truth = nb201.latencies(DEVICE);
+        for (int i = 1; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",");
+            double ms = Double.parseDouble(cells[1]), lower = Double.parseDouble(cells[2]), upper = Double.parseDouble(cells[3]);
+            assertThat(lower).isLessThanOrEqualTo(ms);
+            assertThat(upper).isGreaterThanOrEqualTo(ms);
+            predicted[NB201.index(NB201.parse(cells[0]))] = ms;
+        }
+        // HELP's query pool (archs 900..1899) on a device the fit never saw beyond its 20 measurements
+        int[] query = IntStream.range(900, 1900).toArray();
+        assertThat(Metrics.spearman(Arrays.stream(query).mapToDouble(i -> predicted[i]).toArray(), Arrays.stream(query).mapToDouble(i -> truth[i]).toArray()))
+                .isGreaterThan(0.95);
+        assertRefused(run("predict", "--model", fit.toString(), "--all", "--interval", "mc", "--out", dir.resolve("p.csv").toString()),
+                "op-costs fit", "--interval loo");
+
+        // The fit is a latency model like any other: halo search takes it.
+        CliRun search = run("search", "--latency-model", fit.toString(), "--accuracy", SharedData.path("nasbench201-accuracy").resolve("accuracy.csv").toString(),
+                "--max-latency", "20ms", "--algorithm", "exhaustive", "--format", "csv");
+        assertThat(search.exit()).as(search.err()).isZero();
+        assertThat(search.out().lines().count()).isEqualTo(2);
+    }
+
+    @Test
+    void opCostsRefusesTooFewRowsAndBrokenFiles() throws IOException {
+        List<String> five = sampleLines().subList(0, 6); // header + 5 rows for 5 unknowns
+        assertRefused(run("adapt", "--method", "op-costs", "--device", DEVICE, "--samples", write("s.csv", five).toString(), "--out", dir.resolve("o.json").toString()),
+                "s.csv", "needs more than 5 measured architectures");
+        assertRefused(run("adapt", "--method", "mix-loo", "--device", DEVICE, "--samples", write("t.csv", sampleLines(tenOthers())).toString(),
+                "--out", dir.resolve("o.json").toString()), "--method: 'mix-loo' cannot adapt without a model; known: op-costs");
+        Path broken = Files.writeString(dir.resolve("broken.json"), "{\"format\": \"halo-op-costs\", \"space\": \"nasbench201\", \"device\": \"x\", \"samples\": [{\"arch\": \"nonsense\", \"ms\": 1}]}");
+        assertRefused(run("predict", "--model", broken.toString(), "--all", "--out", dir.resolve("p.csv").toString()), "broken.json: samples[0].arch");
     }
 
     @Test

@@ -22,6 +22,10 @@ import java.util.Locale;
  * ({@link LeaveOneOut}), and the other member (HELP) reads the reference latencies only as its hardware
  * embedding and is adapted on the samples alone. The weight with the smallest variance of the log error
  * (scale offsets do not change a ranking) wins; valid devices are not used.
+ *
+ * <p>Per device on all known rows ({@link Weighting#KNOWN_LEAVE_ONE_OUT}): where both members give leave-one-out
+ * predictions of every known row (a device mix and op-costs), the same criterion over all of them (20 points instead
+ * of 10).
  */
 public final class BlendMethod implements FewShotMethod {
     static final double[] WEIGHTS = {0, 0.2, 0.35, 0.5, 0.65, 0.8, 1};
@@ -29,7 +33,17 @@ public final class BlendMethod implements FewShotMethod {
     private final String name;
     private final FewShotMethod base;
     private final FewShotMethod other;
-    private final boolean perDevice;
+    private final Weighting weighting;
+
+    /** Where the blend weight is chosen. */
+    public enum Weighting {
+        /** Once, on the meta-valid devices. */
+        VALID,
+        /** Per device, on its reference rows (base: leave-one-out; other: reads the references only as an embedding). */
+        REFERENCES,
+        /** Per device, on all its known rows, both members leave-one-out. */
+        KNOWN_LEAVE_ONE_OUT
+    }
 
     /** A base predictor that knows its leave-one-out predictions of the task's known rows ({@code knownIndices} order). */
     public interface LeaveOneOut {
@@ -37,16 +51,20 @@ public final class BlendMethod implements FewShotMethod {
     }
 
     public BlendMethod(String name, FewShotMethod base, FewShotMethod other) {
-        this(name, base, other, false);
+        this(name, base, other, Weighting.VALID);
     }
 
     public BlendMethod(String name, FewShotMethod base, FewShotMethod other, boolean perDevice) {
+        this(name, base, other, perDevice ? Weighting.REFERENCES : Weighting.VALID);
+    }
+
+    public BlendMethod(String name, FewShotMethod base, FewShotMethod other, Weighting weighting) {
         if (!base.predictsMilliseconds() || !other.predictsMilliseconds())
             throw new IllegalArgumentException("a blend needs members that predict milliseconds");
         this.name = name;
         this.base = base;
         this.other = other;
-        this.perDevice = perDevice;
+        this.weighting = weighting;
     }
 
     @Override
@@ -57,7 +75,8 @@ public final class BlendMethod implements FewShotMethod {
     @Override
     public Adapter prepare(FewShotContext context) {
         Adapter b = base.prepare(context), o = other.prepare(context);
-        if (perDevice) return perDevice(context, b, o);
+        if (weighting == Weighting.REFERENCES) return perDevice(context, b, o);
+        if (weighting == Weighting.KNOWN_LEAVE_ONE_OUT) return perDeviceOnKnownRows(b, o);
         List<FewShotTask> tasks = Validation.tasks(context);
         List<double[][]> logs = tasks.stream().map(t -> new double[][] {
                 logMs(b.adapt(t), context.archs()), logMs(o.adapt(t), context.archs())}).toList();
@@ -100,18 +119,8 @@ public final class BlendMethod implements FewShotMethod {
                 double[] baseLoo = loo.leaveOneOutMs();
                 List<Architecture> refArchs = java.util.Arrays.stream(task.referenceIndices()).mapToObj(r -> (Architecture) context.archs().get(r)).toList();
                 double[] otherRef = op.predictMs(refArchs), truth = task.referenceLatencies();
-                double best = 0, bestSpread = Double.POSITIVE_INFINITY;
-                for (double w : WEIGHTS) {
-                    double[] error = new double[refs];
-                    for (int i = 0; i < refs; i++)
-                        error[i] = (1 - w) * Math.log(Math.max(baseLoo[i], 1e-9)) + w * Math.log(Math.max(otherRef[i], 1e-9)) - Math.log(truth[i]);
-                    double mean = java.util.Arrays.stream(error).average().orElse(0);
-                    double spread = java.util.Arrays.stream(error).map(e -> (e - mean) * (e - mean)).sum();
-                    if (spread < bestSpread - 1e-12) {
-                        bestSpread = spread;
-                        best = w;
-                    }
-                }
+                double[] refLoo = java.util.Arrays.copyOf(baseLoo, refs);
+                double best = smallestSpread(refLoo, otherRef, truth);
                 return new Blended(bp, op, best);
             }
 
@@ -121,6 +130,41 @@ public final class BlendMethod implements FewShotMethod {
                 return "weight on " + other.name() + " chosen per device on its reference architectures" + (parts.isEmpty() ? "" : "; " + parts);
             }
         };
+    }
+
+    private Adapter perDeviceOnKnownRows(Adapter b, Adapter o) {
+        return new Adapter() {
+            @Override
+            public LatencyPredictor adapt(FewShotTask task) {
+                LatencyPredictor bp = b.adapt(task), op = o.adapt(task);
+                if (!(bp instanceof LeaveOneOut bl)) throw new IllegalStateException(base.name() + " gives no leave-one-out predictions");
+                if (!(op instanceof LeaveOneOut ol)) throw new IllegalStateException(other.name() + " gives no leave-one-out predictions");
+                return new Blended(bp, op, smallestSpread(bl.leaveOneOutMs(), ol.leaveOneOutMs(), task.knownLatencies()));
+            }
+
+            @Override
+            public String summary() {
+                String parts = String.join("; ", List.of(b.summary(), o.summary()).stream().filter(s -> !s.isEmpty()).toList());
+                return "weight on " + other.name() + " chosen per device on its known rows (both members leave-one-out)" + (parts.isEmpty() ? "" : "; " + parts);
+            }
+        };
+    }
+
+    /** The weight whose blended log error over the rows varies least (an offset does not change a ranking). */
+    static double smallestSpread(double[] baseMs, double[] otherMs, double[] truth) {
+        double best = 0, bestSpread = Double.POSITIVE_INFINITY;
+        for (double w : WEIGHTS) {
+            double[] error = new double[truth.length];
+            for (int i = 0; i < truth.length; i++)
+                error[i] = (1 - w) * Math.log(Math.max(baseMs[i], 1e-9)) + w * Math.log(Math.max(otherMs[i], 1e-9)) - Math.log(truth[i]);
+            double mean = java.util.Arrays.stream(error).average().orElse(0);
+            double spread = java.util.Arrays.stream(error).map(e -> (e - mean) * (e - mean)).sum();
+            if (spread < bestSpread - 1e-12) {
+                bestSpread = spread;
+                best = w;
+            }
+        }
+        return best;
     }
 
     private static double[] logMs(LatencyPredictor p, List<? extends Architecture> archs) {

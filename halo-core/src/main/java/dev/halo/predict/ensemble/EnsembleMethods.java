@@ -41,6 +41,8 @@ public final class EnsembleMethods implements FewShotMethods.Provider {
         m.put("mix-net-loo+mix-loo", () -> new BlendMethod("mix-net-loo+mix-loo", FeatureMixMethod.denoisedPerDevice(), FeatureMixMethod.withEncodingPerDevice()));
         m.put(AdditiveCostMethod.NAME, AdditiveCostMethod::new);
         m.put("mix-src-loo-long+op-costs", () -> new BlendMethod("mix-src-loo-long+op-costs", FeatureMixMethod.chosenSourcePerDeviceLonger(), new AdditiveCostMethod()));
+        m.put("mix-src-loo-long+op-costs-dev", () -> new BlendMethod("mix-src-loo-long+op-costs-dev", FeatureMixMethod.chosenSourcePerDeviceLonger(),
+                new AdditiveCostMethod(), BlendMethod.Weighting.KNOWN_LEAVE_ONE_OUT));
         m.put("mix-src-loo+help-dev", () -> new BlendMethod("mix-src-loo+help-dev", FeatureMixMethod.chosenSourcePerDevice(), releasedHelp(0), true));
         return m;
     }

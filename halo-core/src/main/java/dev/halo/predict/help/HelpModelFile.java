@@ -2,28 +2,22 @@ package dev.halo.predict.help;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.halo.BadInputException;
+import dev.halo.data.JsonFiles;
 import dev.halo.nn.Adam;
 import dev.halo.nn.Params;
 import dev.halo.nn.Tensor;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * The halo HELP model file: one JSON document, {@code "format": "halo-help-model"}, with the network shape,
@@ -42,7 +36,7 @@ public final class HelpModelFile {
 
     public static final String FORMAT = "halo-help-model";
     public static final int VERSION = 1;
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = JsonFiles.JSON;
 
     /** A model with its provenance. */
     public record Stored(HelpModel model, HelpProvenance provenance) {}
@@ -237,46 +231,14 @@ public final class HelpModelFile {
      */
     public static Stored load(InputStream in, String source) {
         Path name = Path.of(source);
-        return stored(name, read(in, name));
+        return stored(name, JsonFiles.read(in, name));
     }
 
     static JsonNode read(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file);
-        } catch (IOException e) {
-            throw unreadable(file, e);
-        }
-    }
-
-    private static JsonNode read(InputStream in, Path source) {
-        try {
-            InputStream raw = new BufferedInputStream(in);
-            raw.mark(2);
-            boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
-            raw.reset();
-            return JSON.readTree(gzip ? new GZIPInputStream(raw) : raw);
-        } catch (IOException e) {
-            throw unreadable(source, e);
-        }
-    }
-
-    private static BadInputException unreadable(Path file, IOException e) {
-        return new BadInputException(file + ": not a readable JSON model file: " + (e.getClass().getSimpleName() + ": " + e.getMessage()).lines().findFirst().orElse(""));
+        return JsonFiles.read(file);
     }
 
     static void write(Path file, JsonNode doc) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            if (file.getFileName().toString().endsWith(".gz")) {
-                try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp))) {
-                    JSON.writeValue(out, doc);
-                }
-            } else JSON.writeValue(tmp.toFile(), doc);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + file, e);
-        }
+        JsonFiles.write(file, doc);
     }
 }

@@ -76,6 +76,23 @@ class AdditiveCostMethodTest {
     }
 
     @Test
+    void aFittedDeviceSurvivesTheRoundTripThroughItsFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        List<Nb201Arch> known = IntStream.range(0, 20).mapToObj(SPACE::fromIndex).toList();
+        double[] ms = known.stream().mapToDouble(a -> 2 + 3 * new Nb201OpCounts().of(a)[2] + 0.5 * new Nb201OpCounts().of(a)[3]).toArray();
+        CostModelFile.Adapted fit = CostModelFile.adapt(SPACE, "box", known, ms);
+        java.nio.file.Path file = dir.resolve("box.json");
+        CostModelFile.save(file, fit);
+        CostModelFile.Adapted back = CostModelFile.load(file);
+        assertThat(back.device()).isEqualTo("box");
+        assertThat(back.predictor().predictMs(SPACE.all())).containsExactly(fit.predictor().predictMs(SPACE.all()));
+        assertThat(java.nio.file.Files.readString(file)).contains("\"costsMs\"", "\"conv3x3\"").doesNotContain("NaN");
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file).replace("halo-op-costs", "something-else"));
+        assertThatThrownBy(() -> CostModelFile.load(file)).isInstanceOf(BadInputException.class).hasMessageContaining("box.json: field 'format'");
+        assertThatThrownBy(() -> CostModelFile.adapt(SPACE, "box", known.subList(0, 5), java.util.Arrays.copyOf(ms, 5)))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("needs more than 5");
+    }
+
+    @Test
     void refusesASpaceWithoutCostFeatures() {
         Benchmark toy = ToyBenchmark.of(100, 50, 40, i -> i + 1, Map.of("a", i -> i + 1.0, "b", i -> i + 2.0));
         assertThatThrownBy(() -> new Evaluator(toy).evaluate(new AdditiveCostMethod(), new Split(List.of("a"), List.of(), List.of("b")), 10, List.of(0L)))

@@ -88,4 +88,24 @@ class BlendMethodTest {
         assertThat(alien.spearman()).isGreaterThan(0.9).isCloseTo(oracleAlone.spearman(), within(0.05));
         assertThat(report.methodSummary()).startsWith("weight on oracle chosen per device");
     }
+
+    @Test
+    void theKnownRowWeightFollowsTheMemberWhoseLeaveOneOutErrorsVaryLeast() {
+        double[] truth = {5, 7, 11, 13, 17, 19, 23, 29};
+        double[] exact = truth.clone(), scaled = java.util.Arrays.stream(truth).map(v -> 2 * v).toArray();
+        double[] noisy = new double[truth.length];
+        for (int i = 0; i < truth.length; i++) noisy[i] = truth[i] * (1 + 0.3 * Math.sin(3.0 * i));
+        assertThat(BlendMethod.smallestSpread(exact, noisy, truth)).isEqualTo(0.0);
+        assertThat(BlendMethod.smallestSpread(noisy, exact, truth)).isEqualTo(1.0);
+        // An offset in log space (a scale error) costs nothing: the ranking is the same.
+        assertThat(BlendMethod.smallestSpread(noisy, scaled, truth)).isEqualTo(1.0);
+        // Errors of opposite sign cancel in the middle.
+        double[] up = new double[truth.length], down = new double[truth.length];
+        for (int i = 0; i < truth.length; i++) {
+            double e = 0.2 * (i % 2 == 0 ? 1 : -1);
+            up[i] = truth[i] * Math.exp(e);
+            down[i] = truth[i] * Math.exp(-e);
+        }
+        assertThat(BlendMethod.smallestSpread(up, down, truth)).isEqualTo(0.5);
+    }
 }

@@ -1,0 +1,110 @@
+package dev.halo.predict.additive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.halo.BadInputException;
+import dev.halo.Halo;
+import dev.halo.data.JsonFiles;
+import dev.halo.space.Architecture;
+import dev.halo.space.SearchSpace;
+import dev.halo.space.Spaces;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An op-costs predictor adapted to one device, as a file ({@code "format": "halo-op-costs"}): the device's measured
+ * latencies with provenance, and the fitted costs for people to read. Loading refits from the measurements — the fit
+ * is deterministic and takes milliseconds — so the file cannot disagree with the code that reads it.
+ */
+public final class CostModelFile {
+    public static final String FORMAT = "halo-op-costs";
+
+    private CostModelFile() {}
+
+    /** A device's fit and where it came from. */
+    public record Adapted(String device, SearchSpace<?> space, List<Architecture> archs, double[] ms, String haloVersion, String created,
+            AdditiveCostPredictor predictor) {
+        public Adapted {
+            archs = List.copyOf(archs);
+            ms = ms.clone();
+        }
+
+        @Override
+        public double[] ms() {
+            return ms.clone();
+        }
+    }
+
+    /** Fits {@code device}'s measured latencies; a space without cost features or too few rows is bad input. */
+    public static Adapted adapt(SearchSpace<?> space, String device, List<? extends Architecture> archs, double[] ms) {
+        CostFeatures features = CostFeatures.forSpace(space).orElseThrow(() -> new BadInputException(
+                AdditiveCostMethod.NAME + " has no cost features for space '" + space.name() + "'; it supports: " + String.join(", ", CostFeatures.spaces())));
+        int unknowns = features.names().size() + 1;
+        if (ms.length <= unknowns)
+            throw new BadInputException(AdditiveCostMethod.NAME + " on " + space.name() + " fits " + unknowns + " costs and needs more than " + unknowns
+                    + " measured architectures (20 recommended), got " + ms.length);
+        for (int i = 0; i < ms.length; i++)
+            if (!(ms[i] > 0) || !Double.isFinite(ms[i]))
+                throw new BadInputException("latency of " + archs.get(i).canonical() + " must be a positive number of ms, got " + ms[i]);
+        return new Adapted(device, space, List.copyOf(archs), ms, Halo.version(), Instant.now().toString(), AdditiveCostPredictor.fit(features, archs, ms));
+    }
+
+    public static void save(Path file, Adapted a) {
+        ObjectNode doc = JsonFiles.JSON.createObjectNode();
+        doc.put("format", FORMAT);
+        doc.put("space", a.space().name());
+        doc.put("device", a.device());
+        CostFeatures features = CostFeatures.forSpace(a.space()).orElseThrow();
+        ObjectNode costs = doc.putObject("costsMs");
+        double[] b = a.predictor().coefficients();
+        costs.put("fixed", b[0]);
+        for (int k = 0; k < features.names().size(); k++) costs.put(features.names().get(k), b[k + 1]);
+        ArrayNode samples = doc.putArray("samples");
+        double[] ms = a.ms();
+        for (int i = 0; i < ms.length; i++) samples.addObject().put("arch", a.archs().get(i).canonical()).put("ms", ms[i]);
+        doc.put("haloVersion", a.haloVersion());
+        doc.put("created", a.created());
+        JsonFiles.write(file, doc);
+    }
+
+    public static Adapted load(Path file) {
+        JsonNode doc = JsonFiles.read(file);
+        if (!FORMAT.equals(doc.path("format").asText())) throw new BadInputException(file + ": field 'format' is not '" + FORMAT + "'");
+        SearchSpace<?> space;
+        try {
+            space = Spaces.byName(text(doc, "space", file));
+        } catch (BadInputException e) {
+            throw new BadInputException(file + ": field 'space': " + e.getMessage());
+        }
+        JsonNode samples = doc.get("samples");
+        if (samples == null || !samples.isArray()) throw new BadInputException(file + ": field 'samples' missing or not a list");
+        List<Architecture> archs = new ArrayList<>();
+        double[] ms = new double[samples.size()];
+        for (int i = 0; i < ms.length; i++) {
+            JsonNode s = samples.get(i);
+            String where = file + ": samples[" + i + "]";
+            try {
+                archs.add(space.parse(text(s, "arch", Path.of(where))));
+            } catch (BadInputException e) {
+                throw new BadInputException(where + ".arch: " + e.getMessage());
+            }
+            if (!s.path("ms").isNumber()) throw new BadInputException(where + ".ms: missing or not a number");
+            ms[i] = s.get("ms").asDouble();
+        }
+        try {
+            Adapted fresh = adapt(space, text(doc, "device", file), archs, ms);
+            return new Adapted(fresh.device(), space, archs, ms, doc.path("haloVersion").asText(""), doc.path("created").asText(""), fresh.predictor());
+        } catch (BadInputException e) {
+            throw new BadInputException(file + ": " + e.getMessage());
+        }
+    }
+
+    private static String text(JsonNode node, String field, Path where) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) throw new BadInputException(where + ": field '" + field + "' missing or empty");
+        return v.asText();
+    }
+}
