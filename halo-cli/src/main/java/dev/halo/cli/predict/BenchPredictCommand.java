@@ -7,6 +7,8 @@ import dev.halo.cli.output.Table;
 import dev.halo.data.LatencyDataset;
 import dev.halo.eval.Metrics;
 import dev.halo.predict.LatencyPredictor;
+import dev.halo.predict.additive.AdditiveCostPredictor;
+import dev.halo.predict.additive.CostFeatures;
 import dev.halo.predict.help.AdaptedHelpPredictor;
 import dev.halo.predict.help.HelpAdaptation;
 import dev.halo.predict.help.HelpModelFile;
@@ -39,7 +41,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Time HELP adaptation to one device and whole-space NB201 prediction (in-process). cold: a fresh arch "
-                + "list (encoding and graph planning included); warm: the same list again (plan reused). Reports wall and "
+                + "list (encoding and graph planning included); warm: the same list again (plan reused). The op-costs rows time "
+                + "its fit (with the leave-one-out refits of its intervals) and its whole-space prediction. Reports wall and "
                 + "thread CPU time and the load average."})
 public final class BenchPredictCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -116,6 +119,7 @@ public final class BenchPredictCommand implements Callable<Integer> {
             });
             t.row("predict all 15625 with 80% interval, warm", mc, r(median(interval[0])), r(interval[0][0]), r(interval[0][interval[0].length - 1]), r(median(interval[1])), reps, r(rho));
         }
+        opCosts(t, space, all, truth, refs, referenceMs, data, archs, sampleMs);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("device %s, %d reference archs + %d support archs drawn with seed 0, model %s%n", device, refs.length, samples, base.provenance().source());
         out.printf("java %s, %d available processors, load average %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(), loadAverage());
@@ -123,6 +127,29 @@ public final class BenchPredictCommand implements Callable<Integer> {
         out.printf("(checksum %.6g)%n", checksum);
         out.flush();
         return 0;
+    }
+
+    /** The same timings for op-costs, fitted to the references and the samples together (20 rows), leave-one-out refits included. */
+    private void opCosts(Table t, Nb201Space space, List<Nb201Arch> all, double[] truth, int[] refs, double[] referenceMs, LatencyDataset data,
+            List<Architecture> samples, double[] sampleMs) {
+        List<Architecture> known = new ArrayList<>();
+        for (int r : refs) known.add(space.parse(data.archString(r)));
+        known.addAll(samples);
+        double[] ms = new double[known.size()];
+        System.arraycopy(referenceMs, 0, ms, 0, refs.length);
+        System.arraycopy(sampleMs, 0, ms, refs.length, sampleMs.length);
+        CostFeatures features = CostFeatures.forSpace(space).orElseThrow();
+        AdditiveCostPredictor p = AdditiveCostPredictor.fit(features, known, ms);
+        double rho = Metrics.spearman(p.predictMs(all), truth);
+        double[][] adapt = time(() -> AdditiveCostPredictor.fit(features, known, ms).coefficients()[0]);
+        t.row("op-costs fit (" + known.size() + " known archs)", "", r(median(adapt[0])), r(adapt[0][0]), r(adapt[0][adapt[0].length - 1]), r(median(adapt[1])), reps, "");
+        double[][] cold = time(() -> p.predictMs(new ArrayList<>(all))[all.size() - 1]);
+        t.row("op-costs predict all 15625", "", r(median(cold[0])), r(cold[0][0]), r(cold[0][cold[0].length - 1]), r(median(cold[1])), reps, r(rho));
+        double[][] interval = time(() -> {
+            LatencyPredictor.Prediction[] x = p.predictWithInterval(all, 0.8);
+            return x[x.length - 1].upperMs();
+        });
+        t.row("op-costs predict all 15625 with 80% interval", "", r(median(interval[0])), r(interval[0][0]), r(interval[0][interval[0].length - 1]), r(median(interval[1])), reps, r(rho));
     }
 
     /**
