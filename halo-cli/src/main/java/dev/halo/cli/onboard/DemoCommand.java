@@ -52,14 +52,16 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, """
                 halo demo: make this machine a profiled device for NAS-Bench-201 (%,d architectures).
                   1. time the model's %d reference architectures and %d random ones with ONNX Runtime (%d rounds each),
-                  2. adapt the meta-trained HELP model (%s) to those few measurements,
+                  2. %s,
                   3. predict the latency of every architecture (with an interval),
                   4. time %d fresh random architectures the predictor never saw and compare, next to how well
                      this machine reproduces its own timings (round 1 vs round 2).
                 Output folder: %s. Progress goes to stderr; Ctrl-C stops, running again resumes.
 
                 """, Nb201Space.SIZE, dev.halo.predict.help.HelpReferenceArchs.NASBENCH201.size(), plan.samples(), plan.rounds(),
-                plan.model().source(), plan.validate(), plan.out());
+                plan.predictor() == Onboarding.Predictor.OP_COSTS ? "fit this machine's cost per operation to those few measurements (op-costs)"
+                        : "adapt the meta-trained HELP model (" + plan.model().source() + ") to those few measurements",
+                plan.validate(), plan.out());
         out.flush();
     }
 

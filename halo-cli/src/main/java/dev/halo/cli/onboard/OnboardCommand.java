@@ -53,6 +53,11 @@ public final class OnboardCommand implements Callable<Integer> {
         @Option(names = "--model", paramLabel = "FILE", description = "Meta-trained HELP model (default: the one shipped with halo for the space).")
         Path model;
 
+        @Option(names = "--predictor", paramLabel = "help|op-costs",
+                description = "help: adapt the meta-trained HELP model (default); op-costs: fit this machine's own cost per operation to the "
+                        + "reference and sample latencies together (no model needed; see docs/results/beyond.md).")
+        String predictor = "help";
+
         @Option(names = "--samples", paramLabel = "N", description = "Random archs measured for the adaptation (default: ${DEFAULT-VALUE}).")
         int samples = 10;
 
@@ -93,6 +98,7 @@ public final class OnboardCommand implements Callable<Integer> {
 
         Onboarding.Plan plan(String space, String name, dev.halo.measure.MeasureSettings settings) {
             json(); // reject a bad --format before any work
+            Onboarding.Predictor.parse(predictor);
             Onboarding.Statistic stat;
             try {
                 stat = Onboarding.Statistic.valueOf(statistic.strip().toLowerCase(Locale.ROOT));
@@ -101,7 +107,7 @@ public final class OnboardCommand implements Callable<Integer> {
             }
             Path dir = out != null ? out : Path.of("onboard-" + name);
             Path db = store != null ? store : dir.resolve(Onboarding.STORE);
-            return new Onboarding.Plan(space, name, ShippedModels.resolve(model, space), samples, validate, rounds, seed, stat, mcSamples, level, settings, db, dir);
+            return new Onboarding.Plan(space, name, ShippedModels.resolve(model, space), Onboarding.Predictor.parse(predictor), samples, validate, rounds, seed, stat, mcSamples, level, settings, db, dir);
         }
     }
 }

@@ -99,7 +99,8 @@ final class OnboardRun {
         Onboarding.Validation v = r.validation();
         Table t = new Table("onboarded", "");
         t.row("device", plan.name() + ": " + r.fingerprint().label() + " (" + r.fingerprint().id() + ")");
-        t.row("device model", r.deviceModel() + " (adapted from " + plan.model().source() + ")");
+        t.row("device model", r.deviceModel() + (plan.predictor() == Onboarding.Predictor.OP_COSTS
+                ? " (op-costs: a fixed cost plus a cost per operation, fitted to the measurements)" : " (adapted from " + plan.model().source() + ")"));
         t.row("predictions", r.predictions() + " (every " + plan.space() + " arch, " + pct(plan.level()) + " interval"
                 + (r.nonPositivePredictions() > 0 ? "; " + r.nonPositivePredictions() + " at or below 0 ms" : "") + ")");
         t.row("adapted on", r.referenceMs().size() + " reference + " + r.sampleMs().size() + " sample archs, " + plan.statistic()
@@ -126,7 +127,8 @@ final class OnboardRun {
         o.put("space", plan.space());
         o.put("fingerprint", r.fingerprint().id());
         o.put("device", r.fingerprint().label());
-        o.put("model", plan.model().source());
+        o.put("predictor", plan.predictor().label());
+        o.put("model", plan.predictor() == Onboarding.Predictor.OP_COSTS ? null : plan.model().source());
         o.put("device_model", r.deviceModel().toString());
         o.put("predictions", r.predictions().toString());
         o.put("nonpositive_predictions", r.nonPositivePredictions());

@@ -18,10 +18,12 @@ import dev.halo.measure.Stability;
 import dev.halo.onnx.NetworkExporter;
 import dev.halo.onnx.NetworkExporters;
 import dev.halo.predict.LatencyPredictor.Prediction;
+import dev.halo.predict.additive.AdditiveCostMethod;
+import dev.halo.predict.additive.CostModelFile;
 import dev.halo.predict.help.AdaptedHelpPredictor;
 import dev.halo.predict.help.HelpAdaptation;
-import dev.halo.predict.help.LeaveOneOutInterval;
 import dev.halo.predict.help.HelpModelFile;
+import dev.halo.predict.help.LeaveOneOutInterval;
 import dev.halo.predict.help.HelpReferenceArchs;
 import dev.halo.space.Architecture;
 import dev.halo.space.Nb201Space;
@@ -45,6 +47,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
 
@@ -84,6 +87,29 @@ public final class Onboarding {
     /** The meta-trained model to adapt and where it came from (a path or the built-in resource). */
     public record Model(HelpModelFile.Stored stored, String source) {}
 
+    /** What turns the measurements into the device's predictor. */
+    public enum Predictor {
+        /** Adapt the meta-trained HELP model (the references are its hardware embedding). */
+        HELP("help"),
+        /** Fit the device's own operation costs ({@code op-costs}) to the references and samples together. */
+        OP_COSTS(AdditiveCostMethod.NAME);
+
+        private final String label;
+
+        Predictor(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public static Predictor parse(String text) {
+            for (Predictor p : values()) if (p.label.equals(text.strip().toLowerCase(Locale.ROOT))) return p;
+            throw new BadInputException("--predictor must be help or " + AdditiveCostMethod.NAME + ", got '" + text + "'");
+        }
+    }
+
     /**
      * Everything one onboarding needs.
      *
@@ -92,8 +118,9 @@ public final class Onboarding {
      * @param rounds     interleaved measurement rounds (at least 2: the validation compares round 1 with round 2)
      * @param mcSamples  Monte-Carlo draws of the model's latent variable, averaged into the prediction
      * @param level      central level of the prediction interval (e.g. 0.8)
+     * @param predictor  how the measurements become the device's predictor
      */
-    public record Plan(String space, String name, Model model, int samples, int validate, int rounds, long seed,
+    public record Plan(String space, String name, Model model, Predictor predictor, int samples, int validate, int rounds, long seed,
                        Statistic statistic, int mcSamples, double level, MeasureSettings settings, Path store, Path out) {
         public Plan {
             if (!NAME.matcher(name).matches())
@@ -222,20 +249,15 @@ public final class Onboarding {
             Map<String, Double> refMs = latencies(db, device, space, draw.references(), lat, "reference");
             Map<String, Double> sampleMs = latencies(db, device, space, draw.samples(), lat, "sample");
 
-            listener.phase("[2/4] adapting " + plan.model().source() + " to " + plan.name());
-            AdaptedHelpPredictor predictor = HelpAdaptation.adapt(model, plan.name(), values(refMs), draw.samples(), values(sampleMs),
-                    new HelpAdaptation.Options(plan.mcSamples(), plan.seed()));
-            Path deviceModel = out.resolve(plan.name() + ".help.json");
-            // the base model's tensors are float32 in the shipped file: float32 keeps them exactly at half the size
-            HelpAdaptation.save(deviceModel, predictor, HelpModelFile.Precision.FLOAT32);
+            Fitted fitted = plan.predictor() == Predictor.OP_COSTS
+                    ? fitOpCosts(space, draw, refMs, sampleMs, out, listener) : adaptHelp(model, draw, refMs, sampleMs, out, listener);
+            Path deviceModel = fitted.file();
             addMeasurementProvenance(deviceModel, fingerprint);
 
             List<? extends Architecture> all = nb201.all();
             listener.phase(String.format(Locale.ROOT, "[3/4] predicting all %,d archs of %s", all.size(), space.name()));
             Path predictions = out.resolve(PREDICTIONS);
-            // Intervals from the samples' held-out errors: the model's own z spread is far narrower than its errors.
-            double intervalFactor = LeaveOneOutInterval.factor(predictor, plan.level());
-            Prediction[] predicted = LeaveOneOutInterval.predict(predictor, all, intervalFactor);
+            Prediction[] predicted = fitted.predict().apply(all);
             writePredictions(predictions, all, predicted);
             // the model extrapolates linearly below the latency range it was adapted on, which can cross zero
             int nonPositive = (int) java.util.Arrays.stream(predicted).filter(p -> !(p.ms() > 0)).count();
@@ -247,7 +269,7 @@ public final class Onboarding {
                     draw.validation().size(), plan.rounds()));
             if (!measure(db, device, space, draw.validation(), meter, listener, "validate"))
                 return new Result(fingerprint, deviceModel, predictions, null, plan.store(), refMs, sampleMs, nonPositive, null, true, seconds(start));
-            Validation validation = validate(db, device, space, draw.validation(), predictor, intervalFactor);
+            Validation validation = validate(db, device, space, draw.validation(), fitted.predict());
             Path report = out.resolve(REPORT);
             Result result = new Result(fingerprint, deviceModel, predictions, report, plan.store(), refMs, sampleMs, nonPositive, validation, false, seconds(start));
             writeReport(report, result);
@@ -285,11 +307,40 @@ public final class Onboarding {
         return out;
     }
 
-    private Validation validate(MeasurementStore db, long device, SearchSpace<?> space, List<Architecture> archs, AdaptedHelpPredictor predictor,
-            double intervalFactor) {
+    /** The device's predictor as saved, and its predictions with the plan's interval. */
+    private record Fitted(Path file, Function<List<? extends Architecture>, Prediction[]> predict) {}
+
+    private Fitted adaptHelp(HelpModelFile.Stored model, Draw draw, Map<String, Double> refMs, Map<String, Double> sampleMs, Path out, Listener listener) {
+        listener.phase("[2/4] adapting " + plan.model().source() + " to " + plan.name());
+        AdaptedHelpPredictor predictor = HelpAdaptation.adapt(model, plan.name(), values(refMs), draw.samples(), values(sampleMs),
+                new HelpAdaptation.Options(plan.mcSamples(), plan.seed()));
+        Path file = out.resolve(plan.name() + ".help.json");
+        // the base model's tensors are float32 in the shipped file: float32 keeps them exactly at half the size
+        HelpAdaptation.save(file, predictor, HelpModelFile.Precision.FLOAT32);
+        // Intervals from the samples' held-out errors: the model's own z spread is far narrower than its errors.
+        double intervalFactor = LeaveOneOutInterval.factor(predictor, plan.level());
+        return new Fitted(file, archs -> LeaveOneOutInterval.predict(predictor, archs, intervalFactor));
+    }
+
+    private Fitted fitOpCosts(SearchSpace<?> space, Draw draw, Map<String, Double> refMs, Map<String, Double> sampleMs, Path out, Listener listener) {
+        listener.phase("[2/4] fitting " + plan.name() + "'s operation costs (op-costs) to its " + (refMs.size() + sampleMs.size()) + " measurements");
+        List<Architecture> known = new ArrayList<>(draw.references());
+        known.addAll(draw.samples());
+        double[] ms = new double[known.size()];
+        double[] ref = values(refMs), samples = values(sampleMs);
+        System.arraycopy(ref, 0, ms, 0, ref.length);
+        System.arraycopy(samples, 0, ms, ref.length, samples.length);
+        CostModelFile.Adapted adapted = CostModelFile.adapt(space, plan.name(), known, ms);
+        Path file = out.resolve(plan.name() + ".op-costs.json");
+        CostModelFile.save(file, adapted);
+        return new Fitted(file, archs -> adapted.predictor().predictWithInterval(archs, plan.level()));
+    }
+
+    private Validation validate(MeasurementStore db, long device, SearchSpace<?> space, List<Architecture> archs,
+            Function<List<? extends Architecture>, Prediction[]> predict) {
         Map<String, Double> lat = db.latencies(device, space.name(), plan.statistic().of);
         List<Architecture> ok = archs.stream().filter(a -> lat.containsKey(a.canonical())).toList();
-        Prediction[] p = LeaveOneOutInterval.predict(predictor, ok, intervalFactor);
+        Prediction[] p = predict.apply(ok);
         double[] measured = ok.stream().mapToDouble(a -> lat.get(a.canonical())).toArray();
         double[] predicted = new double[p.length], lower = new double[p.length], upper = new double[p.length];
         List<Checked> checked = new ArrayList<>();
@@ -346,9 +397,12 @@ public final class Onboarding {
         fp.put("label", r.fingerprint().label());
         fp.set("fields", parse(r.fingerprint().toJson()));
         doc.set("settings", parse(plan.settings().toJson()));
-        ObjectNode model = doc.putObject("model");
-        model.put("source", plan.model().source());
-        model.set("provenance", JSON.valueToTree(plan.model().stored().provenance()));
+        doc.put("predictor", plan.predictor().label());
+        if (plan.predictor() == Predictor.HELP) {
+            ObjectNode model = doc.putObject("model");
+            model.put("source", plan.model().source());
+            model.set("provenance", JSON.valueToTree(plan.model().stored().provenance()));
+        }
         doc.put("seed", plan.seed());
         doc.put("rounds", plan.rounds());
         doc.put("statistic", plan.statistic().name());
@@ -398,7 +452,7 @@ public final class Onboarding {
             m.put("statistic", plan.statistic().name());
             m.put("rounds", plan.rounds());
             m.put("seed", plan.seed());
-            m.put("model_source", plan.model().source());
+            m.put("model_source", plan.predictor() == Predictor.OP_COSTS ? AdditiveCostMethod.NAME : plan.model().source());
             m.put("halo_version", Halo.version());
             writeAtomically(deviceModel, JSON.writeValueAsString(doc) + "\n");
         } catch (IOException e) {

@@ -110,6 +110,32 @@ class OnboardCommandTest {
         }
     }
 
+    @Test
+    void opCostsOnboardsWithoutTheModelAndSavesAReloadableFit() throws Exception {
+        Path out = dir.resolve("oc");
+        CliRun r = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--predictor", "op-costs", "--out", out.toString(), "--format", "json"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("[2/4] fitting box's operation costs (op-costs) to its 14 measurements");
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("predictor").asText()).isEqualTo("op-costs");
+        assertThat(j.get("model").isNull()).isTrue();
+        assertThat(j.get("validated").asInt()).isEqualTo(3);
+        List<String> predictions = Files.readAllLines(out.resolve("predictions.csv"));
+        assertThat(predictions).hasSize(Nb201Space.SIZE + 1);
+        String[] row = predictions.get(1).split(",");
+        var fit = dev.halo.predict.additive.CostModelFile.load(out.resolve("box.op-costs.json"));
+        assertThat(fit.predictor().predictMs(List.of(new Nb201Space().parse(row[0])))[0]).isCloseTo(Double.parseDouble(row[1]), within(1e-5 * Double.parseDouble(row[1])));
+        assertThat(fit.archs()).hasSize(14);
+        JsonNode deviceModel = JSON.readTree(out.resolve("box.op-costs.json").toFile());
+        assertThat(deviceModel.at("/measurement/model_source").asText()).isEqualTo("op-costs");
+        JsonNode report = JSON.readTree(out.resolve("onboard.json").toFile());
+        assertThat(report.get("predictor").asText()).isEqualTo("op-costs");
+        assertThat(report.has("model")).isFalse();
+        CliRun bad = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--predictor", "lut", "--out", dir.resolve("x").toString()));
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--predictor must be help or op-costs, got 'lut'");
+    }
+
     private static String[] concat(String first, String[] rest) {
         List<String> a = new ArrayList<>(List.of(first));
         a.addAll(List.of(rest));
