@@ -23,6 +23,18 @@ public interface LatencyModelLoader {
     /** Loads the model; a broken file is a {@link BadInputException} naming the file and what is wrong. */
     LatencyPredictor load(Path file);
 
+    /**
+     * Whether {@code file} is a JSON model file declaring {@code "format": "<format>"} near its start (a cheap check for
+     * {@link #accepts}: the first 4 KiB are read, nothing is parsed); false if it cannot be read.
+     */
+    static boolean declaresFormat(Path file, String format) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8).contains("\"" + format + "\"");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** The loaders on the class path, in service-file order. */
     static List<LatencyModelLoader> installed() {
         return ServiceLoader.load(LatencyModelLoader.class).stream().map(ServiceLoader.Provider::get).toList();

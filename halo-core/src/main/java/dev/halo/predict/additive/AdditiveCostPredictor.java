@@ -2,6 +2,7 @@ package dev.halo.predict.additive;
 
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.predict.ensemble.BlendMethod;
+import dev.halo.predict.ensemble.Jackknife;
 import dev.halo.space.Architecture;
 import java.util.Arrays;
 import java.util.List;
@@ -76,9 +77,7 @@ public final class AdditiveCostPredictor implements LatencyPredictor, BlendMetho
 
     @Override
     public Prediction[] predictWithInterval(List<? extends Architecture> archs, double level) {
-        if (!(level > 0 && level < 1)) throw new IllegalArgumentException("interval level must be in (0, 1), got " + level);
-        int n = sortedLooErrors.length;
-        double q = sortedLooErrors[Math.min((int) Math.ceil((n + 1) * level), n) - 1];
+        double q = Jackknife.halfWidth(sortedLooErrors, level);
         double[] p = predictMs(archs);
         Prediction[] out = new Prediction[p.length];
         for (int i = 0; i < p.length; i++) out[i] = new Prediction(p[i], p[i] * Math.max(0, 1 - q), p[i] * (1 + q));

@@ -2,10 +2,6 @@ package dev.halo.predict.additive;
 
 import dev.halo.predict.LatencyModelLoader;
 import dev.halo.predict.LatencyPredictor;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reads op-costs device files ({@link CostModelFile}) for commands that take {@code --latency-model FILE}. */
@@ -17,11 +13,7 @@ public final class CostModelLoader implements LatencyModelLoader {
 
     @Override
     public boolean accepts(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readNBytes(4096), StandardCharsets.UTF_8).contains("\"" + CostModelFile.FORMAT + "\"");
-        } catch (IOException e) {
-            return false;
-        }
+        return LatencyModelLoader.declaresFormat(file, CostModelFile.FORMAT);
     }
 
     @Override

@@ -2,10 +2,6 @@ package dev.halo.predict.help;
 
 import dev.halo.predict.LatencyModelLoader;
 import dev.halo.predict.LatencyPredictor;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -20,11 +16,7 @@ public final class AdaptedHelpModelLoader implements LatencyModelLoader {
 
     @Override
     public boolean accepts(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readNBytes(4096), StandardCharsets.UTF_8).contains("\"" + HelpAdaptation.FORMAT + "\"");
-        } catch (IOException e) {
-            return false;
-        }
+        return LatencyModelLoader.declaresFormat(file, HelpAdaptation.FORMAT);
     }
 
     @Override
