@@ -195,4 +195,24 @@ class SearchCommandsTest {
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
         assertThat(r.err().strip()).doesNotContain("\n").contains(fragment).startsWith("halo: ");
     }
+
+    @Test
+    void theFewShotSearchPredictsWithTheMethodChosenOnMetaValidDevices() {
+        // search.md sections 5 and 7: op-costs on NB201 (a smaller gap than device-mix there), device-mix elsewhere
+        assertThat(SearchOptions.defaultMethod("nasbench201")).isEqualTo("op-costs");
+        assertThat(SearchOptions.defaultMethod("fbnet")).isEqualTo("device-mix");
+        CliRun r = run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms",
+                "--algorithm", "exhaustive", "--method", "op-costs", "--format", "csv");
+        CliRun byDefault = run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms",
+                "--algorithm", "exhaustive", "--format", "csv");
+        CliRun mix = run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms",
+                "--algorithm", "exhaustive", "--method", "device-mix", "--format", "csv");
+        assertThat(byDefault.exit()).as(byDefault.err()).isZero();
+        assertThat(withoutSeconds(byDefault.out())).isEqualTo(withoutSeconds(r.out())).isNotEqualTo(withoutSeconds(mix.out()));
+    }
+
+    /** The CSV rows without their last column (the wall time). */
+    private static java.util.List<String> withoutSeconds(String csv) {
+        return csv.lines().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
 }
