@@ -11,7 +11,7 @@ import java.util.Arrays;
  * <p>Why relative: latencies of one device span an order of magnitude, and a ranking cares as much about the fast
  * architectures as about the slow ones; plain least squares in ms would let the slowest few dominate. Why Huber:
  * phones report integer milliseconds and the odd stalled run, and one bad point among twenty moves a plain fit a
- * lot. Residuals are scaled by their median absolute deviation; a point beyond 1.345 of those scales gets a
+ * lot. Residuals are scaled by their median absolute deviation; a point more than 1.345 scales out gets a
  * weight that falls as 1/|residual|. A penalty of 1e-4 × Σweights on the slopes keeps the system solvable when a
  * feature does not vary among the known rows (it then gets a weight near zero instead of an arbitrary one).
  *
