@@ -55,10 +55,11 @@ public final class OnboardCommand implements Callable<Integer> {
 
         @Option(names = "--predictor", paramLabel = "help|op-costs",
                 description = "help: adapt the meta-trained HELP model (default); op-costs: fit this machine's own cost per operation to the "
-                        + "reference and sample latencies together (no model needed; see docs/results/beyond.md).")
+                        + "reference and sample latencies together, with the samples chosen to pin those costs down (no model needed; "
+                        + "see docs/results/beyond.md).")
         String predictor = "help";
 
-        @Option(names = "--samples", paramLabel = "N", description = "Random archs measured for the adaptation (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--samples", paramLabel = "N", description = "Archs measured for the adaptation besides the references: random, or chosen for op-costs (default: ${DEFAULT-VALUE}).")
         int samples = 10;
 
         @Option(names = "--validate", paramLabel = "N", description = "Fresh random archs measured to check the predictor (default: ${DEFAULT-VALUE}).")

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.halo.BadInputException;
 import dev.halo.Halo;
 import dev.halo.eval.Metrics;
+import dev.halo.eval.selection.SampleSelections;
 import dev.halo.measure.DeviceFingerprint;
 import dev.halo.measure.LatencyStats;
 import dev.halo.measure.MeasureSettings;
@@ -113,7 +114,7 @@ public final class Onboarding {
     /**
      * Everything one onboarding needs.
      *
-     * @param samples    random architectures measured for the adaptation (besides the references)
+     * @param samples    architectures measured for the adaptation besides the references (random; for op-costs a cost-optimal design)
      * @param validate   fresh random architectures measured only to check the predictor
      * @param rounds     interleaved measurement rounds (at least 2: the validation compares round 1 with round 2)
      * @param mcSamples  Monte-Carlo draws of the model's latent variable, averaged into the prediction
@@ -189,8 +190,15 @@ public final class Onboarding {
     /** The architectures an onboarding measures: references, samples and validation archs, disjoint. */
     public record Draw(List<Architecture> references, List<Architecture> samples, List<Architecture> validation) {}
 
-    /** The deterministic draw of {@code plan}. */
-    public static Draw draw(SearchSpace<?> space, List<String> referenceArchs, int samples, int validate, long seed) {
+    /** Random architectures an op-costs onboarding chooses its samples from. */
+    static final int DESIGN_CANDIDATES = 2000;
+
+    /**
+     * The deterministic draw of {@code plan}. With {@code designed} the samples are instead the cost-optimal design
+     * (what op-costs needs pinned down: {@link SampleSelections#costOptimal}) among {@value #DESIGN_CANDIDATES} further
+     * random architectures; the validation archs stay the same random ones, so they check the predictor honestly.
+     */
+    public static Draw draw(SearchSpace<?> space, List<String> referenceArchs, int samples, int validate, long seed, boolean designed) {
         List<Architecture> refs = referenceArchs.stream().map(s -> (Architecture) space.parse(s)).toList();
         Set<String> taken = new LinkedHashSet<>();
         refs.forEach(a -> taken.add(a.canonical()));
@@ -200,6 +208,11 @@ public final class Onboarding {
         Random rng = new Random(seed);
         List<Architecture> s = distinct(space, samples, rng, taken);
         List<Architecture> v = distinct(space, validate, rng, taken);
+        if (designed) {
+            int pool = (int) Math.min(DESIGN_CANDIDATES, space.size() - taken.size());
+            if (pool < samples) throw new BadInputException("--samples " + samples + ": too few architectures left to choose from");
+            s = SampleSelections.costOptimal(space, refs, distinct(space, pool, new Random(seed + 1), taken), samples);
+        }
         return new Draw(refs, s, v);
     }
 
@@ -226,7 +239,7 @@ public final class Onboarding {
             throw new BadInputException(plan.model().source() + ": the model expects " + model.model().network().hardwareDim()
                     + " reference latencies; " + space.name() + " has " + referenceArchs.size() + " reference archs");
         Path out = prepareOutputFolder(plan.out());
-        Draw draw = draw(space, referenceArchs, plan.samples(), plan.validate(), plan.seed());
+        Draw draw = draw(space, referenceArchs, plan.samples(), plan.validate(), plan.seed(), plan.predictor() == Predictor.OP_COSTS);
 
         MeasureSettings settings = plan.settings();
         DeviceFingerprint fingerprint = DeviceFingerprint.current(settings);
@@ -241,8 +254,9 @@ public final class Onboarding {
 
             List<Architecture> adaptSet = new ArrayList<>(draw.references());
             adaptSet.addAll(draw.samples());
-            listener.phase(String.format(Locale.ROOT, "[1/4] measuring %d reference + %d sample archs x %d rounds on %s",
-                    draw.references().size(), draw.samples().size(), plan.rounds(), fingerprint.label()));
+            listener.phase(String.format(Locale.ROOT, "[1/4] measuring %d reference + %d %s archs x %d rounds on %s",
+                    draw.references().size(), draw.samples().size(),
+                    plan.predictor() == Predictor.OP_COSTS ? "sample (chosen to pin down the operation costs)" : "random sample", plan.rounds(), fingerprint.label()));
             if (!measure(db, device, space, adaptSet, meter, listener, "adapt"))
                 return new Result(fingerprint, null, null, null, plan.store(), Map.of(), Map.of(), 0, null, true, seconds(start));
             Map<String, Double> lat = db.latencies(device, space.name(), plan.statistic().of);

@@ -115,7 +115,8 @@ class OnboardCommandTest {
         Path out = dir.resolve("oc");
         CliRun r = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--predictor", "op-costs", "--out", out.toString(), "--format", "json"));
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.err()).contains("[2/4] fitting box's operation costs (op-costs) to its 14 measurements");
+        assertThat(r.err()).contains("[1/4] measuring 10 reference + 4 sample (chosen to pin down the operation costs) archs")
+                .contains("[2/4] fitting box's operation costs (op-costs) to its 14 measurements");
         JsonNode j = JSON.readTree(r.out());
         assertThat(j.get("predictor").asText()).isEqualTo("op-costs");
         assertThat(j.get("model").isNull()).isTrue();
@@ -134,6 +135,37 @@ class OnboardCommandTest {
         CliRun bad = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--predictor", "lut", "--out", dir.resolve("x").toString()));
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("--predictor must be help or op-costs, got 'lut'");
+    }
+
+    @Test
+    void opCostsSamplesAreADesignAndTheValidationArchsStayTheSameRandomOnes() {
+        Nb201Space space = new Nb201Space();
+        List<String> refs = dev.halo.predict.help.HelpReferenceArchs.NASBENCH201;
+        Onboarding.Draw random = Onboarding.draw(space, refs, 10, 30, 7, false), designed = Onboarding.draw(space, refs, 10, 30, 7, true);
+        assertThat(designed.validation()).isEqualTo(random.validation());
+        assertThat(designed.samples()).hasSize(10).doesNotHaveDuplicates().isNotEqualTo(random.samples());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (var a : designed.references()) seen.add(a.canonical());
+        for (var a : designed.validation()) seen.add(a.canonical());
+        assertThat(designed.samples()).noneMatch(a -> seen.contains(a.canonical()));
+        // the design spreads the known archs over the op counts: their summed variance is larger than a random draw's
+        for (long seed = 0; seed < 5; seed++)
+            assertThat(countVariance(Onboarding.draw(space, refs, 10, 30, seed, true)))
+                    .as("seed %d", seed).isGreaterThan(1.3 * countVariance(Onboarding.draw(space, refs, 10, 30, seed, false)));
+    }
+
+    /** Σ over skip, conv 1x1, conv 3x3, avg-pool of the variance of its count among the references and samples. */
+    private static double countVariance(Onboarding.Draw d) {
+        List<dev.halo.space.Architecture> known = new ArrayList<>(d.references());
+        known.addAll(d.samples());
+        double total = 0;
+        for (dev.halo.space.Nb201Op op : List.of(dev.halo.space.Nb201Op.SKIP_CONNECT, dev.halo.space.Nb201Op.NOR_CONV_1X1,
+                dev.halo.space.Nb201Op.NOR_CONV_3X3, dev.halo.space.Nb201Op.AVG_POOL_3X3)) {
+            double[] c = known.stream().mapToDouble(a -> ((dev.halo.space.Nb201Arch) a).ops().stream().filter(o -> o == op).count()).toArray();
+            double mean = java.util.Arrays.stream(c).average().orElseThrow();
+            total += java.util.Arrays.stream(c).map(v -> (v - mean) * (v - mean)).average().orElseThrow();
+        }
+        return total;
     }
 
     private static String[] concat(String first, String[] rest) {

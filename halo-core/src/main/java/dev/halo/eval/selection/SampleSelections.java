@@ -79,32 +79,48 @@ public final class SampleSelections {
 
     /** Greedy D-optimal design: each pick has the largest leverage xᵀ(XᵀX + εI)⁻¹x given the rows known so far. */
     static SampleSelection dOptimal(String name, double[][] features) {
-        return new Named(name, (pool, ref, n, rng) -> {
-            int d = features[0].length;
-            double[][] info = new double[d][d];
-            for (int j = 0; j < d; j++) info[j][j] = 1e-3;
-            for (int r : ref) addOuter(info, features[r]);
-            int[] candidates = randomHalf(pool, n, rng);
-            boolean[] taken = new boolean[candidates.length];
-            int[] out = new int[n];
-            for (int k = 0; k < n; k++) {
-                double[][] inverse = invert(info);
-                int best = -1;
-                double bestLeverage = Double.NEGATIVE_INFINITY;
-                for (int c = 0; c < candidates.length; c++) {
-                    if (taken[c]) continue;
-                    double leverage = quadratic(inverse, features[candidates[c]]);
-                    if (leverage > bestLeverage) {
-                        bestLeverage = leverage;
-                        best = c;
-                    }
+        return new Named(name, (pool, ref, n, rng) -> greedyDesign(features, ref, randomHalf(pool, n, rng), n));
+    }
+
+    /** The {@code n} candidate rows a greedy D-optimal design picks, one at a time, after the {@code known} rows. */
+    private static int[] greedyDesign(double[][] features, int[] known, int[] candidates, int n) {
+        int d = features[0].length;
+        double[][] info = new double[d][d];
+        for (int j = 0; j < d; j++) info[j][j] = 1e-3;
+        for (int r : known) addOuter(info, features[r]);
+        boolean[] taken = new boolean[candidates.length];
+        int[] out = new int[n];
+        for (int k = 0; k < n; k++) {
+            double[][] inverse = invert(info);
+            int best = -1;
+            double bestLeverage = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < candidates.length; c++) {
+                if (taken[c]) continue;
+                double leverage = quadratic(inverse, features[candidates[c]]);
+                if (leverage > bestLeverage) {
+                    bestLeverage = leverage;
+                    best = c;
                 }
-                taken[best] = true;
-                out[k] = candidates[best];
-                addOuter(info, features[out[k]]);
             }
-            return out;
-        });
+            taken[best] = true;
+            out[k] = candidates[best];
+            addOuter(info, features[out[k]]);
+        }
+        return out;
+    }
+
+    /**
+     * Which {@code n} of {@code candidates} to measure on a new device, given the {@code known} architectures already
+     * measured, for op-costs: the cost-optimal design over these architectures alone (no benchmark table needed).
+     */
+    public static <A extends Architecture> List<A> costOptimal(SearchSpace<?> space, List<? extends Architecture> known, List<A> candidates, int n) {
+        if (n > candidates.size()) throw new IllegalArgumentException(n + " picks from " + candidates.size() + " candidates");
+        List<Architecture> all = new java.util.ArrayList<>(known);
+        all.addAll(candidates);
+        double[][] features = standardisedCosts(space, all);
+        int[] knownRows = IntStream.range(0, known.size()).toArray();
+        int[] candidateRows = IntStream.range(known.size(), all.size()).toArray();
+        return Arrays.stream(greedyDesign(features, knownRows, candidateRows, n)).mapToObj(r -> candidates.get(r - known.size())).toList();
     }
 
     /** A random half of the pool (at least {@code n} rows), so that greedy choices differ between seeds. */
@@ -184,9 +200,13 @@ public final class SampleSelections {
 
     /** Per row: the space's cost features standardised over all rows, plus a constant 1 (the intercept). */
     private static double[][] costFeatures(Benchmark b) {
-        CostFeatures features = CostFeatures.forSpace(b.space()).orElseThrow(() -> new BadInputException(
-                "--selection cost-optimal has no cost features for space '" + b.space().name() + "'; it supports: " + String.join(", ", CostFeatures.spaces())));
-        double[][] raw = b.archs().stream().map(features::of).toArray(double[][]::new);
+        return standardisedCosts(b.space(), b.archs());
+    }
+
+    private static double[][] standardisedCosts(SearchSpace<?> space, List<? extends Architecture> archs) {
+        CostFeatures features = CostFeatures.forSpace(space).orElseThrow(() -> new BadInputException(
+                "--selection cost-optimal has no cost features for space '" + space.name() + "'; it supports: " + String.join(", ", CostFeatures.spaces())));
+        double[][] raw = archs.stream().map(features::of).toArray(double[][]::new);
         int n = raw.length, d = features.names().size();
         double[][] x = new double[n][d + 1];
         for (int j = 0; j < d; j++) {
