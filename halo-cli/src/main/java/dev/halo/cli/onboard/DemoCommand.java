@@ -19,9 +19,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Onboard this machine on NAS-Bench-201 with defaults sized for a small",
-            "(2-core) machine: a few minutes, no data folder needed (the meta-trained",
-            "model ships with halo). Same options as 'halo onboard'; --name defaults",
-            "to demo-HOSTNAME, --samples to 10, --validate to 30."
+            "(2-core) machine: a few minutes, no data folder needed (op-costs needs no",
+            "model; the meta-trained HELP model for --predictor help ships with halo).",
+            "Same options as 'halo onboard'; --name defaults to demo-HOSTNAME, --samples",
+            "to 10, --validate to 30."
         })
 public final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -51,14 +52,15 @@ public final class DemoCommand implements Callable<Integer> {
     private static void intro(Onboarding.Plan plan, PrintWriter out) {
         out.printf(Locale.ROOT, """
                 halo demo: make this machine a profiled device for NAS-Bench-201 (%,d architectures).
-                  1. time the model's %d reference architectures and %d random ones with ONNX Runtime (%d rounds each),
+                  1. time the %d reference architectures and %d %s ones with ONNX Runtime (%d rounds each),
                   2. %s,
                   3. predict the latency of every architecture (with an interval),
                   4. time %d fresh random architectures the predictor never saw and compare, next to how well
                      this machine reproduces its own timings (round 1 vs round 2).
                 Output folder: %s. Progress goes to stderr; Ctrl-C stops, running again resumes.
 
-                """, Nb201Space.SIZE, dev.halo.predict.help.HelpReferenceArchs.NASBENCH201.size(), plan.samples(), plan.rounds(),
+                """, Nb201Space.SIZE, dev.halo.predict.help.HelpReferenceArchs.NASBENCH201.size(), plan.samples(),
+                plan.predictor() == Onboarding.Predictor.OP_COSTS ? "chosen to pin down its operation costs" : "random", plan.rounds(),
                 plan.predictor() == Onboarding.Predictor.OP_COSTS ? "fit this machine's cost per operation to those few measurements (op-costs)"
                         : "adapt the meta-trained HELP model (" + plan.model().source() + ") to those few measurements",
                 plan.validate(), plan.out());

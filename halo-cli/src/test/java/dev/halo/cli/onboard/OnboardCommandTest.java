@@ -44,7 +44,7 @@ class OnboardCommandTest {
     @Test
     void onboardsWritesEverythingResumesAndTheDemoNeedsNoData() throws Exception {
         Path out = dir.resolve("dev");
-        CliRun first = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString(), "--format", "json"));
+        CliRun first = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--predictor", "help", "--out", out.toString(), "--format", "json"));
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.err()).contains("[1/4]").contains("[4/4]");
         JsonNode r = JSON.readTree(first.out());
@@ -91,7 +91,7 @@ class OnboardCommandTest {
         assertThat(report.get("halo_version").asText()).isNotBlank();
 
         // the same command again measures nothing new
-        CliRun again = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString()));
+        CliRun again = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--predictor", "help", "--out", out.toString()));
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.err()).contains("28 of 28 arch-rounds already in the store").contains("6 of 6 arch-rounds already in the store");
         assertThat(again.out()).contains("Spearman").contains("round 2 vs round 1").contains("within ±10 %");
@@ -100,7 +100,7 @@ class OnboardCommandTest {
         String before = System.getProperty("halo.data");
         System.setProperty("halo.data", dir.resolve("no-data-here").toString());
         try {
-            CliRun demo = run(tiny("demo", "--name", "box", "--out", dir.resolve("demo").toString()));
+            CliRun demo = run(tiny("demo", "--name", "box", "--predictor", "help", "--out", dir.resolve("demo").toString()));
             assertThat(demo.exit()).as(demo.err()).isZero();
             assertThat(demo.out()).startsWith("halo demo:").contains("round 2 vs round 1");
             assertThat(dir.resolve("demo/predictions.csv")).exists();
@@ -111,9 +111,9 @@ class OnboardCommandTest {
     }
 
     @Test
-    void opCostsOnboardsWithoutTheModelAndSavesAReloadableFit() throws Exception {
+    void byDefaultOpCostsOnboardsWithoutTheModelAndSavesAReloadableFit() throws Exception {
         Path out = dir.resolve("oc");
-        CliRun r = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--predictor", "op-costs", "--out", out.toString(), "--format", "json"));
+        CliRun r = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString(), "--format", "json")); // op-costs is the default
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).contains("[1/4] measuring 10 reference + 4 sample (chosen to pin down the operation costs) archs")
                 .contains("[2/4] fitting box's operation costs (op-costs) to its 14 measurements");
