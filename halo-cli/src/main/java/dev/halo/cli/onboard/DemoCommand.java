@@ -52,7 +52,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static void intro(Onboarding.Plan plan, PrintWriter out) {
         out.printf(Locale.ROOT, """
                 halo demo: make this machine a profiled device for NAS-Bench-201 (%,d architectures).
-                  1. time the %d reference architectures and %d %s ones with ONNX Runtime (%d rounds each),
+                  1. time the %d reference architectures and %d %s with ONNX Runtime (%d rounds each),
                   2. %s,
                   3. predict the latency of every architecture (with an interval),
                   4. time %d fresh random architectures the predictor never saw and compare, next to how well
@@ -60,7 +60,7 @@ public final class DemoCommand implements Callable<Integer> {
                 Output folder: %s. Progress goes to stderr; Ctrl-C stops, running again resumes.
 
                 """, Nb201Space.SIZE, dev.halo.predict.help.HelpReferenceArchs.NASBENCH201.size(), plan.samples(),
-                plan.predictor() == Onboarding.Predictor.OP_COSTS ? "chosen to pin down its operation costs" : "random", plan.rounds(),
+                plan.predictor() == Onboarding.Predictor.OP_COSTS ? "more chosen to pin down its operation costs" : "random ones", plan.rounds(),
                 plan.predictor() == Onboarding.Predictor.OP_COSTS ? "fit this machine's cost per operation to those few measurements (op-costs)"
                         : "adapt the meta-trained HELP model (" + plan.model().source() + ") to those few measurements",
                 plan.validate(), plan.out());

@@ -103,7 +103,7 @@ final class OnboardRun {
                 ? " (op-costs: a fixed cost plus a cost per operation, fitted to the measurements)" : " (adapted from " + plan.model().source() + ")"));
         t.row("predictions", r.predictions() + " (every " + plan.space() + " arch, " + pct(plan.level()) + " interval"
                 + (r.nonPositivePredictions() > 0 ? "; " + r.nonPositivePredictions() + " at or below 0 ms" : "") + ")");
-        t.row("adapted on", r.referenceMs().size() + " reference + " + r.sampleMs().size() + " sample archs, " + plan.statistic()
+        t.row(plan.predictor() == Onboarding.Predictor.OP_COSTS ? "fitted on" : "adapted on", r.referenceMs().size() + " reference + " + r.sampleMs().size() + " sample archs, " + plan.statistic()
                 + " run, " + plan.rounds() + " rounds");
         t.row("validated on", v.validated() + " fresh archs" + (v.failed() > 0 ? " (" + v.failed() + " failed to measure)" : "")
                 + ", measured after the predictor was saved");
