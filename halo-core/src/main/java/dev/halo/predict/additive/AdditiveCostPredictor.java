@@ -1,8 +1,6 @@
 package dev.halo.predict.additive;
 
-import dev.halo.predict.LatencyPredictor;
-import dev.halo.predict.ensemble.BlendMethod;
-import dev.halo.predict.ensemble.Jackknife;
+import dev.halo.predict.LeaveOneOutPredictor;
 import dev.halo.space.Architecture;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +10,7 @@ import java.util.List;
  * benchmark rows. Intervals are jackknife intervals: at level L the half-width q is the ⌈(n+1)L⌉-th smallest
  * leave-one-out relative error of the n known latencies, applied as {@code [ŷ(1−q), ŷ(1+q)]}.
  */
-public final class AdditiveCostPredictor implements LatencyPredictor, BlendMethod.LeaveOneOut {
+public final class AdditiveCostPredictor implements LeaveOneOutPredictor {
     private final CostFeatures features;
     private final RobustCostFit fit;
     private final double floorMs;
@@ -77,7 +75,7 @@ public final class AdditiveCostPredictor implements LatencyPredictor, BlendMetho
 
     @Override
     public Prediction[] predictWithInterval(List<? extends Architecture> archs, double level) {
-        double q = Jackknife.halfWidth(sortedLooErrors, level);
+        double q = LeaveOneOutPredictor.jackknifeHalfWidth(sortedLooErrors, level);
         double[] p = predictMs(archs);
         Prediction[] out = new Prediction[p.length];
         for (int i = 0; i < p.length; i++) out[i] = new Prediction(p[i], p[i] * Math.max(0, 1 - q), p[i] * (1 + q));

@@ -4,6 +4,7 @@ import dev.halo.eval.FewShotContext;
 import dev.halo.eval.FewShotMethod;
 import dev.halo.eval.FewShotTask;
 import dev.halo.predict.LatencyPredictor;
+import dev.halo.predict.LeaveOneOutPredictor;
 import dev.halo.space.Architecture;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +20,7 @@ import java.util.Locale;
  *
  * <p>Per device ({@code perDevice}): the weight is instead chosen for each new device on its reference
  * architectures, where both members' predictions are honest: the base's are leave-one-out predictions
- * ({@link LeaveOneOut}), and the other member (HELP) reads the reference latencies only as its hardware
+ * ({@link LeaveOneOutPredictor}), and the other member (HELP) reads the reference latencies only as its hardware
  * embedding and is adapted on the samples alone. The weight with the smallest variance of the log error
  * (scale offsets do not change a ranking) wins; valid devices are not used.
  *
@@ -43,11 +44,6 @@ public final class BlendMethod implements FewShotMethod {
         REFERENCES,
         /** Per device, on all its known rows, both members leave-one-out. */
         KNOWN_LEAVE_ONE_OUT
-    }
-
-    /** A base predictor that knows its leave-one-out predictions of the task's known rows ({@code knownIndices} order). */
-    public interface LeaveOneOut {
-        double[] leaveOneOutMs();
     }
 
     public BlendMethod(String name, FewShotMethod base, FewShotMethod other) {
@@ -114,7 +110,7 @@ public final class BlendMethod implements FewShotMethod {
             @Override
             public LatencyPredictor adapt(FewShotTask task) {
                 LatencyPredictor bp = b.adapt(task), op = o.adapt(task);
-                if (!(bp instanceof LeaveOneOut loo)) throw new IllegalStateException(base.name() + " gives no leave-one-out predictions");
+                if (!(bp instanceof LeaveOneOutPredictor loo)) throw new IllegalStateException(base.name() + " gives no leave-one-out predictions");
                 int refs = task.referenceIndices().length; // knownIndices() lists the reference rows first
                 double[] baseLoo = loo.leaveOneOutMs();
                 List<Architecture> refArchs = java.util.Arrays.stream(task.referenceIndices()).mapToObj(r -> (Architecture) context.archs().get(r)).toList();
@@ -137,8 +133,8 @@ public final class BlendMethod implements FewShotMethod {
             @Override
             public LatencyPredictor adapt(FewShotTask task) {
                 LatencyPredictor bp = b.adapt(task), op = o.adapt(task);
-                if (!(bp instanceof LeaveOneOut bl)) throw new IllegalStateException(base.name() + " gives no leave-one-out predictions");
-                if (!(op instanceof LeaveOneOut ol)) throw new IllegalStateException(other.name() + " gives no leave-one-out predictions");
+                if (!(bp instanceof LeaveOneOutPredictor bl)) throw new IllegalStateException(base.name() + " gives no leave-one-out predictions");
+                if (!(op instanceof LeaveOneOutPredictor ol)) throw new IllegalStateException(other.name() + " gives no leave-one-out predictions");
                 return new Blended(bp, op, smallestSpread(bl.leaveOneOutMs(), ol.leaveOneOutMs(), task.knownLatencies()));
             }
 

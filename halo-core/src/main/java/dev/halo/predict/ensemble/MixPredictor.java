@@ -1,7 +1,7 @@
 package dev.halo.predict.ensemble;
 
 import dev.halo.eval.FewShotContext;
-import dev.halo.predict.LatencyPredictor;
+import dev.halo.predict.LeaveOneOutPredictor;
 import dev.halo.space.Architecture;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.List;
  * are jackknife intervals: at level L the half-width q is the ⌈(n+1)L⌉-th smallest leave-one-out relative
  * error of the n known rows (the largest if that rank exceeds n), applied as {@code [ŷ(1-q), ŷ(1+q)]}.
  */
-final class MixPredictor implements LatencyPredictor, BlendMethod.LeaveOneOut {
+final class MixPredictor implements LeaveOneOutPredictor {
     private final FewShotContext context;
     private final RowFeatures features;
     private final GroupRidge model;
@@ -68,7 +68,7 @@ final class MixPredictor implements LatencyPredictor, BlendMethod.LeaveOneOut {
 
     @Override
     public Prediction[] predictWithInterval(List<? extends Architecture> archs, double level) {
-        double q = Jackknife.halfWidth(sortedLooErrors, level);
+        double q = LeaveOneOutPredictor.jackknifeHalfWidth(sortedLooErrors, level);
         double[] p = predictMs(archs);
         Prediction[] out = new Prediction[p.length];
         for (int i = 0; i < p.length; i++) out[i] = new Prediction(p[i], p[i] * (1 - q), p[i] * (1 + q));

@@ -1,0 +1,21 @@
+package dev.halo.predict;
+
+/**
+ * A predictor fitted to one device's known latencies that also knows what it predicts for each of them when fitted
+ * without it: honest errors on the known rows, for jackknife intervals and for choosing blend weights per device.
+ */
+public interface LeaveOneOutPredictor extends LatencyPredictor {
+    /** Leave-one-out predictions (ms) of the known rows, in the order they were fitted (a task's {@code knownIndices}). */
+    double[] leaveOneOutMs();
+
+    /**
+     * Split-conformal style half-width at {@code level}: the ⌈(n+1)·level⌉-th smallest of the n sorted leave-one-out
+     * relative errors (the largest if the rank exceeds n).
+     */
+    static double jackknifeHalfWidth(double[] sortedErrors, double level) {
+        if (!(level > 0 && level < 1)) throw new IllegalArgumentException("interval level must be in (0, 1), got " + level);
+        int n = sortedErrors.length;
+        int rank = (int) Math.ceil((n + 1) * level);
+        return sortedErrors[Math.min(rank, n) - 1];
+    }
+}
