@@ -8,6 +8,14 @@ public interface LeaveOneOutPredictor extends LatencyPredictor {
     /** Leave-one-out predictions (ms) of the known rows, in the order they were fitted (a task's {@code knownIndices}). */
     double[] leaveOneOutMs();
 
+    /** |measured − leave-one-out| / |leave-one-out| per known row, sorted ascending: what {@link #jackknifeHalfWidth} ranks. */
+    static double[] sortedRelativeErrors(double[] measuredMs, double[] leaveOneOutMs) {
+        double[] e = new double[measuredMs.length];
+        for (int i = 0; i < e.length; i++) e[i] = Math.abs(measuredMs[i] - leaveOneOutMs[i]) / Math.max(Math.abs(leaveOneOutMs[i]), 1e-12);
+        java.util.Arrays.sort(e);
+        return e;
+    }
+
     /**
      * Split-conformal style half-width at {@code level}: the ⌈(n+1)·level⌉-th smallest of the n sorted leave-one-out
      * relative errors (the largest if the rank exceeds n).

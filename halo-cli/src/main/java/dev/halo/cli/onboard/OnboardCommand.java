@@ -99,7 +99,9 @@ public final class OnboardCommand implements Callable<Integer> {
 
         Onboarding.Plan plan(String space, String name, dev.halo.measure.MeasureSettings settings) {
             json(); // reject a bad --format before any work
-            Onboarding.Predictor.parse(predictor);
+            Onboarding.Predictor chosen = Onboarding.Predictor.parse(predictor);
+            if (chosen != Onboarding.Predictor.HELP && model != null)
+                throw new BadInputException("--model is the meta-trained HELP model; it applies to --predictor help only");
             Onboarding.Statistic stat;
             try {
                 stat = Onboarding.Statistic.valueOf(statistic.strip().toLowerCase(Locale.ROOT));
@@ -108,7 +110,9 @@ public final class OnboardCommand implements Callable<Integer> {
             }
             Path dir = out != null ? out : Path.of("onboard-" + name);
             Path db = store != null ? store : dir.resolve(Onboarding.STORE);
-            return new Onboarding.Plan(space, name, ShippedModels.resolve(model, space), Onboarding.Predictor.parse(predictor), samples, validate, rounds, seed, stat, mcSamples, level, settings, db, dir);
+            // op-costs needs no model: nothing is loaded for it
+            Onboarding.Model helpModel = chosen == Onboarding.Predictor.HELP ? ShippedModels.resolve(model, space) : null;
+            return new Onboarding.Plan(space, name, helpModel, chosen, samples, validate, rounds, seed, stat, mcSamples, level, settings, db, dir);
         }
     }
 }

@@ -119,11 +119,14 @@ public final class Onboarding {
      * @param rounds     interleaved measurement rounds (at least 2: the validation compares round 1 with round 2)
      * @param mcSamples  Monte-Carlo draws of the model's latent variable, averaged into the prediction
      * @param level      central level of the prediction interval (e.g. 0.8)
+     * @param model      the meta-trained model to adapt (HELP only; null for op-costs, which needs none)
      * @param predictor  how the measurements become the device's predictor
      */
     public record Plan(String space, String name, Model model, Predictor predictor, int samples, int validate, int rounds, long seed,
                        Statistic statistic, int mcSamples, double level, MeasureSettings settings, Path store, Path out) {
         public Plan {
+            if ((predictor == Predictor.HELP) != (model != null))
+                throw new IllegalArgumentException("a model goes with --predictor help and with nothing else");
             if (!NAME.matcher(name).matches())
                 throw new BadInputException("--name '" + name + "': use 1-64 letters, digits, '.', '_' or '-' (it names files)");
             if (samples < 2) throw new BadInputException("--samples must be at least 2 (the adaptation scales latencies by their range), got " + samples);
@@ -232,12 +235,14 @@ public final class Onboarding {
             throw new BadInputException("--space " + plan.space() + ": onboarding needs a space whose every architecture can be predicted; only "
                     + Nb201Space.NAME + " has a shipped model and built-in reference archs");
         List<String> referenceArchs = HelpReferenceArchs.forSpace(space.name());
-        HelpModelFile.Stored model = plan.model().stored();
-        if (!space.name().equals(model.provenance().space()))
-            throw new BadInputException(plan.model().source() + ": the model is for space '" + model.provenance().space() + "', not " + space.name());
-        if (model.model().network().hardwareDim() != referenceArchs.size())
-            throw new BadInputException(plan.model().source() + ": the model expects " + model.model().network().hardwareDim()
-                    + " reference latencies; " + space.name() + " has " + referenceArchs.size() + " reference archs");
+        if (plan.predictor() == Predictor.HELP) {
+            HelpModelFile.Stored model = plan.model().stored();
+            if (!space.name().equals(model.provenance().space()))
+                throw new BadInputException(plan.model().source() + ": the model is for space '" + model.provenance().space() + "', not " + space.name());
+            if (model.model().network().hardwareDim() != referenceArchs.size())
+                throw new BadInputException(plan.model().source() + ": the model expects " + model.model().network().hardwareDim()
+                        + " reference latencies; " + space.name() + " has " + referenceArchs.size() + " reference archs");
+        }
         Path out = prepareOutputFolder(plan.out());
         Draw draw = draw(space, referenceArchs, plan.samples(), plan.validate(), plan.seed(), plan.predictor() == Predictor.OP_COSTS);
 
@@ -264,7 +269,7 @@ public final class Onboarding {
             Map<String, Double> sampleMs = latencies(db, device, space, draw.samples(), lat, "sample");
 
             Fitted fitted = plan.predictor() == Predictor.OP_COSTS
-                    ? fitOpCosts(space, draw, refMs, sampleMs, out, listener) : adaptHelp(model, draw, refMs, sampleMs, out, listener);
+                    ? fitOpCosts(space, draw, refMs, sampleMs, out, listener) : adaptHelp(plan.model().stored(), draw, refMs, sampleMs, out, listener);
             Path deviceModel = fitted.file();
             addMeasurementProvenance(deviceModel, fingerprint);
 

@@ -186,7 +186,8 @@ class OnboardCommandTest {
             tiny("onboard", "--space", "nasbench201", "--name", "x", "--rounds", "1"),
             tiny("onboard", "--space", "nasbench201", "--name", "bad/name"),
             tiny("onboard", "--space", "nasbench201", "--name", "x", "--format", "xml"),
-            tiny("onboard", "--space", "nasbench201", "--name", "x", "--model", dir.resolve("missing.json").toString()),
+            tiny("onboard", "--space", "nasbench201", "--name", "x", "--predictor", "help", "--model", dir.resolve("missing.json").toString()),
+            tiny("onboard", "--space", "nasbench201", "--name", "x", "--model", dir.resolve("missing.json").toString()), // op-costs takes no model
             tiny("onboard", "--space", "nasbench201", "--name", "x", "--out", file.resolve("sub").toString()),
         };
         for (String[] args : cases) {

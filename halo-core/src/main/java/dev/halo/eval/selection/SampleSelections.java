@@ -204,8 +204,7 @@ public final class SampleSelections {
     }
 
     private static double[][] standardisedCosts(SearchSpace<?> space, List<? extends Architecture> archs) {
-        CostFeatures features = CostFeatures.forSpace(space).orElseThrow(() -> new BadInputException(
-                "--selection cost-optimal has no cost features for space '" + space.name() + "'; it supports: " + String.join(", ", CostFeatures.spaces())));
+        CostFeatures features = CostFeatures.require(space, "--selection cost-optimal");
         double[][] raw = archs.stream().map(features::of).toArray(double[][]::new);
         int n = raw.length, d = features.names().size();
         double[][] x = new double[n][d + 1];

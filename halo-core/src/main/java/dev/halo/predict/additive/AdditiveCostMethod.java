@@ -1,6 +1,5 @@
 package dev.halo.predict.additive;
 
-import dev.halo.BadInputException;
 import dev.halo.eval.FewShotContext;
 import dev.halo.eval.FewShotMethod;
 import dev.halo.eval.FewShotTask;
@@ -25,9 +24,7 @@ public final class AdditiveCostMethod implements FewShotMethod {
 
     @Override
     public Adapter prepare(FewShotContext context) {
-        String space = context.space().name();
-        CostFeatures features = CostFeatures.forSpace(context.space()).orElseThrow(() -> new BadInputException(
-                "method " + NAME + " has no cost features for space '" + space + "'; it supports: " + String.join(", ", CostFeatures.spaces())));
+        CostFeatures features = CostFeatures.require(context.space(), "method " + NAME);
         List<? extends Architecture> archs = context.archs();
         return new Adapter() {
             @Override

@@ -1,5 +1,7 @@
 package dev.halo.predict.additive;
 
+import dev.halo.BadInputException;
+import dev.halo.eval.LeaveOneOut;
 import dev.halo.predict.LeaveOneOutPredictor;
 import dev.halo.space.Architecture;
 import java.util.Arrays;
@@ -22,33 +24,29 @@ public final class AdditiveCostPredictor implements LeaveOneOutPredictor {
         this.fit = fit;
         this.floorMs = floorMs;
         this.leaveOneOutMs = leaveOneOutMs;
-        this.sortedLooErrors = new double[known.length];
-        for (int i = 0; i < known.length; i++) sortedLooErrors[i] = Math.abs(known[i] - leaveOneOutMs[i]) / leaveOneOutMs[i];
-        Arrays.sort(sortedLooErrors);
+        this.sortedLooErrors = LeaveOneOutPredictor.sortedRelativeErrors(known, leaveOneOutMs);
     }
 
-    /** Fits {@code archs} with measured latencies {@code ms} (positive); needs more rows than unknowns. */
+    /**
+     * Fits {@code archs} with measured latencies {@code ms}; fewer rows than unknowns plus one, or a latency that is not a
+     * positive number, is bad input naming it.
+     */
     public static AdditiveCostPredictor fit(CostFeatures features, List<? extends Architecture> archs, double[] ms) {
         int unknowns = features.names().size() + 1;
         if (archs.size() != ms.length) throw new IllegalArgumentException(archs.size() + " architectures for " + ms.length + " latencies");
         if (ms.length <= unknowns)
-            throw new IllegalArgumentException("a cost fit needs more than " + unknowns + " known latencies, got " + ms.length);
+            throw new BadInputException(AdditiveCostMethod.NAME + " on " + features.space() + " fits " + unknowns + " costs and needs more than "
+                    + unknowns + " measured architectures (20 recommended), got " + ms.length);
+        for (int i = 0; i < ms.length; i++)
+            if (!(ms[i] > 0) || !Double.isFinite(ms[i]))
+                throw new BadInputException("latency of " + archs.get(i).canonical() + " must be a positive number of ms, got " + ms[i]);
         double[][] x = archs.stream().map(features::of).toArray(double[][]::new);
+        boolean nonNegative = features.nonNegativeCosts();
         // A linear fit can extrapolate below zero for the cheapest cells; no latency is below 1 % of the fastest known one.
         double floor = 0.01 * Arrays.stream(ms).min().orElseThrow();
-        RobustCostFit model = RobustCostFit.fit(x, ms, features.nonNegativeCosts());
-        double[] loo = new double[ms.length];
-        for (int i = 0; i < ms.length; i++) {
-            double[][] xi = new double[ms.length - 1][];
-            double[] yi = new double[ms.length - 1];
-            for (int j = 0, k = 0; j < ms.length; j++) {
-                if (j == i) continue;
-                xi[k] = x[j];
-                yi[k++] = ms[j];
-            }
-            loo[i] = Math.max(floor, RobustCostFit.fit(xi, yi, features.nonNegativeCosts()).predict(x[i]));
-        }
-        return new AdditiveCostPredictor(features, model, floor, loo, ms);
+        double[] loo = LeaveOneOut.predictions(x, ms, (xs, ys) -> RobustCostFit.fit(xs, ys, nonNegative)::predict);
+        for (int i = 0; i < loo.length; i++) loo[i] = Math.max(floor, loo[i]);
+        return new AdditiveCostPredictor(features, RobustCostFit.fit(x, ms, nonNegative), floor, loo, ms);
     }
 
     /** b0, then one cost per feature (ms), in {@link CostFeatures#names()} order. */

@@ -1,5 +1,6 @@
 package dev.halo.predict.additive;
 
+import dev.halo.BadInputException;
 import dev.halo.space.Architecture;
 import dev.halo.space.FbnetSpace;
 import dev.halo.space.Nb201Space;
@@ -30,6 +31,12 @@ public interface CostFeatures {
         if (space instanceof Nb201Space) return Optional.of(new Nb201OpCounts());
         if (space instanceof FbnetSpace fbnet) return Optional.of(new FbnetCostFeatures(fbnet.macro()));
         return Optional.empty();
+    }
+
+    /** The cost features of {@code space}; bad input naming {@code who} (e.g. "method op-costs") and the spaces that have some otherwise. */
+    static CostFeatures require(SearchSpace<?> space, String who) {
+        return forSpace(space).orElseThrow(() -> new BadInputException(
+                who + " has no cost features for space '" + space.name() + "'; it supports: " + String.join(", ", spaces())));
     }
 
     /** Names of the spaces {@link #forSpace} knows, for error messages. */

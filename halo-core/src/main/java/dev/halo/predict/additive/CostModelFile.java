@@ -38,17 +38,9 @@ public final class CostModelFile {
         }
     }
 
-    /** Fits {@code device}'s measured latencies; a space without cost features or too few rows is bad input. */
+    /** Fits {@code device}'s measured latencies; a space without cost features, too few rows or a bad latency is bad input. */
     public static Adapted adapt(SearchSpace<?> space, String device, List<? extends Architecture> archs, double[] ms) {
-        CostFeatures features = CostFeatures.forSpace(space).orElseThrow(() -> new BadInputException(
-                AdditiveCostMethod.NAME + " has no cost features for space '" + space.name() + "'; it supports: " + String.join(", ", CostFeatures.spaces())));
-        int unknowns = features.names().size() + 1;
-        if (ms.length <= unknowns)
-            throw new BadInputException(AdditiveCostMethod.NAME + " on " + space.name() + " fits " + unknowns + " costs and needs more than " + unknowns
-                    + " measured architectures (20 recommended), got " + ms.length);
-        for (int i = 0; i < ms.length; i++)
-            if (!(ms[i] > 0) || !Double.isFinite(ms[i]))
-                throw new BadInputException("latency of " + archs.get(i).canonical() + " must be a positive number of ms, got " + ms[i]);
+        CostFeatures features = CostFeatures.require(space, AdditiveCostMethod.NAME);
         return new Adapted(device, space, List.copyOf(archs), ms, Halo.version(), Instant.now().toString(), AdditiveCostPredictor.fit(features, archs, ms));
     }
 
@@ -57,7 +49,7 @@ public final class CostModelFile {
         doc.put("format", FORMAT);
         doc.put("space", a.space().name());
         doc.put("device", a.device());
-        CostFeatures features = CostFeatures.forSpace(a.space()).orElseThrow();
+        CostFeatures features = CostFeatures.require(a.space(), AdditiveCostMethod.NAME);
         ObjectNode costs = doc.putObject("costsMs");
         double[] b = a.predictor().coefficients();
         costs.put("fixed", b[0]);

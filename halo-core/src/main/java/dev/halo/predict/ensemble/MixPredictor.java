@@ -25,9 +25,7 @@ final class MixPredictor implements LeaveOneOutPredictor {
         this.model = model;
         this.log = log;
         this.looMs = looMs;
-        this.sortedLooErrors = new double[known.length];
-        for (int i = 0; i < known.length; i++) sortedLooErrors[i] = Math.abs(known[i] - looMs[i]) / Math.max(Math.abs(looMs[i]), 1e-12);
-        Arrays.sort(sortedLooErrors);
+        this.sortedLooErrors = LeaveOneOutPredictor.sortedRelativeErrors(known, looMs);
     }
 
     /** Fits rows {@code rows} with latencies {@code ms}; {@code jackknife} false skips the leave-one-out fits (no intervals). */

@@ -2,6 +2,7 @@ package dev.halo.predict.help;
 
 import dev.halo.BadInputException;
 import dev.halo.predict.LatencyPredictor;
+import dev.halo.predict.LeaveOneOutPredictor;
 import dev.halo.space.Architecture;
 import dev.halo.space.SearchSpace;
 import dev.halo.space.Spaces;
@@ -42,7 +43,7 @@ public final class LeaveOneOutInterval {
             residual[i] = predicted > 0 ? Math.abs(Math.log(r.sampleMs()[i] / predicted)) : Double.POSITIVE_INFINITY;
         }
         Arrays.sort(residual);
-        return Math.exp(residual[k - 1]);
+        return Math.exp(LeaveOneOutPredictor.jackknifeHalfWidth(residual, level));
     }
 
     /**
