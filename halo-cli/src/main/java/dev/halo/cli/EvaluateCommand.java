@@ -40,6 +40,10 @@ import picocli.CommandLine.Spec;
                     + " coverage80/95 when the predictor gives intervals. Scores are means over seeds 0..N-1; the last"
                     + " row is the mean over test devices.",
             "",
+            "--references none hides the reference latencies: only the N samples are known, as in NASFLAT's"
+                    + " protocol (compare its numbers with spearman_full, NASFLAT scores the whole space). HELP models"
+                    + " need the references and refuse.",
+            "",
             "Examples:",
             "  halo evaluate --space nasbench201 --method mix-loo --seeds 5",
             "  halo evaluate --space fbnet --model ../shared/data/help/fbnet/checkpoint/help_max_corr.pt --format json"
@@ -87,12 +91,21 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "How the test devices' samples are chosen from the kept train pool: random (HELP's, the default), flops-spread, kcenter, d-optimal or cost-optimal (the operation costs op-costs fits; nasbench201, fbnet).")
     String selection;
 
+    @Option(names = "--references", defaultValue = "help", paramLabel = "help|none",
+            description = "Whether the test devices' latencies on the reference architectures are known: help (HELP's protocol, the default) or none (only the samples).")
+    String references;
+
     @Mixin FormatOption format;
 
     @Override
     public Integer call() {
         if (samples < 1) throw new BadInputException("--samples must be at least 1, got " + samples);
         if (seeds < 1) throw new BadInputException("--seeds must be at least 1, got " + seeds);
+        if (!references.equals("help") && !references.equals("none"))
+            throw new BadInputException("unknown --references '" + references + "'; known: help, none");
+        boolean withReferences = references.equals("help");
+        if (!withReferences && what.models != null)
+            throw new BadInputException("--references none: a HELP model reads the 10 reference latencies as its hardware embedding; use --method");
         Split chosen = chooseSplit();
         Path dir = dataset != null ? dataset : dev.halo.DataLocation.require("help/" + space);
         Benchmark benchmark = Benchmarks.load(dir, space);
@@ -102,7 +115,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 : new dev.halo.eval.GeometricEnsemble(what.models.stream().map(m -> ModelLoader.loadAny(m, benchmark.space())).toList());
         List<Long> seedList = LongStream.range(0, seeds).boxed().toList();
         var sampleSelection = dev.halo.eval.selection.SampleSelections.byName(selection, benchmark, chosen);
-        EvaluationReport report = new Evaluator(benchmark, sampleSelection).evaluate(method, chosen, samples, seedList, progress(method.name()));
+        EvaluationReport report = new Evaluator(benchmark, sampleSelection, withReferences).evaluate(method, chosen, samples, seedList, progress(method.name()));
         print(report, spec.commandLine().getOut());
         return 0;
     }
@@ -138,6 +151,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 json.put("space", space);
                 json.put("samples", report.samples());
                 json.put("selection", selection);
+                json.put("references", references);
                 json.put("seeds", report.seeds());
                 Map<String, Object> split = new LinkedHashMap<>();
                 split.put("train", report.split().train());
@@ -162,9 +176,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             case table, csv -> {
                 if (format.format == dev.halo.cli.output.Format.table)
-                    out.printf("%s on %s, %d samples%s, seeds 0..%d (means over seeds; spearman/kendall/mape on the kept query pool)%n",
+                    out.printf("%s on %s, %d samples%s%s, seeds 0..%d (means over seeds; spearman/kendall/mape on the kept query pool)%n",
                             report.method(), space, report.samples(), selection.equals("random") ? "" : " chosen by " + selection,
-                            report.seeds().size() - 1);
+                            references.equals("help") ? "" : " (no reference latencies)", report.seeds().size() - 1);
                 if (format.format == dev.halo.cli.output.Format.table && !report.methodSummary().isEmpty())
                     out.println(report.methodSummary());
                 Table t = new Table("device", "spearman", "spearman_sd", "kendall", "spearman_full", "mape", "within10", "coverage80", "coverage95");

@@ -63,6 +63,28 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void withoutReferencesOnlyTheSamplesAreKnown() throws Exception {
+        String[] common = {"evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "op-costs", "--test-devices", "fpga",
+                "--seeds", "1", "--format", "json"};
+        CliRun none = run(concat(common, "--references", "none"));
+        assertThat(none.exit()).as(none.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(none.out());
+        assertThat(json.get("references").asText()).isEqualTo("none");
+        // fpga is additive in the op counts: ten samples pin its five costs down with or without the references
+        assertThat(json.get("mean").get("spearman_full").asDouble()).isGreaterThan(0.99);
+        JsonNode help = new ObjectMapper().readTree(run(common).out());
+        assertThat(help.get("references").asText()).isEqualTo("help");
+        // the interval comes from the known rows' leave-one-out errors: 10 rows are not the 20 of HELP's protocol
+        assertThat(json.get("mean").get("coverage80").asDouble()).isNotEqualTo(help.get("mean").get("coverage80").asDouble());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void customSplitPrintsATableWithAMeanRow() {
         CliRun r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "nearest-device",
                 "--train-devices", "1080ti_1,pixel3", "--test-devices", "pixel2", "--seeds", "2", "--samples", "5");
@@ -85,6 +107,12 @@ class EvaluateCommandTest {
         assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--model", "/nonexistent.pt"), "does not exist");
         assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--method", "flops", "--split", "help",
                 "--test-devices", "pixel2"), "not both");
+        assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--method", "flops", "--references", "some"),
+                "unknown --references 'some'; known: help, none");
+        assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--model", "x.pt", "--references", "none"),
+                "a HELP model reads the 10 reference latencies");
+        assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--method", "mix-loo+help-dev", "--references", "none",
+                "--train-devices", "1080ti_1,pixel3", "--test-devices", "fpga", "--seeds", "1"), "need latencies of the 10 reference archs, got 0");
     }
 
     private static void assertBad(CliRun r, String message) {

@@ -33,8 +33,17 @@ public final class Evaluator {
 
     /** An evaluator whose test tasks' samples are chosen by {@code selection} (HELP's is {@link SampleSelection#RANDOM}). */
     public Evaluator(Benchmark benchmark, SampleSelection selection) {
+        this(benchmark, selection, true);
+    }
+
+    /**
+     * As {@link #Evaluator(Benchmark, SampleSelection)}; with {@code references} false the test tasks know only
+     * their samples (NASFLAT's count of known latencies), and methods that need the references refuse.
+     */
+    public Evaluator(Benchmark benchmark, SampleSelection selection, boolean references) {
         this.benchmark = benchmark;
-        this.protocol = new FewShotProtocol(benchmark.table(), benchmark.pools());
+        FewShotProtocol help = new FewShotProtocol(benchmark.table(), benchmark.pools());
+        this.protocol = references ? help : help.withoutReferences();
         this.selection = selection;
     }
 

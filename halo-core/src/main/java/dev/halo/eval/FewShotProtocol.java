@@ -17,6 +17,8 @@ import java.util.stream.IntStream;
  *   <li>a task = the device's reference latencies + {@code N} rows drawn at random from its kept train pool;
  *       the method is scored on the kept query pool.</li>
  * </ul>
+ * Without references ({@link #withoutReferences()}) a task knows its {@code N} samples only: NASFLAT's protocol
+ * counts every latency known on the new device, and has no reference set.
  * Ranks are taken on float32 values, as HELP does; among tied latencies the lower row ranks first (HELP's
  * unstable {@code np.argsort} may keep other members of a tie at the 10 %/90 % borders, but the same
  * latency values). Samples are drawn from a generator seeded by (seed, device name), so a device's tasks do
@@ -27,10 +29,26 @@ public final class FewShotProtocol {
     private final Pools pools;
     private final Map<String, int[]> keptTrain = new ConcurrentHashMap<>();
     private final Map<String, int[]> keptQuery = new ConcurrentHashMap<>();
+    private final boolean references;
 
     public FewShotProtocol(LatencyTable table, Pools pools) {
+        this(table, pools, true);
+    }
+
+    private FewShotProtocol(LatencyTable table, Pools pools, boolean references) {
         this.table = table;
         this.pools = pools.checkFits(table.archCount());
+        this.references = references;
+    }
+
+    /** The same protocol, with tasks that do not know the reference latencies. */
+    public FewShotProtocol withoutReferences() {
+        return new FewShotProtocol(table, pools, false);
+    }
+
+    /** Whether tasks know the device's latencies on the reference architectures. */
+    public boolean references() {
+        return references;
     }
 
     public LatencyTable table() {
@@ -80,7 +98,7 @@ public final class FewShotProtocol {
         if (samples > pool.length)
             throw new BadInputException("--samples " + samples + " exceeds the " + pool.length + " kept train-pool architectures of " + device);
         SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ device.hashCode());
-        int[] ref = table.referenceArchIndices();
+        int[] ref = references ? table.referenceArchIndices() : new int[0];
         int[] sample = selection.choose(pool, ref, samples, rng);
         double[] lat = table.latencies(device);
         return new FewShotTask(device, seed, ref, gather(lat, ref), sample, gather(lat, sample), keptQueryPool(device));

@@ -43,6 +43,22 @@ class FewShotProtocolTest {
     }
 
     @Test
+    void withoutReferencesATaskKnowsItsSamplesOnly() {
+        Benchmark b = ToyBenchmark.of(200, 100, 50, i -> i, Map.of("dev", i -> (i * 37) % 101 + 1.0));
+        var help = new FewShotProtocol(b.table(), b.pools());
+        var none = help.withoutReferences();
+        assertThat(help.references()).isTrue();
+        assertThat(none.references()).isFalse();
+        FewShotTask task = none.task("dev", 10, 3);
+        assertThat(task.referenceIndices()).isEmpty();
+        assertThat(task.referenceLatencies()).isEmpty();
+        // the random draw does not look at the references, so the samples are HELP's
+        assertThat(task.sampleIndices()).containsExactly(help.task("dev", 10, 3).sampleIndices());
+        assertThat(task.knownIndices()).containsExactly(task.sampleIndices());
+        assertThat(task.queryIndices()).isEqualTo(help.keptQueryPool("dev"));
+    }
+
+    @Test
     void knownRowsCountASampledReferenceArchitectureOnce() {
         var task = new FewShotTask("d", 0, new int[] {4, 7}, new double[] {1, 2}, new int[] {7, 9}, new double[] {2, 3}, new int[0]);
         assertThat(task.knownIndices()).containsExactly(4, 7, 9);
