@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  halo evaluate --space nasbench201 --method mix-loo --seeds 5",
+            "  halo evaluate --space fbnet --method op-costs --references none --selection cost-optimal",
             "  halo evaluate --space fbnet --model ../shared/data/help/fbnet/checkpoint/help_max_corr.pt --format json"
         })
 public final class EvaluateCommand implements Callable<Integer> {
