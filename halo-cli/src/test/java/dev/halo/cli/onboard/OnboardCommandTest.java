@@ -148,6 +148,10 @@ class OnboardCommandTest {
         for (var a : designed.references()) seen.add(a.canonical());
         for (var a : designed.validation()) seen.add(a.canonical());
         assertThat(designed.samples()).noneMatch(a -> seen.contains(a.canonical()));
+        // seeds 14 and 21 once chose the all-none cell, which some runtimes prune to ~0 ms; the design now skips such cells
+        for (long seed : new long[] {14, 21})
+            assertThat(Onboarding.draw(space, refs, 10, 30, seed, true).samples()).as("seed %d", seed)
+                    .noneMatch(a -> !dev.halo.space.Nb201Space.outputConnected((dev.halo.space.Nb201Arch) a));
         // the design spreads the known archs over the op counts: their summed variance is larger than a random draw's
         for (long seed = 0; seed < 5; seed++)
             assertThat(countVariance(Onboarding.draw(space, refs, 10, 30, seed, true)))

@@ -25,7 +25,8 @@ import java.util.stream.IntStream;
  *       (what the device-mix regression fits on), given the reference rows, over a random half of the pool:
  *       samples that pin down the mix the reference set leaves uncertain;</li>
  *   <li>{@code cost-optimal}: the same greedy design in the space's cost features ({@link CostFeatures}, standardised,
- *       plus the intercept), what {@code op-costs} fits: samples that pin down the device's operation costs.</li>
+ *       plus the intercept), what {@code op-costs} fits: samples that pin down the device's operation costs. It
+ *       skips {@linkplain CostFeatures#prunable prunable} architectures while enough others remain.</li>
  * </ul>
  */
 public final class SampleSelections {
@@ -39,7 +40,7 @@ public final class SampleSelections {
             case "flops-spread" -> flopsSpread(column(benchmark, false));
             case "kcenter" -> kCenter("kcenter", encodings(benchmark));
             case "d-optimal" -> dOptimal("d-optimal", deviceFeatures(benchmark, split));
-            case "cost-optimal" -> dOptimal("cost-optimal", costFeatures(benchmark));
+            case "cost-optimal" -> costOptimal(benchmark);
             default -> throw new BadInputException("unknown --selection '" + name + "'; known: " + String.join(",", NAMES));
         };
     }
@@ -82,6 +83,26 @@ public final class SampleSelections {
         return new Named(name, (pool, ref, n, rng) -> greedyDesign(features, ref, randomHalf(pool, n, rng), n));
     }
 
+    private static SampleSelection costOptimal(Benchmark b) {
+        double[][] features = standardisedCosts(b.space(), b.archs());
+        boolean[] prunable = prunable(b.space(), b.archs());
+        return new Named("cost-optimal", (pool, ref, n, rng) ->
+                greedyDesign(features, ref, randomHalf(withoutPrunable(pool, prunable, n), n, rng), n));
+    }
+
+    private static boolean[] prunable(SearchSpace<?> space, List<? extends Architecture> archs) {
+        CostFeatures costs = CostFeatures.require(space, "--selection cost-optimal");
+        boolean[] out = new boolean[archs.size()];
+        for (int i = 0; i < out.length; i++) out[i] = costs.prunable(archs.get(i));
+        return out;
+    }
+
+    /** The rows of {@code candidates} that are not prunable, or all of them if fewer than {@code n} would remain. */
+    private static int[] withoutPrunable(int[] candidates, boolean[] prunable, int n) {
+        int[] kept = Arrays.stream(candidates).filter(r -> !prunable[r]).toArray();
+        return kept.length >= n ? kept : candidates;
+    }
+
     /** The {@code n} candidate rows a greedy D-optimal design picks, one at a time, after the {@code known} rows. */
     private static int[] greedyDesign(double[][] features, int[] known, int[] candidates, int n) {
         int d = features[0].length;
@@ -118,8 +139,9 @@ public final class SampleSelections {
         List<Architecture> all = new java.util.ArrayList<>(known);
         all.addAll(candidates);
         double[][] features = standardisedCosts(space, all);
+        boolean[] prunable = prunable(space, all);
         int[] knownRows = IntStream.range(0, known.size()).toArray();
-        int[] candidateRows = IntStream.range(known.size(), all.size()).toArray();
+        int[] candidateRows = withoutPrunable(IntStream.range(known.size(), all.size()).toArray(), prunable, n);
         return Arrays.stream(greedyDesign(features, knownRows, candidateRows, n)).mapToObj(r -> candidates.get(r - known.size())).toList();
     }
 
@@ -199,10 +221,6 @@ public final class SampleSelections {
     }
 
     /** Per row: the space's cost features standardised over all rows, plus a constant 1 (the intercept). */
-    private static double[][] costFeatures(Benchmark b) {
-        return standardisedCosts(b.space(), b.archs());
-    }
-
     private static double[][] standardisedCosts(SearchSpace<?> space, List<? extends Architecture> archs) {
         CostFeatures features = CostFeatures.require(space, "--selection cost-optimal");
         double[][] raw = archs.stream().map(features::of).toArray(double[][]::new);

@@ -26,6 +26,15 @@ public interface CostFeatures {
     /** Whether every cost, the fixed one included, must be ≥ 0 when fitted ({@link RobustCostFit}). */
     boolean nonNegativeCosts();
 
+    /**
+     * Whether a runtime may skip {@code arch}'s operations altogether because its output does not depend on its
+     * input. Some runtimes prune such a network (pixel3 in HELP's tables: median 0.05 ms against 10.7 ms), so its
+     * latency says nothing about the operation costs and can wreck a relative-error fit; designs do not choose it.
+     */
+    default boolean prunable(Architecture arch) {
+        return false;
+    }
+
     /** The cost features halo has for {@code space}, if any. */
     static Optional<CostFeatures> forSpace(SearchSpace<?> space) {
         if (space instanceof Nb201Space) return Optional.of(new Nb201OpCounts());

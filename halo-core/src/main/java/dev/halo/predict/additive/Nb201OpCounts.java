@@ -27,6 +27,13 @@ record Nb201OpCounts() implements CostFeatures {
         return false;
     }
 
+    /** A cell whose output is not reachable from its input through non-{@code none} edges. */
+    @Override
+    public boolean prunable(Architecture arch) {
+        if (!(arch instanceof Nb201Arch a)) throw new IllegalArgumentException("not a NAS-Bench-201 architecture: " + arch.canonical());
+        return !Nb201Space.outputConnected(a);
+    }
+
     @Override
     public List<String> names() {
         return COUNTED.stream().map(Nb201Op::shortName).toList();

@@ -110,6 +110,26 @@ class SampleSelectionsTest {
                 .isInstanceOf(BadInputException.class).hasMessageContaining("no cost features for space 'toy'");
     }
 
+    @Test
+    void costOptimalSkipsArchitecturesWhoseCellOutputIgnoresItsInput() {
+        Nb201Space space = new Nb201Space();
+        var features = dev.halo.predict.additive.CostFeatures.forSpace(space).orElseThrow();
+        Nb201Arch allNone = space.parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|");
+        Nb201Arch deadEnd = space.parse("|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|");
+        Nb201Arch skipOnly = space.parse("|none~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|");
+        assertThat(features.prunable(allNone)).isTrue();
+        assertThat(features.prunable(deadEnd)).as("node 1 is computed but never reaches the output").isTrue();
+        assertThat(features.prunable(skipOnly)).isFalse();
+        // the all-none cell is a corner of the op-count space: without the rule a design takes it first
+        List<Nb201Arch> candidates = new java.util.ArrayList<>(List.of(allNone, deadEnd));
+        IntStream.range(0, 60).mapToObj(i -> space.fromIndex(1 + 7 * i)).filter(a -> !features.prunable(a)).forEach(candidates::add);
+        List<Nb201Arch> refs = IntStream.range(0, 10).mapToObj(i -> space.fromIndex(5000 + i)).filter(a -> !features.prunable(a)).toList();
+        List<Nb201Arch> chosen = SampleSelections.costOptimal(space, refs, candidates, 10);
+        assertThat(chosen).hasSize(10).noneMatch(features::prunable);
+        // with too few other candidates the prunable ones are used rather than failing
+        assertThat(SampleSelections.costOptimal(space, refs, List.of(allNone, skipOnly), 2)).containsExactlyInAnyOrder(allNone, skipOnly);
+    }
+
     /** log det XᵀX of the known rows' op counts with an intercept (what op-costs fits). */
     private static double logDet(List<Nb201Arch> archs, int[] ref, int[] samples) {
         var features = dev.halo.predict.additive.CostFeatures.forSpace(new Nb201Space()).orElseThrow();
