@@ -84,14 +84,14 @@ public final class SampleSelections {
     }
 
     private static SampleSelection costOptimal(Benchmark b) {
-        double[][] features = standardisedCosts(b.space(), b.archs());
-        boolean[] prunable = prunable(b.space(), b.archs());
+        CostFeatures costs = CostFeatures.require(b.space(), "--selection cost-optimal");
+        double[][] features = standardisedCosts(costs, b.archs());
+        boolean[] prunable = prunable(costs, b.archs());
         return new Named("cost-optimal", (pool, ref, n, rng) ->
                 greedyDesign(features, ref, randomHalf(withoutPrunable(pool, prunable, n), n, rng), n));
     }
 
-    private static boolean[] prunable(SearchSpace<?> space, List<? extends Architecture> archs) {
-        CostFeatures costs = CostFeatures.require(space, "--selection cost-optimal");
+    private static boolean[] prunable(CostFeatures costs, List<? extends Architecture> archs) {
         boolean[] out = new boolean[archs.size()];
         for (int i = 0; i < out.length; i++) out[i] = costs.prunable(archs.get(i));
         return out;
@@ -138,8 +138,9 @@ public final class SampleSelections {
         if (n > candidates.size()) throw new IllegalArgumentException(n + " picks from " + candidates.size() + " candidates");
         List<Architecture> all = new java.util.ArrayList<>(known);
         all.addAll(candidates);
-        double[][] features = standardisedCosts(space, all);
-        boolean[] prunable = prunable(space, all);
+        CostFeatures costs = CostFeatures.require(space, "--selection cost-optimal");
+        double[][] features = standardisedCosts(costs, all);
+        boolean[] prunable = prunable(costs, all);
         int[] knownRows = IntStream.range(0, known.size()).toArray();
         int[] candidateRows = withoutPrunable(IntStream.range(known.size(), all.size()).toArray(), prunable, n);
         return Arrays.stream(greedyDesign(features, knownRows, candidateRows, n)).mapToObj(r -> candidates.get(r - known.size())).toList();
@@ -221,8 +222,7 @@ public final class SampleSelections {
     }
 
     /** Per row: the space's cost features standardised over all rows, plus a constant 1 (the intercept). */
-    private static double[][] standardisedCosts(SearchSpace<?> space, List<? extends Architecture> archs) {
-        CostFeatures features = CostFeatures.require(space, "--selection cost-optimal");
+    private static double[][] standardisedCosts(CostFeatures features, List<? extends Architecture> archs) {
         double[][] raw = archs.stream().map(features::of).toArray(double[][]::new);
         int n = raw.length, d = features.names().size();
         double[][] x = new double[n][d + 1];
