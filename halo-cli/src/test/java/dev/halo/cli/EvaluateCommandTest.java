@@ -66,7 +66,8 @@ class EvaluateCommandTest {
     void withoutReferencesOnlyTheSamplesAreKnown() throws Exception {
         String[] common = {"evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "op-costs", "--test-devices", "fpga",
                 "--seeds", "1", "--format", "json"};
-        CliRun none = run(concat(common, "--references", "none"));
+        CliRun none = run(java.util.stream.Stream.concat(java.util.Arrays.stream(common), java.util.stream.Stream.of("--references", "none"))
+                .toArray(String[]::new));
         assertThat(none.exit()).as(none.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(none.out());
         assertThat(json.get("references").asText()).isEqualTo("none");
@@ -76,12 +77,6 @@ class EvaluateCommandTest {
         assertThat(help.get("references").asText()).isEqualTo("help");
         // the interval comes from the known rows' leave-one-out errors: 10 rows are not the 20 of HELP's protocol
         assertThat(json.get("mean").get("coverage80").asDouble()).isNotEqualTo(help.get("mean").get("coverage80").asDouble());
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     @Test
