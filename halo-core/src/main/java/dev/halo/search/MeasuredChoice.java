@@ -1,5 +1,6 @@
 package dev.halo.search;
 
+import dev.halo.stats.StudentT;
 import dev.halo.BadInputException;
 import dev.halo.eval.FewShotTask;
 import dev.halo.space.Architecture;

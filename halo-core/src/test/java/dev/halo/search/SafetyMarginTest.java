@@ -1,5 +1,6 @@
 package dev.halo.search;
 
+import dev.halo.stats.StudentT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -1,14 +1,14 @@
-package dev.halo.search;
+package dev.halo.stats;
 
 /**
  * Quantiles of the normal and Student-t distributions, accurate to about 1e-4 for the degrees of freedom margins use
  * (≥ 3), and the exact Student-t distribution function for integer degrees of freedom.
  */
-final class StudentT {
+public final class StudentT {
     private StudentT() {}
 
     /** The {@code p}-quantile of Student's t with {@code df} degrees of freedom (Cornish–Fisher expansion around the normal). */
-    static double quantile(double p, int df) {
+    public static double quantile(double p, int df) {
         if (df < 1) throw new IllegalArgumentException("degrees of freedom must be ≥ 1, got " + df);
         double z = normalQuantile(p), z2 = z * z, v = df;
         double g1 = (z2 + 1) * z / 4;
@@ -22,7 +22,7 @@ final class StudentT {
      * {@code P(T ≤ t)} for Student's t with {@code df} degrees of freedom, from the finite series in
      * {@code θ = atan(|t| / sqrt(df))} that integer degrees of freedom allow (exact up to rounding).
      */
-    static double cdf(double t, int df) {
+    public static double cdf(double t, int df) {
         if (df < 1) throw new IllegalArgumentException("degrees of freedom must be ≥ 1, got " + df);
         if (Double.isNaN(t)) throw new IllegalArgumentException("t is NaN");
         double theta = Math.atan(Math.abs(t) / Math.sqrt(df));
@@ -47,7 +47,7 @@ final class StudentT {
     }
 
     /** The {@code p}-quantile of the standard normal (Acklam's rational approximation, refined by one Halley step). */
-    static double normalQuantile(double p) {
+    public static double normalQuantile(double p) {
         if (!(p > 0 && p < 1)) throw new IllegalArgumentException("probability must be in (0, 1), got " + p);
         double[] a = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00};
         double[] b = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01};
@@ -71,7 +71,7 @@ final class StudentT {
     }
 
     /** Complementary error function (Numerical Recipes' Chebyshev fit, relative error < 1.2e-7). */
-    static double erfc(double x) {
+    public static double erfc(double x) {
         double z = Math.abs(x), t = 1 / (1 + 0.5 * z);
         double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
                 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
