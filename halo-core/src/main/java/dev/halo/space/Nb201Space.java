@@ -181,6 +181,39 @@ public final class Nb201Space implements SearchSpace<Nb201Arch> {
         return reached[3];
     }
 
+    /**
+     * How a cell's intermediate nodes take part. Exported networks run every operation, but runtimes treat the
+     * degenerate kinds differently (ONNX Runtime's layout transformer breaks at a zero tensor; some mobile runtimes
+     * prune unreachable work), so validations sample each kind.
+     */
+    public enum CellKind {
+        /** Every intermediate node is computed from the input and reaches the output. */
+        ORDINARY,
+        /** A node has no non-{@code none} path from the input: it is the zero tensor, and operations reading it still run. */
+        ZERO_NODE,
+        /** A node is computed but no non-{@code none} path leads from it to the output. */
+        DEAD_NODE,
+        /** Both of the above. */
+        ZERO_AND_DEAD_NODES,
+        /** The output does not depend on the input at all ({@link #outputConnected} is false). */
+        DISCONNECTED
+    }
+
+    /** The kind of {@code arch}'s cell. */
+    public static CellKind cellKind(Nb201Arch arch) {
+        if (!outputConnected(arch)) return CellKind.DISCONNECTED;
+        boolean[] fromInput = new boolean[4], toOutput = new boolean[4];
+        fromInput[0] = true;
+        for (int e = 0; e < Nb201Arch.EDGES; e++)
+            if (arch.op(e) != Nb201Op.NONE && fromInput[EDGE_FROM[e]]) fromInput[EDGE_TO[e]] = true;
+        toOutput[3] = true;
+        for (int e = Nb201Arch.EDGES - 1; e >= 0; e--) // reverse edge order visits targets before sources
+            if (arch.op(e) != Nb201Op.NONE && toOutput[EDGE_TO[e]]) toOutput[EDGE_FROM[e]] = true;
+        boolean zero = !fromInput[1] || !fromInput[2];
+        boolean dead = (fromInput[1] && !toOutput[1]) || (fromInput[2] && !toOutput[2]);
+        return zero && dead ? CellKind.ZERO_AND_DEAD_NODES : zero ? CellKind.ZERO_NODE : dead ? CellKind.DEAD_NODE : CellKind.ORDINARY;
+    }
+
     // ---------------------------------------------------------------- sampling and edits
 
     @Override

@@ -134,4 +134,15 @@ class MetricsTest {
     void lengthMismatchIsRejected() {
         assertThatThrownBy(() -> Metrics.spearman(new double[2], new double[3])).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void spearmanIntervalNarrowsWithMorePairsAndContainsTheEstimate() {
+        double[] small = Metrics.spearmanInterval(0.95, 30, 0.95), large = Metrics.spearmanInterval(0.95, 600, 0.95);
+        assertThat(small[0]).isLessThan(0.95);
+        assertThat(small[1]).isGreaterThan(0.95).isLessThan(1);
+        assertThat(large[1] - large[0]).isLessThan((small[1] - small[0]) / 3);
+        // z = atanh(.95) = 1.8318, half-width 1.96 * sqrt(1.06 / 27) = .3884: tanh(1.4434) = .8945, tanh(2.2202) = .9768
+        assertThat(small[0]).isCloseTo(0.8945, org.assertj.core.data.Offset.offset(5e-4));
+        assertThat(small[1]).isCloseTo(0.9768, org.assertj.core.data.Offset.offset(5e-4));
+    }
 }
