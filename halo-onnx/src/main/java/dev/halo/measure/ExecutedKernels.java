@@ -52,7 +52,7 @@ public final class ExecutedKernels {
      * differently from the standard ones), operator and, for windowed operators, the window size and whether it is
      * grouped. Activations fused into a kernel are left out: they cost little beside the kernel itself.
      */
-    static String key(NodeProto node) {
+    public static String key(NodeProto node) {
         StringBuilder key = new StringBuilder();
         String domain = node.getDomain();
         if (!domain.isEmpty() && !domain.equals("ai.onnx")) key.append(domain.substring(domain.lastIndexOf('.') + 1)).append('.');
