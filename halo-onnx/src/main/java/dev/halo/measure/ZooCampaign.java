@@ -4,6 +4,7 @@ import dev.halo.BadInputException;
 import dev.halo.Halo;
 import dev.halo.onnx.OnnxNetwork;
 import dev.halo.onnx.zoo.ModelZoo;
+import dev.halo.onnx.zoo.ZooFiles;
 import dev.halo.onnx.zoo.ZooModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,13 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,21 +55,13 @@ public final class ZooCampaign {
     public static Function<String, OnnxNetwork> exporter(MeasurementStore store, int batch, long seed) {
         return spec -> {
             OnnxNetwork net = ModelZoo.parse(spec).export(batch, seed);
-            MeasurementStore.ModelRow now = new MeasurementStore.ModelRow(sha256(net.bytes()), net.trainableParams(), net.macs());
+            MeasurementStore.ModelRow now = new MeasurementStore.ModelRow(ZooFiles.sha256(net.bytes()), net.trainableParams(), net.macs());
             MeasurementStore.ModelRow first = store.recordModel(SPACE, spec, now);
             if (!first.sha256().equals(now.sha256()))
                 throw new IllegalStateException("model file changed since this store first measured it (sha256 " + first.sha256().substring(0, 12)
                         + " then, " + now.sha256().substring(0, 12) + " now): another --seed or halo version; use a new store");
             return net;
         };
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 
     /** The table's header; one row per model follows. */

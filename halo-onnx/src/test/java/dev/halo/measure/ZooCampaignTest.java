@@ -3,6 +3,7 @@ package dev.halo.measure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.halo.onnx.zoo.ModelZoo;
+import dev.halo.onnx.zoo.ZooFiles;
 import dev.halo.onnx.zoo.ZooModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class ZooCampaignTest {
             assertThat(again.alreadyDone()).isEqualTo(4);
             assertThat(again.measured()).isZero();
 
-            String sha = ZooCampaign.sha256(MODELS.get(0).export(1, 3).bytes());
+            String sha = ZooFiles.sha256(MODELS.get(0).export(1, 3).bytes());
             Path csv = ZooCampaign.writeTable(dir, store, dev, MeasurementStoreTest.FINGERPRINT, QUICK, 3, 2,
                     MODELS.stream().map(ZooModel::canonical).toList());
             assertThat(csv.getFileName().toString()).isEqualTo("zoo-" + MeasurementStoreTest.FINGERPRINT.id() + ".csv");
