@@ -63,7 +63,7 @@ public final class ModelZoo {
         Set<String> seen = new LinkedHashSet<>();
         List<ZooModel> out = new ArrayList<>();
         int misses = 0;
-        for (int i = 0; out.size() < n; i++) {
+        while (out.size() < n) {
             int f = out.size() % from.size();
             ZooModel m = from.get(f).sample(streams.get(f));
             if (seen.add(m.canonical())) {

@@ -1,8 +1,8 @@
 package dev.halo.onnx.zoo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,5 +45,19 @@ class TorchvisionCountsTest {
     void presetMatchesTorchvision(String preset, long expected) {
         ZooModel m = ModelZoo.parse(preset);
         assertThat(m.structure().trainableParams()).as(m.canonical()).isEqualTo(expected);
+    }
+
+    /**
+     * Multiply-accumulates of convolutions, linear layers and attention products against the "GFLOPS" column of
+     * torchvision's model tables (which counts multiply-adds, printed with 2 decimals: tolerance 0.006 G).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "resnet18, 1.81", "resnet50, 4.09", "mobilenet_v2, 0.30", "mobilenet_v3_large, 0.22", "mobilenet_v3_small, 0.06",
+        "efficientnet_b0, 0.39", "efficientnet_b3, 1.83", "shufflenet_v2_x1_0, 0.14", "regnet_x_400mf, 0.41",
+        "regnet_y_400mf, 0.40", "densenet121, 2.83", "vit_b_16, 17.56",
+    })
+    void presetMacsMatchTorchvision(String preset, double gmacs) {
+        assertThat(ModelZoo.parse(preset).structure().macs() / 1e9).isCloseTo(gmacs, within(0.006));
     }
 }
