@@ -16,12 +16,10 @@ import java.util.stream.Collectors;
  */
 final class Spec {
     private final String text;
-    private final String family;
     private final Map<String, String> values;
 
-    private Spec(String text, String family, Map<String, String> values) {
+    private Spec(String text, Map<String, String> values) {
         this.text = text;
-        this.family = family;
         this.values = values;
     }
 
@@ -37,7 +35,7 @@ final class Spec {
             if (!keys.contains(key)) throw new BadInputException(text + ": unknown key '" + key + "' (" + family + " has " + keys + ")");
             if (values.put(key, parts[i].substring(eq + 1)) != null) throw new BadInputException(text + ": key '" + key + "' given twice");
         }
-        return new Spec(text, family, values);
+        return new Spec(text, values);
     }
 
     String string(String key, String fallback) {
@@ -119,14 +117,5 @@ final class Spec {
         int rounded = Math.max(divisor, (int) (v + divisor / 2.0) / divisor * divisor);
         if (rounded < 0.9 * v) rounded += divisor;
         return rounded;
-    }
-
-    /** The string a parse error should name. */
-    String text() {
-        return text;
-    }
-
-    String family() {
-        return family;
     }
 }
