@@ -6,7 +6,8 @@
 # after a crash, a reboot or Ctrl-C and it continues. Work goes in chunks of 100 models, alternating the settings, so
 # both tables grow together; the sample is prefix-stable (the first 100 of 1000 are the 100 of a 100-model draw).
 # Writes TABLE_DIR/zoo-<fingerprint>.csv + .json per setting (the fingerprint names CPU, cores, OS, JVM, ORT, threads,
-# batch, optimisation, spinning). Run it on a quiet machine: other load makes the numbers worthless.
+# batch, optimisation, spinning). Run it on a quiet machine: other load makes the numbers worthless. A changed
+# fingerprint (say a kernel or JDK update between days) is another device: that setting starts again from zero.
 # Usage: bench/measure-zoo.sh [N] [STORE_DIR] [TABLE_DIR]   (defaults: 1000, bench-out/zoo, data/measured)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,9 @@ chunk="${ZOO_CHUNK:-100}"
 mkdir -p "$stores" "$tables"
 echo "== $(date -u '+%Y-%m-%dT%H:%M:%SZ')  $(uname -srm)  $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2-)"
 echo "== load before: $(uptime)"
+if awk -v cores="$(nproc)" '{ exit !($1 > cores) }' /proc/loadavg; then
+  echo "== WARNING: load $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores: these timings will measure the other load, not the models" >&2
+fi
 ./halo zoo sample --family all -n "$n" --seed 1 > "$stores/specs.csv"
 timing=(--rounds 2 --seed 1 --warmup 3 --min-runs 5 --max-runs 100 --target-ci 0.02 --max-seconds 2 --timeout 120)
 start=$(date +%s)

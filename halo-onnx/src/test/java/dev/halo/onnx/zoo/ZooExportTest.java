@@ -59,6 +59,29 @@ class ZooExportTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "resnet18, Conv BatchNormalization Relu MaxPool Add GlobalAveragePool Gemm",
+        "mobilenet_v2, Conv Clip Add",
+        "mobilenet_v3_large, HardSwish HardSigmoid Mul Relu",
+        "efficientnet_b0, Sigmoid Mul",
+        "shufflenet_v2_x1_0, Split Concat Reshape Transpose",
+        "regnet_y_400mf, Sigmoid Mul Add",
+        "densenet121, Concat AveragePool",
+        "vit_s_16, LayerNormalization MatMul Softmax Erf Split Transpose Gather Concat",
+    })
+    void eachFamilyUsesItsOperators(String preset, String ops) {
+        List<String> used = ModelZoo.parse(preset).structure().layers().stream().map(dev.halo.onnx.Layer::opType).distinct().toList();
+        assertThat(used).contains(ops.split(" "));
+    }
+
+    @Test
+    void groupedAndDepthwiseConvolutionsCarryTheirGroups() {
+        // RegNetX-400MF: group width 16, first stage 32 channels -> 2 groups; MobileNetV2's depthwise: groups = channels
+        assertThat(ModelZoo.parse("regnet_x_400mf").structure().layers()).anyMatch(l -> l.signature().contains("group=2 "));
+        assertThat(ModelZoo.parse("mobilenet_v2").structure().layers()).anyMatch(l -> l.signature().contains("group=96 "));
+    }
+
     @Test
     void sameSeedSameBytesOtherSeedOtherWeights() {
         ZooModel m = ModelZoo.parse("shufflenetv2:width=16-32-64:last=64:depth=1-2-1:kernel=3:res=64");
