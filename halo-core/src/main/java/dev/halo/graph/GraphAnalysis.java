@@ -39,6 +39,7 @@ public final class GraphAnalysis {
     private final Map<String, Value> values = new HashMap<>();
     private final Map<String, String> unknownOrigin = new HashMap<>();
     private final Map<String, ValueInfo> declared = new HashMap<>();
+    private final long nchwcBlock;
 
     /** A tensor during inference: type, shape (null = unknown rank) and, for small constants, its elements. */
     private record Value(DType type, TensorShape shape, double[] data, boolean constant) {
@@ -57,6 +58,24 @@ public final class GraphAnalysis {
     private GraphAnalysis(Graph graph) {
         this.graph = graph;
         this.opset = graph.opset();
+        this.nchwcBlock = nchwcBlock(graph);
+    }
+
+    /**
+     * The channel block of ONNX Runtime's NCHWc kernels in an optimised model (8 with AVX2, 16 with AVX-512): the
+     * larger of the two that divides every blocked channel count the model's NCHWc convolution weights show. A
+     * tensor whose channels are an odd multiple of 8 would show up there, so 16 is only chosen when it gives the
+     * same padded shapes.
+     */
+    private static long nchwcBlock(Graph g) {
+        for (Node n : g.nodes()) {
+            if (!n.domain().equals("com.microsoft.nchwc") || !n.opType().equals("Conv")) continue;
+            ConstTensor w = g.initializers().get(n.input(1));
+            if (w == null || w.dims().length < 2) continue;
+            long out = w.dims()[0], in = w.dims()[1] * n.attrInt("group", 1);
+            if (out % 16 != 0 || (in >= 8 && in % 16 != 0)) return 8;
+        }
+        return 16;
     }
 
     /**
@@ -277,7 +296,7 @@ public final class GraphAnalysis {
     private List<Value> infer(Node n) {
         String op = n.opType();
         if (n.domain().equals("com.microsoft.nchwc") && !Set.of("Conv", "MaxPool", "AveragePool", "GlobalAveragePool",
-                "GlobalMaxPool", "Upsample", "ReorderOutput").contains(op))
+                "GlobalMaxPool", "Upsample", "ReorderOutput", "ReorderInput").contains(op))
             throw new Fail("unknown operator");
         if (UNARY.contains(op)) {
             Value x = in(n, 0);
@@ -416,6 +435,14 @@ public final class GraphAnalysis {
                 Value v = optional(n, 2);
                 long hv = v != null && v.shape().rank() == 3 ? v.shape().dim(2) : d[2];
                 yield List.of(tensor(q.type(), d[0], d[1], hv));
+            }
+            case "ReorderInput" -> {
+                Value x = in(n, 0);
+                long[] d = x.dims();
+                boolean last = n.attrInt("channels_last", 0) != 0;
+                long c = last ? d[3] : d[1];
+                long padded = c < 0 ? -1 : Math.ceilDiv(c, nchwcBlock) * nchwcBlock;
+                yield List.of(tensor(x.type(), d[0], padded, last ? d[1] : d[2], last ? d[2] : d[3]));
             }
             case "ReorderOutput" -> {
                 Value x = in(n, 0);

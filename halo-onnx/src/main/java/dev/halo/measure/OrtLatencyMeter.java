@@ -39,7 +39,7 @@ public final class OrtLatencyMeter implements LatencyMeter {
     }
 
     /** Session options for {@code settings}; the caller closes them. */
-    static OrtSession.SessionOptions sessionOptions(MeasureSettings settings) throws OrtException {
+    public static OrtSession.SessionOptions sessionOptions(MeasureSettings settings) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(settings.intraOpThreads());
         options.setInterOpNumThreads(1);
