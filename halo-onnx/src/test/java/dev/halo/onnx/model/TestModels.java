@@ -19,6 +19,7 @@ import java.nio.file.Path;
 final class TestModels {
     static final int FLOAT = TensorProto.DataType.FLOAT.getNumber();
     static final int INT64 = TensorProto.DataType.INT64.getNumber();
+    static final int FLOAT16 = TensorProto.DataType.FLOAT16.getNumber();
 
     private TestModels() {}
 
