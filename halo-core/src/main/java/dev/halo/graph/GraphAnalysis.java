@@ -39,6 +39,7 @@ public final class GraphAnalysis {
     private final Map<String, Value> values = new HashMap<>();
     private final Map<String, String> unknownOrigin = new HashMap<>();
     private final Map<String, ValueInfo> declared = new HashMap<>();
+    private final Map<String, String> aliases = new HashMap<>();
     private final long nchwcBlock;
 
     /** A tensor during inference: type, shape (null = unknown rank) and, for small constants, its elements. */
@@ -165,10 +166,10 @@ public final class GraphAnalysis {
             for (int k = 0; k < n.inputs().size(); k++) {
                 String in = n.inputs().get(k);
                 Value v = values.get(in);
-                if (in.isEmpty() || v == null || !v.constant() || !paramsSeen.add(in)) continue;
+                if (in.isEmpty() || v == null || !v.constant() || !paramsSeen.add(aliases.getOrDefault(in, in))) continue;
                 long elements = Math.max(0, v.shape().elements());
                 weightBytes += elements * v.type().bytes();
-                if (!v.type().isFloat()) continue;
+                if (!isParameter(v)) continue;
                 if (isStatistic(n, k)) buffers += elements;
                 else params += elements;
             }
@@ -180,6 +181,11 @@ public final class GraphAnalysis {
         }
         return new GraphReport(inputs, outputs, reports,
                 new GraphReport.Totals(nodes.size(), costed, macs, flops, params, buffers, bytes, weightBytes));
+    }
+
+    /** Float constants of rank 1 or more; scalars (an epsilon, a power of 2, the exporter's zero) are not parameters. */
+    private static boolean isParameter(Value v) {
+        return v.type().isFloat() && v.shape().rank() > 0;
     }
 
     private static boolean isStatistic(Node n, int input) {
@@ -319,7 +325,10 @@ public final class GraphAnalysis {
                     "Hardmax", "Identity", "QuantizeLinear", "DequantizeLinear", "ScatterND", "ScatterElements" -> {
                 Value x = in(n, 0);
                 DType t = op.equals("QuantizeLinear") ? DType.UINT8 : op.equals("DequantizeLinear") ? DType.FLOAT : x.type();
-                yield List.of(new Value(t, x.shape(), op.equals("Identity") ? x.data() : null, false));
+                // an Identity of a constant is that constant under another name (PyTorch shares tensors that way)
+                boolean alias = op.equals("Identity") && x.constant();
+                if (alias) aliases.put(n.outputs().getFirst(), aliases.getOrDefault(n.input(0), n.input(0)));
+                yield List.of(new Value(t, x.shape(), op.equals("Identity") ? x.data() : null, alias));
             }
             case "LayerNormalization", "SimplifiedLayerNormalization", "SkipLayerNormalization",
                     "SkipSimplifiedLayerNormalization" -> layerNorm(n);
@@ -915,9 +924,11 @@ public final class GraphAnalysis {
             Value v = name.isEmpty() ? null : values.get(name);
             if (v == null || v.shape() == null) continue;
             long b = Math.max(0, v.shape().elements()) * v.type().bytes();
-            if (v.constant()) {
+            if (v.constant() && op.equals("Identity")) {
+                bytesIn += b;
+            } else if (v.constant()) {
                 bytesWeights += b;
-                if (v.type().isFloat()) {
+                if (isParameter(v)) {
                     if (isStatistic(n, k)) buffers += v.shape().elements();
                     else params += v.shape().elements();
                 }

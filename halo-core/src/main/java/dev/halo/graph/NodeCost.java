@@ -8,7 +8,8 @@ package dev.halo.graph;
  *     element-wise ops and biases, 2 for BatchNormalization, 3 for Softmax, 5 for the layer/instance/group norms,
  *     one per window element for pooling and reductions); data-movement ops (Reshape, Transpose, Concat, ...)
  *     count 0. A convention, as every FLOP counter has one; MACs are the exact number.
- * @param params elements of the floating-point constants the node reads (weights, biases, norm scales)
+ * @param params elements of the floating-point constants of rank 1 or more the node reads (weights, biases, norm
+ *     scales); scalar constants such as an epsilon are not parameters
  * @param buffers elements of constants that are statistics, not parameters (BatchNormalization's running mean and
  *     variance), so that {@code params} matches what PyTorch's {@code parameters()} counts
  * @param bytesIn bytes of the non-constant inputs
