@@ -499,30 +499,40 @@ public final class GraphAnalysis {
         if (op.equals("Where")) d = broadcast(d, in(n, 0).dims());
         for (int k = first + 1; k < n.inputs().size(); k++) d = broadcast(d, in(n, k).dims());
         DType t = BOOL_OUT.contains(op) ? DType.BOOL : a.type();
-        double[] data = null;
-        if (n.inputs().size() == 2 && Set.of("Add", "Sub", "Mul", "Div").contains(op)) {
-            Value b = in(n, 1);
-            if (a.data() != null && b.data() != null) data = arithmetic(op, a, b, d);
-        }
-        return consts(t, d, data);
+        List<Value> operands = new ArrayList<>();
+        for (int k = 0; k < n.inputs().size(); k++) operands.add(in(n, k));
+        return consts(t, d, evaluate(op, operands, d, a.type()));
     }
 
-    /** Element-wise arithmetic on small constants (shape computations in exported graphs). */
-    private static double[] arithmetic(String op, Value a, Value b, long[] out) {
+    /**
+     * Element-wise evaluation on small constants, for the shape computations exporters emit (PyTorch's
+     * {@code expand(n, -1, -1)} becomes Shape, Equal, Where, Expand); null when an operand is not a known constant or
+     * the operands are not scalars or vectors of the output's length.
+     */
+    private static double[] evaluate(String op, List<Value> operands, long[] out, DType type) {
+        if (!Set.of("Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater", "Where", "Max", "Min").contains(op)) return null;
         long count = TensorShape.of(out).elements();
         if (count < 0 || count > ConstTensor.MAX_KEPT_ELEMENTS) return null;
+        for (Value v : operands) if (v.data() == null || (v.data().length != 1 && v.data().length != count)) return null;
+        boolean integer = !type.isFloat();
         double[] r = new double[(int) count];
-        boolean integer = !a.type().isFloat();
         for (int k = 0; k < count; k++) {
-            double x = a.data()[a.data().length == 1 ? 0 : k], y = b.data()[b.data().length == 1 ? 0 : k];
+            double[] x = new double[operands.size()];
+            for (int i = 0; i < x.length; i++) x[i] = operands.get(i).data()[operands.get(i).data().length == 1 ? 0 : k];
             r[k] = switch (op) {
-                case "Add" -> x + y;
-                case "Sub" -> x - y;
-                case "Mul" -> x * y;
-                default -> integer ? (double) Math.floorDiv((long) x, (long) y) : x / y;
+                case "Add" -> x[0] + x[1];
+                case "Sub" -> x[0] - x[1];
+                case "Mul" -> x[0] * x[1];
+                case "Div" -> integer ? (double) Math.floorDiv((long) x[0], (long) x[1]) : x[0] / x[1];
+                case "Equal" -> x[0] == x[1] ? 1 : 0;
+                case "Less" -> x[0] < x[1] ? 1 : 0;
+                case "Greater" -> x[0] > x[1] ? 1 : 0;
+                case "Max" -> Arrays.stream(x).max().orElseThrow();
+                case "Min" -> Arrays.stream(x).min().orElseThrow();
+                default -> x[0] != 0 ? x[1] : x[2]; // Where
             };
         }
-        return a.data().length == count || a.data().length == 1 ? (b.data().length == count || b.data().length == 1 ? r : null) : null;
+        return r;
     }
 
     /** Numpy broadcasting; -1 dims stay unknown unless the other side decides them. */

@@ -177,6 +177,24 @@ class GraphAnalysisTest {
     }
 
     @Test
+    void aTorchStyleExpandOfAClassTokenIsEvaluated() {
+        // class_token.expand(n, -1, -1): Shape -> Gather -> Concat(n, -1, -1) -> Equal(-1) -> Where(ones) -> Expand
+        GraphReport r = new TestGraph(17).input("x", 2, 196, 768).weight("tok", 1, 1, 768).ints("i0", 0).ints("m1", -1, -1)
+                .ints("neg", -1, -1, -1).ints("ones", 1, 1, 1)
+                .node("Shape", "shape", in("x"), out("s"))
+                .node("Gather", "n", in("s", "i0"), out("n0"))
+                .node("Concat", "cat", in("n0", "m1"), out("target"), Attribute.ofInt("axis", 0))
+                .node("Equal", "eq", in("target", "neg"), out("isneg"))
+                .node("Where", "where", in("isneg", "ones", "target"), out("shape"))
+                .node("Expand", "expand", in("tok", "shape"), out("e"))
+                .node("Concat", "join", in("e", "x"), out("y"), Attribute.ofInt("axis", 1))
+                .output("y").analyze();
+        assertThat(r.problems()).isEmpty();
+        assertThat(node(r, "expand").outputShapes()).containsExactly(shape(2, 1, 768));
+        assertThat(node(r, "join").outputShapes()).containsExactly(shape(2, 197, 768));
+    }
+
+    @Test
     void anUnknownOperatorIsReportedAndTheRestIsStillDescribed() {
         GraphReport r = new TestGraph(17).input("x", 1, 3, 8, 8).weight("w", 4, 3, 1, 1).weight("w2", 4, 3, 1, 1)
                 .node("Conv", "c1", in("x", "w"), out("a"))

@@ -37,6 +37,8 @@ public final class ModelMeasureOptions {
 
     /** Measures {@link #model}, prints a summary and the kernel profile; returns the exit status. */
     public int run(PrintWriter out, PrintWriter err, MeasureSettings settings, int rounds, boolean repeat, long seed, Path store) {
+        if (settings.batch() != 1)
+            throw new dev.halo.BadInputException("--batch does not apply to --model: give the batch in the input shape, e.g. --input input=8x3x224x224");
         var request = new MeasureModel.Request(model, DescribeModel.parseInputs(inputs), settings, rounds, repeat, seed, store, profileRuns);
         ProgressBar[] bar = new ProgressBar[1];
         MeasureModel.Result r;
