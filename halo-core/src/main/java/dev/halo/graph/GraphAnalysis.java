@@ -660,6 +660,9 @@ public final class GraphAnalysis {
         boolean aVec = a.length == 1, bVec = b.length == 1;
         if (aVec) a = new long[] {1, a[0]};
         if (bVec) b = new long[] {b[0], 1};
+        // ONNX Runtime's FusedMatMul: transBatch moves the first dimension behind the batch dimensions
+        if (n.attrInt("transBatchA", 0) != 0) a = batchTranspose(a);
+        if (n.attrInt("transBatchB", 0) != 0) b = batchTranspose(b);
         if (n.attrInt("transA", 0) != 0) a = swapLast(a);
         if (n.attrInt("transB", 0) != 0) b = swapLast(b);
         long k = a[a.length - 1];
@@ -671,6 +674,15 @@ public final class GraphAnalysis {
         if (!aVec) out.add(a[a.length - 2]);
         if (!bVec) out.add(b[b.length - 1]);
         return new long[][] {out.stream().mapToLong(Long::longValue).toArray(), {product(batch, 0, batch.length), a[a.length - 2], k, b[b.length - 1]}};
+    }
+
+    private static long[] batchTranspose(long[] d) {
+        if (d.length < 3) return d;
+        long[] t = new long[d.length];
+        System.arraycopy(d, 1, t, 0, d.length - 2);
+        t[d.length - 2] = d[0];
+        t[d.length - 1] = d[d.length - 1];
+        return t;
     }
 
     private static long[] swapLast(long[] d) {

@@ -76,6 +76,19 @@ class GraphAnalysisTest {
     }
 
     @Test
+    void fusedMatMulWithBatchTransposes() {
+        // ONNX Runtime fuses ViT's Transpose(0,2,1,3) into MatMul: [197,12,64] is read as [12,197,64]
+        Graph g = new TestGraph(17).input("q", 197, 12, 64).input("k", 197, 12, 64).build();
+        Node fused = new Node("attn", "FusedMatMul", "com.microsoft", in("q", "k"), out("s"), Map.of(
+                "transBatchA", Attribute.ofInt("transBatchA", 1), "transBatchB", Attribute.ofInt("transBatchB", 1),
+                "transB", Attribute.ofInt("transB", 1)));
+        GraphReport r = GraphAnalysis.analyze(new Graph("g", "t", 8, g.opsets(), g.inputs(), g.outputs(), g.valueInfos(), g.initializers(),
+                java.util.List.of(fused)), Map.of());
+        assertThat(node(r, "attn").outputShapes()).containsExactly(shape(12, 197, 197));
+        assertThat(node(r, "attn").cost().macs()).isEqualTo(12L * 197 * 197 * 64);
+    }
+
+    @Test
     void poolingFloorAndCeilModesAndGlobalPool() {
         GraphReport r = new TestGraph(17).input("x", 1, 3, 6, 6)
                 .node("MaxPool", "floor", in("x"), out("a"), Attribute.ofInts("kernel_shape", 3, 3), Attribute.ofInts("strides", 2, 2))
