@@ -75,6 +75,7 @@ final class ModelReportView {
         if (result.kernels() != null) {
             Map<String, Object> k = new LinkedHashMap<>();
             k.put("optimization", level.name().toLowerCase(Locale.ROOT));
+            k.put("note", "the graph ONNX Runtime optimised for this machine (at level all it is hardware specific: NCHWc block size, fused kernels)");
             k.putAll(graphJson(result.kernels()));
             doc.put("kernels", k);
         }
