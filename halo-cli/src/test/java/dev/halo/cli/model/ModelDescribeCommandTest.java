@@ -76,6 +76,21 @@ class ModelDescribeCommandTest {
     }
 
     @Test
+    void anUnknownOperatorIsListedThenExitsTwo() throws Exception {
+        var g = ai.onnx.proto.OnnxMl.GraphProto.newBuilder()
+                .addInput(net.model().getGraph().getInput(0))
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Relu").setName("relu").addInput("input").addOutput("r"))
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Frobnicate").setName("frob").addInput("r").addOutput("y"))
+                .addOutput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("y"));
+        var m = net.model().toBuilder().setGraph(g).build();
+        Path f = Files.write(dir.resolve("unknown.onnx"), m.toByteArray());
+        CliRun r = CliRun.of("model", "describe", f.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).contains("relu").contains("not costed: node 'frob' (op Frobnicate): unknown operator").contains("1 not costed");
+        assertThat(r.err().strip()).isEqualTo("halo: " + f + ": 1 node(s) not costed; first: node 'frob' (op Frobnicate): unknown operator");
+    }
+
+    @Test
     void helpTeaches() {
         CliRun r = CliRun.of("model", "describe", "--help");
         assertThat(r.exit()).isZero();

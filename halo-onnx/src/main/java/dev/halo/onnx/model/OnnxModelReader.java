@@ -105,7 +105,7 @@ public final class OnnxModelReader {
         Map<String, Long> opsets = new LinkedHashMap<>();
         GraphParts graph = null;
         while (true) {
-            int tag = in.readTag();
+            int tag = nextTag(in);
             if (tag == 0) break;
             switch (WireFormat.getTagFieldNumber(tag)) {
                 case MODEL_IR_VERSION -> ir = varint(in, tag, "ir_version");
@@ -139,7 +139,7 @@ public final class OnnxModelReader {
     private GraphParts graph(CodedInputStream in) throws IOException {
         GraphParts g = new GraphParts();
         while (true) {
-            int tag = in.readTag();
+            int tag = nextTag(in);
             if (tag == 0) break;
             switch (WireFormat.getTagFieldNumber(tag)) {
                 case GRAPH_NODE -> {
@@ -169,7 +169,7 @@ public final class OnnxModelReader {
         String name = "", op = "", domain = "";
         Map<String, Attribute> attributes = new HashMap<>();
         while (true) {
-            int tag = in.readTag();
+            int tag = nextTag(in);
             if (tag == 0) break;
             switch (WireFormat.getTagFieldNumber(tag)) {
                 case NODE_INPUT -> inputs.add(string(in, tag));
@@ -200,7 +200,7 @@ public final class OnnxModelReader {
         int type = 0;
         boolean graph = false;
         while (true) {
-            int tag = in.readTag();
+            int tag = nextTag(in);
             if (tag == 0) break;
             int wire = WireFormat.getTagWireType(tag);
             switch (WireFormat.getTagFieldNumber(tag)) {
@@ -261,7 +261,7 @@ public final class OnnxModelReader {
         Map<String, String> external = new HashMap<>();
         boolean externalLocation = false;
         while (true) {
-            int tag = in.readTag();
+            int tag = nextTag(in);
             if (tag == 0) break;
             int wire = WireFormat.getTagWireType(tag);
             int field = WireFormat.getTagFieldNumber(tag);
@@ -301,7 +301,7 @@ public final class OnnxModelReader {
                     int limit = in.pushLimit(length(in, tag));
                     String key = null, value = null;
                     while (true) {
-                        int t = in.readTag();
+                        int t = nextTag(in);
                         if (t == 0) break;
                         if (WireFormat.getTagFieldNumber(t) == 1) key = string(in, t);
                         else if (WireFormat.getTagFieldNumber(t) == 2) value = string(in, t);
@@ -460,6 +460,18 @@ public final class OnnxModelReader {
         if (WireFormat.getTagWireType(tag) != wire)
             throw new InvalidProtocolBufferException("field " + WireFormat.getTagFieldNumber(tag) + " has wire type "
                     + WireFormat.getTagWireType(tag) + ", expected " + wire);
+    }
+
+    /**
+     * The next field's tag, 0 at the end of the message. The streaming decoder also answers 0 when the file ends
+     * inside a message whose length was announced; that is a truncated file, reported before anything in the
+     * incomplete message is judged.
+     */
+    private static int nextTag(CodedInputStream in) throws IOException {
+        int tag = in.readTag();
+        if (tag == 0 && in.getBytesUntilLimit() > 0)
+            throw new InvalidProtocolBufferException("the input ended unexpectedly, " + in.getBytesUntilLimit() + " bytes short of a message");
+        return tag;
     }
 
     /**
