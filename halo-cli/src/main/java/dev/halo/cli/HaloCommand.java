@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
             dev.halo.cli.data.DataCommand.class,
             dev.halo.cli.measure.MeasureCommand.class,
             dev.halo.cli.measure.ProfileCommand.class,
+            dev.halo.cli.zoo.ZooCommand.class,
+            dev.halo.cli.model.ModelCommand.class,
             MetaTrainCommand.class,
             MetaTestCommand.class,
             EvaluateCommand.class,

@@ -67,7 +67,10 @@ public final class MeasurementStore implements AutoCloseable {
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
             version = rs.getInt(1);
         }
-        if (version == SCHEMA_VERSION) return;
+        if (version == SCHEMA_VERSION) {
+            createModelTable();
+            return;
+        }
         if (version != 0)
             throw new BadInputException("store " + path + ": schema version " + version + ", this halo reads version " + SCHEMA_VERSION);
         inTransaction(() -> {
@@ -102,6 +105,62 @@ public final class MeasurementStore implements AutoCloseable {
             }
             return null;
         });
+        createModelTable();
+    }
+
+    /**
+     * The exported file behind an architecture whose bytes are not a fixed function of its canonical string alone
+     * (generated zoo models: the weight seed and halo's exporter also shape them). Added after schema version 1 as a
+     * table of its own, created on open: readers that do not know it ignore it.
+     */
+    private void createModelTable() throws SQLException {
+        try (Statement s = db.createStatement()) {
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS models (
+                      space TEXT NOT NULL,
+                      canonical TEXT NOT NULL,
+                      sha256 TEXT NOT NULL,
+                      params INTEGER NOT NULL,
+                      macs INTEGER NOT NULL,
+                      PRIMARY KEY (space, canonical))""");
+        }
+    }
+
+    /** What {@link #recordModel} stored about one exported model. */
+    public record ModelRow(String sha256, long params, long macs) {}
+
+    /**
+     * Remembers the SHA-256 of the model file measured for (space, canonical), or checks it: returns the row stored
+     * first, so a caller sees when the same canonical string now exports to different bytes.
+     */
+    public ModelRow recordModel(String space, String canonical, ModelRow model) {
+        return inTransaction(() -> {
+            try (PreparedStatement ins = db.prepareStatement(
+                    "INSERT OR IGNORE INTO models (space, canonical, sha256, params, macs) VALUES (?, ?, ?, ?, ?)")) {
+                ins.setString(1, space);
+                ins.setString(2, canonical);
+                ins.setString(3, model.sha256());
+                ins.setLong(4, model.params());
+                ins.setLong(5, model.macs());
+                ins.executeUpdate();
+            }
+            return models(space, canonical).get(canonical);
+        });
+    }
+
+    /** Every stored model of {@code space}, keyed by canonical string. */
+    public Map<String, ModelRow> models(String space) {
+        return models(space, null);
+    }
+
+    private Map<String, ModelRow> models(String space, String only) {
+        Map<String, ModelRow> out = new LinkedHashMap<>();
+        query("SELECT canonical, sha256, params, macs FROM models WHERE space = ? AND (? IS NULL OR canonical = ?) ORDER BY canonical", ps -> {
+            ps.setString(1, space);
+            ps.setString(2, only);
+            ps.setString(3, only);
+        }, rs -> out.put(rs.getString(1), new ModelRow(rs.getString(2), rs.getLong(3), rs.getLong(4))));
+        return out;
     }
 
     /** The id of the device row for {@code fingerprint}, inserting it on first use. */

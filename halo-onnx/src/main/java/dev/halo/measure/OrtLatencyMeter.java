@@ -39,7 +39,7 @@ public final class OrtLatencyMeter implements LatencyMeter {
     }
 
     /** Session options for {@code settings}; the caller closes them. */
-    static OrtSession.SessionOptions sessionOptions(MeasureSettings settings) throws OrtException {
+    public static OrtSession.SessionOptions sessionOptions(MeasureSettings settings) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(settings.intraOpThreads());
         options.setInterOpNumThreads(1);
@@ -75,7 +75,7 @@ public final class OrtLatencyMeter implements LatencyMeter {
                 if (setupSeconds > settings.timeoutSeconds())
                     return new Outcome.Failed(String.format(java.util.Locale.ROOT,
                             "session creation and warm-up took %.1f s, over the %.1f s timeout", setupSeconds, settings.timeoutSeconds()));
-                return timedRuns(session, feed);
+                return timedRuns(settings, session, feed);
             }
         } catch (OrtException | RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -83,7 +83,11 @@ public final class OrtLatencyMeter implements LatencyMeter {
         }
     }
 
-    private Outcome timedRuns(OrtSession session, Map<String, OnnxTensor> feed) throws OrtException {
+    /**
+     * Times {@code session} on {@code feed} (after the caller's warm-up) until the median is stable or a cap is hit:
+     * the stopping rule every halo measurement uses, architectures and model files alike.
+     */
+    public static Outcome timedRuns(MeasureSettings settings, OrtSession session, Map<String, OnnxTensor> feed) throws OrtException {
         double[] samples = new double[settings.maxRuns()];
         int n = 0;
         long loopStart = System.nanoTime();

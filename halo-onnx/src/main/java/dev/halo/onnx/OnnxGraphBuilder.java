@@ -222,9 +222,14 @@ public final class OnnxGraphBuilder {
                 Tensor.vector(name, Math.toIntExact(x.elements())), x.elements(), x);
     }
 
-    /** A fully connected layer with bias on a flat tensor (PyTorch {@code nn.Linear}: weight {@code [out, in]}). */
+    /**
+     * A fully connected layer with bias (PyTorch {@code nn.Linear}): {@code Gemm} on a flat tensor (weight
+     * {@code [out, in]}), or {@code MatMul} + {@code Add} on every token of a sequence (weight {@code [in, out]}, as
+     * PyTorch exports a linear layer on a 3-d input).
+     */
     public Tensor linear(Tensor x, int outFeatures) {
-        if (!x.flat()) throw new IllegalArgumentException("linear needs a flattened input, got " + x);
+        if (x.sequence()) return sequenceLinear(x, outFeatures);
+        if (!x.flat()) throw new IllegalArgumentException("linear needs a flattened input or a sequence, got " + x);
         String name = fresh("linear");
         int in = x.channels();
         String w = weight(name + ".weight", Math.sqrt(1.0 / in), outFeatures, in);
@@ -232,6 +237,150 @@ public final class OnnxGraphBuilder {
         macs += (long) in * outFeatures;
         return emit(node("Gemm", name, x.name(), w, b).addAttribute(intAttr("transB", 1)),
                 Tensor.vector(name, outFeatures), (long) in * outFeatures, x);
+    }
+
+    /** PyTorch's {@code ReLU6}: {@code Clip(x, 0, 6)}. */
+    public Tensor relu6(Tensor x) {
+        String name = fresh("Clip");
+        return emit(node("Clip", name, x.name(), scalar(0.0f), scalar(6.0f)), rename(x, name), x.elements(), x);
+    }
+
+    /** PyTorch's {@code SiLU} (swish): {@code x * sigmoid(x)}. */
+    public Tensor silu(Tensor x) {
+        return mul(x, sigmoid(x));
+    }
+
+    /** Exact GELU, {@code x * 0.5 * (1 + erf(x / sqrt 2))}, as PyTorch exports it at opset 17 (ORT fuses it to Gelu). */
+    public Tensor gelu(Tensor x) {
+        String div = fresh("Div");
+        emit(node("Div", div, x.name(), scalar((float) Math.sqrt(2.0))), rename(x, div), x.elements(), x);
+        String erf = fresh("Erf");
+        emit(node("Erf", erf, div), rename(x, erf), x.elements(), rename(x, div));
+        String plus = fresh("Add");
+        emit(node("Add", plus, erf, scalar(1.0f)), rename(x, plus), x.elements(), rename(x, erf));
+        String times = fresh("Mul");
+        emit(node("Mul", times, x.name(), plus), rename(x, times), x.elements(), x, rename(x, plus));
+        String half = fresh("Mul");
+        return emit(node("Mul", half, times, scalar(0.5f)), rename(x, half), x.elements(), rename(x, times));
+    }
+
+    /** Concatenates feature maps of equal spatial size along the channels (DenseNet, ShuffleNet). */
+    public Tensor concat(Tensor first, Tensor... rest) {
+        if (rest.length == 0) return first;
+        String name = fresh("Concat");
+        NodeProto.Builder node = node("Concat", name, first.name()).addAttribute(intAttr("axis", 1));
+        int channels = first.channels();
+        Tensor[] inputs = new Tensor[rest.length + 1];
+        inputs[0] = first;
+        for (int i = 0; i < rest.length; i++) {
+            Tensor t = rest[i];
+            if (t.layout() != Tensor.Layout.MAP || first.layout() != Tensor.Layout.MAP || t.height() != first.height() || t.width() != first.width())
+                throw new IllegalArgumentException("cannot concatenate " + first + " and " + t);
+            node.addInput(t.name());
+            channels += t.channels();
+            inputs[i + 1] = t;
+        }
+        Tensor out = Tensor.map(name, channels, first.height(), first.width());
+        return emit(node, out, out.elements(), inputs);
+    }
+
+    /** Splits a feature map along the channels into parts of the given sizes (ShuffleNetV2's channel split). */
+    public Tensor[] split(Tensor x, int... sizes) {
+        if (x.layout() != Tensor.Layout.MAP || Arrays.stream(sizes).sum() != x.channels() || Arrays.stream(sizes).anyMatch(s -> s < 1))
+            throw new IllegalArgumentException("cannot split " + x + " into " + Arrays.toString(sizes));
+        String name = fresh("Split");
+        String splitSizes = CONSTANT_PREFIX + fresh("split");
+        if (withWeights) graph.addInitializer(longs(splitSizes, Arrays.stream(sizes).asLongStream().toArray()));
+        NodeProto.Builder node = node("Split", name, x.name(), splitSizes).clearOutput().addAttribute(intAttr("axis", 1));
+        Tensor[] parts = new Tensor[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            parts[i] = Tensor.map(name + "_" + i, sizes[i], x.height(), x.width());
+            node.addOutput(parts[i].name());
+        }
+        emit(node, Tensor.map(name, x.channels(), x.height(), x.width()), x.elements(), x);
+        return parts;
+    }
+
+    /** A feature map {@code [N, C, H, W]} as a sequence of {@code H*W} tokens of size {@code C} (ViT patch tokens). */
+    public Tensor tokens(Tensor x) {
+        if (x.layout() != Tensor.Layout.MAP) throw new IllegalArgumentException("tokens needs a feature map, got " + x);
+        int tokens = x.height() * x.width();
+        Tensor flat = reshape(x, Tensor.sequence(fresh("Reshape"), x.channels(), tokens)); // [N, C, H*W]
+        return transpose(flat, Tensor.sequence(fresh("Transpose"), tokens, x.channels()), 0, 2, 1);
+    }
+
+    /** Prepends a trainable class token ({@code [1, 1, D]}, expanded over the batch) to a sequence. */
+    public Tensor prependClassToken(Tensor x) {
+        requireSequence(x);
+        String name = fresh("cls");
+        Tensor token = Tensor.sequence(weight(name + ".token", 0.02, 1, 1, x.channels()), 1, x.channels());
+        if (batch > 1) {
+            String shape = CONSTANT_PREFIX + fresh("shape");
+            if (withWeights) graph.addInitializer(longs(shape, batch, 1, x.channels()));
+            String expand = fresh("Expand");
+            token = emit(node("Expand", expand, token.name(), shape), rename(token, expand), token.elements(), token);
+        }
+        String concat = fresh("Concat");
+        return emit(node("Concat", concat, token.name(), x.name()).addAttribute(intAttr("axis", 1)),
+                Tensor.sequence(concat, x.tokens() + 1, x.channels()), (x.tokens() + 1L) * x.channels(), token, x);
+    }
+
+    /** Adds a trainable position embedding {@code [1, T, D]} to a sequence. */
+    public Tensor addPositionEmbedding(Tensor x) {
+        requireSequence(x);
+        String name = fresh("pos");
+        String embedding = weight(name + ".embedding", 0.02, 1, x.tokens(), x.channels());
+        String add = fresh("Add");
+        return emit(node("Add", add, x.name(), embedding), rename(x, add), x.elements(), x);
+    }
+
+    /** Layer normalisation over the embedding of each token, trainable scale and shift ({@code nn.LayerNorm}, eps 1e-6). */
+    public Tensor layerNorm(Tensor x) {
+        requireSequence(x);
+        String name = fresh("ln");
+        String scale = filled(name + ".weight", x.channels(), 1.0f);
+        String shift = filled(name + ".bias", x.channels(), 0.0f);
+        return emit(node("LayerNormalization", name, x.name(), scale, shift)
+                .addAttribute(intAttr("axis", -1))
+                .addAttribute(floatAttr("epsilon", 1e-6f)), rename(x, name), x.elements(), x);
+    }
+
+    /**
+     * Multi-head self-attention as {@code nn.MultiheadAttention} computes it: one QKV projection, scaled dot-product
+     * attention per head with Softmax, output projection. Parameters: {@code 3D*D + 3D} and {@code D*D + D}.
+     */
+    public Tensor selfAttention(Tensor x, int heads) {
+        requireSequence(x);
+        int d = x.channels();
+        int t = x.tokens();
+        if (d % heads != 0) throw new IllegalArgumentException(heads + " heads do not divide embedding " + d);
+        int hd = d / heads;
+        Tensor qkv = linear(x, 3 * d);
+        Tensor split = reshape(qkv, Tensor.map(fresh("Reshape"), t, 3 * heads, hd));           // [N, T, 3H, hd]
+        Tensor perHead = transpose(split, Tensor.map(fresh("Transpose"), 3 * heads, t, hd), 0, 2, 1, 3); // [N, 3H, T, hd]
+        Tensor[] qkvParts = split(perHead, heads, heads, heads);
+        Tensor kT = transpose(qkvParts[1], Tensor.map(fresh("Transpose"), heads, hd, t), 0, 1, 3, 2);
+        Tensor scores = matMul(qkvParts[0], kT, Tensor.map(fresh("MatMul"), heads, t, t), (long) heads * t * t * hd);
+        String scaled = fresh("Mul");
+        Tensor s = emit(node("Mul", scaled, scores.name(), scalar((float) (1.0 / Math.sqrt(hd)))), rename(scores, scaled), scores.elements(), scores);
+        String softmax = fresh("Softmax");
+        Tensor p = emit(node("Softmax", softmax, s.name()).addAttribute(intAttr("axis", -1)), rename(s, softmax), s.elements(), s);
+        Tensor context = matMul(p, qkvParts[2], Tensor.map(fresh("MatMul"), heads, t, hd), (long) heads * t * t * hd);
+        Tensor back = transpose(context, Tensor.map(fresh("Transpose"), t, heads, hd), 0, 2, 1, 3);    // [N, T, H, hd]
+        Tensor merged = reshape(back, Tensor.sequence(fresh("Reshape"), t, d));
+        return linear(merged, d);
+    }
+
+    /** The first token of a sequence as a flat vector {@code [N, D]} (ViT's class-token head input). */
+    public Tensor firstToken(Tensor x) {
+        requireSequence(x);
+        String index = CONSTANT_PREFIX + fresh("index");
+        if (withWeights) graph.addInitializer(TensorProto.newBuilder().setName(index)
+                .setDataType(TensorProto.DataType.INT64.getNumber())
+                .setRawData(ByteString.copyFrom(new byte[Long.BYTES])).build());
+        String name = fresh("Gather");
+        return emit(node("Gather", name, x.name(), index).addAttribute(intAttr("axis", 1)),
+                Tensor.vector(name, x.channels()), x.channels(), x);
     }
 
     /** Marks {@code x} (a flat tensor) as the graph's single output and returns the finished network. */
@@ -273,6 +422,49 @@ public final class OnnxGraphBuilder {
         return emit(node(op, name, x.name()), rename(x, name), x.elements(), x);
     }
 
+    private Tensor sequenceLinear(Tensor x, int outFeatures) {
+        String name = fresh("linear");
+        int in = x.channels();
+        String w = weight(name + ".weight", Math.sqrt(1.0 / in), in, outFeatures);
+        String b = weight(name + ".bias", 0.01, outFeatures);
+        long work = (long) x.tokens() * in * outFeatures;
+        String mm = name + ".MatMul";
+        Tensor out = Tensor.sequence(mm, x.tokens(), outFeatures);
+        macs += work;
+        emit(node("MatMul", mm, x.name(), w), out, work, x);
+        String add = name + ".Add";
+        return emit(node("Add", add, mm, b), rename(out, add), out.elements(), out);
+    }
+
+    private Tensor matMul(Tensor a, Tensor b, Tensor out, long work) {
+        macs += work;
+        return emit(node("MatMul", out.name(), a.name(), b.name()), out, work, a, b);
+    }
+
+    /** Reshapes {@code x} to {@code out}'s shape (same element count); {@code out.name()} names the node. */
+    private Tensor reshape(Tensor x, Tensor out) {
+        if (x.elements() != out.elements()) throw new IllegalArgumentException("cannot reshape " + x + " to " + out);
+        String shape = CONSTANT_PREFIX + fresh("shape");
+        if (withWeights) graph.addInitializer(longs(shape, out.shape(batch)));
+        return emit(node("Reshape", out.name(), x.name(), shape), out, out.elements(), x);
+    }
+
+    private Tensor transpose(Tensor x, Tensor out, long... perm) {
+        if (x.elements() != out.elements()) throw new IllegalArgumentException("cannot transpose " + x + " to " + out);
+        return emit(node("Transpose", out.name(), x.name()).addAttribute(ints("perm", perm)), out, out.elements(), x);
+    }
+
+    /** A float scalar graph constant (not a parameter). */
+    private String scalar(float value) {
+        String name = CONSTANT_PREFIX + fresh("scalar");
+        if (withWeights) graph.addInitializer(tensor(name, new float[] {value}));
+        return name;
+    }
+
+    private static void requireSequence(Tensor x) {
+        if (!x.sequence()) throw new IllegalArgumentException("needs a token sequence, got " + x);
+    }
+
     /** Adds the node to the graph and records it as a {@link Layer} with its signature and work. */
     private Tensor emit(NodeProto.Builder node, Tensor out, long work, Tensor... inputs) {
         StringBuilder sig = new StringBuilder(node.getOpType());
@@ -298,11 +490,15 @@ public final class OnnxGraphBuilder {
     }
 
     private static String shape(Tensor t) {
-        return t.flat() ? Integer.toString(t.channels()) : t.channels() + "x" + t.height() + "x" + t.width();
+        return switch (t.layout()) {
+            case VECTOR -> Integer.toString(t.channels());
+            case SEQUENCE -> t.tokens() + "x" + t.channels();
+            case MAP -> t.channels() + "x" + t.height() + "x" + t.width();
+        };
     }
 
     private static Tensor rename(Tensor like, String name) {
-        return new Tensor(name, like.channels(), like.height(), like.width(), like.flat());
+        return new Tensor(name, like.channels(), like.height(), like.width(), like.layout());
     }
 
     private static void requireSameShape(Tensor a, Tensor b) {

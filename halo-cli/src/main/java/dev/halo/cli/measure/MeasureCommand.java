@@ -53,16 +53,20 @@ import picocli.CommandLine.Model.CommandSpec;
             "Each round visits every architecture once in a shuffled order; results go to an SQLite store as they come,",
             "so an interrupted run (Ctrl-C, kill) continues where it stopped when started again with the same options.",
             "Stdout gets a summary (and round-to-round stability when 2+ rounds exist); --out writes one CSV row per",
-            "architecture: arch,median_ms,p90_ms,min_ms,cv,robust_cv,runs,rounds,round_medians_ms,failures."
+            "architecture: arch,median_ms,p90_ms,min_ms,cv,robust_cv,runs,rounds,round_medians_ms,failures.",
+            "--model FILE.onnx measures your own model the same way (see 'halo model describe' for its shapes) and",
+            "prints ONNX Runtime's per-kernel profile."
         })
 public final class MeasureCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--space", required = true, paramLabel = "S", description = "Search space: nasbench201, fbnet or ofa.")
+    @Option(names = "--space", paramLabel = "S", description = "Search space: nasbench201, fbnet or ofa (or use --model).")
     String spaceName;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     ArchSelection selection = new ArchSelection();
+
+    @Mixin dev.halo.cli.model.ModelMeasureOptions modelFile = new dev.halo.cli.model.ModelMeasureOptions();
 
     @Mixin MeasureOptions how = new MeasureOptions();
 
@@ -85,6 +89,11 @@ public final class MeasureCommand implements Callable<Integer> {
     public Integer call() {
         if (rounds < 1) throw new BadInputException("--rounds must be at least 1, got " + rounds);
         MeasureSettings settings = how.settings();
+        if (modelFile.model != null) {
+            if (spaceName != null) throw new BadInputException("give either --model FILE.onnx or --space, not both");
+            return modelFile.run(spec.commandLine().getOut(), spec.commandLine().getErr(), settings, rounds, repeat, seed, store);
+        }
+        if (spaceName == null) throw new BadInputException("give --space S with --archs/--sample/--all, or --model FILE.onnx");
         SearchSpace<?> space = Spaces.byName(spaceName);
         NetworkExporter exporter = NetworkExporters.forSpace(space);
         List<Architecture> archs = selection.resolve(space, seed);

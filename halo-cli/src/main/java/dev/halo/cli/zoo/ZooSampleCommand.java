@@ -1,0 +1,33 @@
+package dev.halo.cli.zoo;
+
+import dev.halo.onnx.zoo.ModelZoo;
+import dev.halo.onnx.zoo.ZooFiles;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "sample", mixinStandardHelpOptions = true,
+        description = {"Draw distinct models of one family, or of all families in turn (reproducible with --seed).",
+            "Prints CSV: spec,family,resolution,params,macs; the file is a valid --specs file for 'halo zoo measure'",
+            "and a longer draw with the same seed starts with the shorter one."})
+public final class ZooSampleCommand implements Runnable {
+    @Option(names = "--family", defaultValue = "all", description = "A family name (see 'halo zoo families') or all (default: ${DEFAULT-VALUE}).")
+    String family;
+
+    @Option(names = {"-n", "--count"}, defaultValue = "10", description = "How many (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+        PrintWriter out = new PrintWriter(spec.commandLine().getOut(), true);
+        ZooFiles.sampleTable(ModelZoo.sample(family, count, seed)).forEach(out::println);
+        out.flush();
+    }
+}

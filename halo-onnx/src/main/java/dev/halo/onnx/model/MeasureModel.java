@@ -1,0 +1,103 @@
+package dev.halo.onnx.model;
+
+import dev.halo.BadInputException;
+import dev.halo.graph.Graph;
+import dev.halo.graph.GraphAnalysis;
+import dev.halo.graph.TensorShape;
+import dev.halo.graph.ValueInfo;
+import dev.halo.measure.DeviceFingerprint;
+import dev.halo.measure.MeasureSettings;
+import dev.halo.measure.MeasurementCampaign;
+import dev.halo.measure.MeasurementStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Use case {@code halo measure --model FILE.onnx}: the latency of any ONNX model on this machine, with the harness
+ * and store that architectures use, plus the per-kernel profile from ONNX Runtime's profiler.
+ *
+ * <p>In the store a model is an "architecture" of the pseudo-space {@value #SPACE} whose canonical string is its
+ * identity: the SHA-256 of the model file and the input shapes fed ({@code sha256:ab12...;input=1x3x224x224}). Its
+ * rows can therefore never mix with a search space's, the same file measured at other shapes is another entry, and
+ * an interrupted run resumes like an architecture campaign.
+ */
+public final class MeasureModel {
+    /** The store's space name for model files. */
+    public static final String SPACE = "onnx-model";
+
+    /**
+     * @param rounds interleaved rounds (a fresh session each)
+     * @param profileRuns profiled runs after the timing (0: no profile)
+     */
+    public record Request(Path model, Map<String, TensorShape> inputs, MeasureSettings settings, int rounds, boolean repeat,
+            long seed, Path store, int profileRuns) {
+        public Request {
+            inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+            if (rounds < 1) throw new BadInputException("--rounds must be at least 1, got " + rounds);
+            if (profileRuns < 0) throw new BadInputException("--profile-runs must be >= 0, got " + profileRuns);
+        }
+    }
+
+    /**
+     * @param identity the model's key in the store
+     * @param rows this model's rows on this device (all rounds, including earlier runs)
+     * @param profile kernels by time, slowest first (empty when not profiled)
+     */
+    public record Result(String identity, List<ValueInfo> inputs, DeviceFingerprint device, MeasurementCampaign.Summary summary,
+            List<MeasurementStore.Row> rows, List<KernelProfile.Kernel> profile) {}
+
+    public Result run(Request r, MeasurementCampaign.Listener listener) {
+        Graph g = OnnxModelReader.read(r.model());
+        List<ValueInfo> inputs;
+        try {
+            inputs = GraphAnalysis.resolveInputs(g, r.inputs());
+            ModelInputs.requireFeedable(inputs);
+        } catch (BadInputException e) {
+            throw new BadInputException(r.model() + ": " + e.getMessage(), e);
+        }
+        String identity = identity(r.model(), inputs);
+        ModelLatencyMeter meter = new ModelLatencyMeter(r.model(), g.feeds(), inputs, r.inputs(), r.settings(), r.seed());
+        DeviceFingerprint fingerprint = DeviceFingerprint.current(r.settings());
+        try (MeasurementStore db = MeasurementStore.open(r.store())) {
+            long device = db.device(fingerprint);
+            int first = 1;
+            if (r.repeat())
+                first = 1 + db.rows(device, SPACE).stream().filter(row -> row.canonical().equals(identity))
+                        .mapToInt(MeasurementStore.Row::round).max().orElse(0);
+            MeasurementCampaign campaign = new MeasurementCampaign(db, device, SPACE, List.of(identity), first,
+                    first + r.rounds() - 1, r.seed(), r.settings().toJson(), meter);
+            MeasurementCampaign.Summary summary = campaign.run(listener);
+            List<MeasurementStore.Row> rows = db.rows(device, SPACE).stream().filter(row -> row.canonical().equals(identity)).toList();
+            List<KernelProfile.Kernel> profile = r.profileRuns() == 0 ? List.of()
+                    : KernelProfile.profile(r.model(), g.feeds(), inputs, r.inputs(), r.settings(), r.profileRuns(), r.seed());
+            return new Result(identity, inputs, fingerprint, summary, rows, profile);
+        }
+    }
+
+    /** {@code sha256:<hex of the file>;<input>=<shape>;...} in the model's input order. */
+    static String identity(Path model, List<ValueInfo> inputs) {
+        return "sha256:" + sha256(model) + ";" + inputs.stream().map(v -> v.name() + "=" + v.shape()).collect(Collectors.joining(";"));
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

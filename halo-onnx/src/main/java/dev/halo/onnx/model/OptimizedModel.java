@@ -1,0 +1,80 @@
+package dev.halo.onnx.model;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.halo.BadInputException;
+import dev.halo.graph.Graph;
+import dev.halo.graph.TensorShape;
+import dev.halo.graph.ValueInfo;
+import dev.halo.measure.GraphOptimization;
+import dev.halo.measure.MeasureSettings;
+import dev.halo.measure.OrtLatencyMeter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The graph ONNX Runtime actually executes: a session is created with {@code optimized_model_filepath} set, and the
+ * model it writes (after Conv+BN folding, Conv+activation fusion, GELU/LayerNorm/attention fusions and, at level ALL,
+ * the blocked NCHWc layout of this CPU) is read back with {@link OnnxModelReader}. At level ALL ONNX Runtime warns
+ * that such a model is hardware specific: it describes this machine's kernels, which is what is wanted here. The
+ * temporary files are deleted whatever happens.
+ */
+public final class OptimizedModel {
+    private OptimizedModel() {}
+
+    /**
+     * @param original the model as read (its inputs' symbolic dimensions are fixed to {@code inputs} so that ONNX
+     *     Runtime can plan static shapes)
+     */
+    public static Graph kernels(Path model, Graph original, Map<String, TensorShape> inputs, GraphOptimization level) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("halo-optimized");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for the optimised model", e);
+        }
+        try {
+            Path out = dir.resolve("optimized.onnx");
+            MeasureSettings settings = MeasureSettings.defaults().withOptimization(level);
+            try (OrtSession.SessionOptions options = OrtLatencyMeter.sessionOptions(settings)) {
+                options.setOptimizedModelFilePath(out.toString());
+                for (ValueInfo v : original.feeds()) {
+                    TensorShape given = inputs.get(v.name());
+                    if (given == null || v.shape() == null) continue;
+                    for (int i = 0; i < v.shape().rank(); i++) {
+                        String symbol = v.shape().symbols()[i];
+                        if (symbol != null && v.shape().dim(i) < 0) options.setSymbolicDimensionValue(symbol, given.dim(i));
+                    }
+                }
+                OrtEnvironment.getEnvironment().createSession(model.toString(), options).close();
+            } catch (OrtException e) {
+                String m = e.getMessage() == null ? "" : e.getMessage();
+                throw new BadInputException(model + ": ONNX Runtime cannot load it: " + m.lines().findFirst().orElse(m), e);
+            }
+            if (!Files.isRegularFile(out)) throw new IllegalStateException("ONNX Runtime wrote no optimised model to " + out);
+            return OnnxModelReader.read(out);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // best effort: a leftover file in the temporary directory
+                }
+            });
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}
