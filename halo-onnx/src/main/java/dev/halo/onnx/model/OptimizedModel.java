@@ -33,13 +33,38 @@ public final class OptimizedModel {
      *     Runtime can plan static shapes)
      */
     public static Graph kernels(Path model, Graph original, Map<String, TensorShape> inputs, GraphOptimization level) {
-        Path dir;
+        Path dir = temporaryDirectory();
         try {
-            dir = Files.createTempDirectory("halo-optimized");
+            return optimize(dir, model, original, inputs, level);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** The executed kernels of an in-memory model whose inputs have static shapes (halo's exported networks). */
+    public static Graph kernels(byte[] model, GraphOptimization level) {
+        Path dir = temporaryDirectory();
+        try {
+            Path file = dir.resolve("model.onnx");
+            Files.write(file, model);
+            return optimize(dir, file, OnnxModelReader.read(file), Map.of(), level);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the model for ONNX Runtime to optimise", e);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("halo-optimized");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory for the optimised model", e);
         }
-        try {
+    }
+
+    private static Graph optimize(Path dir, Path model, Graph original, Map<String, TensorShape> inputs, GraphOptimization level) {
+        {
             Path out = dir.resolve("optimized.onnx");
             MeasureSettings settings = MeasureSettings.defaults().withOptimization(level);
             try (OrtSession.SessionOptions options = OrtLatencyMeter.sessionOptions(settings)) {
@@ -59,8 +84,6 @@ public final class OptimizedModel {
             }
             if (!Files.isRegularFile(out)) throw new IllegalStateException("ONNX Runtime wrote no optimised model to " + out);
             return OnnxModelReader.read(out);
-        } finally {
-            deleteTree(dir);
         }
     }
 
