@@ -1,5 +1,6 @@
 package dev.halo.cli.onboard;
 
+import dev.halo.app.onboard.Onboarding;
 import dev.halo.cli.measure.MeasureOptions;
 import dev.halo.space.Nb201Space;
 import java.io.PrintWriter;

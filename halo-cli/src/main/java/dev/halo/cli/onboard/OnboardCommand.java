@@ -1,6 +1,8 @@
 package dev.halo.cli.onboard;
 
 import dev.halo.BadInputException;
+import dev.halo.app.onboard.Onboarding;
+import dev.halo.app.onboard.ShippedModels;
 import dev.halo.cli.measure.MeasureOptions;
 import dev.halo.space.Spaces;
 import java.nio.file.Path;

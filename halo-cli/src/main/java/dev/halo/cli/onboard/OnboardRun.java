@@ -3,6 +3,7 @@ package dev.halo.cli.onboard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.halo.app.onboard.Onboarding;
 import dev.halo.cli.output.Format;
 import dev.halo.cli.output.Table;
 import dev.halo.cli.progress.Progress;

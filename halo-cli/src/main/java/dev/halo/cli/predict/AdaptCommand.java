@@ -5,7 +5,6 @@ import dev.halo.DataLocation;
 import dev.halo.cli.output.Table;
 import dev.halo.data.ArchCsv;
 import dev.halo.data.ReferenceArchs;
-import dev.halo.eval.Metrics;
 import dev.halo.predict.additive.AdditiveCostMethod;
 import dev.halo.predict.additive.AdditiveCostPredictor;
 import dev.halo.predict.additive.CostFeatures;
@@ -18,6 +17,7 @@ import dev.halo.space.Architecture;
 import dev.halo.space.Nb201Space;
 import dev.halo.space.SearchSpace;
 import dev.halo.space.Spaces;
+import dev.halo.stats.Metrics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +29,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code halo adapt}: a HELP model (or op-costs) + a few measurements of a new device → a predictor file for that device. */
 @Command(name = "adapt", mixinStandardHelpOptions = true,

@@ -5,7 +5,6 @@ import dev.halo.DataLocation;
 import dev.halo.cli.output.FormatOption;
 import dev.halo.cli.output.Table;
 import dev.halo.data.LatencyDataset;
-import dev.halo.eval.Metrics;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.predict.additive.AdditiveCostPredictor;
 import dev.halo.predict.additive.CostFeatures;
@@ -15,6 +14,7 @@ import dev.halo.predict.help.HelpModelFile;
 import dev.halo.space.Architecture;
 import dev.halo.space.Nb201Arch;
 import dev.halo.space.Nb201Space;
+import dev.halo.stats.Metrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -29,9 +29,9 @@ import java.util.concurrent.Callable;
 import java.util.function.DoubleSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code halo bench predict}: how long adapting a HELP model to a device and predicting all 15,625

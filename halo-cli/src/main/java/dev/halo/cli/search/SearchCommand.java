@@ -1,6 +1,8 @@
 package dev.halo.cli.search;
 
 import dev.halo.BadInputException;
+import dev.halo.app.Methods;
+import dev.halo.app.search.SearchSetup;
 import dev.halo.cli.output.FormatOption;
 import dev.halo.cli.output.Table;
 import dev.halo.search.Candidate;
@@ -79,10 +81,7 @@ public final class SearchCommand implements Callable<Integer> {
         if (measure > 0 && options.source.adaptFrom == null)
             throw new BadInputException("--measure needs --adapt-from DIR: the chance that a candidate meets the budget comes from the device's known samples");
         if (measure > 0 && options.devices.size() != 1) throw new BadInputException("--measure measures one device; name exactly one --device");
-        // The best ranker near the budget is what measurements need (search.md section 6); the margin-only search keeps
-        // the space's default (SearchOptions.defaultMethod).
-        if (measure > 0) options.methodWhenUnset = "mix-src-loo-long";
-        SearchSetup.Searched<?> searched = SearchSetup.searched(options, algorithm);
+        SearchSetup.Searched<?> searched = SearchSetup.searched(options.toRequest(), algorithm);
         PrintWriter err = spec.commandLine().getErr();
         Table t = measure > 0 ? measured(searched, err) : verified(searched, err);
         t.print(format.format, spec.commandLine().getOut());
@@ -130,7 +129,7 @@ public final class SearchCommand implements Callable<Integer> {
             log.row(i + 1, x.arch(), x.accuracy(), x.predictedMs(), x.feasibleProbability(), Double.isNaN(x.trueMs()) ? null : x.trueMs());
         }
         printNote(err, m.measurements().size() + " measurement(s) on " + device + (measureOn.equals("here") ? " (this machine)" : " (its dataset column)")
-                + ", candidates ranked by " + (options.model != null ? options.model : options.method()) + ":");
+                + ", candidates ranked by " + (options.model != null ? options.model : options.method != null ? options.method : Methods.DEFAULT) + ":");
         log.print(dev.halo.cli.output.Format.table, err);
         if (m.arch() == null)
             throw new BadInputException("no architecture was measured under " + budget + " ms on " + device + " with " + measure + " measurement(s), and the "

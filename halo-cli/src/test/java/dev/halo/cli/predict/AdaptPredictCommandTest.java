@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.halo.cli.CliRun;
 import dev.halo.data.LatencyDataset;
-import dev.halo.eval.Metrics;
 import dev.halo.predict.help.HelpModel;
 import dev.halo.predict.help.HelpModelFile;
 import dev.halo.predict.help.HelpNetwork;
 import dev.halo.predict.help.HelpProvenance;
 import dev.halo.space.FbnetSpace;
+import dev.halo.stats.Metrics;
 import dev.halo.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;

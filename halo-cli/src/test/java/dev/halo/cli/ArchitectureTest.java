@@ -1,0 +1,82 @@
+package dev.halo.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package rules of docs/DESIGN (cli → app → onnx → core, one way), checked on the compiled classes of every module.
+ * The halo test class path holds each module's classes (a folder or a jar named after the module).
+ */
+class ArchitectureTest {
+    static JavaClasses halo;
+
+    @BeforeAll
+    static void importClasses() {
+        halo = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.halo");
+    }
+
+    /** Classes compiled from the named module (its target/classes folder or its jar). */
+    static DescribedPredicate<JavaClass> inModule(String module) {
+        return DescribedPredicate.describe("in module " + module,
+                c -> c.getSource().map(s -> s.getUri().toString().contains("/" + module + "/")).orElse(false));
+    }
+
+    @Test
+    void everyModuleIsImported() {
+        for (String module : new String[] {"halo-core", "halo-onnx", "halo-app", "halo-cli"})
+            org.assertj.core.api.Assertions.assertThat(halo.stream().filter(inModule(module)))
+                    .as("classes of " + module + " on the test class path").isNotEmpty();
+    }
+
+    @Test
+    void haloCoreHasNoNativeDependency() {
+        noClasses().that(inModule("halo-core")).should().dependOnClassesThat()
+                .resideInAnyPackage("ai.onnxruntime..", "org.sqlite..", "org.tribuo..", "com.sun.jna..", "dev.halo.onnx..", "dev.halo.measure..",
+                        "dev.halo.app..", "dev.halo.cli..")
+                .check(halo);
+    }
+
+    @Test
+    void packagesHaveNoCycles() {
+        slices().matching("dev.halo.(*)..").should().beFreeOfCycles().check(halo);
+    }
+
+    @Test
+    void predictSubpackagesHaveNoCycles() {
+        slices().matching("dev.halo.predict.(*)..").should().beFreeOfCycles().check(halo);
+    }
+
+    @Test
+    void evalAndSearchDoNotDependOnEachOther() {
+        noClasses().that().resideInAPackage("dev.halo.eval..").should().dependOnClassesThat().resideInAPackage("dev.halo.search..").check(halo);
+        noClasses().that().resideInAPackage("dev.halo.search..").should().dependOnClassesThat().resideInAPackage("dev.halo.eval..").check(halo);
+    }
+
+    @Test
+    void predictDoesNotDependOnEval() {
+        noClasses().that().resideInAPackage("dev.halo.predict..").should().dependOnClassesThat().resideInAPackage("dev.halo.eval..").check(halo);
+    }
+
+    /**
+     * The CLI parses, calls a use case of halo-app and prints: it does not set up benchmarks, choose or prepare methods,
+     * run evaluations, campaigns or measured choices itself (result types such as reports and outcomes it may print).
+     */
+    @Test
+    void cliDoesNotReachPastTheAppIntoWorkflowInternals() {
+        noClasses().that().resideInAPackage("dev.halo.cli..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.halo.fewshot..", "dev.halo.predict.registry..", "dev.halo.eval.selection..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.halo.eval.Evaluator")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.halo.predict.FewShotContext")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.halo.measure.MeasurementCampaign")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.halo.search.MeasuredChoice")
+                .check(halo);
+    }
+}
