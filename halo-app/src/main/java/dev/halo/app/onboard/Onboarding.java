@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.halo.BadInputException;
 import dev.halo.Halo;
+import dev.halo.app.measure.CampaignProgress;
 import dev.halo.eval.selection.SampleSelections;
 import dev.halo.measure.DeviceFingerprint;
 import dev.halo.measure.LatencyStats;
@@ -165,11 +166,9 @@ public final class Onboarding {
                          Map<String, Double> referenceMs, Map<String, Double> sampleMs, int nonPositivePredictions, Validation validation,
                          boolean stopped, double seconds) {}
 
-    /** Progress: phase messages and per-campaign measurement events. */
-    public interface Listener {
+    /** Progress: phase messages, and each measurement campaign's arch-rounds as {@link dev.halo.app.Listener#progress} of its task. */
+    public interface Listener extends dev.halo.app.Listener {
         void phase(String message);
-
-        MeasurementCampaign.Listener campaign(String task);
 
         /** Called when a campaign has run (successfully or stopped), so a progress bar can close. */
         default void campaignDone() {}
@@ -304,7 +303,18 @@ public final class Onboarding {
         running.set(campaign);
         if (stop.get()) campaign.requestStop(); // a stop that came between the check above and publishing the campaign
         try {
-            return !campaign.run(listener.campaign(task)).stopped();
+            return !campaign.run(new CampaignProgress(campaign, task, new dev.halo.app.Listener() {
+                @Override
+                public void progress(String stage, long done, long total, String detail) {
+                    if (detail.isEmpty() && done > 0) listener.phase(done + " of " + total + " arch-rounds already in the store");
+                    listener.progress(stage, done, total, detail);
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return listener.cancelled();
+                }
+            })).stopped();
         } finally {
             running.set(null);
             listener.campaignDone();

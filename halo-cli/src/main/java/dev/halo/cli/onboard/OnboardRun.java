@@ -6,14 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.halo.app.onboard.Onboarding;
 import dev.halo.cli.output.Format;
 import dev.halo.cli.output.Table;
-import dev.halo.cli.progress.Progress;
-import dev.halo.measure.MeasurementCampaign;
-import dev.halo.measure.Outcome;
+import dev.halo.cli.progress.BarListener;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import me.tongfei.progressbar.ProgressBar;
 
 /** Runs an onboarding for a command: progress on stderr, Ctrl-C handling, the result on stdout. */
 final class OnboardRun {
@@ -36,7 +33,7 @@ final class OnboardRun {
         }, "halo-onboard-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            Onboarding.Result r = onboarding.run(new BarListener(err));
+            Onboarding.Result r = onboarding.run(new PhaseListener(err));
             if (r.stopped()) {
                 err.println("halo: stopped; run the same command again to continue (measurements are kept in " + plan.store() + ")");
                 return 130;
@@ -55,11 +52,11 @@ final class OnboardRun {
     }
 
     /** Phase lines and one progress bar per measurement campaign, on stderr. */
-    private static final class BarListener implements Onboarding.Listener {
+    private static final class PhaseListener implements Onboarding.Listener {
         private final PrintWriter err;
-        private ProgressBar bar;
+        private BarListener bar;
 
-        BarListener(PrintWriter err) {
+        PhaseListener(PrintWriter err) {
             this.err = err;
         }
 
@@ -70,23 +67,9 @@ final class OnboardRun {
         }
 
         @Override
-        public MeasurementCampaign.Listener campaign(String task) {
-            return new MeasurementCampaign.Listener() {
-                @Override
-                public void started(int total, int alreadyDone) {
-                    if (alreadyDone > 0) phase(alreadyDone + " of " + total + " arch-rounds already in the store");
-                    bar = Progress.bar(task, total, alreadyDone, err);
-                }
-
-                @Override
-                public void measured(String canonical, int round, Outcome outcome) {
-                    bar.step();
-                    bar.setExtraMessage(switch (outcome) {
-                        case Outcome.Measured m -> String.format(Locale.ROOT, "r%d %.3f ms", round, m.stats().medianMs());
-                        case Outcome.Failed f -> "r" + round + " failed";
-                    });
-                }
-            };
+        public void progress(String stage, long done, long total, String detail) {
+            if (bar == null) bar = new BarListener(err);
+            bar.progress(stage, done, total, detail);
         }
 
         @Override
