@@ -19,7 +19,10 @@ import dev.halo.measure.Stability;
 import dev.halo.onnx.NetworkExporter;
 import dev.halo.onnx.NetworkExporters;
 import dev.halo.predict.LatencyPredictor.Prediction;
+import dev.halo.fewshot.Split;
 import dev.halo.predict.additive.AdditiveCostMethod;
+import dev.halo.predict.additive.CostFeatures;
+import dev.halo.predict.auto.AutoMethod;
 import dev.halo.predict.additive.CostModelFile;
 import dev.halo.predict.help.AdaptedHelpPredictor;
 import dev.halo.predict.help.HelpAdaptation;
@@ -108,9 +111,24 @@ public final class Onboarding {
 
         public static Predictor parse(String text) {
             for (Predictor p : values()) if (p.label.equals(text.strip().toLowerCase(Locale.ROOT))) return p;
-            throw new BadInputException("--predictor must be help or " + AdditiveCostMethod.NAME + ", got '" + text + "'");
+            throw new BadInputException("--predictor must be auto, help or " + AdditiveCostMethod.NAME + ", got '" + text + "'");
+        }
+
+        /**
+         * {@code auto} resolved by {@link AutoMethod#choose} for a machine with no other device known (op-costs where the space
+         * has op-cost features), with the reason; a named predictor as it is, with an empty reason.
+         */
+        public static Chosen choose(String text, String space) {
+            if (!text.strip().equalsIgnoreCase(AutoMethod.NAME)) return new Chosen(parse(text), "");
+            AutoMethod.Choice c = AutoMethod.choose(space, CostFeatures.forSpace(Spaces.byName(space)).isPresent(), new Split(List.of(), List.of(), List.of()));
+            if (!c.method().equals(AdditiveCostMethod.NAME))
+                throw new BadInputException("--predictor auto picks " + c.method() + " for " + space + ", which needs other devices' latencies; give --predictor help");
+            return new Chosen(OP_COSTS, "auto chose " + c.method() + ": " + c.reason());
         }
     }
+
+    /** A predictor and why it was chosen (empty when the user named it). */
+    public record Chosen(Predictor predictor, String why) {}
 
     /**
      * Everything one onboarding needs.

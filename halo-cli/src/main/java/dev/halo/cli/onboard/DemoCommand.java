@@ -44,7 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String device = name != null ? name : "demo-" + hostname();
-        Onboarding.Plan plan = options.plan(Nb201Space.NAME, device, how.settings());
+        Onboarding.Plan plan = options.plan(Nb201Space.NAME, device, how.settings(), spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         if (!options.json()) intro(plan, out);
         return OnboardRun.execute(plan, options.json(), out, spec.commandLine().getErr());

@@ -47,7 +47,7 @@ public final class OnboardCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String spaceName = Spaces.byName(space).name();
-        return OnboardRun.execute(options.plan(spaceName, name, how.settings()), options.json(), spec.commandLine().getOut(), spec.commandLine().getErr());
+        return OnboardRun.execute(options.plan(spaceName, name, how.settings(), spec.commandLine().getErr()), options.json(), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     /** Options shared by {@code onboard} and {@code demo} (the demo has smaller defaults). */
@@ -55,11 +55,12 @@ public final class OnboardCommand implements Callable<Integer> {
         @Option(names = "--model", paramLabel = "FILE", description = "Meta-trained HELP model (default: the one shipped with halo for the space).")
         Path model;
 
-        @Option(names = "--predictor", paramLabel = "help|op-costs",
-                description = "op-costs (default): fit this machine's own cost per operation to the reference and sample latencies together, "
-                        + "with the samples chosen to pin those costs down (no model needed); help: adapt the meta-trained HELP model. "
-                        + "The default was chosen by paired demo runs on this project's VM (docs/results/onboard.md).")
-        String predictor = "op-costs";
+        @Option(names = "--predictor", paramLabel = "auto|help|op-costs",
+                description = "auto (default): the rule of docs/RESULTS.md for one machine, which is op-costs on nasbench201 and fbnet; "
+                        + "op-costs: fit this machine's own cost per operation to the reference and sample latencies together, "
+                        + "with the samples chosen to pin those costs down (no model needed; level with help in paired demo runs on this "
+                        + "project's VM, docs/results/onboard.md); help: adapt the meta-trained HELP model.")
+        String predictor = "auto";
 
         @Option(names = "--samples", paramLabel = "N", description = "Archs measured for the adaptation besides the references: random, or chosen for op-costs (default: ${DEFAULT-VALUE}).")
         int samples = 10;
@@ -99,9 +100,12 @@ public final class OnboardCommand implements Callable<Integer> {
             };
         }
 
-        Onboarding.Plan plan(String space, String name, dev.halo.measure.MeasureSettings settings) {
+        /** The plan these options describe; why {@code auto} chose its predictor goes to {@code err}. */
+        Onboarding.Plan plan(String space, String name, dev.halo.measure.MeasureSettings settings, java.io.PrintWriter err) {
             json(); // reject a bad --format before any work
-            Onboarding.Predictor chosen = Onboarding.Predictor.parse(predictor);
+            Onboarding.Chosen choice = Onboarding.Predictor.choose(predictor, space);
+            Onboarding.Predictor chosen = choice.predictor();
+            if (!choice.why().isEmpty()) err.println("halo onboard: " + choice.why());
             if (chosen != Onboarding.Predictor.HELP && model != null)
                 throw new BadInputException("--model is the meta-trained HELP model; it applies to --predictor help only");
             Onboarding.Statistic stat;

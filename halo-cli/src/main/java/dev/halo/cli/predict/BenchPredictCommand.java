@@ -2,6 +2,7 @@ package dev.halo.cli.predict;
 
 import dev.halo.BadInputException;
 import dev.halo.DataLocation;
+import dev.halo.app.predict.ModelFiles;
 import dev.halo.cli.output.FormatOption;
 import dev.halo.cli.output.Table;
 import dev.halo.data.LatencyDataset;

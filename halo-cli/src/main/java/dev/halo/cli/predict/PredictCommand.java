@@ -1,13 +1,13 @@
 package dev.halo.cli.predict;
 
-import dev.halo.predict.help.LeaveOneOutInterval;
-
 import dev.halo.BadInputException;
+import dev.halo.app.predict.ModelFiles;
 import dev.halo.data.ArchCsv;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.predict.additive.CostModelFile;
 import dev.halo.predict.help.AdaptedHelpPredictor;
 import dev.halo.predict.help.HelpAdaptation;
+import dev.halo.predict.help.LeaveOneOutInterval;
 import dev.halo.space.Architecture;
 import dev.halo.space.Nb201Space;
 import dev.halo.space.SearchSpace;
@@ -27,10 +27,11 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+
 
 /** {@code halo predict}: latencies of architectures on a device, from a model adapted with {@code halo adapt}. */
 @Command(name = "predict", mixinStandardHelpOptions = true,

@@ -135,7 +135,7 @@ class OnboardCommandTest {
         assertThat(report.has("model")).isFalse();
         CliRun bad = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--predictor", "lut", "--out", dir.resolve("x").toString()));
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.err()).contains("--predictor must be help or op-costs, got 'lut'");
+        assertThat(bad.err()).contains("--predictor must be auto, help or op-costs, got 'lut'");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.halo.cli.predict;
+package dev.halo.app.predict;
 
 import dev.halo.BadInputException;
 import dev.halo.DataLocation;
@@ -20,11 +20,11 @@ import java.util.regex.Pattern;
  * What a {@code --model} file is, told from its content rather than its name, and where the default model
  * of a space lives.
  */
-final class ModelFiles {
+public final class ModelFiles {
     private ModelFiles() {}
 
     /** The kinds of model file halo reads. */
-    enum Kind {
+    public enum Kind {
         /** HELP's released {@code torch.save} checkpoint (a zip). */
         HELP_CHECKPOINT,
         /** A meta-trained halo model ({@code halo meta-train}). */
@@ -37,7 +37,7 @@ final class ModelFiles {
 
     private static final Pattern FORMAT = Pattern.compile("\"format\"\\s*:\\s*\"([^\"]*)\"");
 
-    static Kind kind(Path file) {
+    public static Kind kind(Path file) {
         if (!Files.isRegularFile(file)) throw new BadInputException(file + ": model file does not exist");
         byte[] head;
         try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
@@ -62,7 +62,7 @@ final class ModelFiles {
     }
 
     /** A meta-trained model or HELP checkpoint for {@code space}; anything else is bad input. */
-    static HelpModelFile.Stored loadBase(Path file, SearchSpace<?> space) {
+    public static HelpModelFile.Stored loadBase(Path file, SearchSpace<?> space) {
         Kind kind = kind(file);
         return switch (kind) {
             case ADAPTED, OP_COSTS -> throw new BadInputException(file + ": is already adapted to a device (from 'halo adapt'); give the meta-trained model"
@@ -88,7 +88,7 @@ final class ModelFiles {
      * {@code .json.gz} in the halo installation ({@code HALO_HOME}, set by the launcher) when there is one (NB201
      * ships one, see models/README.md), else HELP's released checkpoint in the shared data.
      */
-    static Path defaultModel(String space) {
+    public static Path defaultModel(String space) {
         String home = System.getenv("HALO_HOME");
         if (home != null && !home.isBlank()) {
             for (String name : new String[] {"help-" + space + ".json", "help-" + space + ".json.gz"}) {

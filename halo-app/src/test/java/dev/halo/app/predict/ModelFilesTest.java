@@ -1,4 +1,4 @@
-package dev.halo.cli.predict;
+package dev.halo.app.predict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
