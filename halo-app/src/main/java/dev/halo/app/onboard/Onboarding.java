@@ -462,18 +462,7 @@ public final class Onboarding {
         doc.set("reference_ms", msArray(r.referenceMs()));
         doc.set("sample_ms", msArray(r.sampleMs()));
         Validation v = r.validation();
-        ObjectNode val = doc.putObject("validation");
-        val.put("validated", v.validated());
-        val.put("failed", v.failed());
-        val.put("spearman", v.spearman());
-        val.put("mape", v.mape());
-        val.put("within10", v.within10());
-        val.put("interval_coverage", v.coverage());
-        val.put("stability_pairs", v.stability().pairs());
-        val.put("stability_spearman", v.stability().spearman());
-        val.put("stability_median_abs_diff_percent", v.stability().medianAbsDiffPercent());
-        val.put("stability_mape", v.repeatMape());
-        val.put("stability_within10", v.repeatWithin10());
+        ObjectNode val = putValidation(doc.putObject("validation"), v);
         ArrayNode archs = val.putArray("archs");
         for (Checked c : v.archs())
             archs.addObject().put("arch", c.arch()).put("measured_ms", c.measuredMs()).put("predicted_ms", c.predictedMs())
@@ -542,5 +531,21 @@ public final class Onboarding {
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    /** The validation's scores as JSON fields (the report's {@code validation} object, {@code halo onboard --format json}). */
+    public static ObjectNode putValidation(ObjectNode o, Validation v) {
+        o.put("validated", v.validated());
+        o.put("failed", v.failed());
+        o.put("spearman", v.spearman());
+        o.put("mape", v.mape());
+        o.put("within10", v.within10());
+        o.put("interval_coverage", v.coverage());
+        o.put("stability_pairs", v.stability().pairs());
+        o.put("stability_spearman", v.stability().spearman());
+        o.put("stability_median_abs_diff_percent", v.stability().medianAbsDiffPercent());
+        o.put("stability_mape", v.repeatMape());
+        o.put("stability_within10", v.repeatWithin10());
+        return o;
     }
 }

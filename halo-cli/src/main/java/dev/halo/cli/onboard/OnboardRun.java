@@ -122,18 +122,8 @@ final class OnboardRun {
         o.put("samples", r.sampleMs().size());
         o.put("rounds", plan.rounds());
         o.put("statistic", plan.statistic().name());
-        o.put("validated", v.validated());
-        o.put("failed", v.failed());
-        o.put("spearman", v.spearman());
-        o.put("mape", v.mape());
-        o.put("within10", v.within10());
+        Onboarding.putValidation(o, v);
         o.put("interval_level", plan.level());
-        o.put("interval_coverage", v.coverage());
-        o.put("stability_pairs", v.stability().pairs());
-        o.put("stability_spearman", v.stability().spearman());
-        o.put("stability_median_abs_diff_percent", v.stability().medianAbsDiffPercent());
-        o.put("stability_mape", v.repeatMape());
-        o.put("stability_within10", v.repeatWithin10());
         o.put("seconds", r.seconds());
         try {
             out.println(JSON.writeValueAsString(o));
