@@ -1,11 +1,10 @@
 package dev.halo.cli.predict;
 
+import dev.halo.app.bench.Machine;
 import dev.halo.app.bench.PredictionSpeed;
 import dev.halo.cli.output.FormatOption;
 import dev.halo.cli.output.Table;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -56,18 +55,10 @@ public final class BenchPredictCommand implements Callable<Integer> {
             t.row(row.task(), row.mc(), row.medianMs(), row.minMs(), row.maxMs(), row.medianCpuMs(), row.reps(), row.spearmanAll());
         PrintWriter out = spec.commandLine().getOut();
         out.printf("device %s, %d reference archs + %d support archs drawn with seed 0, model %s%n", r.device(), r.references(), r.samples(), r.model());
-        out.printf("java %s, %d available processors, load average %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(), loadAverage());
+        out.println(Machine.describe());
         t.print(format.format, out);
         out.printf("(checksum %.6g)%n", r.checksum());
         out.flush();
         return 0;
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 }
