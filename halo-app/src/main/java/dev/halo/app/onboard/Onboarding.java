@@ -160,6 +160,36 @@ public final class Onboarding {
         }
     }
 
+    /** What a user chose, as given (texts are checked by {@link #plan}); {@code model}, {@code store}, {@code out} may be null. */
+    public record Choices(String predictor, Path model, int samples, int validate, int rounds, long seed, String statistic, int mcSamples,
+            double level, Path store, Path out) {}
+
+    /** A plan and why {@code auto} chose its predictor (empty when the predictor was named). */
+    public record Planned(Plan plan, String why) {}
+
+    /**
+     * The plan for {@code choices}: the predictor resolved ({@link Predictor#choose}), the statistic parsed, the folder
+     * {@code onboard-NAME} and its store unless given, and for HELP the model file or the one shipped for the space.
+     */
+    public static Planned plan(String space, String name, Choices c, MeasureSettings settings) {
+        Chosen choice = Predictor.choose(c.predictor(), space);
+        Predictor chosen = choice.predictor();
+        if (chosen != Predictor.HELP && c.model() != null)
+            throw new BadInputException("--model is the meta-trained HELP model; it applies to --predictor help only");
+        Statistic stat;
+        try {
+            stat = Statistic.valueOf(c.statistic().strip().toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--statistic must be median or min, got '" + c.statistic() + "'");
+        }
+        Path dir = c.out() != null ? c.out() : Path.of("onboard-" + name);
+        Path db = c.store() != null ? c.store() : dir.resolve(STORE);
+        // op-costs needs no model: nothing is loaded for it
+        Model helpModel = chosen == Predictor.HELP ? ShippedModels.resolve(c.model(), space) : null;
+        return new Planned(new Plan(space, name, helpModel, chosen, c.samples(), c.validate(), c.rounds(), c.seed(), stat, c.mcSamples(), c.level(),
+                settings, db, dir), choice.why());
+    }
+
     /** Measured latency of an architecture next to its prediction. */
     public record Checked(String arch, double measuredMs, double predictedMs, double lowerMs, double upperMs) {}
 

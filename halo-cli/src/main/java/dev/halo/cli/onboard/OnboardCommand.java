@@ -2,7 +2,6 @@ package dev.halo.cli.onboard;
 
 import dev.halo.BadInputException;
 import dev.halo.app.onboard.Onboarding;
-import dev.halo.app.onboard.ShippedModels;
 import dev.halo.cli.measure.MeasureOptions;
 import dev.halo.space.Spaces;
 import java.nio.file.Path;
@@ -103,22 +102,10 @@ public final class OnboardCommand implements Callable<Integer> {
         /** The plan these options describe; why {@code auto} chose its predictor goes to {@code err}. */
         Onboarding.Plan plan(String space, String name, dev.halo.measure.MeasureSettings settings, java.io.PrintWriter err) {
             json(); // reject a bad --format before any work
-            Onboarding.Chosen choice = Onboarding.Predictor.choose(predictor, space);
-            Onboarding.Predictor chosen = choice.predictor();
-            if (!choice.why().isEmpty()) err.println("halo onboard: " + choice.why());
-            if (chosen != Onboarding.Predictor.HELP && model != null)
-                throw new BadInputException("--model is the meta-trained HELP model; it applies to --predictor help only");
-            Onboarding.Statistic stat;
-            try {
-                stat = Onboarding.Statistic.valueOf(statistic.strip().toLowerCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--statistic must be median or min, got '" + statistic + "'");
-            }
-            Path dir = out != null ? out : Path.of("onboard-" + name);
-            Path db = store != null ? store : dir.resolve(Onboarding.STORE);
-            // op-costs needs no model: nothing is loaded for it
-            Onboarding.Model helpModel = chosen == Onboarding.Predictor.HELP ? ShippedModels.resolve(model, space) : null;
-            return new Onboarding.Plan(space, name, helpModel, chosen, samples, validate, rounds, seed, stat, mcSamples, level, settings, db, dir);
+            Onboarding.Planned p = Onboarding.plan(space, name,
+                    new Onboarding.Choices(predictor, model, samples, validate, rounds, seed, statistic, mcSamples, level, store, out), settings);
+            if (!p.why().isEmpty()) err.println("halo onboard: " + p.why());
+            return p.plan();
         }
     }
 }
