@@ -41,6 +41,6 @@ class OnboardingPlanTest {
         assertThatThrownBy(() -> Onboarding.plan("nasbench201", "box", choices("auto", null, "mean"), MeasureSettings.defaults()))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--statistic must be median or min");
         assertThatThrownBy(() -> Onboarding.plan("ofa", "box", choices("auto", null, "median"), MeasureSettings.defaults()))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("auto picks device-mix for ofa");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("--space ofa: onboarding needs a space whose every architecture can be predicted");
     }
 }

@@ -46,7 +46,7 @@ public final class OnboardCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String spaceName = Spaces.byName(space).name();
-        return OnboardRun.execute(options.plan(spaceName, name, how.settings(), spec.commandLine().getErr()), options.json(), spec.commandLine().getOut(), spec.commandLine().getErr());
+        return OnboardRun.execute(options.plan(spaceName, name, how.settings()), options.json(), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     /** Options shared by {@code onboard} and {@code demo} (the demo has smaller defaults). */
@@ -99,13 +99,11 @@ public final class OnboardCommand implements Callable<Integer> {
             };
         }
 
-        /** The plan these options describe; why {@code auto} chose its predictor goes to {@code err}. */
-        Onboarding.Plan plan(String space, String name, dev.halo.measure.MeasureSettings settings, java.io.PrintWriter err) {
+        /** The plan these options describe, with why {@code auto} chose its predictor. */
+        Onboarding.Planned plan(String space, String name, dev.halo.measure.MeasureSettings settings) {
             json(); // reject a bad --format before any work
-            Onboarding.Planned p = Onboarding.plan(space, name,
-                    new Onboarding.Choices(predictor, model, samples, validate, rounds, seed, statistic, mcSamples, level, store, out), settings);
-            if (!p.why().isEmpty()) err.println("halo onboard: " + p.why());
-            return p.plan();
+            return Onboarding.plan(space, name, new Onboarding.Choices(predictor, model, samples, validate, rounds, seed, statistic, mcSamples, level, store, out),
+                    settings);
         }
     }
 }
