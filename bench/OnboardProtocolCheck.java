@@ -1,5 +1,4 @@
-import dev.halo.cli.onboard.Onboarding;
-import dev.halo.eval.Metrics;
+import dev.halo.app.onboard.Onboarding;
 import dev.halo.predict.LatencyPredictor.Prediction;
 import dev.halo.predict.help.AdaptedHelpPredictor;
 import dev.halo.predict.help.HelpAdaptation;
@@ -12,6 +11,7 @@ import dev.halo.space.Architecture;
 import dev.halo.space.Nb201Arch;
 import dev.halo.space.Nb201Graph;
 import dev.halo.space.Nb201Space;
+import dev.halo.stats.Metrics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

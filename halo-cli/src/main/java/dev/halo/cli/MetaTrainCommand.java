@@ -1,27 +1,19 @@
 package dev.halo.cli;
 
-import dev.halo.BadInputException;
-import dev.halo.DataLocation;
-import dev.halo.Halo;
-import dev.halo.predict.help.HelpData;
+import dev.halo.app.train.MetaTrain;
 import dev.halo.predict.help.HelpMetaTrainer;
-import dev.halo.predict.help.HelpModel;
-import dev.halo.predict.help.HelpModelFile;
-import dev.halo.predict.help.HelpProvenance;
 import dev.halo.predict.help.HelpTrainingConfig;
 import dev.halo.predict.help.HelpVariant;
-import dev.halo.predict.help.HelpEncoder;
 import dev.halo.space.Nb201Graph;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+
 
 /** {@code halo meta-train}: HELP meta-training from scratch, with checkpoints, resume and meta-valid model selection. */
 @Command(name = "meta-train", mixinStandardHelpOptions = true,
@@ -100,86 +92,33 @@ public final class MetaTrainCommand implements Callable<Integer> {
     @Option(names = "--valid-devices", split = ",", description = "Meta-valid devices for model selection (default: HELP's).")
     List<String> validDevices;
 
-    private Nb201Graph.Wiring usedWiring;
-
     @Override
     public Integer call() {
-        if (!space.equals("nasbench201") && !space.equals("fbnet")) throw new BadInputException("--space must be nasbench201 or fbnet, not " + space);
-        HelpVariant variant = HelpVariant.Algorithm.byId(algorithm).variant(innerLr);
-        Path dir = dataset != null ? dataset : DataLocation.require("help/" + space);
-        if (!Files.isDirectory(dir)) throw new BadInputException("--dataset " + dir + ": not a folder");
-        Path ckpt = checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt.json");
-        Nb201Graph.Wiring w = wiring;
-        if (resume != null) {
-            String stored = HelpModelFile.load(resume).provenance().nb201Wiring();
-            if (!stored.isEmpty()) w = Nb201Graph.Wiring.valueOf(stored);
-        }
-        usedWiring = w;
-        HelpData data = HelpData.load(dir, HelpEncoder.forSpace(space, w));
-        HelpTrainingConfig config;
-        HelpMetaTrainer.State state;
-        HelpMetaTrainer trainer;
-        if (resume != null) {
-            HelpModelFile.Checkpoint c = HelpModelFile.loadCheckpoint(resume);
-            config = c.config();
-            trainer = new HelpMetaTrainer(data, config, threads);
-            state = c.state();
-        } else {
-            config = HelpTrainingConfig.helpDefaults(space, seed).withValidEvery(validEvery).withSecondOrder(!firstOrder);
-            if (episodes != null) config = config.withEpisodes(episodes);
-            if (metaLr != null) {
-                if (!(metaLr > 0) || metaLr.isInfinite()) throw new BadInputException("--meta-lr must be a positive number, got " + metaLr);
-                config = config.withMetaLr(metaLr);
-            }
-            if (klWeight != null) {
-                if (!(klWeight >= 0) || klWeight.isInfinite()) throw new BadInputException("--kl-weight must be a number >= 0, got " + klWeight);
-                config = config.withKlWeight(klWeight);
-            }
-            if (trainDevices != null || validDevices != null)
-                config = config.withDevices(trainDevices != null ? trainDevices : config.trainDevices(), validDevices != null ? validDevices : config.validDevices());
-            trainer = new HelpMetaTrainer(data, config, threads);
-            HelpModel initial = HelpModel.initialise(data.network(), variant, new Random(seed));
-            if (trainInnerSteps != null) {
-                if (trainInnerSteps < 1 || trainInnerSteps > 64) throw new BadInputException("--train-inner-steps must be between 1 and 64, got " + trainInnerSteps);
-                initial = initial.withInnerSteps(trainInnerSteps);
-            }
-            state = trainer.start(initial);
-        }
         PrintWriter err = spec.commandLine().getErr();
-        HelpTrainingConfig cfg = config;
-        HelpVariant v = state.current().variant();
-        err.printf("meta-train %s %s: %d episodes from %d, %s, %s inner rate %s, train %s, valid %s%n", v.algorithm(), space, cfg.episodes(), state.episode(),
-                cfg.secondOrder() ? "second order" : "first order", v.learnedInnerRates() ? "learned" : "fixed", v.innerRate(), cfg.trainDevices(), cfg.validDevices());
-        err.flush();
-        if (timeLimitMinutes != null && !(timeLimitMinutes >= 0)) throw new BadInputException("--time-limit must be a number of minutes >= 0, got " + timeLimitMinutes);
-        long deadline = timeLimitMinutes == null ? Long.MAX_VALUE : System.nanoTime() + (long) (timeLimitMinutes * 60e9);
-        HelpMetaTrainer.State last = state;
-        // train in stretches that end at a validation, so a time limit always stops on a checkpointed, validated state
-        while (last.episode() < cfg.episodes() && (last.episode() == state.episode() || System.nanoTime() < deadline)) {
-            int until = Math.min(cfg.episodes(), (last.episode() / cfg.validEvery() + 1) * cfg.validEvery());
-            last = trainer.train(last, until,
-                    p -> {
-                        err.printf("episode %d/%d  loss %.5f  kl %.2f  valid-spearman %.4f  best %.4f@%d  %.0fs%n", p.episode(), p.episodes(),
-                                p.queryLoss(), p.kl(), p.validSpearman(), p.bestValidSpearman(), p.bestEpisode(), p.seconds());
-                        err.flush();
-                    },
-                    s -> HelpModelFile.saveCheckpoint(ckpt, s, cfg, provenance(cfg, s, dir)));
-        }
+        MetaTrain.Result r = MetaTrain.run(new MetaTrain.Request(space, dataset, out, checkpoint, resume, episodes, seed, validEvery, timeLimitMinutes,
+                algorithm, innerLr, adaptSteps, trainInnerSteps, metaLr, klWeight, firstOrder, threads, wiring, trainDevices, validDevices), new MetaTrain.Listener() {
+            @Override
+            public void started(HelpVariant v, HelpTrainingConfig cfg, int fromEpisode) {
+                err.printf("meta-train %s %s: %d episodes from %d, %s, %s inner rate %s, train %s, valid %s%n", v.algorithm(), space, cfg.episodes(), fromEpisode,
+                        cfg.secondOrder() ? "second order" : "first order", v.learnedInnerRates() ? "learned" : "fixed", v.innerRate(), cfg.trainDevices(), cfg.validDevices());
+                err.flush();
+            }
+
+            @Override
+            public void validated(HelpMetaTrainer.Progress p) {
+                err.printf("episode %d/%d  loss %.5f  kl %.2f  valid-spearman %.4f  best %.4f@%d  %.0fs%n", p.episode(), p.episodes(),
+                        p.queryLoss(), p.kl(), p.validSpearman(), p.bestValidSpearman(), p.bestEpisode(), p.seconds());
+                err.flush();
+            }
+        });
         PrintWriter o = spec.commandLine().getOut();
-        HelpMetaTrainer.StepsChoice steps = trainer.chooseInnerSteps(last.best(), adaptSteps);
-        o.printf("adaptation steps on the meta-valid devices: %s; kept %d%n", steps.scores().stream()
-                .map(x -> String.format("%d -> %.4f", x.steps(), x.validSpearman())).collect(java.util.stream.Collectors.joining(", ")), steps.model().innerSteps());
-        HelpModelFile.save(out, steps.model(), provenance(cfg, last, dir));
-        if (last.episode() < cfg.episodes())
-            o.printf("stopped at the time limit after %d of %d episodes (resume with --resume %s)%n", last.episode(), cfg.episodes(), ckpt);
-        o.printf("wrote %s: best meta-valid Spearman %.4f at episode %d of %d (%.0f s training)%n", out, last.bestValidSpearman(), last.bestEpisode(), last.episode(), last.trainSeconds());
+        o.printf("adaptation steps on the meta-valid devices: %s; kept %d%n", r.steps().scores().stream()
+                .map(x -> String.format("%d -> %.4f", x.steps(), x.validSpearman())).collect(Collectors.joining(", ")), r.steps().model().innerSteps());
+        if (r.stoppedEarly())
+            o.printf("stopped at the time limit after %d of %d episodes (resume with --resume %s)%n", r.last().episode(), r.config().episodes(), r.checkpoint());
+        o.printf("wrote %s: best meta-valid Spearman %.4f at episode %d of %d (%.0f s training)%n", out, r.last().bestValidSpearman(), r.last().bestEpisode(),
+                r.last().episode(), r.last().trainSeconds());
         o.flush();
         return 0;
-    }
-
-    private HelpProvenance provenance(HelpTrainingConfig c, HelpMetaTrainer.State s, Path dir) {
-        return new HelpProvenance("meta-trained", c.space(), c.trainDevices(), c.validDevices(), c.seed(), s.episode(), s.bestEpisode(),
-                s.bestValidSpearman(), c.secondOrder(), Halo.version(), dir.toAbsolutePath().toString(),
-                c.space().equals("nasbench201") ? usedWiring.name() : "", Instant.now().toString(), s.best().variant().algorithm());
     }
 }

@@ -47,8 +47,26 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void withoutAMethodAutoRunsAndSaysWhatItChose() throws Exception {
+        CliRun r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--test-devices", "fpga", "--seeds", "1", "--format", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.get("method").asText()).isEqualTo("auto");
+        assertThat(json.get("method_summary").asText()).startsWith("auto chose op-costs: the rule's pick on nasbench201");
+    }
+
+    @Test
+    void listMethodsShowsTheDocumentedNamesAndTheExperimentalOnesOnRequest() {
+        CliRun documented = run("evaluate", "--list-methods");
+        assertThat(documented.exit()).as(documented.err()).isZero();
+        assertThat(documented.out().lines()).containsExactly("auto", "op-costs", "help", "device-mix", "flops", "params", "nearest-device");
+        CliRun experimental = run("evaluate", "--list-methods", "--experimental");
+        assertThat(experimental.out().lines()).contains("experimental:mix-src-loo-long+op-costs").allMatch(l -> l.startsWith("experimental:"));
+    }
+
+    @Test
     void mixLooWithASampleSelectionNamesBothInTheReport() throws Exception {
-        CliRun r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "mix-loo", "--selection", "flops-spread",
+        CliRun r = run("evaluate", "--space", "nasbench201", "--dataset", nb201(), "--method", "experimental:mix-loo", "--selection", "flops-spread",
                 "--train-devices", "1080ti_1,pixel3,silver_4114", "--valid-devices", "titanx_1", "--test-devices", "raspi4",
                 "--seeds", "1", "--format", "json");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -99,6 +117,7 @@ class EvaluateCommandTest {
         assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--method", "flops", "--samples", "721"),
                 "exceeds the 720 kept train-pool architectures");
         assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--method", "magic"), "unknown method 'magic'");
+        assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--method", "mix-loo"), "use --method experimental:mix-loo");
         assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--model", "/nonexistent.pt"), "does not exist");
         assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--method", "flops", "--split", "help",
                 "--test-devices", "pixel2"), "not both");
@@ -106,7 +125,7 @@ class EvaluateCommandTest {
                 "unknown --references 'some'; known: help, none");
         assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--model", "x.pt", "--references", "none"),
                 "a HELP model reads the 10 reference latencies");
-        assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--method", "mix-loo+help-dev", "--references", "none",
+        assertBad(run("evaluate", "--space", "nasbench201", "--dataset", data, "--method", "experimental:mix-loo+help-dev", "--references", "none",
                 "--train-devices", "1080ti_1,pixel3", "--test-devices", "fpga", "--seeds", "1"), "need latencies of the 10 reference archs, got 0");
     }
 

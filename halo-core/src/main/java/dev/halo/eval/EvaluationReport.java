@@ -1,5 +1,7 @@
 package dev.halo.eval;
 
+import dev.halo.fewshot.Split;
+import dev.halo.predict.FewShotMethod;
 import java.util.List;
 
 /**

@@ -1,8 +1,16 @@
 package dev.halo.eval;
 
-import dev.halo.predict.LatencyPredictor;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.FewShotProtocol;
+import dev.halo.fewshot.FewShotTask;
+import dev.halo.fewshot.SampleSelection;
+import dev.halo.fewshot.Split;
+import dev.halo.predict.FewShotContext;
+import dev.halo.predict.FewShotMethod;
 import dev.halo.predict.LatencyPredictor.Prediction;
+import dev.halo.predict.LatencyPredictor;
 import dev.halo.space.Architecture;
+import dev.halo.stats.Metrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

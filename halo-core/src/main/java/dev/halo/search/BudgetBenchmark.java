@@ -1,7 +1,7 @@
 package dev.halo.search;
 
-import dev.halo.eval.FewShotMethod;
-import dev.halo.eval.FewShotProtocol;
+import dev.halo.fewshot.FewShotProtocol;
+import dev.halo.predict.FewShotMethod;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.space.Architecture;
 import dev.halo.space.SearchSpace;

@@ -1,9 +1,9 @@
 package dev.halo.search;
 
 import dev.halo.BadInputException;
-import dev.halo.eval.FewShotMethod;
-import dev.halo.eval.FewShotProtocol;
-import dev.halo.eval.FewShotTask;
+import dev.halo.fewshot.FewShotProtocol;
+import dev.halo.fewshot.FewShotTask;
+import dev.halo.predict.FewShotMethod;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.space.Architecture;
 import java.util.ArrayList;

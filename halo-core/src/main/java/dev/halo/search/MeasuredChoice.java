@@ -2,7 +2,7 @@ package dev.halo.search;
 
 import dev.halo.stats.StudentT;
 import dev.halo.BadInputException;
-import dev.halo.eval.FewShotTask;
+import dev.halo.fewshot.FewShotTask;
 import dev.halo.space.Architecture;
 import java.util.ArrayList;
 import java.util.HashSet;

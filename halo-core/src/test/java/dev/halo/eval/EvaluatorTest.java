@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.halo.BadInputException;
-import dev.halo.eval.baseline.CostProxyMethod;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.Split;
+import dev.halo.fewshot.ToyBenchmark;
+import dev.halo.predict.FewShotContext;
+import dev.halo.predict.FewShotMethod;
 import dev.halo.predict.LatencyPredictor;
+import dev.halo.predict.baseline.CostProxyMethod;
 import dev.halo.space.Architecture;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,7 +3,13 @@ package dev.halo.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.halo.data.LatencyDataset;
-import dev.halo.eval.baseline.DeviceMixMethod;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.Benchmarks;
+import dev.halo.fewshot.FewShotProtocol;
+import dev.halo.fewshot.LatencyTable;
+import dev.halo.fewshot.Pools;
+import dev.halo.fewshot.Split;
+import dev.halo.predict.baseline.DeviceMixMethod;
 import dev.halo.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,9 +17,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** The protocol on HELP's own data: trimmed pools reproduce HELP's normalisation bounds for every device. */
 class HelpProtocolSharedDataTest {

@@ -2,11 +2,11 @@ package dev.halo.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.halo.eval.FewShotMethod;
-import dev.halo.eval.FewShotProtocol;
-import dev.halo.eval.FewShotTask;
-import dev.halo.eval.LatencyTable;
-import dev.halo.eval.Pools;
+import dev.halo.fewshot.FewShotProtocol;
+import dev.halo.fewshot.FewShotTask;
+import dev.halo.fewshot.LatencyTable;
+import dev.halo.fewshot.Pools;
+import dev.halo.predict.FewShotMethod;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.space.Architecture;
 import java.util.List;

@@ -1,26 +1,14 @@
 package dev.halo.cli.data;
 
-import dev.halo.BadInputException;
-import dev.halo.DataLocation;
-import dev.halo.data.DatasetWriter;
-import dev.halo.data.LatencyDataset;
-import dev.halo.measure.LatencyStats;
-import dev.halo.measure.MeasurementStore;
-import dev.halo.space.Nb201Space;
-import dev.halo.space.SearchSpace;
-import dev.halo.space.Spaces;
-import java.nio.file.Files;
+import dev.halo.app.measure.ExportStore;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+
 
 /** {@code halo data export-store}: measurement stores to a dataset folder (one device column per named device). */
 @Command(
@@ -65,47 +53,9 @@ public final class DataExportStoreCommand implements Runnable {
 
     @Override
     public void run() {
-        SearchSpace<?> space = Spaces.byName(spaceName);
-        ToDoubleFunction<LatencyStats> stat = switch (statistic) {
-            case "median" -> LatencyStats::medianMs;
-            case "min" -> LatencyStats::minMs;
-            default -> throw new BadInputException("--statistic must be median or min, got '" + statistic + "'");
-        };
-        Map<String, Map<String, Double>> byDevice = new LinkedHashMap<>();
-        devices.values().forEach(name -> byDevice.put(name, new LinkedHashMap<>()));
-        for (Path file : stores) {
-            if (!Files.isRegularFile(file)) throw new BadInputException(file + ": no such measurement store");
-            try (MeasurementStore store = MeasurementStore.open(file)) {
-                for (MeasurementStore.DeviceRow d : store.devices()) {
-                    String name = devices.get(d.fingerprint());
-                    if (name != null) byDevice.get(name).putAll(store.latencies(d.id(), space.name(), stat));
-                }
-            }
-        }
-        byDevice.forEach((name, values) -> {
-            if (values.isEmpty()) throw new BadInputException("device " + name + ": no " + space.name() + " measurements in the given stores");
-        });
-        LatencyDataset refs = LatencyDataset.load(references != null ? references : DataLocation.require("help/" + space.name()), space.name());
-        List<String> archs = new ArrayList<>(byDevice.values().iterator().next().keySet());
-        archs.removeIf(a -> byDevice.values().stream().anyMatch(m -> !m.containsKey(a)));
-        if (space instanceof Nb201Space nb) archs.sort(Comparator.comparingInt(a -> nb.index(nb.parse(a))));
-        else archs.sort(Comparator.naturalOrder());
-        int[] reference = new int[refs.referenceArchIndices().length];
-        for (int p = 0; p < reference.length; p++) {
-            String canonical = space.parse(refs.archString(refs.referenceArchIndices()[p])).canonical();
-            reference[p] = archs.indexOf(canonical);
-            if (reference[p] < 0) throw new BadInputException("reference architecture " + canonical + " (position " + p + ") was not measured on every device");
-        }
-        Map<String, List<String>> columns = new LinkedHashMap<>();
-        Map<String, Boolean> integral = new LinkedHashMap<>();
-        byDevice.forEach((name, values) -> {
-            columns.put(name, archs.stream().map(a -> DatasetWriter.latencyText(values.get(a))).toList());
-            integral.put(name, false);
-        });
-        String key = refs.keyColumn();
-        DatasetWriter.write(out, space.name(), key, archs, reference, columns, integral, replace);
-        spec.commandLine().getOut().printf("exported %d archs x %d devices (%s) -> %s%n", archs.size(), columns.size(),
-                String.join(", ", columns.keySet()), out.toAbsolutePath().normalize());
+        ExportStore.Result r = ExportStore.run(new ExportStore.Request(stores, spaceName, devices, statistic, references, out, replace));
+        spec.commandLine().getOut().printf("exported %d archs x %d devices (%s) -> %s%n", r.archs(), r.devices().size(),
+                String.join(", ", r.devices()), r.out().toAbsolutePath().normalize());
         spec.commandLine().getOut().flush();
     }
 }

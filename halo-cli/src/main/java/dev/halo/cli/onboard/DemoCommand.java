@@ -1,5 +1,6 @@
 package dev.halo.cli.onboard;
 
+import dev.halo.app.onboard.Onboarding;
 import dev.halo.cli.measure.MeasureOptions;
 import dev.halo.space.Nb201Space;
 import java.io.PrintWriter;
@@ -43,10 +44,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String device = name != null ? name : "demo-" + hostname();
-        Onboarding.Plan plan = options.plan(Nb201Space.NAME, device, how.settings());
+        Onboarding.Planned planned = options.plan(Nb201Space.NAME, device, how.settings());
         PrintWriter out = spec.commandLine().getOut();
-        if (!options.json()) intro(plan, out);
-        return OnboardRun.execute(plan, options.json(), out, spec.commandLine().getErr());
+        if (!options.json()) intro(planned.plan(), out);
+        return OnboardRun.execute(planned, options.json(), out, spec.commandLine().getErr());
     }
 
     private static void intro(Onboarding.Plan plan, PrintWriter out) {

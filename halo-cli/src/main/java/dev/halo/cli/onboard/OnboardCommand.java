@@ -1,6 +1,7 @@
 package dev.halo.cli.onboard;
 
 import dev.halo.BadInputException;
+import dev.halo.app.onboard.Onboarding;
 import dev.halo.cli.measure.MeasureOptions;
 import dev.halo.space.Spaces;
 import java.nio.file.Path;
@@ -53,11 +54,12 @@ public final class OnboardCommand implements Callable<Integer> {
         @Option(names = "--model", paramLabel = "FILE", description = "Meta-trained HELP model (default: the one shipped with halo for the space).")
         Path model;
 
-        @Option(names = "--predictor", paramLabel = "help|op-costs",
-                description = "op-costs (default): fit this machine's own cost per operation to the reference and sample latencies together, "
-                        + "with the samples chosen to pin those costs down (no model needed); help: adapt the meta-trained HELP model. "
-                        + "The default was chosen by paired demo runs on this project's VM (docs/results/onboard.md).")
-        String predictor = "op-costs";
+        @Option(names = "--predictor", paramLabel = "auto|help|op-costs",
+                description = "auto (default): the rule of docs/RESULTS.md for one machine, which is op-costs on nasbench201 and fbnet; "
+                        + "op-costs: fit this machine's own cost per operation to the reference and sample latencies together, "
+                        + "with the samples chosen to pin those costs down (no model needed; level with help in paired demo runs on this "
+                        + "project's VM, docs/results/onboard.md); help: adapt the meta-trained HELP model.")
+        String predictor = "auto";
 
         @Option(names = "--samples", paramLabel = "N", description = "Archs measured for the adaptation besides the references: random, or chosen for op-costs (default: ${DEFAULT-VALUE}).")
         int samples = 10;
@@ -97,22 +99,11 @@ public final class OnboardCommand implements Callable<Integer> {
             };
         }
 
-        Onboarding.Plan plan(String space, String name, dev.halo.measure.MeasureSettings settings) {
+        /** The plan these options describe, with why {@code auto} chose its predictor. */
+        Onboarding.Planned plan(String space, String name, dev.halo.measure.MeasureSettings settings) {
             json(); // reject a bad --format before any work
-            Onboarding.Predictor chosen = Onboarding.Predictor.parse(predictor);
-            if (chosen != Onboarding.Predictor.HELP && model != null)
-                throw new BadInputException("--model is the meta-trained HELP model; it applies to --predictor help only");
-            Onboarding.Statistic stat;
-            try {
-                stat = Onboarding.Statistic.valueOf(statistic.strip().toLowerCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--statistic must be median or min, got '" + statistic + "'");
-            }
-            Path dir = out != null ? out : Path.of("onboard-" + name);
-            Path db = store != null ? store : dir.resolve(Onboarding.STORE);
-            // op-costs needs no model: nothing is loaded for it
-            Onboarding.Model helpModel = chosen == Onboarding.Predictor.HELP ? ShippedModels.resolve(model, space) : null;
-            return new Onboarding.Plan(space, name, helpModel, chosen, samples, validate, rounds, seed, stat, mcSamples, level, settings, db, dir);
+            return Onboarding.plan(space, name, new Onboarding.Choices(predictor, model, samples, validate, rounds, seed, statistic, mcSamples, level, store, out),
+                    settings);
         }
     }
 }

@@ -3,16 +3,14 @@ package dev.halo.cli.onboard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.halo.app.onboard.Onboarding;
 import dev.halo.cli.output.Format;
 import dev.halo.cli.output.Table;
-import dev.halo.cli.progress.Progress;
-import dev.halo.measure.MeasurementCampaign;
-import dev.halo.measure.Outcome;
+import dev.halo.cli.progress.BarListener;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import me.tongfei.progressbar.ProgressBar;
 
 /** Runs an onboarding for a command: progress on stderr, Ctrl-C handling, the result on stdout. */
 final class OnboardRun {
@@ -21,7 +19,8 @@ final class OnboardRun {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** @return the exit status: 0, or 130 when stopped by a signal (the same command continues) */
-    static int execute(Onboarding.Plan plan, boolean json, PrintWriter out, PrintWriter err) {
+    static int execute(Onboarding.Planned planned, boolean json, PrintWriter out, PrintWriter err) {
+        Onboarding.Plan plan = planned.plan();
         Onboarding onboarding = new Onboarding(plan);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -35,13 +34,13 @@ final class OnboardRun {
         }, "halo-onboard-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            Onboarding.Result r = onboarding.run(new BarListener(err));
+            Onboarding.Result r = onboarding.run(new PhaseListener(err));
             if (r.stopped()) {
                 err.println("halo: stopped; run the same command again to continue (measurements are kept in " + plan.store() + ")");
                 return 130;
             }
-            if (json) printJson(plan, r, out);
-            else printTable(plan, r, out);
+            if (json) printJson(planned, r, out);
+            else printTable(planned, r, out);
             return 0;
         } finally {
             finished.countDown();
@@ -54,11 +53,11 @@ final class OnboardRun {
     }
 
     /** Phase lines and one progress bar per measurement campaign, on stderr. */
-    private static final class BarListener implements Onboarding.Listener {
+    private static final class PhaseListener implements Onboarding.Listener {
         private final PrintWriter err;
-        private ProgressBar bar;
+        private BarListener bar;
 
-        BarListener(PrintWriter err) {
+        PhaseListener(PrintWriter err) {
             this.err = err;
         }
 
@@ -69,23 +68,9 @@ final class OnboardRun {
         }
 
         @Override
-        public MeasurementCampaign.Listener campaign(String task) {
-            return new MeasurementCampaign.Listener() {
-                @Override
-                public void started(int total, int alreadyDone) {
-                    if (alreadyDone > 0) phase(alreadyDone + " of " + total + " arch-rounds already in the store");
-                    bar = Progress.bar(task, total, alreadyDone, err);
-                }
-
-                @Override
-                public void measured(String canonical, int round, Outcome outcome) {
-                    bar.step();
-                    bar.setExtraMessage(switch (outcome) {
-                        case Outcome.Measured m -> String.format(Locale.ROOT, "r%d %.3f ms", round, m.stats().medianMs());
-                        case Outcome.Failed f -> "r" + round + " failed";
-                    });
-                }
-            };
+        public void progress(String stage, long done, long total, String detail) {
+            if (bar == null) bar = new BarListener(err);
+            bar.progress(stage, done, total, detail);
         }
 
         @Override
@@ -95,12 +80,14 @@ final class OnboardRun {
         }
     }
 
-    static void printTable(Onboarding.Plan plan, Onboarding.Result r, PrintWriter out) {
+    static void printTable(Onboarding.Planned planned, Onboarding.Result r, PrintWriter out) {
+        Onboarding.Plan plan = planned.plan();
         Onboarding.Validation v = r.validation();
         Table t = new Table("onboarded", "");
         t.row("device", plan.name() + ": " + r.fingerprint().label() + " (" + r.fingerprint().id() + ")");
         t.row("device model", r.deviceModel() + (plan.predictor() == Onboarding.Predictor.OP_COSTS
                 ? " (op-costs: a fixed cost plus a cost per operation, fitted to the measurements)" : " (adapted from " + plan.model().source() + ")"));
+        if (!planned.why().isEmpty()) t.row("predictor", planned.why());
         t.row("predictions", r.predictions() + " (every " + plan.space() + " arch, " + pct(plan.level()) + " interval"
                 + (r.nonPositivePredictions() > 0 ? "; " + r.nonPositivePredictions() + " at or below 0 ms" : "") + ")");
         t.row(plan.predictor() == Onboarding.Predictor.OP_COSTS ? "fitted on" : "adapted on", r.referenceMs().size() + " reference + " + r.sampleMs().size() + " sample archs, " + plan.statistic()
@@ -120,7 +107,8 @@ final class OnboardRun {
         out.flush();
     }
 
-    static void printJson(Onboarding.Plan plan, Onboarding.Result r, PrintWriter out) {
+    static void printJson(Onboarding.Planned planned, Onboarding.Result r, PrintWriter out) {
+        Onboarding.Plan plan = planned.plan();
         Onboarding.Validation v = r.validation();
         ObjectNode o = JSON.createObjectNode();
         o.put("name", plan.name());
@@ -128,6 +116,7 @@ final class OnboardRun {
         o.put("fingerprint", r.fingerprint().id());
         o.put("device", r.fingerprint().label());
         o.put("predictor", plan.predictor().label());
+        if (!planned.why().isEmpty()) o.put("predictor_choice", planned.why());
         o.put("model", plan.predictor() == Onboarding.Predictor.OP_COSTS ? null : plan.model().source());
         o.put("device_model", r.deviceModel().toString());
         o.put("predictions", r.predictions().toString());
@@ -138,18 +127,8 @@ final class OnboardRun {
         o.put("samples", r.sampleMs().size());
         o.put("rounds", plan.rounds());
         o.put("statistic", plan.statistic().name());
-        o.put("validated", v.validated());
-        o.put("failed", v.failed());
-        o.put("spearman", v.spearman());
-        o.put("mape", v.mape());
-        o.put("within10", v.within10());
+        Onboarding.putValidation(o, v);
         o.put("interval_level", plan.level());
-        o.put("interval_coverage", v.coverage());
-        o.put("stability_pairs", v.stability().pairs());
-        o.put("stability_spearman", v.stability().spearman());
-        o.put("stability_median_abs_diff_percent", v.stability().medianAbsDiffPercent());
-        o.put("stability_mape", v.repeatMape());
-        o.put("stability_within10", v.repeatWithin10());
         o.put("seconds", r.seconds());
         try {
             out.println(JSON.writeValueAsString(o));

@@ -1,17 +1,8 @@
 package dev.halo.cli.predict;
 
-import dev.halo.predict.help.LeaveOneOutInterval;
-
-import dev.halo.BadInputException;
-import dev.halo.data.ArchCsv;
+import dev.halo.app.predict.Predict;
 import dev.halo.predict.LatencyPredictor;
-import dev.halo.predict.additive.CostModelFile;
-import dev.halo.predict.help.AdaptedHelpPredictor;
-import dev.halo.predict.help.HelpAdaptation;
 import dev.halo.space.Architecture;
-import dev.halo.space.Nb201Space;
-import dev.halo.space.SearchSpace;
-import dev.halo.space.Spaces;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,16 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code halo predict}: latencies of architectures on a device, from a model adapted with {@code halo adapt}. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
@@ -68,43 +58,21 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "CSV", description = "Output file (default: standard output).")
     Path out;
 
-    /** Where the interval comes from. */
-    enum IntervalKind { mc, loo }
-
     @Option(names = "--interval", defaultValue = "loo",
             description = "mc: spread of the model's Monte-Carlo draws (not calibrated); loo: held-out errors of the support archs,"
                     + " each predicted by a model adapted without it (calibrated if the support archs are a random draw)"
                     + " (default: ${DEFAULT-VALUE}).")
-    IntervalKind interval;
+    Predict.Interval interval;
 
     @Option(names = "--level", defaultValue = "0.8", description = "Central interval level, in (0, 1) (default: ${DEFAULT-VALUE}).")
     double level;
 
     @Override
     public Integer call() {
-        if (!(level > 0 && level < 1)) throw new BadInputException("--level must be in (0, 1), got " + level);
-        ModelFiles.Kind kind = ModelFiles.kind(model);
-        if (kind != ModelFiles.Kind.ADAPTED && kind != ModelFiles.Kind.OP_COSTS)
-            throw new BadInputException(model + ": not adapted to a device; run 'halo adapt --model " + model + " ...' first and predict with its --out file");
-        LatencyPredictor predictor;
-        String device;
-        Function<List<? extends Architecture>, LatencyPredictor.Prediction[]> intervals;
-        if (kind == ModelFiles.Kind.OP_COSTS) {
-            if (interval == IntervalKind.mc)
-                throw new BadInputException("--interval mc: " + model + " is an op-costs fit, which has no Monte-Carlo draws; use --interval loo");
-            CostModelFile.Adapted adapted = CostModelFile.load(model);
-            predictor = adapted.predictor();
-            device = adapted.device();
-            intervals = chunk -> adapted.predictor().predictWithInterval(chunk, level);
-        } else {
-            AdaptedHelpPredictor help = HelpAdaptation.load(model);
-            predictor = help;
-            device = help.record().device();
-            double looFactor = interval == IntervalKind.loo ? LeaveOneOutInterval.factor(help, level) : Double.NaN;
-            intervals = Double.isNaN(looFactor) ? chunk -> help.predictWithInterval(chunk, level) : chunk -> LeaveOneOutInterval.predict(help, chunk, looFactor);
-        }
-        SearchSpace<?> space = Spaces.byName(predictor.space());
-        List<? extends Architecture> archs = archs(space);
+        Predict.Loaded loaded = Predict.load(model, interval, level);
+        String device = loaded.device();
+        var intervals = loaded.predict();
+        List<? extends Architecture> archs = Predict.archs(loaded.space(), which.all, which.archsFile, which.archs);
 
         if (out == null) {
             PrintWriter w = spec.commandLine().getOut();
@@ -130,25 +98,6 @@ public final class PredictCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("halo: " + archs.size() + " predictions for " + device + " written to " + out);
         spec.commandLine().getErr().flush();
         return 0;
-    }
-
-    private List<? extends Architecture> archs(SearchSpace<?> space) {
-        if (which.all) {
-            if (space instanceof Nb201Space nb) return nb.all();
-            throw new BadInputException("--all: the " + space.name() + " space has about " + String.format("%.1e", space.size())
-                    + " architectures and cannot be listed; give --archs FILE (e.g. from 'halo arch sample --space " + space.name()
-                    + " -n 10000 --format csv') or ARCH arguments");
-        }
-        if (which.archsFile != null) return ArchCsv.archs(which.archsFile, space);
-        List<Architecture> list = new ArrayList<>(which.archs.size());
-        for (int i = 0; i < which.archs.size(); i++) {
-            try {
-                list.add(space.parse(which.archs.get(i)));
-            } catch (BadInputException e) {
-                throw new BadInputException("argument " + (i + 1) + ": " + e.getMessage() + " (the model is for " + space.name() + ")");
-            }
-        }
-        return list;
     }
 
     private void write(Function<List<? extends Architecture>, LatencyPredictor.Prediction[]> intervals, List<? extends Architecture> archs, Writer w) {

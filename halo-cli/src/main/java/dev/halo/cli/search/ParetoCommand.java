@@ -1,6 +1,7 @@
 package dev.halo.cli.search;
 
 import dev.halo.BadInputException;
+import dev.halo.app.search.SearchSetup;
 import dev.halo.cli.output.Format;
 import dev.halo.cli.output.FormatOption;
 import dev.halo.cli.output.Table;
@@ -52,7 +53,7 @@ public final class ParetoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (plot != null && !plot.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png"))
             throw new BadInputException("--plot must name a .png file, got " + plot);
-        SearchResult<?> r = SearchSetup.run(options, algorithm);
+        SearchResult<?> r = SearchSetup.run(options.toRequest(), algorithm);
         Table t = table(r);
         PrintWriter stdout = spec.commandLine().getOut();
         if (out != null) {

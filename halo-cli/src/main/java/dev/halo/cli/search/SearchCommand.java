@@ -1,12 +1,12 @@
 package dev.halo.cli.search;
 
 import dev.halo.BadInputException;
+import dev.halo.app.Methods;
+import dev.halo.app.search.LiveLatency;
+import dev.halo.app.search.MeasuredSearch;
+import dev.halo.app.search.SearchSetup;
 import dev.halo.cli.output.FormatOption;
 import dev.halo.cli.output.Table;
-import dev.halo.search.Candidate;
-import dev.halo.search.FewShotDevice;
-import dev.halo.search.LatencyConstraint;
-import dev.halo.search.MeasuredChoice;
 import dev.halo.search.SearchResult;
 import dev.halo.space.Architecture;
 import java.io.PrintWriter;
@@ -55,8 +55,9 @@ public final class SearchCommand implements Callable<Integer> {
                     + "time the one with the largest expected gain (probability of meeting the budget, from the leave-one-out calibration and the "
                     + "measurements so far, times its accuracy above the best architecture already measured under the budget); answer the most "
                     + "accurate architecture MEASURED under the budget (a known sample counts). If none is, the predicted choice stands, marked "
-                    + "unverified. Unless --method is given, the predictor is then mix-src-loo-long (about 25 s to prepare). On HELP's "
-                    + "devices 10 measurements bring every budget within 0.3 points of the best possible choice (docs/results/search.md) "
+                    + "unverified. The predictor is --method's (default auto); docs/results/search.md measured "
+                    + "this with --method experimental:mix-src-loo-long: on HELP's devices 10 measurements brought every budget within 0.3 points "
+                    + "of the best possible choice "
                     + "(default: ${DEFAULT-VALUE}, no measurement).")
     int measure;
 
@@ -79,11 +80,9 @@ public final class SearchCommand implements Callable<Integer> {
         if (measure > 0 && options.source.adaptFrom == null)
             throw new BadInputException("--measure needs --adapt-from DIR: the chance that a candidate meets the budget comes from the device's known samples");
         if (measure > 0 && options.devices.size() != 1) throw new BadInputException("--measure measures one device; name exactly one --device");
-        // The best ranker near the budget is what measurements need (search.md section 6); the margin-only search keeps
-        // the space's default (SearchOptions.defaultMethod).
-        if (measure > 0) options.methodWhenUnset = "mix-src-loo-long";
-        SearchSetup.Searched<?> searched = SearchSetup.searched(options, algorithm);
+        SearchSetup.Searched<?> searched = SearchSetup.searched(options.toRequest(), algorithm);
         PrintWriter err = spec.commandLine().getErr();
+        if (!searched.setup().methodSummary().isEmpty()) printNote(err, "predictor " + searched.setup().methodSummary());
         Table t = measure > 0 ? measured(searched, err) : verified(searched, err);
         t.print(format.format, spec.commandLine().getOut());
         return 0;
@@ -93,14 +92,14 @@ public final class SearchCommand implements Callable<Integer> {
     private <A extends Architecture> Table verified(SearchSetup.Searched<A> searched, PrintWriter err) {
         SearchResult<A> r = searched.result();
         if (!r.feasible()) throw new BadInputException(r.infeasibleMessage());
-        return table(r, verify ? live(searched, err).medianMs(r.best().arch()) : null);
+        return SearchTable.of(r, verify ? live(searched, err).medianMs(r.best().arch()) : null);
     }
 
     private LiveLatency liveLatency;
 
     private LiveLatency live(SearchSetup.Searched<?> searched, PrintWriter err) {
         if (liveLatency == null) {
-            liveLatency = new LiveLatency(searched.setup().problem().space(), err);
+            liveLatency = new LiveLatency(searched.setup().problem().space(), note -> printNote(err, note));
             printNote(err, "measuring on " + liveLatency.describe());
         }
         return liveLatency;
@@ -108,78 +107,34 @@ public final class SearchCommand implements Callable<Integer> {
 
     /** {@code --measure N}: the measured choice among the candidates the search scored. */
     private <A extends Architecture> Table measured(SearchSetup.Searched<A> searched, PrintWriter err) {
-        SearchResult<A> r = searched.result();
-        String device = options.devices.get(0);
-        FewShotDevice fd = searched.setup().fewShot().get(device);
-        var accuracy = searched.setup().problem().accuracy();
-        List<A> archs = r.evaluated().stream().map(Candidate::arch).toList();
-        List<MeasuredChoice.Option<A>> candidates = MeasuredChoice.Option.of(archs, fd.predictor().predictMs(archs), accuracy);
-        List<MeasuredChoice.Known<A>> known = MeasuredChoice.Known.of(fd.task(), searched.setup().datasetArchs(), accuracy);
-        MeasuredChoice.Option<A> fallback = r.feasible()
-                ? new MeasuredChoice.Option<>(r.best().arch(), r.best().accuracy(), fd.predictor().predictMs(r.best().arch())) : null;
-        Function<A, OptionalDouble> meter = measureOn.equals("here") ? a -> live(searched, err).medianMs(a)
-                : a -> searched.setup().problem().verifier().trueMs(device, a);
-        double budget = r.constraints().get(0).maxMs();
-        long start = System.nanoTime();
-        MeasuredChoice.Result<A> m = MeasuredChoice.choose(candidates, known, fd.margin().looPredictedMs(), fd.margin().looTrueMs(), budget, measure, meter, fallback);
-        double seconds = r.seconds() + (System.nanoTime() - start) / 1e9;
-
+        Function<A, OptionalDouble> meter = measureOn.equals("here") ? a -> live(searched, err).medianMs(a) : MeasuredSearch.datasetColumn(searched);
+        MeasuredSearch.Result<A> m = MeasuredSearch.choose(searched, measure, meter);
         Table log = new Table("measured", "arch", "accuracy", "predicted_ms", "p_meets_budget", "measured_ms");
-        for (int i = 0; i < m.measurements().size(); i++) {
-            MeasuredChoice.Measurement x = m.measurements().get(i);
+        for (int i = 0; i < m.choice().measurements().size(); i++) {
+            var x = m.choice().measurements().get(i);
             log.row(i + 1, x.arch(), x.accuracy(), x.predictedMs(), x.feasibleProbability(), Double.isNaN(x.trueMs()) ? null : x.trueMs());
         }
-        printNote(err, m.measurements().size() + " measurement(s) on " + device + (measureOn.equals("here") ? " (this machine)" : " (its dataset column)")
-                + ", candidates ranked by " + (options.model != null ? options.model : options.method()) + ":");
+        printNote(err, m.choice().measurements().size() + " measurement(s) on " + m.device() + (measureOn.equals("here") ? " (this machine)" : " (its dataset column)")
+                + ", candidates ranked by " + (options.model != null ? options.model : options.method != null ? options.method : Methods.DEFAULT) + ":");
         log.print(dev.halo.cli.output.Format.table, err);
-        if (m.arch() == null)
-            throw new BadInputException("no architecture was measured under " + budget + " ms on " + device + " with " + measure + " measurement(s), and the "
-                    + "predicted search found none either: " + r.infeasibleMessage());
-        if (!m.certified()) printNote(err, "no measured or known architecture met the budget; the predicted choice stands, unverified");
-        A chosen = m.arch();
-        double predictedChosen = fd.predictor().predictMs(chosen);
-        OptionalDouble trueMs = searched.setup().problem().verifier().trueMs(device, chosen);
+        if (!m.choice().certified()) printNote(err, "no measured or known architecture met the budget; the predicted choice stands, unverified");
+        A chosen = m.choice().arch();
         List<String> cols = new ArrayList<>(List.of("arch", "accuracy", "device", "max_ms", "predicted_ms", "measured_ms", "certified", "measurements"));
-        if (trueMs.isPresent()) cols.add("true_ms");
+        if (m.trueMs().isPresent()) cols.add("true_ms");
         if (verify) cols.add("measured_here_ms");
         cols.addAll(List.of("algorithm", "evaluations", "seconds"));
-        List<Object> row = new ArrayList<>(List.of(chosen.canonical(), m.accuracy(), device, budget, predictedChosen));
-        row.add(Double.isNaN(m.trueMs()) ? null : m.trueMs());
-        row.add(m.certified());
-        row.add(m.measurements().size());
-        if (trueMs.isPresent()) row.add(trueMs.getAsDouble());
+        List<Object> row = new ArrayList<>(List.of(chosen.canonical(), m.choice().accuracy(), m.device(), m.budgetMs(), m.predictedMs()));
+        row.add(Double.isNaN(m.choice().trueMs()) ? null : m.choice().trueMs());
+        row.add(m.choice().certified());
+        row.add(m.choice().measurements().size());
+        if (m.trueMs().isPresent()) row.add(m.trueMs().getAsDouble());
         if (verify) {
             OptionalDouble here = live(searched, err).medianMs(chosen);
             row.add(here.isPresent() ? here.getAsDouble() : null);
         }
-        row.addAll(List.of(r.algorithm() + "+measure", r.evaluations(), seconds));
+        row.addAll(List.of(searched.result().algorithm() + "+measure", searched.result().evaluations(), m.seconds()));
         Table t = new Table(cols);
         t.row(row.toArray());
-        return t;
-    }
-
-    /** One row per device: the chosen architecture with its predicted and (where known) true latency there. */
-    static Table table(SearchResult<?> r) {
-        return table(r, null);
-    }
-
-    /** @param measuredHere the choice's latency measured on this machine (empty: failed), or null for no such column */
-    static Table table(SearchResult<?> r, OptionalDouble measuredHere) {
-        Candidate<?> best = r.best();
-        boolean anyTrue = best.trueMs().stream().anyMatch(v -> !Double.isNaN(v));
-        List<String> cols = new ArrayList<>(List.of("arch", "accuracy", "device", "max_ms", "margin", "predicted_ms"));
-        if (anyTrue) cols.add("true_ms");
-        if (measuredHere != null) cols.add("measured_here_ms");
-        cols.addAll(List.of("algorithm", "evaluations", "seconds"));
-        Table t = new Table(cols);
-        for (int j = 0; j < r.constraints().size(); j++) {
-            LatencyConstraint c = r.constraints().get(j);
-            List<Object> row = new ArrayList<>(List.of(best.arch().canonical(), best.accuracy(), c.device(), c.maxMs(), c.margin(), best.predictedMs(j)));
-            if (anyTrue) row.add(Double.isNaN(best.trueMs(j)) ? null : best.trueMs(j));
-            if (measuredHere != null) row.add(measuredHere.isPresent() ? measuredHere.getAsDouble() : null);
-            row.addAll(List.of(r.algorithm(), r.evaluations(), r.seconds()));
-            t.row(row.toArray());
-        }
         return t;
     }
 

@@ -1,7 +1,6 @@
 package dev.halo.cli.search;
 
-import dev.halo.predict.additive.AdditiveCostMethod;
-import dev.halo.space.Nb201Space;
+import dev.halo.app.search.SearchRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,24 +61,9 @@ public final class SearchOptions {
     String accuracyTolerance = "auto";
 
     @Option(names = "--method", paramLabel = "NAME",
-            description = "With --adapt-from: the few-shot method (default, chosen on meta-valid devices: op-costs on nasbench201, device-mix "
-                    + "elsewhere; mix-src-loo-long with search --measure); see halo evaluate.")
+            description = "With --adapt-from: the few-shot method (default: auto, the rule picks of docs/RESULTS.md: op-costs on nasbench201); "
+                    + "see halo evaluate --list-methods.")
     String method;
-
-    /** The few-shot method when --method is not given; a command may set it before the setup runs (null: the space's default). */
-    String methodWhenUnset;
-
-    String method() {
-        return method != null ? method : methodWhenUnset != null ? methodWhenUnset : defaultMethod(space);
-    }
-
-    /**
-     * The 10-sample search's predictor when none is named, chosen on the meta-valid devices (search.md sections 5 and 7): on
-     * NAS-Bench-201 the per-device op-cost model met every budget with a smaller gap than the device mix.
-     */
-    static String defaultMethod(String space) {
-        return Nb201Space.NAME.equals(space) ? AdditiveCostMethod.NAME : "device-mix";
-    }
 
     @Option(names = "--model", paramLabel = "FILE", description = "With --adapt-from: a trained few-shot model file instead of --method.")
     Path model;
@@ -105,4 +89,11 @@ public final class SearchOptions {
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the search and of the few-shot samples (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    /** What the options ask for, as the search use case's request. */
+    public SearchRequest toRequest() {
+        if (source == null) throw new dev.halo.BadInputException("give a latency source: --latency-table, --latency-model or --adapt-from");
+        return new SearchRequest(space, source.table, source.models, source.adaptFrom, devices, maxLatency, margin, marginRule, leaveOut,
+                accuracyTolerance, method, model, samples, trueLatency, accuracy, metric, proxy, budget, seed);
+    }
 }

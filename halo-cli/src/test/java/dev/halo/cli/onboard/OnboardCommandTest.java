@@ -1,10 +1,8 @@
 package dev.halo.cli.onboard;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.halo.app.onboard.Onboarding;
 import dev.halo.cli.CliRun;
 import dev.halo.predict.help.AdaptedHelpPredictor;
 import dev.halo.predict.help.HelpAdaptation;
@@ -16,6 +14,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** Onboarding end to end with the shipped model, in the smallest configuration the protocol allows. */
 class OnboardCommandTest {
@@ -113,12 +114,13 @@ class OnboardCommandTest {
     @Test
     void byDefaultOpCostsOnboardsWithoutTheModelAndSavesAReloadableFit() throws Exception {
         Path out = dir.resolve("oc");
-        CliRun r = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString(), "--format", "json")); // op-costs is the default
+        CliRun r = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString(), "--format", "json")); // auto, op-costs on NB201, is the default
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).contains("[1/4] measuring 10 reference + 4 sample (chosen to pin down the operation costs) archs")
                 .contains("[2/4] fitting box's operation costs (op-costs) to its 14 measurements");
         JsonNode j = JSON.readTree(r.out());
         assertThat(j.get("predictor").asText()).isEqualTo("op-costs");
+        assertThat(j.get("predictor_choice").asText()).startsWith("auto chose op-costs: the rule's pick on nasbench201");
         assertThat(j.get("model").isNull()).isTrue();
         assertThat(j.get("validated").asInt()).isEqualTo(3);
         List<String> predictions = Files.readAllLines(out.resolve("predictions.csv"));
@@ -134,7 +136,7 @@ class OnboardCommandTest {
         assertThat(report.has("model")).isFalse();
         CliRun bad = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--predictor", "lut", "--out", dir.resolve("x").toString()));
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.err()).contains("--predictor must be help or op-costs, got 'lut'");
+        assertThat(bad.err()).contains("--predictor must be auto, help or op-costs, got 'lut'");
     }
 
     @Test

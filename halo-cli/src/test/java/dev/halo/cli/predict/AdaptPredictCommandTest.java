@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.halo.cli.CliRun;
 import dev.halo.data.LatencyDataset;
-import dev.halo.eval.Metrics;
 import dev.halo.predict.help.HelpModel;
 import dev.halo.predict.help.HelpModelFile;
 import dev.halo.predict.help.HelpNetwork;
 import dev.halo.predict.help.HelpProvenance;
 import dev.halo.space.FbnetSpace;
+import dev.halo.stats.Metrics;
 import dev.halo.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -116,8 +116,8 @@ class AdaptPredictCommandTest {
     @Test
     void defaultModelThenPredictAllScoresTheWholeNb201SpaceAndSingleArchsGoToStdout() throws IOException {
         Path model = dir.resolve("m.json");
-        // no --model and no --space: the space is recognised from the samples, the model is the default (HALO_HOME is unset in tests, so HELP's checkpoint)
-        CliRun a = run("adapt", "--device", DEVICE, "--samples", write("s.csv", sampleLines(tenOthers())).toString(), "--out", model.toString(), "--mc", "0");
+        // --method help, no --model and no --space: the space is recognised from the samples, the model is the default (HALO_HOME is unset in tests, so HELP's checkpoint)
+        CliRun a = run("adapt", "--method", "help", "--device", DEVICE, "--samples", write("s.csv", sampleLines(tenOthers())).toString(), "--out", model.toString(), "--mc", "0");
         assertThat(a.exit()).as(a.err()).isZero();
         assertThat(a.out()).contains("help_max_corr.pt");
         Path out = dir.resolve("all.csv");
@@ -271,7 +271,7 @@ class AdaptPredictCommandTest {
         assertRefused(run("adapt", "--method", "op-costs", "--device", DEVICE, "--samples", write("s.csv", five).toString(), "--out", dir.resolve("o.json").toString()),
                 "s.csv", "needs more than 5 measured architectures");
         assertRefused(run("adapt", "--method", "mix-loo", "--device", DEVICE, "--samples", write("t.csv", sampleLines(tenOthers())).toString(),
-                "--out", dir.resolve("o.json").toString()), "--method: 'mix-loo' cannot adapt without a model; known: op-costs");
+                "--out", dir.resolve("o.json").toString()), "--method: 'mix-loo' cannot adapt to one device's samples; known: auto, help, op-costs");
         Path broken = Files.writeString(dir.resolve("broken.json"), "{\"format\": \"halo-op-costs\", \"space\": \"nasbench201\", \"device\": \"x\", \"samples\": [{\"arch\": \"nonsense\", \"ms\": 1}]}");
         assertRefused(run("predict", "--model", broken.toString(), "--all", "--out", dir.resolve("p.csv").toString()), "broken.json: samples[0].arch");
     }

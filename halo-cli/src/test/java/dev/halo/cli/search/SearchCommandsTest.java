@@ -197,10 +197,8 @@ class SearchCommandsTest {
     }
 
     @Test
-    void theFewShotSearchPredictsWithTheMethodChosenOnMetaValidDevices() {
-        // search.md sections 5 and 7: op-costs on NB201 (a smaller gap than device-mix there), device-mix elsewhere
-        assertThat(SearchOptions.defaultMethod("nasbench201")).isEqualTo("op-costs");
-        assertThat(SearchOptions.defaultMethod("fbnet")).isEqualTo("device-mix");
+    void theFewShotSearchPredictsWithAutoWhichIsOpCostsOnNb201() {
+        // auto follows docs/RESULTS.md's rule picks: op-costs on NB201 (also a smaller search gap than device-mix, search.md sections 5 and 7)
         CliRun r = run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms",
                 "--algorithm", "exhaustive", "--method", "op-costs", "--format", "csv");
         CliRun byDefault = run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms",
@@ -208,6 +206,7 @@ class SearchCommandsTest {
         CliRun mix = run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms",
                 "--algorithm", "exhaustive", "--method", "device-mix", "--format", "csv");
         assertThat(byDefault.exit()).as(byDefault.err()).isZero();
+        assertThat(byDefault.err()).contains("halo: predictor auto: auto chose op-costs: the rule's pick on nasbench201");
         assertThat(withoutSeconds(byDefault.out())).isEqualTo(withoutSeconds(r.out())).isNotEqualTo(withoutSeconds(mix.out()));
     }
 

@@ -1,9 +1,9 @@
 package dev.halo.eval.selection;
 
 import dev.halo.BadInputException;
-import dev.halo.eval.Benchmark;
-import dev.halo.eval.SampleSelection;
-import dev.halo.eval.Split;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.SampleSelection;
+import dev.halo.fewshot.Split;
 import dev.halo.predict.additive.CostFeatures;
 import dev.halo.space.Architecture;
 import dev.halo.space.SearchSpace;

@@ -1,8 +1,8 @@
 package dev.halo.predict.additive;
 
-import dev.halo.eval.FewShotContext;
-import dev.halo.eval.FewShotMethod;
-import dev.halo.eval.FewShotTask;
+import dev.halo.fewshot.FewShotTask;
+import dev.halo.predict.FewShotContext;
+import dev.halo.predict.FewShotMethod;
 import dev.halo.space.Architecture;
 import java.util.List;
 

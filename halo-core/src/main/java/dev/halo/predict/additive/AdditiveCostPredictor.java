@@ -1,9 +1,9 @@
 package dev.halo.predict.additive;
 
 import dev.halo.BadInputException;
-import dev.halo.eval.LeaveOneOut;
 import dev.halo.predict.LeaveOneOutPredictor;
 import dev.halo.space.Architecture;
+import dev.halo.stats.LeaveOneOut;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,12 +1,12 @@
 package dev.halo.predict.ensemble;
 
-import dev.halo.eval.FewShotContext;
 import dev.halo.nn.Adam;
 import dev.halo.nn.Linear;
 import dev.halo.nn.MeanSquaredError;
 import dev.halo.nn.Params;
 import dev.halo.nn.Relu;
 import dev.halo.nn.Tensor;
+import dev.halo.predict.FewShotContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,10 +1,10 @@
 package dev.halo.predict.ensemble;
 
 import dev.halo.DataLocation;
-import dev.halo.eval.FewShotContext;
-import dev.halo.eval.FewShotMethod;
-import dev.halo.eval.FewShotMethods;
+import dev.halo.predict.FewShotContext;
+import dev.halo.predict.FewShotMethod;
 import dev.halo.predict.additive.AdditiveCostMethod;
+import dev.halo.predict.baseline.SupervisedMlpMethod;
 import dev.halo.predict.help.HelpAdaptation;
 import dev.halo.predict.help.HelpFewShotMethod;
 import dev.halo.predict.help.HelpModelLoader;
@@ -12,11 +12,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Registers this package's methods for {@code halo evaluate --method NAME} (a Java service). */
-public final class EnsembleMethods implements FewShotMethods.Provider {
-    @Override
-    public Map<String, Supplier<FewShotMethod>> methods() {
+/**
+ * This package's method variants from the accuracy sessions, reachable as {@code --method experimental:NAME}
+ * (docs/RESULTS.md and docs/results/ give their numbers), plus HELP's released checkpoint as a method.
+ */
+public final class EnsembleMethods {
+    private EnsembleMethods() {}
+
+    /** The user-facing name of HELP's released checkpoint adapted to the device ({@link #releasedHelp}). */
+    public static final String HELP = "help";
+
+    /** The valid-weighted blend of mix-src-loo-long with op-costs, FBNet's pick in docs/RESULTS.md. */
+    public static final String OP_COSTS_BLEND = "mix-src-loo-long+op-costs";
+
+    public static FewShotMethod opCostsBlend() {
+        return new BlendMethod(OP_COSTS_BLEND, FeatureMixMethod.chosenSourcePerDeviceLonger(), new AdditiveCostMethod());
+    }
+
+    /** Name → a fresh method, without the {@code experimental:} prefix. */
+    public static Map<String, Supplier<FewShotMethod>> experimental() {
         Map<String, Supplier<FewShotMethod>> m = new LinkedHashMap<>();
+        m.put("supervised-mlp", SupervisedMlpMethod::new);
         m.put("mix-log", FeatureMixMethod::devicesOnly);
         m.put("mix-cost", FeatureMixMethod::withCost);
         m.put("mix-enc", FeatureMixMethod::withEncoding);
@@ -39,8 +55,7 @@ public final class EnsembleMethods implements FewShotMethods.Provider {
         m.put("mix-net-loo+help", () -> new BlendMethod("mix-net-loo+help", FeatureMixMethod.denoisedPerDevice(), releasedHelp(0)));
         m.put("mix-net-loo+help-dev", () -> new BlendMethod("mix-net-loo+help-dev", FeatureMixMethod.denoisedPerDevice(), releasedHelp(0), true));
         m.put("mix-net-loo+mix-loo", () -> new BlendMethod("mix-net-loo+mix-loo", FeatureMixMethod.denoisedPerDevice(), FeatureMixMethod.withEncodingPerDevice()));
-        m.put(AdditiveCostMethod.NAME, AdditiveCostMethod::new);
-        m.put("mix-src-loo-long+op-costs", () -> new BlendMethod("mix-src-loo-long+op-costs", FeatureMixMethod.chosenSourcePerDeviceLonger(), new AdditiveCostMethod()));
+        m.put(OP_COSTS_BLEND, EnsembleMethods::opCostsBlend);
         m.put("mix-src-loo-long+op-costs-dev", () -> new BlendMethod("mix-src-loo-long+op-costs-dev", FeatureMixMethod.chosenSourcePerDeviceLonger(),
                 new AdditiveCostMethod(), BlendMethod.Weighting.KNOWN_LEAVE_ONE_OUT));
         m.put("mix-src-loo-long+op-costs-guarded", () -> new BlendMethod("mix-src-loo-long+op-costs-guarded", FeatureMixMethod.chosenSourcePerDeviceLonger(),
@@ -53,11 +68,11 @@ public final class EnsembleMethods implements FewShotMethods.Provider {
      * HELP's released checkpoint for the benchmark's space ({@code help/<space>/checkpoint/help_max_corr.pt}
      * under the shared data), loaded when the method is prepared; {@code mcSamples} z draws (0: z at its mean).
      */
-    static FewShotMethod releasedHelp(int mcSamples) {
+    public static FewShotMethod releasedHelp(int mcSamples) {
         return new FewShotMethod() {
             @Override
             public String name() {
-                return "help";
+                return HELP;
             }
 
             @Override
@@ -68,7 +83,7 @@ public final class EnsembleMethods implements FewShotMethods.Provider {
                 Adapter adapter = method.prepare(context);
                 return new Adapter() {
                     @Override
-                    public dev.halo.predict.LatencyPredictor adapt(dev.halo.eval.FewShotTask task) {
+                    public dev.halo.predict.LatencyPredictor adapt(dev.halo.fewshot.FewShotTask task) {
                         return adapter.adapt(task);
                     }
 

@@ -1,8 +1,8 @@
 package dev.halo.predict.ensemble;
 
-import dev.halo.eval.FewShotContext;
-import dev.halo.eval.FewShotMethod;
-import dev.halo.eval.FewShotTask;
+import dev.halo.fewshot.FewShotTask;
+import dev.halo.predict.FewShotContext;
+import dev.halo.predict.FewShotMethod;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.predict.ensemble.RowFeatures.DeviceColumns;
 import dev.halo.predict.ensemble.RowFeatures.Group;

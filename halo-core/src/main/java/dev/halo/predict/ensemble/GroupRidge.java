@@ -1,7 +1,7 @@
 package dev.halo.predict.ensemble;
 
-import dev.halo.eval.LeaveOneOut;
 import dev.halo.nn.LinearSolve;
+import dev.halo.stats.LeaveOneOut;
 import java.util.Arrays;
 
 /**

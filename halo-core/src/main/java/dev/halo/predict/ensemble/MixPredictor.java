@@ -1,6 +1,6 @@
 package dev.halo.predict.ensemble;
 
-import dev.halo.eval.FewShotContext;
+import dev.halo.predict.FewShotContext;
 import dev.halo.predict.LeaveOneOutPredictor;
 import dev.halo.space.Architecture;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package dev.halo.predict.ensemble;
 
-import dev.halo.eval.Benchmark;
-import dev.halo.eval.FewShotContext;
-import dev.halo.eval.FewShotTask;
-import dev.halo.eval.Split;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.FewShotTask;
+import dev.halo.fewshot.Split;
+import dev.halo.predict.FewShotContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

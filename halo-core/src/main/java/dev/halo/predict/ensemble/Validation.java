@@ -1,9 +1,9 @@
 package dev.halo.predict.ensemble;
 
-import dev.halo.eval.FewShotContext;
-import dev.halo.eval.FewShotProtocol;
-import dev.halo.eval.FewShotTask;
-import dev.halo.eval.Metrics;
+import dev.halo.fewshot.FewShotProtocol;
+import dev.halo.fewshot.FewShotTask;
+import dev.halo.predict.FewShotContext;
+import dev.halo.stats.Metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

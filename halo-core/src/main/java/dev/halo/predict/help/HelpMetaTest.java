@@ -52,7 +52,7 @@ public final class HelpMetaTest {
             last = model.network().predict(adapted, xq, task.hardware());
             for (int i = 0; i < mean.length; i++) mean[i] += last[i] / runs;
         }
-        return new DeviceResult(task.device(), dev.halo.eval.Metrics.spearman(last, task.queryTargets()), dev.halo.eval.Metrics.spearman(mean, task.queryTargets()),
+        return new DeviceResult(task.device(), dev.halo.stats.Metrics.spearman(last, task.queryTargets()), dev.halo.stats.Metrics.spearman(mean, task.queryTargets()),
                 dev.halo.nn.MeanSquaredError.value(mean, task.queryTargets()));
     }
 

@@ -173,7 +173,7 @@ public final class HelpMetaTrainer {
         java.util.function.IntConsumer one = i -> {
             ValidationTask v = tasks.get(i);
             Params adapted = model.adapt(v.support(), v.task().supportTargets(), v.task().hardware(), null);
-            spearman[i] = dev.halo.eval.Metrics.spearman(model.network().predict(adapted, v.query(), v.task().hardware()), v.task().queryTargets());
+            spearman[i] = dev.halo.stats.Metrics.spearman(model.network().predict(adapted, v.query(), v.task().hardware()), v.task().queryTargets());
         };
         if (pool != null) pool.submit(() -> IntStream.range(0, spearman.length).parallel().forEach(one)).join();
         else for (int i = 0; i < spearman.length; i++) one.accept(i);

@@ -1,8 +1,8 @@
 package dev.halo.predict.help;
 
 import dev.halo.BadInputException;
-import dev.halo.eval.FewShotMethod;
-import dev.halo.eval.ModelLoader;
+import dev.halo.predict.FewShotMethod;
+import dev.halo.predict.ModelLoader;
 import dev.halo.space.Nb201Graph;
 import dev.halo.space.SearchSpace;
 import java.io.IOException;
@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * Loads HELP models for {@code halo evaluate --model}: halo's JSON model files ({@link HelpModelFile}) and
  * HELP's released {@code .pt} checkpoints (read with the NB201 wiring {@link Nb201Graph.Wiring#HELP}).
- * Registered as a {@link ModelLoader} service.
+ * Listed in {@link dev.halo.predict.registry.ModelLoaders}.
  */
 public final class HelpModelLoader implements ModelLoader {
     @Override

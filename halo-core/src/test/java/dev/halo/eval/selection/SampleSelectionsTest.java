@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.halo.BadInputException;
-import dev.halo.eval.Benchmark;
 import dev.halo.eval.Evaluator;
-import dev.halo.eval.FewShotProtocol;
-import dev.halo.eval.FewShotTask;
-import dev.halo.eval.LatencyTable;
-import dev.halo.eval.Pools;
-import dev.halo.eval.SampleSelection;
-import dev.halo.eval.Split;
-import dev.halo.eval.ToyBenchmark;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.FewShotProtocol;
+import dev.halo.fewshot.FewShotTask;
+import dev.halo.fewshot.LatencyTable;
+import dev.halo.fewshot.Pools;
+import dev.halo.fewshot.SampleSelection;
+import dev.halo.fewshot.Split;
+import dev.halo.fewshot.ToyBenchmark;
 import dev.halo.space.Nb201Arch;
 import dev.halo.space.Nb201Space;
 import java.util.Arrays;
@@ -85,7 +85,7 @@ class SampleSelectionsTest {
         FewShotTask spread = protocol.task("target", 10, 4, SampleSelections.byName("flops-spread", b, SPLIT));
         assertThat(spread.sampleIndices()).isNotEqualTo(random.sampleIndices());
         var report = new Evaluator(b, SampleSelections.byName("d-optimal", b, SPLIT))
-                .evaluate(dev.halo.eval.baseline.CostProxyMethod.flops(), SPLIT, 10, List.of(0L));
+                .evaluate(dev.halo.predict.baseline.CostProxyMethod.flops(), SPLIT, 10, List.of(0L));
         assertThat(report.devices().get(0).spearman()).isGreaterThan(0.99);
     }
 

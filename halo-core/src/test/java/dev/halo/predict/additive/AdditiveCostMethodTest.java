@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.halo.BadInputException;
-import dev.halo.eval.Benchmark;
 import dev.halo.eval.DeviceScore;
 import dev.halo.eval.Evaluator;
-import dev.halo.eval.LatencyTable;
-import dev.halo.eval.Pools;
-import dev.halo.eval.Split;
-import dev.halo.eval.ToyBenchmark;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.LatencyTable;
+import dev.halo.fewshot.Pools;
+import dev.halo.fewshot.Split;
+import dev.halo.fewshot.ToyBenchmark;
 import dev.halo.space.Nb201Arch;
 import dev.halo.space.Nb201Space;
 import java.util.LinkedHashMap;
@@ -59,7 +59,7 @@ class AdditiveCostMethodTest {
         assertThat(s.coverage95()).isGreaterThanOrEqualTo(s.coverage80());
         assertThat(report.methodSummary()).contains("skip, conv1x1, conv3x3, avgpool");
         // The device mix, which can only combine the unrelated train devices, cannot rank it.
-        var mix = new Evaluator(phoneBenchmark()).evaluate(new dev.halo.eval.baseline.DeviceMixMethod(), split, 10, List.of(0L, 1L, 2L));
+        var mix = new Evaluator(phoneBenchmark()).evaluate(new dev.halo.predict.baseline.DeviceMixMethod(), split, 10, List.of(0L, 1L, 2L));
         assertThat(mix.devices().get(0).spearman()).isLessThan(0.5);
     }
 

@@ -3,13 +3,13 @@ package dev.halo.predict.ensemble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.halo.eval.Benchmark;
 import dev.halo.eval.DeviceScore;
 import dev.halo.eval.Evaluator;
-import dev.halo.eval.FewShotContext;
-import dev.halo.eval.FewShotMethod;
-import dev.halo.eval.Split;
-import dev.halo.eval.ToyBenchmark;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.Split;
+import dev.halo.fewshot.ToyBenchmark;
+import dev.halo.predict.FewShotContext;
+import dev.halo.predict.FewShotMethod;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.space.Architecture;
 import java.util.LinkedHashMap;

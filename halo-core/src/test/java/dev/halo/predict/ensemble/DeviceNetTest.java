@@ -2,16 +2,16 @@ package dev.halo.predict.ensemble;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.halo.eval.Benchmark;
 import dev.halo.eval.DeviceScore;
 import dev.halo.eval.Evaluator;
-import dev.halo.eval.FewShotContext;
-import dev.halo.eval.FewShotMethods;
-import dev.halo.eval.Split;
-import dev.halo.eval.ToyBenchmark;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.Split;
+import dev.halo.fewshot.ToyBenchmark;
 import dev.halo.nn.GradientCheck;
 import dev.halo.nn.Params;
 import dev.halo.nn.Tensor;
+import dev.halo.predict.FewShotContext;
+import dev.halo.predict.registry.FewShotMethods;
 import dev.halo.predict.ensemble.RowFeatures.DeviceColumns;
 import dev.halo.predict.ensemble.RowFeatures.Group;
 import java.util.EnumSet;
@@ -85,7 +85,7 @@ class DeviceNetTest {
         return ToyBenchmark.of(600, 300, 200, COST, d);
     }
 
-    static DeviceScore score(Benchmark b, dev.halo.eval.FewShotMethod m) {
+    static DeviceScore score(Benchmark b, dev.halo.predict.FewShotMethod m) {
         return new Evaluator(b).evaluate(m, SPLIT, 10, List.of(0L, 1L)).devices().get(0);
     }
 
@@ -139,7 +139,7 @@ class DeviceNetTest {
 
     @Test
     void methodsAreRegisteredForTheCli() {
-        assertThat(FewShotMethods.all()).containsKeys("mix-net", "mix-net-loo", "mix-src-loo", "mix-net-loo-all",
+        assertThat(FewShotMethods.experimental()).containsKeys("mix-net", "mix-net-loo", "mix-src-loo", "mix-net-loo-all",
                 "mix-net-loo+help-dev", "mix-net-loo+mix-loo", "mix-net-loo-h", "mix-src-loo+help-dev");
     }
 }

@@ -2,13 +2,13 @@ package dev.halo.predict.ensemble;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.halo.eval.Benchmark;
 import dev.halo.eval.DeviceScore;
 import dev.halo.eval.Evaluator;
-import dev.halo.eval.FewShotMethods;
-import dev.halo.eval.Split;
-import dev.halo.eval.ToyBenchmark;
-import dev.halo.eval.baseline.DeviceMixMethod;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.Split;
+import dev.halo.fewshot.ToyBenchmark;
+import dev.halo.predict.registry.FewShotMethods;
+import dev.halo.predict.baseline.DeviceMixMethod;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,7 @@ class FeatureMixMethodTest {
         return ToyBenchmark.of(600, 300, 200, COST, d);
     }
 
-    static DeviceScore score(Benchmark b, dev.halo.eval.FewShotMethod m) {
+    static DeviceScore score(Benchmark b, dev.halo.predict.FewShotMethod m) {
         return new Evaluator(b).evaluate(m, SPLIT, 10, List.of(0L, 1L)).devices().get(0);
     }
 
@@ -72,7 +72,7 @@ class FeatureMixMethodTest {
 
     @Test
     void theSettingIsChosenOnValidDevicesAndReported() {
-        var adapter = FeatureMixMethod.withCost().prepare(new dev.halo.eval.FewShotContext(benchmark(0), SPLIT, 10));
+        var adapter = FeatureMixMethod.withCost().prepare(new dev.halo.predict.FewShotContext(benchmark(0), SPLIT, 10));
         assertThat(adapter.setting().cost()).isFinite();
         assertThat(adapter.summary()).contains("chosen on valid devices");
     }
@@ -80,7 +80,7 @@ class FeatureMixMethodTest {
     @Test
     void withoutValidDevicesAModerateDefaultIsUsedAndSaidSo() {
         Split noValid = new Split(List.of("devA", "devB"), List.of(), List.of("target"));
-        var adapter = FeatureMixMethod.withEncoding().prepare(new dev.halo.eval.FewShotContext(benchmark(0), noValid, 10));
+        var adapter = FeatureMixMethod.withEncoding().prepare(new dev.halo.predict.FewShotContext(benchmark(0), noValid, 10));
         assertThat(adapter.setting()).isEqualTo(new FeatureMixMethod.Setting(0.1, 1, 30, false));
         assertThat(adapter.summary()).contains("default; no valid devices");
         var report = new Evaluator(benchmark(0)).evaluate(FeatureMixMethod.withEncodingPerDevice(), noValid, 10, List.of(0L));
@@ -89,7 +89,7 @@ class FeatureMixMethodTest {
 
     @Test
     void methodsAreRegisteredForTheCli() {
-        assertThat(FewShotMethods.all()).containsKeys("mix-log", "mix-cost", "mix-enc", "mix-loo", "mix-enc+help");
-        assertThat(FewShotMethods.byName("mix-enc").name()).isEqualTo("mix-enc");
+        assertThat(FewShotMethods.experimental()).containsKeys("mix-log", "mix-cost", "mix-enc", "mix-loo", "mix-enc+help");
+        assertThat(FewShotMethods.byName("experimental:mix-enc").name()).isEqualTo("mix-enc");
     }
 }

@@ -3,12 +3,12 @@ package dev.halo.predict.ensemble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.halo.eval.Benchmark;
 import dev.halo.eval.DeviceScore;
 import dev.halo.eval.Evaluator;
-import dev.halo.eval.FewShotContext;
-import dev.halo.eval.FewShotMethods;
-import dev.halo.eval.Split;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.Split;
+import dev.halo.predict.FewShotContext;
+import dev.halo.predict.registry.FewShotMethods;
 import dev.halo.predict.ensemble.FeatureMixMethod.Setting;
 import dev.halo.predict.ensemble.GlobalSelection.Choice;
 import dev.halo.predict.ensemble.GlobalSelection.Criterion;
@@ -112,8 +112,8 @@ class GlobalSelectionTest {
 
     @Test
     void theSelectedMethodsAreRegistered() {
-        assertThat(FewShotMethods.all()).containsKeys("mix-src-loo-cv", "mix-src-loo-w", "mix-src-loo-cvw");
-        assertThat(FewShotMethods.byName("mix-src-loo-cvw").name()).isEqualTo("mix-src-loo-cvw");
+        assertThat(FewShotMethods.experimental()).containsKeys("mix-src-loo-cv", "mix-src-loo-w", "mix-src-loo-cvw");
+        assertThat(FewShotMethods.byName("experimental:mix-src-loo-cvw").name()).isEqualTo("mix-src-loo-cvw");
     }
 
     @Test
@@ -154,6 +154,6 @@ class GlobalSelectionTest {
         assertThat(adapter.summary()).contains("own best points: valid lambda devices", "nested whole-method spearman", "per device valid", "devC 0.");
         DeviceScore target = new Evaluator(b).evaluate(method, SelectionDevicesTest.SPLIT, 10, List.of(0L)).devices().get(0);
         assertThat(target.spearman()).isGreaterThan(0.95);
-        assertThat(FewShotMethods.byName("mix-src-loo-nn").name()).isEqualTo("mix-src-loo-nn");
+        assertThat(FewShotMethods.byName("experimental:mix-src-loo-nn").name()).isEqualTo("mix-src-loo-nn");
     }
 }

@@ -2,10 +2,10 @@ package dev.halo.predict.ensemble;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.halo.eval.Benchmark;
-import dev.halo.eval.Benchmarks;
-import dev.halo.eval.FewShotContext;
-import dev.halo.eval.Split;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.Benchmarks;
+import dev.halo.fewshot.Split;
+import dev.halo.predict.FewShotContext;
 import dev.halo.testing.SharedData;
 import org.junit.jupiter.api.Test;
 

@@ -3,10 +3,10 @@ package dev.halo.predict.ensemble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.halo.eval.Benchmark;
-import dev.halo.eval.FewShotContext;
-import dev.halo.eval.Split;
-import dev.halo.eval.ToyBenchmark;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.Split;
+import dev.halo.fewshot.ToyBenchmark;
+import dev.halo.predict.FewShotContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -36,7 +36,7 @@ class HelpAdaptationTest {
         int[] query = HelpProtocol.NASBENCH201.keptQuery(lat);
         List<Architecture> q = Arrays.stream(query).mapToObj(all::get).toList();
         double[] predicted = p.predictMs(q), truth = Arrays.stream(query).mapToDouble(i -> lat[i]).toArray();
-        assertThat(dev.halo.eval.Metrics.spearman(predicted, truth)).isGreaterThan(0.85);
+        assertThat(dev.halo.stats.Metrics.spearman(predicted, truth)).isGreaterThan(0.85);
         double mape = 0;
         for (int i = 0; i < truth.length; i++) mape += Math.abs(predicted[i] - truth[i]) / truth[i] / truth.length;
         assertThat(mape).as("mean absolute percentage error in ms").isLessThan(0.15);

@@ -2,12 +2,12 @@ package dev.halo.predict.help;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.halo.eval.Benchmark;
-import dev.halo.eval.Benchmarks;
-import dev.halo.eval.FewShotContext;
-import dev.halo.eval.FewShotProtocol;
-import dev.halo.eval.FewShotTask;
-import dev.halo.eval.Split;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.Benchmarks;
+import dev.halo.fewshot.FewShotProtocol;
+import dev.halo.fewshot.FewShotTask;
+import dev.halo.fewshot.Split;
+import dev.halo.predict.FewShotContext;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.space.Architecture;
 import dev.halo.testing.SharedData;

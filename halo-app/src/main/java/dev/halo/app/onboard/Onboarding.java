@@ -1,0 +1,588 @@
+package dev.halo.app.onboard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.halo.BadInputException;
+import dev.halo.Halo;
+import dev.halo.app.measure.CampaignProgress;
+import dev.halo.eval.selection.SampleSelections;
+import dev.halo.measure.DeviceFingerprint;
+import dev.halo.measure.LatencyStats;
+import dev.halo.measure.MeasureSettings;
+import dev.halo.measure.MeasurementCampaign;
+import dev.halo.measure.MeasurementStore;
+import dev.halo.measure.OrtLatencyMeter;
+import dev.halo.measure.Outcome;
+import dev.halo.measure.Stability;
+import dev.halo.onnx.NetworkExporter;
+import dev.halo.onnx.NetworkExporters;
+import dev.halo.predict.LatencyPredictor.Prediction;
+import dev.halo.fewshot.Split;
+import dev.halo.predict.additive.AdditiveCostMethod;
+import dev.halo.predict.additive.CostFeatures;
+import dev.halo.predict.auto.AutoMethod;
+import dev.halo.predict.additive.CostModelFile;
+import dev.halo.predict.help.AdaptedHelpPredictor;
+import dev.halo.predict.help.HelpAdaptation;
+import dev.halo.predict.help.HelpModelFile;
+import dev.halo.predict.help.HelpReferenceArchs;
+import dev.halo.predict.help.LeaveOneOutInterval;
+import dev.halo.space.Architecture;
+import dev.halo.space.Nb201Space;
+import dev.halo.space.SearchSpace;
+import dev.halo.space.Spaces;
+import dev.halo.stats.Metrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the machine halo runs on into a profiled device: measures the model's reference architectures and a few
+ * random samples with ONNX Runtime, adapts the meta-trained HELP model to them, predicts the whole space, and then
+ * checks the predictor against freshly measured architectures it has never seen, next to how well the machine
+ * reproduces its own measurements (round 1 against round 2: the ceiling any predictor can reach here).
+ *
+ * <p>All measurements go to a {@link MeasurementStore}; running the same plan again skips what is stored, so an
+ * interrupted onboarding continues where it stopped. Architecture draws depend only on the seed: samples are drawn
+ * first, so changing {@code validate} never changes the samples.
+ */
+public final class Onboarding {
+    /** Files written into the output folder. */
+    public static final String PREDICTIONS = "predictions.csv";
+    public static final String REPORT = "onboard.json";
+    public static final String STORE = "measurements.db";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /** Which per-round statistic of the timed runs stands for an architecture's latency. */
+    public enum Statistic {
+        /** the median run: what HELP's benchmark latencies report */
+        median(LatencyStats::medianMs),
+        /** the fastest run: steadier on a contended machine, since interference only ever adds time */
+        min(LatencyStats::minMs);
+
+        final ToDoubleFunction<LatencyStats> of;
+
+        Statistic(ToDoubleFunction<LatencyStats> of) {
+            this.of = of;
+        }
+    }
+
+    /** The meta-trained model to adapt and where it came from (a path or the built-in resource). */
+    public record Model(HelpModelFile.Stored stored, String source) {}
+
+    /** What turns the measurements into the device's predictor. */
+    public enum Predictor {
+        /** Adapt the meta-trained HELP model (the references are its hardware embedding). */
+        HELP("help"),
+        /** Fit the device's own operation costs ({@code op-costs}) to the references and samples together. */
+        OP_COSTS(AdditiveCostMethod.NAME);
+
+        private final String label;
+
+        Predictor(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public static Predictor parse(String text) {
+            for (Predictor p : values()) if (p.label.equals(text.strip().toLowerCase(Locale.ROOT))) return p;
+            throw new BadInputException("--predictor must be auto, help or " + AdditiveCostMethod.NAME + ", got '" + text + "'");
+        }
+
+        /**
+         * {@code auto} resolved by {@link AutoMethod#choose} for a machine with no other device known (op-costs where the space
+         * has op-cost features), with the reason; a named predictor as it is, with an empty reason.
+         */
+        public static Chosen choose(String text, String space) {
+            if (!text.strip().equalsIgnoreCase(AutoMethod.NAME)) return new Chosen(parse(text), "");
+            AutoMethod.Choice c = AutoMethod.choose(space, CostFeatures.forSpace(Spaces.byName(space)).isPresent(), new Split(List.of(), List.of(), List.of()));
+            if (!c.method().equals(AdditiveCostMethod.NAME))
+                throw new BadInputException("--predictor auto picks " + c.method() + " for " + space + ", which needs other devices' latencies; give --predictor help");
+            return new Chosen(OP_COSTS, "auto chose " + c.method() + ": " + c.reason());
+        }
+    }
+
+    /** A predictor and why it was chosen (empty when the user named it). */
+    public record Chosen(Predictor predictor, String why) {}
+
+    /**
+     * Everything one onboarding needs.
+     *
+     * @param samples    architectures measured for the adaptation besides the references (random; for op-costs a cost-optimal design)
+     * @param validate   fresh random architectures measured only to check the predictor
+     * @param rounds     interleaved measurement rounds (at least 2: the validation compares round 1 with round 2)
+     * @param mcSamples  Monte-Carlo draws of the model's latent variable, averaged into the prediction
+     * @param level      central level of the prediction interval (e.g. 0.8)
+     * @param model      the meta-trained model to adapt (HELP only; null for op-costs, which needs none)
+     * @param predictor  how the measurements become the device's predictor
+     */
+    public record Plan(String space, String name, Model model, Predictor predictor, int samples, int validate, int rounds, long seed,
+                       Statistic statistic, int mcSamples, double level, MeasureSettings settings, Path store, Path out) {
+        public Plan {
+            if ((predictor == Predictor.HELP) != (model != null))
+                throw new IllegalArgumentException("a model goes with --predictor help and with nothing else");
+            if (!NAME.matcher(name).matches())
+                throw new BadInputException("--name '" + name + "': use 1-64 letters, digits, '.', '_' or '-' (it names files)");
+            if (samples < 2) throw new BadInputException("--samples must be at least 2 (the adaptation scales latencies by their range), got " + samples);
+            if (validate < 3) throw new BadInputException("--validate must be at least 3 (a rank correlation needs 3 archs), got " + validate);
+            if (rounds < 2) throw new BadInputException("--rounds must be at least 2 (validation compares round 1 with round 2), got " + rounds);
+            if (mcSamples < 1) throw new BadInputException("--mc-samples must be at least 1, got " + mcSamples);
+            if (!(level > 0 && level < 1)) throw new BadInputException("--level must be between 0 and 1, got " + level);
+            int needed = (int) Math.ceil((samples + 1) * level);
+            if (needed > samples)
+                throw new BadInputException("--samples " + samples + " is too few for a " + Math.round(100 * level)
+                        + " % interval from leave-one-out errors; use more samples or a lower --level");
+        }
+    }
+
+    /** The space if onboarding can predict its every architecture (NAS-Bench-201 only today), else a bad input naming why. */
+    private static Nb201Space onboardable(String space) {
+        if (!(Spaces.byName(space) instanceof Nb201Space nb201))
+            throw new BadInputException("--space " + space + ": onboarding needs a space whose every architecture can be predicted; only "
+                    + Nb201Space.NAME + " has a shipped model and built-in reference archs");
+        return nb201;
+    }
+
+    /** What a user chose, as given (texts are checked by {@link #plan}); {@code model}, {@code store}, {@code out} may be null. */
+    public record Choices(String predictor, Path model, int samples, int validate, int rounds, long seed, String statistic, int mcSamples,
+            double level, Path store, Path out) {}
+
+    /** A plan and why {@code auto} chose its predictor (empty when the predictor was named). */
+    public record Planned(Plan plan, String why) {}
+
+    /**
+     * The plan for {@code choices}: the predictor resolved ({@link Predictor#choose}), the statistic parsed, the folder
+     * {@code onboard-NAME} and its store unless given, and for HELP the model file or the one shipped for the space.
+     */
+    public static Planned plan(String space, String name, Choices c, MeasureSettings settings) {
+        onboardable(space);
+        Chosen choice = Predictor.choose(c.predictor(), space);
+        Predictor chosen = choice.predictor();
+        if (chosen != Predictor.HELP && c.model() != null)
+            throw new BadInputException("--model is the meta-trained HELP model; it applies to --predictor help only");
+        Statistic stat;
+        try {
+            stat = Statistic.valueOf(c.statistic().strip().toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--statistic must be median or min, got '" + c.statistic() + "'");
+        }
+        Path dir = c.out() != null ? c.out() : Path.of("onboard-" + name);
+        Path db = c.store() != null ? c.store() : dir.resolve(STORE);
+        // op-costs needs no model: nothing is loaded for it
+        Model helpModel = chosen == Predictor.HELP ? ShippedModels.resolve(c.model(), space) : null;
+        return new Planned(new Plan(space, name, helpModel, chosen, c.samples(), c.validate(), c.rounds(), c.seed(), stat, c.mcSamples(), c.level(),
+                settings, db, dir), choice.why());
+    }
+
+    /** Measured latency of an architecture next to its prediction. */
+    public record Checked(String arch, double measuredMs, double predictedMs, double lowerMs, double upperMs) {}
+
+    /**
+     * How the predictor did on the fresh architectures, and how well the machine agrees with itself on them.
+     *
+     * @param within10        share (0..1) of predictions within ±10 % of the measurement
+     * @param coverage        share (0..1) of measurements inside the prediction interval
+     * @param stability       round 1 against round 2 of the validation archs, on the plan's statistic
+     * @param repeatMape      MAPE of round 2 taken as a prediction of round 1 (the machine's own noise)
+     * @param repeatWithin10  share of validation archs whose round 2 is within ±10 % of round 1
+     */
+    public record Validation(int validated, int failed, double spearman, double mape, double within10, double coverage,
+                             Stability stability, double repeatMape, double repeatWithin10, List<Checked> archs) {}
+
+    /**
+     * What an onboarding produced; {@code validation} is null when it was stopped before the end.
+     *
+     * @param nonPositivePredictions architectures of the space predicted at or below 0 ms
+     */
+    public record Result(DeviceFingerprint fingerprint, Path deviceModel, Path predictions, Path report, Path store,
+                         Map<String, Double> referenceMs, Map<String, Double> sampleMs, int nonPositivePredictions, Validation validation,
+                         boolean stopped, double seconds) {}
+
+    /** Progress: phase messages, and each measurement campaign's arch-rounds as {@link dev.halo.app.Listener#progress} of its task. */
+    public interface Listener extends dev.halo.app.Listener {
+        void phase(String message);
+
+        /** Called when a campaign has run (successfully or stopped), so a progress bar can close. */
+        default void campaignDone() {}
+    }
+
+    private final Plan plan;
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicReference<MeasurementCampaign> running = new AtomicReference<>();
+
+    public Onboarding(Plan plan) {
+        this.plan = plan;
+    }
+
+    /** Stops after the architecture being timed (safe from any thread, e.g. a shutdown hook). */
+    public void requestStop() {
+        stop.set(true);
+        MeasurementCampaign c = running.get();
+        if (c != null) c.requestStop();
+    }
+
+    /** The architectures an onboarding measures: references, samples and validation archs, disjoint. */
+    public record Draw(List<Architecture> references, List<Architecture> samples, List<Architecture> validation) {}
+
+    /** Random architectures an op-costs onboarding chooses its samples from. */
+    static final int DESIGN_CANDIDATES = 2000;
+
+    /**
+     * The deterministic draw of {@code plan}. With {@code designed} the samples are instead the cost-optimal design
+     * (what op-costs needs pinned down: {@link SampleSelections#costOptimal}) among {@value #DESIGN_CANDIDATES} further
+     * random architectures; the validation archs stay the same random ones, so they check the predictor honestly.
+     */
+    public static Draw draw(SearchSpace<?> space, List<String> referenceArchs, int samples, int validate, long seed, boolean designed) {
+        List<Architecture> refs = referenceArchs.stream().map(s -> (Architecture) space.parse(s)).toList();
+        Set<String> taken = new LinkedHashSet<>();
+        refs.forEach(a -> taken.add(a.canonical()));
+        if (refs.size() + (double) samples + validate > space.size())
+            throw new BadInputException("--samples " + samples + " + --validate " + validate + " + " + refs.size()
+                    + " references exceed the " + (long) space.size() + " architectures of " + space.name());
+        Random rng = new Random(seed);
+        List<Architecture> s = distinct(space, samples, rng, taken);
+        List<Architecture> v = distinct(space, validate, rng, taken);
+        if (designed) {
+            int pool = (int) Math.min(DESIGN_CANDIDATES, space.size() - taken.size());
+            if (pool < samples) throw new BadInputException("--samples " + samples + ": too few architectures left to choose from");
+            s = SampleSelections.costOptimal(space, refs, distinct(space, pool, new Random(seed + 1), taken), samples);
+        }
+        return new Draw(refs, s, v);
+    }
+
+    private static List<Architecture> distinct(SearchSpace<?> space, int n, Random rng, Set<String> taken) {
+        List<Architecture> out = new ArrayList<>();
+        while (out.size() < n) {
+            Architecture a = space.sample(rng);
+            if (taken.add(a.canonical())) out.add(a);
+        }
+        return out;
+    }
+
+    public Result run(Listener listener) {
+        long start = System.nanoTime();
+        Nb201Space nb201 = onboardable(plan.space());
+        SearchSpace<?> space = nb201;
+        List<String> referenceArchs = HelpReferenceArchs.forSpace(space.name());
+        if (plan.predictor() == Predictor.HELP) {
+            HelpModelFile.Stored model = plan.model().stored();
+            if (!space.name().equals(model.provenance().space()))
+                throw new BadInputException(plan.model().source() + ": the model is for space '" + model.provenance().space() + "', not " + space.name());
+            if (model.model().network().hardwareDim() != referenceArchs.size())
+                throw new BadInputException(plan.model().source() + ": the model expects " + model.model().network().hardwareDim()
+                        + " reference latencies; " + space.name() + " has " + referenceArchs.size() + " reference archs");
+        }
+        Path out = prepareOutputFolder(plan.out());
+        Draw draw = draw(space, referenceArchs, plan.samples(), plan.validate(), plan.seed(), plan.predictor() == Predictor.OP_COSTS);
+
+        MeasureSettings settings = plan.settings();
+        DeviceFingerprint fingerprint = DeviceFingerprint.current(settings);
+        NetworkExporter exporter = NetworkExporters.forSpace(space);
+        Map<String, Architecture> byCanonical = new HashMap<>();
+        for (List<Architecture> l : List.of(draw.references(), draw.samples(), draw.validation()))
+            for (Architecture a : l) byCanonical.put(a.canonical(), a);
+        OrtLatencyMeter meter = new OrtLatencyMeter(settings, c -> exporter.export(byCanonical.get(c), settings.batch(), plan.seed()));
+
+        try (MeasurementStore db = MeasurementStore.open(plan.store())) {
+            long device = db.device(fingerprint);
+
+            List<Architecture> adaptSet = new ArrayList<>(draw.references());
+            adaptSet.addAll(draw.samples());
+            listener.phase(String.format(Locale.ROOT, "[1/4] measuring %d reference + %d %s archs x %d rounds on %s",
+                    draw.references().size(), draw.samples().size(),
+                    plan.predictor() == Predictor.OP_COSTS ? "sample (chosen to pin down the operation costs)" : "random sample", plan.rounds(), fingerprint.label()));
+            if (!measure(db, device, space, adaptSet, meter, listener, "adapt"))
+                return new Result(fingerprint, null, null, null, plan.store(), Map.of(), Map.of(), 0, null, true, seconds(start));
+            Map<String, Double> lat = db.latencies(device, space.name(), plan.statistic().of);
+            Map<String, Double> refMs = latencies(db, device, space, draw.references(), lat, "reference");
+            Map<String, Double> sampleMs = latencies(db, device, space, draw.samples(), lat, "sample");
+
+            Fitted fitted = plan.predictor() == Predictor.OP_COSTS
+                    ? fitOpCosts(space, draw, refMs, sampleMs, out, listener) : adaptHelp(plan.model().stored(), draw, refMs, sampleMs, out, listener);
+            Path deviceModel = fitted.file();
+            addMeasurementProvenance(deviceModel, fingerprint);
+
+            List<? extends Architecture> all = nb201.all();
+            listener.phase(String.format(Locale.ROOT, "[3/4] predicting all %,d archs of %s", all.size(), space.name()));
+            Path predictions = out.resolve(PREDICTIONS);
+            Prediction[] predicted = fitted.predict().apply(all);
+            writePredictions(predictions, all, predicted);
+            // the model extrapolates linearly below the latency range it was adapted on, which can cross zero
+            int nonPositive = (int) java.util.Arrays.stream(predicted).filter(p -> !(p.ms() > 0)).count();
+            if (nonPositive > 0)
+                listener.phase(String.format(Locale.ROOT, "warning: %,d of %,d predictions are <= 0 ms (extrapolated below the sampled range; more --samples help)",
+                        nonPositive, all.size()));
+
+            listener.phase(String.format(Locale.ROOT, "[4/4] validating on %d fresh archs x %d rounds (never seen by the predictor)",
+                    draw.validation().size(), plan.rounds()));
+            if (!measure(db, device, space, draw.validation(), meter, listener, "validate"))
+                return new Result(fingerprint, deviceModel, predictions, null, plan.store(), refMs, sampleMs, nonPositive, null, true, seconds(start));
+            Validation validation = validate(db, device, space, draw.validation(), fitted.predict());
+            Path report = out.resolve(REPORT);
+            Result result = new Result(fingerprint, deviceModel, predictions, report, plan.store(), refMs, sampleMs, nonPositive, validation, false, seconds(start));
+            writeReport(report, result);
+            return result;
+        }
+    }
+
+    private boolean measure(MeasurementStore db, long device, SearchSpace<?> space, List<Architecture> archs, OrtLatencyMeter meter,
+                            Listener listener, String task) {
+        if (stop.get()) return false;
+        MeasurementCampaign campaign = new MeasurementCampaign(db, device, space.name(), archs.stream().map(Architecture::canonical).toList(),
+                1, plan.rounds(), plan.seed(), plan.settings().toJson(), meter);
+        running.set(campaign);
+        if (stop.get()) campaign.requestStop(); // a stop that came between the check above and publishing the campaign
+        try {
+            return !campaign.run(new CampaignProgress(campaign, task, new dev.halo.app.Listener() {
+                @Override
+                public void progress(String stage, long done, long total, String detail) {
+                    if (detail.isEmpty() && done > 0) listener.phase(done + " of " + total + " arch-rounds already in the store");
+                    listener.progress(stage, done, total, detail);
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return listener.cancelled();
+                }
+            })).stopped();
+        } finally {
+            running.set(null);
+            listener.campaignDone();
+        }
+    }
+
+    private static Map<String, Double> latencies(MeasurementStore db, long device, SearchSpace<?> space, List<Architecture> archs,
+                                                 Map<String, Double> lat, String role) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Architecture a : archs) {
+            Double ms = lat.get(a.canonical());
+            if (ms == null) {
+                String why = db.rows(device, space.name()).stream().filter(r -> r.canonical().equals(a.canonical()))
+                        .map(r -> r.outcome() instanceof Outcome.Failed f ? f.reason() : "no result").findFirst().orElse("no result");
+                throw new IllegalStateException(role + " arch " + a.canonical() + " failed in every round (" + why + "); the predictor needs it");
+            }
+            out.put(a.canonical(), ms);
+        }
+        return out;
+    }
+
+    /** The device's predictor as saved, and its predictions with the plan's interval. */
+    private record Fitted(Path file, Function<List<? extends Architecture>, Prediction[]> predict) {}
+
+    private Fitted adaptHelp(HelpModelFile.Stored model, Draw draw, Map<String, Double> refMs, Map<String, Double> sampleMs, Path out, Listener listener) {
+        listener.phase("[2/4] adapting " + plan.model().source() + " to " + plan.name());
+        AdaptedHelpPredictor predictor = HelpAdaptation.adapt(model, plan.name(), values(refMs), draw.samples(), values(sampleMs),
+                new HelpAdaptation.Options(plan.mcSamples(), plan.seed()));
+        Path file = out.resolve(plan.name() + ".help.json");
+        // the base model's tensors are float32 in the shipped file: float32 keeps them exactly at half the size
+        HelpAdaptation.save(file, predictor, HelpModelFile.Precision.FLOAT32);
+        // Intervals from the samples' held-out errors: the model's own z spread is far narrower than its errors.
+        double intervalFactor = LeaveOneOutInterval.factor(predictor, plan.level());
+        return new Fitted(file, archs -> LeaveOneOutInterval.predict(predictor, archs, intervalFactor));
+    }
+
+    private Fitted fitOpCosts(SearchSpace<?> space, Draw draw, Map<String, Double> refMs, Map<String, Double> sampleMs, Path out, Listener listener) {
+        listener.phase("[2/4] fitting " + plan.name() + "'s operation costs (op-costs) to its " + (refMs.size() + sampleMs.size()) + " measurements");
+        List<Architecture> known = new ArrayList<>(draw.references());
+        known.addAll(draw.samples());
+        double[] ms = new double[known.size()];
+        double[] ref = values(refMs), samples = values(sampleMs);
+        System.arraycopy(ref, 0, ms, 0, ref.length);
+        System.arraycopy(samples, 0, ms, ref.length, samples.length);
+        CostModelFile.Adapted adapted = CostModelFile.adapt(space, plan.name(), known, ms);
+        Path file = out.resolve(plan.name() + ".op-costs.json");
+        CostModelFile.save(file, adapted);
+        return new Fitted(file, archs -> adapted.predictor().predictWithInterval(archs, plan.level()));
+    }
+
+    private Validation validate(MeasurementStore db, long device, SearchSpace<?> space, List<Architecture> archs,
+            Function<List<? extends Architecture>, Prediction[]> predict) {
+        Map<String, Double> lat = db.latencies(device, space.name(), plan.statistic().of);
+        List<Architecture> ok = archs.stream().filter(a -> lat.containsKey(a.canonical())).toList();
+        Prediction[] p = predict.apply(ok);
+        double[] measured = ok.stream().mapToDouble(a -> lat.get(a.canonical())).toArray();
+        double[] predicted = new double[p.length], lower = new double[p.length], upper = new double[p.length];
+        List<Checked> checked = new ArrayList<>();
+        for (int i = 0; i < p.length; i++) {
+            predicted[i] = p[i].ms();
+            lower[i] = p[i].lowerMs();
+            upper[i] = p[i].upperMs();
+            checked.add(new Checked(ok.get(i).canonical(), measured[i], predicted[i], lower[i], upper[i]));
+        }
+        Set<String> names = new LinkedHashSet<>(archs.stream().map(Architecture::canonical).toList());
+        List<MeasurementStore.Row> rows = db.rows(device, space.name()).stream().filter(r -> names.contains(r.canonical())).toList();
+        Stability stability = Stability.between(rows, Set.of(1), Set.of(2), plan.statistic().of);
+        // the same error measures with round 2 "predicting" round 1: what the machine's own noise allows
+        Map<String, double[]> byRound = new HashMap<>();
+        for (MeasurementStore.Row row : rows)
+            if ((row.round() == 1 || row.round() == 2) && row.outcome() instanceof Outcome.Measured m)
+                byRound.computeIfAbsent(row.canonical(), k -> new double[] {Double.NaN, Double.NaN})[row.round() - 1] = plan.statistic().of.applyAsDouble(m.stats());
+        double[][] pairs = byRound.values().stream().filter(v -> !Double.isNaN(v[0]) && !Double.isNaN(v[1])).toArray(double[][]::new);
+        double[] round1 = java.util.Arrays.stream(pairs).mapToDouble(v -> v[0]).toArray();
+        double[] round2 = java.util.Arrays.stream(pairs).mapToDouble(v -> v[1]).toArray();
+        double spearman = ok.size() >= 3 ? Metrics.spearman(predicted, measured) : Double.NaN;
+        return new Validation(ok.size(), archs.size() - ok.size(), spearman, Metrics.mape(predicted, measured),
+                Metrics.withinTolerance(predicted, measured, 0.10), Metrics.intervalCoverage(lower, upper, measured), stability,
+                Metrics.mape(round2, round1), Metrics.withinTolerance(round2, round1, 0.10), checked);
+    }
+
+    private static Path prepareOutputFolder(Path out) {
+        try {
+            Files.createDirectories(out);
+        } catch (IOException | SecurityException e) {
+            throw new BadInputException("--out " + out + ": cannot create the folder (" + e.getClass().getSimpleName() + ")");
+        }
+        if (!Files.isDirectory(out) || !Files.isWritable(out)) throw new BadInputException("--out " + out + ": not a writable folder");
+        return out;
+    }
+
+    private static void writePredictions(Path file, List<? extends Architecture> archs, Prediction[] p) {
+        List<String> lines = new ArrayList<>(archs.size() + 1);
+        lines.add("arch,predicted_ms,lower,upper");
+        for (int i = 0; i < p.length; i++)
+            lines.add(archs.get(i).canonical() + "," + fmt(p[i].ms()) + "," + fmt(p[i].lowerMs()) + "," + fmt(p[i].upperMs()));
+        writeAtomically(file, String.join("\n", lines) + "\n");
+    }
+
+    private void writeReport(Path file, Result r) {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("format", "halo-onboard");
+        doc.put("name", plan.name());
+        doc.put("space", plan.space());
+        doc.put("halo_version", Halo.version());
+        doc.put("created", Instant.now().toString());
+        ObjectNode fp = doc.putObject("fingerprint");
+        fp.put("id", r.fingerprint().id());
+        fp.put("label", r.fingerprint().label());
+        fp.set("fields", parse(r.fingerprint().toJson()));
+        doc.set("settings", parse(plan.settings().toJson()));
+        doc.put("predictor", plan.predictor().label());
+        if (plan.predictor() == Predictor.HELP) {
+            ObjectNode model = doc.putObject("model");
+            model.put("source", plan.model().source());
+            model.set("provenance", JSON.valueToTree(plan.model().stored().provenance()));
+        }
+        doc.put("seed", plan.seed());
+        doc.put("rounds", plan.rounds());
+        doc.put("statistic", plan.statistic().name());
+        doc.put("mc_samples", plan.mcSamples());
+        doc.put("interval_level", plan.level());
+        doc.put("store", plan.store().toString());
+        doc.put("device_model", r.deviceModel().getFileName().toString());
+        doc.put("predictions", r.predictions().getFileName().toString());
+        doc.put("nonpositive_predictions", r.nonPositivePredictions());
+        doc.set("reference_ms", msArray(r.referenceMs()));
+        doc.set("sample_ms", msArray(r.sampleMs()));
+        Validation v = r.validation();
+        ObjectNode val = putValidation(doc.putObject("validation"), v);
+        ArrayNode archs = val.putArray("archs");
+        for (Checked c : v.archs())
+            archs.addObject().put("arch", c.arch()).put("measured_ms", c.measuredMs()).put("predicted_ms", c.predictedMs())
+                    .put("lower_ms", c.lowerMs()).put("upper_ms", c.upperMs());
+        try {
+            writeAtomically(file, JSON.writeValueAsString(doc) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /**
+     * Adds to the saved device model what its latencies depend on besides the architecture (the machine
+     * fingerprint and the measurement settings), so the file describes its device on its own.
+     */
+    private void addMeasurementProvenance(Path deviceModel, DeviceFingerprint fingerprint) {
+        try {
+            ObjectNode doc = (ObjectNode) JSON.readTree(deviceModel.toFile());
+            ObjectNode m = doc.putObject("measurement");
+            m.put("fingerprint_id", fingerprint.id());
+            m.set("fingerprint", parse(fingerprint.toJson()));
+            m.set("settings", parse(plan.settings().toJson()));
+            m.put("statistic", plan.statistic().name());
+            m.put("rounds", plan.rounds());
+            m.put("seed", plan.seed());
+            m.put("model_source", plan.predictor() == Predictor.OP_COSTS ? AdditiveCostMethod.NAME : plan.model().source());
+            m.put("halo_version", Halo.version());
+            writeAtomically(deviceModel, JSON.writeValueAsString(doc) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + deviceModel, e);
+        }
+    }
+
+    private static ArrayNode msArray(Map<String, Double> ms) {
+        ArrayNode a = JSON.createArrayNode();
+        ms.forEach((arch, v) -> a.addObject().put("arch", arch).put("ms", v));
+        return a;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("halo wrote invalid JSON: " + json, e);
+        }
+    }
+
+    static void writeAtomically(Path file, String text) {
+        try {
+            // a plain create (not createTempFile, which makes the file owner-only) so the result gets the umask's permissions
+            Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static double[] values(Map<String, Double> m) {
+        return m.values().stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    /** The validation's scores as JSON fields (the report's {@code validation} object, {@code halo onboard --format json}). */
+    public static ObjectNode putValidation(ObjectNode o, Validation v) {
+        o.put("validated", v.validated());
+        o.put("failed", v.failed());
+        o.put("spearman", v.spearman());
+        o.put("mape", v.mape());
+        o.put("within10", v.within10());
+        o.put("interval_coverage", v.coverage());
+        o.put("stability_pairs", v.stability().pairs());
+        o.put("stability_spearman", v.stability().spearman());
+        o.put("stability_median_abs_diff_percent", v.stability().medianAbsDiffPercent());
+        o.put("stability_mape", v.repeatMape());
+        o.put("stability_within10", v.repeatWithin10());
+        return o;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.halo.cli.progress;
+
+import dev.halo.app.Listener;
+import java.io.PrintWriter;
+import java.util.concurrent.atomic.AtomicBoolean;
+import me.tongfei.progressbar.ProgressBar;
+
+/** A use case's progress as a progress bar on stderr ({@link Progress#bar}); {@link #cancel()} asks the use case to stop. */
+public final class BarListener implements Listener, AutoCloseable {
+    private final PrintWriter err;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private ProgressBar bar;
+
+    public BarListener(PrintWriter err) {
+        this.err = err;
+    }
+
+    @Override
+    public synchronized void progress(String stage, long done, long total, String detail) {
+        if (bar == null) bar = Progress.bar(stage, total, done, err);
+        bar.stepTo(done);
+        if (!detail.isEmpty()) bar.setExtraMessage(detail);
+    }
+
+    @Override
+    public boolean cancelled() {
+        return cancelled.get();
+    }
+
+    /** Called from a shutdown hook (Ctrl-C, SIGTERM): the use case stops after the step under way. */
+    public void cancel() {
+        cancelled.set(true);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (bar != null) bar.close();
+    }
+}
