@@ -6,7 +6,6 @@ import dev.halo.predict.FewShotMethod;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.predict.LeaveOneOutPredictor;
 import dev.halo.space.Architecture;
-import dev.halo.stats.StudentT;
 import java.util.List;
 import java.util.Locale;
 
@@ -44,16 +43,8 @@ public final class BlendMethod implements FewShotMethod {
         /** Per device, on its reference rows (base: leave-one-out; other: reads the references only as an embedding). */
         REFERENCES,
         /** Per device, on all its known rows, both members leave-one-out. */
-        KNOWN_LEAVE_ONE_OUT,
-        /**
-         * As {@link #KNOWN_LEAVE_ONE_OUT}, but the blend replaces the other member alone only when it is significantly
-         * better on the known rows ({@link #significantlyBetter}); otherwise the other member alone (weight 1).
-         */
-        KNOWN_LEAVE_ONE_OUT_GUARDED
+        KNOWN_LEAVE_ONE_OUT
     }
-
-    /** One-sided significance level of the guard: fixed in docs/results/auto.md (rule v3) before its runs. */
-    static final double GUARD_ALPHA = 0.05;
 
     public BlendMethod(String name, FewShotMethod base, FewShotMethod other) {
         this(name, base, other, Weighting.VALID);
@@ -81,7 +72,7 @@ public final class BlendMethod implements FewShotMethod {
     public Adapter prepare(FewShotContext context) {
         Adapter b = base.prepare(context), o = other.prepare(context);
         if (weighting == Weighting.REFERENCES) return perDevice(context, b, o);
-        if (weighting == Weighting.KNOWN_LEAVE_ONE_OUT || weighting == Weighting.KNOWN_LEAVE_ONE_OUT_GUARDED) return perDeviceOnKnownRows(b, o);
+        if (weighting == Weighting.KNOWN_LEAVE_ONE_OUT) return perDeviceOnKnownRows(b, o);
         List<FewShotTask> tasks = Validation.tasks(context);
         List<double[][]> logs = tasks.stream().map(t -> new double[][] {
                 logMs(b.adapt(t), context.archs()), logMs(o.adapt(t), context.archs())}).toList();
@@ -144,18 +135,13 @@ public final class BlendMethod implements FewShotMethod {
                 LatencyPredictor bp = b.adapt(task), op = o.adapt(task);
                 if (!(bp instanceof LeaveOneOutPredictor bl)) throw new IllegalStateException(base.name() + " gives no leave-one-out predictions");
                 if (!(op instanceof LeaveOneOutPredictor ol)) throw new IllegalStateException(other.name() + " gives no leave-one-out predictions");
-                double[] baseLoo = bl.leaveOneOutMs(), otherLoo = ol.leaveOneOutMs(), truth = task.knownLatencies();
-                double w = smallestSpread(baseLoo, otherLoo, truth);
-                if (weighting == Weighting.KNOWN_LEAVE_ONE_OUT_GUARDED && w != 1 && !significantlyBetter(baseLoo, otherLoo, truth, w)) w = 1;
-                return new Blended(bp, op, w);
+                return new Blended(bp, op, smallestSpread(bl.leaveOneOutMs(), ol.leaveOneOutMs(), task.knownLatencies()));
             }
 
             @Override
             public String summary() {
                 String parts = String.join("; ", List.of(b.summary(), o.summary()).stream().filter(s -> !s.isEmpty()).toList());
-                String guard = weighting == Weighting.KNOWN_LEAVE_ONE_OUT_GUARDED
-                        ? "; " + other.name() + " alone unless the blend is better at one-sided p < " + GUARD_ALPHA : "";
-                return "weight on " + other.name() + " chosen per device on its known rows (both members leave-one-out)" + guard + (parts.isEmpty() ? "" : "; " + parts);
+                return "weight on " + other.name() + " chosen per device on its known rows (both members leave-one-out)" + (parts.isEmpty() ? "" : "; " + parts);
             }
         };
     }
@@ -175,30 +161,6 @@ public final class BlendMethod implements FewShotMethod {
             }
         }
         return best;
-    }
-
-    /**
-     * Whether the blend at weight {@code w} fits the known rows better than {@code otherMs} alone, beyond chance: a
-     * one-sided paired t-test on the per-row difference of squared centred log errors (centred because an offset does
-     * not change a ranking), at {@link #GUARD_ALPHA}. Twenty known rows and seven candidate weights leave room for a
-     * weight that fits by luck; the test keeps the simpler member unless the data say otherwise.
-     */
-    static boolean significantlyBetter(double[] baseMs, double[] otherMs, double[] truth, double w) {
-        int n = truth.length;
-        double[] blend = new double[n], alone = new double[n];
-        for (int i = 0; i < n; i++) {
-            double lt = Math.log(truth[i]), lo = Math.log(Math.max(otherMs[i], 1e-9));
-            blend[i] = (1 - w) * Math.log(Math.max(baseMs[i], 1e-9)) + w * lo - lt;
-            alone[i] = lo - lt;
-        }
-        double mb = java.util.Arrays.stream(blend).average().orElse(0), ma = java.util.Arrays.stream(alone).average().orElse(0);
-        double[] gain = new double[n];
-        for (int i = 0; i < n; i++) gain[i] = (alone[i] - ma) * (alone[i] - ma) - (blend[i] - mb) * (blend[i] - mb);
-        double mean = java.util.Arrays.stream(gain).average().orElse(0), ss = 0;
-        for (double g : gain) ss += (g - mean) * (g - mean);
-        double sd = Math.sqrt(ss / (n - 1));
-        if (!(sd > 0)) return mean > 0;
-        return mean / (sd / Math.sqrt(n)) > StudentT.quantile(1 - GUARD_ALPHA, n - 1);
     }
 
     private static double[] logMs(LatencyPredictor p, List<? extends Architecture> archs) {

@@ -58,8 +58,6 @@ public final class EnsembleMethods {
         m.put(OP_COSTS_BLEND, EnsembleMethods::opCostsBlend);
         m.put("mix-src-loo-long+op-costs-dev", () -> new BlendMethod("mix-src-loo-long+op-costs-dev", FeatureMixMethod.chosenSourcePerDeviceLonger(),
                 new AdditiveCostMethod(), BlendMethod.Weighting.KNOWN_LEAVE_ONE_OUT));
-        m.put("mix-src-loo-long+op-costs-guarded", () -> new BlendMethod("mix-src-loo-long+op-costs-guarded", FeatureMixMethod.chosenSourcePerDeviceLonger(),
-                new AdditiveCostMethod(), BlendMethod.Weighting.KNOWN_LEAVE_ONE_OUT_GUARDED));
         m.put("mix-src-loo+help-dev", () -> new BlendMethod("mix-src-loo+help-dev", FeatureMixMethod.chosenSourcePerDevice(), releasedHelp(0), true));
         return m;
     }

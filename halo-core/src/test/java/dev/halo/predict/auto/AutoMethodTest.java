@@ -1,8 +1,10 @@
 package dev.halo.predict.auto;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.halo.BadInputException;
 import dev.halo.eval.EvaluationReport;
 import dev.halo.eval.Evaluator;
 import dev.halo.fewshot.Benchmark;
@@ -10,7 +12,7 @@ import dev.halo.fewshot.Split;
 import dev.halo.fewshot.ToyBenchmark;
 import dev.halo.predict.additive.AdditiveCostMethod;
 import dev.halo.predict.baseline.DeviceMixMethod;
-import dev.halo.predict.ensemble.BlendMethod;
+import dev.halo.predict.baseline.NearestDeviceMethod;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,35 +23,24 @@ class AutoMethodTest {
     static final Split FULL = new Split(List.of("a", "b"), List.of("c"), List.of("t"));
 
     @Test
-    void nb201TakesOpCostsWhateverDevicesThereAre() {
-        AutoMethod.Choice c = AutoMethod.choose("nasbench201", true, FULL);
-        assertThat(c.method()).isEqualTo(AdditiveCostMethod.NAME);
-        assertThat(c.reason()).contains("nasbench201");
-        assertThat(c.make().get()).isInstanceOf(AdditiveCostMethod.class);
+    void spacesWithCostFeaturesTakeOpCostsWhateverDevicesThereAre() {
+        for (String space : List.of("nasbench201", "fbnet"))
+            for (Split split : List.of(FULL, new Split(List.of("a"), List.of(), List.of("t")), new Split(List.of(), List.of(), List.of("t")))) {
+                AutoMethod.Choice c = AutoMethod.choose(space, true, split);
+                assertThat(c.method()).isEqualTo(AdditiveCostMethod.NAME);
+                assertThat(c.reason()).contains(space).contains("docs/results/auto.md");
+                assertThat(c.make().get()).isInstanceOf(AdditiveCostMethod.class);
+            }
     }
 
     @Test
-    void otherSpacesWithCostFeaturesTakeTheBlendWhenItsWeightCanBeChosen() {
-        AutoMethod.Choice c = AutoMethod.choose("fbnet", true, FULL);
-        assertThat(c.method()).isEqualTo("experimental:mix-src-loo-long+op-costs");
-        assertThat(c.make().get()).isInstanceOf(BlendMethod.class);
-    }
-
-    @Test
-    void theBlendFallsBackToOpCostsWithAReasonWithoutValidOrTrainDevices() {
-        AutoMethod.Choice noValid = AutoMethod.choose("fbnet", true, new Split(List.of("a"), List.of(), List.of("t")));
-        assertThat(noValid.method()).isEqualTo(AdditiveCostMethod.NAME);
-        assertThat(noValid.reason()).contains("no valid devices");
-        AutoMethod.Choice noTrain = AutoMethod.choose("fbnet", true, new Split(List.of(), List.of("c"), List.of("t")));
-        assertThat(noTrain.method()).isEqualTo(AdditiveCostMethod.NAME);
-        assertThat(noTrain.reason()).contains("no train devices");
-    }
-
-    @Test
-    void spacesWithoutCostFeaturesTakeTheDeviceMix() {
-        AutoMethod.Choice c = AutoMethod.choose("ofa", false, FULL);
-        assertThat(c.method()).isEqualTo("device-mix");
-        assertThat(c.make().get()).isInstanceOf(DeviceMixMethod.class);
+    void withoutCostFeaturesTheDeviceMixThenTheNearestDeviceThenARefusal() {
+        assertThat(AutoMethod.choose("ofa", false, FULL).make().get()).isInstanceOf(DeviceMixMethod.class);
+        AutoMethod.Choice noValid = AutoMethod.choose("ofa", false, new Split(List.of("a"), List.of(), List.of("t")));
+        assertThat(noValid.method()).isEqualTo("nearest-device");
+        assertThat(noValid.make().get()).isInstanceOf(NearestDeviceMethod.class);
+        assertThatThrownBy(() -> AutoMethod.choose("ofa", false, new Split(List.of(), List.of(), List.of("t"))))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("--method");
     }
 
     /** On a space without op-cost features auto is the device mix: the same scores, and a summary naming the choice. */
