@@ -52,7 +52,7 @@ class EvaluateCommandTest {
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("method").asText()).isEqualTo("auto");
-        assertThat(json.get("method_summary").asText()).startsWith("auto chose op-costs: the rule's pick on nasbench201");
+        assertThat(json.get("method_summary").asText()).startsWith("auto chose op-costs: op-cost features exist for nasbench201");
     }
 
     @Test

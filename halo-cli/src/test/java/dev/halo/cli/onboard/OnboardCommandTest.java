@@ -120,7 +120,7 @@ class OnboardCommandTest {
                 .contains("[2/4] fitting box's operation costs (op-costs) to its 14 measurements");
         JsonNode j = JSON.readTree(r.out());
         assertThat(j.get("predictor").asText()).isEqualTo("op-costs");
-        assertThat(j.get("predictor_choice").asText()).startsWith("auto chose op-costs: the rule's pick on nasbench201");
+        assertThat(j.get("predictor_choice").asText()).startsWith("auto chose op-costs: op-cost features exist for nasbench201");
         assertThat(j.get("model").isNull()).isTrue();
         assertThat(j.get("validated").asInt()).isEqualTo(3);
         List<String> predictions = Files.readAllLines(out.resolve("predictions.csv"));
