@@ -1,5 +1,6 @@
 package dev.halo.cli.measure;
 
+import dev.halo.BadInputException;
 import dev.halo.app.measure.Measure;
 import dev.halo.cli.output.Format;
 import dev.halo.cli.output.Table;
