@@ -70,7 +70,7 @@ class ArchitectureTest {
     /**
      * The CLI parses, calls a use case of halo-app and prints: it does not export or measure networks, set up benchmarks or
      * protocols, choose or prepare methods, train, adapt or evaluate, or run measured choices itself. Values it prints
-     * (reports, outcomes, a campaign's summary, a device fingerprint, round-to-round stability, the split a report names) and the measurement settings it parses it may use.
+     * (reports, outcomes, a campaign's summary, a device fingerprint, round-to-round stability, a round's latency statistics, a model's kernel profile, the split a report names) and the measurement settings it parses it may use.
      */
     @Test
     void cliDoesNotReachPastTheAppIntoWorkflowInternals() {
@@ -79,7 +79,9 @@ class ArchitectureTest {
                 .or(JavaClass.Predicates.equivalentTo(dev.halo.measure.GraphOptimization.class))
                 .or(JavaClass.Predicates.equivalentTo(dev.halo.measure.MeasurementCampaign.Summary.class))
                 .or(JavaClass.Predicates.equivalentTo(dev.halo.measure.DeviceFingerprint.class))
-                .or(JavaClass.Predicates.equivalentTo(dev.halo.measure.Stability.class));
+                .or(JavaClass.Predicates.equivalentTo(dev.halo.measure.Stability.class))
+                .or(JavaClass.Predicates.equivalentTo(dev.halo.measure.LatencyStats.class))
+                .or(JavaClass.Predicates.equivalentTo(dev.halo.measure.model.KernelProfile.Kernel.class));
         DescribedPredicate<JavaClass> internals = JavaClass.Predicates.resideInAnyPackage("dev.halo.onnx..", "dev.halo.measure..", "dev.halo.fewshot..",
                         "dev.halo.predict.registry..", "dev.halo.eval.selection..")
                 .or(JavaClass.Predicates.equivalentTo(dev.halo.eval.Evaluator.class))

@@ -2,7 +2,7 @@ package dev.halo.measure;
 
 import dev.halo.graph.Node;
 import dev.halo.onnx.OnnxNetwork;
-import dev.halo.onnx.model.OptimizedModel;
+import dev.halo.measure.model.OptimizedModel;
 import java.util.Map;
 import java.util.TreeMap;
 

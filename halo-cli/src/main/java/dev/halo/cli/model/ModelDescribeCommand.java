@@ -1,9 +1,9 @@
 package dev.halo.cli.model;
 
 import dev.halo.BadInputException;
+import dev.halo.app.model.DescribeModel;
 import dev.halo.cli.output.FormatOption;
 import dev.halo.measure.GraphOptimization;
-import dev.halo.onnx.model.DescribeModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,21 +1,17 @@
 package dev.halo.cli.model;
 
+import dev.halo.app.model.DescribeModel;
+import dev.halo.app.model.MeasureModel;
 import dev.halo.cli.output.Format;
 import dev.halo.cli.output.Table;
-import dev.halo.cli.progress.Progress;
+import dev.halo.cli.progress.BarListener;
 import dev.halo.measure.LatencyStats;
 import dev.halo.measure.MeasureSettings;
-import dev.halo.measure.MeasurementCampaign;
-import dev.halo.measure.MeasurementStore;
-import dev.halo.measure.Outcome;
-import dev.halo.onnx.model.DescribeModel;
-import dev.halo.onnx.model.MeasureModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Option;
 
 /** Mixin of {@code halo measure}: {@code --model FILE.onnx [--input NAME=SHAPE] [--profile-runs N]}. */
@@ -40,22 +36,9 @@ public final class ModelMeasureOptions {
         if (settings.batch() != 1)
             throw new dev.halo.BadInputException("--batch does not apply to --model: give the batch in the input shape, e.g. --input input=8x3x224x224");
         var request = new MeasureModel.Request(model, DescribeModel.parseInputs(inputs), settings, rounds, repeat, seed, store, profileRuns);
-        ProgressBar[] bar = new ProgressBar[1];
         MeasureModel.Result r;
-        try {
-            r = new MeasureModel().run(request, new MeasurementCampaign.Listener() {
-                @Override
-                public void started(int total, int alreadyDone) {
-                    bar[0] = Progress.bar("measure", total, alreadyDone, err);
-                }
-
-                @Override
-                public void measured(String identity, int round, Outcome outcome) {
-                    bar[0].step();
-                }
-            });
-        } finally {
-            if (bar[0] != null) bar[0].close();
+        try (BarListener progress = new BarListener(err)) {
+            r = new MeasureModel().run(request, progress);
         }
         Table t = new Table("key", "value");
         t.row("model", model.toString());
@@ -63,23 +46,14 @@ public final class ModelMeasureOptions {
         t.row("device", r.device().label() + " (" + r.device().id() + ")");
         t.row("store", store + " (space " + MeasureModel.SPACE + ")");
         t.row("measured now", r.summary().measured() + " (" + r.summary().failed() + " failed), already stored " + r.summary().alreadyDone());
-        List<Double> medians = new ArrayList<>();
-        for (MeasurementStore.Row row : r.rows()) {
-            String value = switch (row.outcome()) {
-                case Outcome.Measured m -> {
-                    LatencyStats s = m.stats();
-                    medians.add(s.medianMs());
-                    yield String.format(Locale.ROOT, "median %.3f ms, min %.3f, p90 %.3f, CV %.1f %%, %d runs", s.medianMs(), s.minMs(), s.p90Ms(), 100 * s.cv(), s.runs());
-                }
-                case Outcome.Failed f -> "failed: " + f.reason();
-            };
-            t.row("round " + row.round(), value);
+        for (MeasureModel.Round round : r.rounds()) {
+            LatencyStats s = round.stats();
+            t.row("round " + round.round(), round.measured()
+                    ? String.format(Locale.ROOT, "median %.3f ms, min %.3f, p90 %.3f, CV %.1f %%, %d runs", s.medianMs(), s.minMs(), s.p90Ms(), 100 * s.cv(), s.runs())
+                    : "failed: " + round.failure());
         }
-        if (!medians.isEmpty()) {
-            double[] s = medians.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            double med = s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
-            t.row("latency", String.format(Locale.ROOT, "%.3f ms (median over %d rounds)", med, s.length));
-        }
+        if (r.measuredRounds() > 0)
+            t.row("latency", String.format(Locale.ROOT, "%.3f ms (median over %d rounds)", r.latencyMs(), r.measuredRounds()));
         t.print(Format.table, out);
         if (!r.profile().isEmpty()) {
             out.println();

@@ -1,5 +1,6 @@
 package dev.halo.cli.model;
 
+import dev.halo.app.model.DescribeModel;
 import dev.halo.cli.output.Format;
 import dev.halo.cli.output.Table;
 import dev.halo.graph.GraphReport;
@@ -8,7 +9,6 @@ import dev.halo.graph.NodeReport;
 import dev.halo.graph.TensorShape;
 import dev.halo.graph.ValueInfo;
 import dev.halo.measure.GraphOptimization;
-import dev.halo.onnx.model.DescribeModel;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.halo.cli.zoo;
 
 import dev.halo.cli.output.FormatOption;
 import dev.halo.cli.output.Table;
-import dev.halo.onnx.zoo.ZooFiles;
+import dev.halo.app.zoo.Zoo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,8 +38,8 @@ public final class ZooExportCommand implements Runnable {
     @Override
     public void run() {
         Table t = new Table("file", "spec", "params_m", "gmacs", "sha256");
-        for (ZooFiles.Exported e : ZooFiles.export(specs, out, batch, seed))
-            t.row(e.file().toString(), e.model().canonical(), String.format(Locale.ROOT, "%.3f", e.params() / 1e6),
+        for (Zoo.Exported e : Zoo.export(specs, out, batch, seed))
+            t.row(e.file().toString(), e.spec(), String.format(Locale.ROOT, "%.3f", e.params() / 1e6),
                     String.format(Locale.ROOT, "%.3f", e.macs() / 1e9), e.sha256().substring(0, 16));
         t.print(format.format, new PrintWriter(spec.commandLine().getOut(), true));
     }

@@ -2,8 +2,7 @@ package dev.halo.cli.zoo;
 
 import dev.halo.cli.output.FormatOption;
 import dev.halo.cli.output.Table;
-import dev.halo.onnx.zoo.ModelFamily;
-import dev.halo.onnx.zoo.ModelZoo;
+import dev.halo.app.zoo.Zoo;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +18,7 @@ public final class ZooFamiliesCommand implements Runnable {
     @Override
     public void run() {
         Table t = new Table("family", "sampled ranges", "presets");
-        for (ModelFamily f : ModelZoo.families()) t.row(f.name(), f.description(), String.join(" ", f.presets().keySet()));
+        for (Zoo.Family f : Zoo.families()) t.row(f.name(), f.description(), String.join(" ", f.presets()));
         t.print(format.format, new PrintWriter(spec.commandLine().getOut(), true));
     }
 }

@@ -1,7 +1,6 @@
 package dev.halo.cli.zoo;
 
-import dev.halo.onnx.zoo.ModelZoo;
-import dev.halo.onnx.zoo.ZooFiles;
+import dev.halo.app.zoo.Zoo;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +26,7 @@ public final class ZooSampleCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = new PrintWriter(spec.commandLine().getOut(), true);
-        ZooFiles.sampleTable(ModelZoo.sample(family, count, seed)).forEach(out::println);
+        Zoo.sample(family, count, seed).forEach(out::println);
         out.flush();
     }
 }

@@ -16,25 +16,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Raw-protobuf ONNX models for tests: inputs with symbolic dims, external data, unknown ops. */
-final class TestModels {
-    static final int FLOAT = TensorProto.DataType.FLOAT.getNumber();
-    static final int INT64 = TensorProto.DataType.INT64.getNumber();
-    static final int FLOAT16 = TensorProto.DataType.FLOAT16.getNumber();
+public final class TestModels {
+    public static final int FLOAT = TensorProto.DataType.FLOAT.getNumber();
+    public static final int INT64 = TensorProto.DataType.INT64.getNumber();
+    public static final int FLOAT16 = TensorProto.DataType.FLOAT16.getNumber();
 
     private TestModels() {}
 
-    static ModelProto model(GraphProto.Builder g) {
+    public static ModelProto model(GraphProto.Builder g) {
         return ModelProto.newBuilder().setIrVersion(8).setProducerName("halo-test")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(g).build();
     }
 
-    static Path write(Path file, ModelProto m) throws IOException {
+    public static Path write(Path file, ModelProto m) throws IOException {
         Files.write(file, m.toByteArray());
         return file;
     }
 
     /** A value with dims given as Long (fixed) or String (symbolic). */
-    static ValueInfoProto value(String name, int type, Object... dims) {
+    public static ValueInfoProto value(String name, int type, Object... dims) {
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         for (Object d : dims) {
             TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
@@ -47,7 +47,7 @@ final class TestModels {
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(t)).build();
     }
 
-    static TensorProto weight(String name, long... dims) {
+    public static TensorProto weight(String name, long... dims) {
         long n = 1;
         for (long d : dims) n *= d;
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(FLOAT).setRawData(ByteString.copyFrom(new byte[(int) n * 4]));
@@ -55,7 +55,7 @@ final class TestModels {
         return t.build();
     }
 
-    static TensorProto external(String name, String location, long offset, long length, long... dims) {
+    public static TensorProto external(String name, String location, long offset, long length, long... dims) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(FLOAT)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
                 .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue(location))
@@ -65,7 +65,7 @@ final class TestModels {
         return t.build();
     }
 
-    static NodeProto node(String op, String name, String[] in, String[] out, AttributeProto... attrs) {
+    public static NodeProto node(String op, String name, String[] in, String[] out, AttributeProto... attrs) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(name);
         for (String i : in) n.addInput(i);
         for (String o : out) n.addOutput(o);
@@ -73,18 +73,18 @@ final class TestModels {
         return n.build();
     }
 
-    static AttributeProto ints(String name, long... v) {
+    public static AttributeProto ints(String name, long... v) {
         AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long x : v) a.addInts(x);
         return a.build();
     }
 
-    static String[] names(String... n) {
+    public static String[] names(String... n) {
         return n;
     }
 
     /** x[N,3,8,8] -> Conv(w[4,3,3,3], pad 1) -> Relu -> y, with the given input declaration and weight tensor. */
-    static ModelProto convRelu(ValueInfoProto input, TensorProto w) {
+    public static ModelProto convRelu(ValueInfoProto input, TensorProto w) {
         GraphProto.Builder g = GraphProto.newBuilder().setName("conv").addInput(input).addInitializer(w)
                 .addNode(node("Conv", "conv", names(input.getName(), w.getName()), names("c"), ints("pads", 1, 1, 1, 1)))
                 .addNode(node("Relu", "relu", names("c"), names("y")))

@@ -1,4 +1,4 @@
-package dev.halo.onnx.model;
+package dev.halo.app.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

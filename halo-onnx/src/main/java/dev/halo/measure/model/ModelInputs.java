@@ -1,4 +1,4 @@
-package dev.halo.onnx.model;
+package dev.halo.measure.model;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /** The inputs halo feeds a model file: resolved shapes, seeded random values, symbolic dimensions fixed in ORT. */
-final class ModelInputs {
+public final class ModelInputs {
     private ModelInputs() {}
 
     /** Only float32 and double tensors are generated; float16/bfloat16 inputs are refused with a clear line. */
-    static void requireFeedable(Iterable<ValueInfo> inputs) {
+    public static void requireFeedable(Iterable<ValueInfo> inputs) {
         for (ValueInfo v : inputs)
             if (v.type() != DType.FLOAT && v.type() != DType.DOUBLE)
                 throw new BadInputException("input '" + v.name() + "' has element type " + v.type().label()

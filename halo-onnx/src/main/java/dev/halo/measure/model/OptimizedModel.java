@@ -1,4 +1,4 @@
-package dev.halo.onnx.model;
+package dev.halo.measure.model;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -6,10 +6,10 @@ import ai.onnxruntime.OrtSession;
 import dev.halo.BadInputException;
 import dev.halo.graph.Graph;
 import dev.halo.graph.TensorShape;
-import dev.halo.graph.ValueInfo;
 import dev.halo.measure.GraphOptimization;
 import dev.halo.measure.MeasureSettings;
 import dev.halo.measure.OrtLatencyMeter;
+import dev.halo.onnx.model.OnnxModelReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -69,14 +69,7 @@ public final class OptimizedModel {
             MeasureSettings settings = MeasureSettings.defaults().withOptimization(level);
             try (OrtSession.SessionOptions options = OrtLatencyMeter.sessionOptions(settings)) {
                 options.setOptimizedModelFilePath(out.toString());
-                for (ValueInfo v : original.feeds()) {
-                    TensorShape given = inputs.get(v.name());
-                    if (given == null || v.shape() == null) continue;
-                    for (int i = 0; i < v.shape().rank(); i++) {
-                        String symbol = v.shape().symbols()[i];
-                        if (symbol != null && v.shape().dim(i) < 0) options.setSymbolicDimensionValue(symbol, given.dim(i));
-                    }
-                }
+                ModelInputs.fixSymbols(options, original.feeds(), inputs);
                 OrtEnvironment.getEnvironment().createSession(model.toString(), options).close();
             } catch (OrtException e) {
                 String m = e.getMessage() == null ? "" : e.getMessage();

@@ -1,4 +1,4 @@
-package dev.halo.onnx.model;
+package dev.halo.app.model;
 
 import dev.halo.BadInputException;
 import dev.halo.graph.Graph;
@@ -6,6 +6,8 @@ import dev.halo.graph.GraphAnalysis;
 import dev.halo.graph.GraphReport;
 import dev.halo.graph.TensorShape;
 import dev.halo.measure.GraphOptimization;
+import dev.halo.measure.model.OptimizedModel;
+import dev.halo.onnx.model.OnnxModelReader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.halo.onnx.model;
+package dev.halo.app.model;
 
 import static dev.halo.onnx.model.TestModels.FLOAT;
 import static dev.halo.onnx.model.TestModels.INT64;
@@ -16,6 +16,7 @@ import dev.halo.graph.GraphReport;
 import dev.halo.graph.NodeReport;
 import dev.halo.graph.TensorShape;
 import dev.halo.measure.GraphOptimization;
+import dev.halo.onnx.model.TestModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

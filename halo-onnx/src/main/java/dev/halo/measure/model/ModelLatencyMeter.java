@@ -1,4 +1,4 @@
-package dev.halo.onnx.model;
+package dev.halo.measure.model;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;

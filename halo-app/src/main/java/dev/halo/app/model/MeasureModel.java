@@ -1,14 +1,22 @@
-package dev.halo.onnx.model;
+package dev.halo.app.model;
 
 import dev.halo.BadInputException;
+import dev.halo.app.Listener;
+import dev.halo.app.measure.CampaignProgress;
 import dev.halo.graph.Graph;
 import dev.halo.graph.GraphAnalysis;
 import dev.halo.graph.TensorShape;
 import dev.halo.graph.ValueInfo;
 import dev.halo.measure.DeviceFingerprint;
+import dev.halo.measure.LatencyStats;
 import dev.halo.measure.MeasureSettings;
 import dev.halo.measure.MeasurementCampaign;
 import dev.halo.measure.MeasurementStore;
+import dev.halo.measure.Outcome;
+import dev.halo.measure.model.KernelProfile;
+import dev.halo.measure.model.ModelInputs;
+import dev.halo.measure.model.ModelLatencyMeter;
+import dev.halo.onnx.model.OnnxModelReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -53,9 +61,37 @@ public final class MeasureModel {
      * @param profile kernels by time, slowest first (empty when not profiled)
      */
     public record Result(String identity, List<ValueInfo> inputs, DeviceFingerprint device, MeasurementCampaign.Summary summary,
-            List<MeasurementStore.Row> rows, List<KernelProfile.Kernel> profile) {}
+            List<MeasurementStore.Row> rows, List<KernelProfile.Kernel> profile) {
+        /** The stored rounds as plain values, in the store's order. */
+        public List<Round> rounds() {
+            return rows.stream().map(row -> switch (row.outcome()) {
+                case Outcome.Measured m -> new Round(row.round(), m.stats(), null);
+                case Outcome.Failed f -> new Round(row.round(), null, f.reason());
+            }).toList();
+        }
 
-    public Result run(Request r, MeasurementCampaign.Listener listener) {
+        /** The median over the measured rounds of each round's median (NaN when no round was measured). */
+        public double latencyMs() {
+            double[] s = rounds().stream().filter(Round::measured).mapToDouble(x -> x.stats().medianMs()).sorted().toArray();
+            if (s.length == 0) return Double.NaN;
+            return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+        }
+
+        /** How many stored rounds were measured (not failed). */
+        public int measuredRounds() {
+            return (int) rounds().stream().filter(Round::measured).count();
+        }
+    }
+
+    /** One stored round of the model: its statistics, or the reason it failed ({@code stats} is then null). */
+    public record Round(int round, LatencyStats stats, String failure) {
+        public boolean measured() {
+            return stats != null;
+        }
+    }
+
+    /** Measures the model, reporting its rounds to {@code listener} (stage {@code measure}); a cancelled listener stops the campaign. */
+    public Result run(Request r, Listener listener) {
         Graph g = OnnxModelReader.read(r.model());
         List<ValueInfo> inputs;
         try {
@@ -75,7 +111,7 @@ public final class MeasureModel {
                         .mapToInt(MeasurementStore.Row::round).max().orElse(0);
             MeasurementCampaign campaign = new MeasurementCampaign(db, device, SPACE, List.of(identity), first,
                     first + r.rounds() - 1, r.seed(), r.settings().toJson(), meter);
-            MeasurementCampaign.Summary summary = campaign.run(listener);
+            MeasurementCampaign.Summary summary = campaign.run(new CampaignProgress(campaign, "measure", listener, (round, outcome) -> ""));
             List<MeasurementStore.Row> rows = db.rows(device, SPACE).stream().filter(row -> row.canonical().equals(identity)).toList();
             List<KernelProfile.Kernel> profile = r.profileRuns() == 0 ? List.of()
                     : KernelProfile.profile(r.model(), g.feeds(), inputs, r.inputs(), r.settings(), r.profileRuns(), r.seed());
