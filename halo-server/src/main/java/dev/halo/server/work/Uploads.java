@@ -36,6 +36,8 @@ public final class Uploads {
         if (device == null || !device.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}"))
             throw ApiException.badInput("device", "device must be 1-64 letters, digits, '.', '_' or '-', got " + (device == null ? "nothing" : "'" + device + "'"));
         if (body.length == 0) throw ApiException.badInput("body", "the CSV is empty; send 'arch,latency_ms' and one row per architecture");
+        if (new String(body, java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).count() < 2)
+            throw ApiException.badInput("body", "the CSV has no rows (only a header line, or nothing); send 'arch,latency_ms' and one row per architecture");
         String sha = sha256(body);
         try {
             Files.createDirectories(dir);
