@@ -27,7 +27,7 @@ class OnboardJobTest {
             assertThat(started.status()).as(started.body()).isEqualTo(202);
             String id = started.json().get("id").asText();
             List<String> events = t.events(id, 120);
-            assertThat(events).anyMatch(e -> e.startsWith("phase") && e.contains("[1/4]"));
+            assertThat(events).as(events + " / " + t.get("/api/jobs/" + id).body()).anyMatch(e -> e.startsWith("phase") && e.contains("[1/4]"));
             assertThat(events).anyMatch(e -> e.startsWith("progress"));
             JsonNode job = t.awaitJob(id, 120);
             assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("succeeded");

@@ -30,7 +30,7 @@ public final class Repository {
 
     // ---------------------------------------------------------------- devices
 
-    public record Device(long id, String name, String fingerprintId, String fingerprint, String label, String created) {}
+    public record Device(long id, String name, String fingerprintId, String fingerprint, String label, String created, String firstSeen) {}
 
     /** The device called {@code name}, created without a fingerprint on first use (e.g. by a CSV upload). */
     public long deviceId(String name) {
@@ -40,6 +40,19 @@ public final class Repository {
     /** The device called {@code name} with its fingerprint; a device first created without one gets it now. */
     public long device(String name, String fingerprintId, String fingerprintJson, String label) {
         return write(c -> deviceId(c, name, fingerprintId, fingerprintJson, label));
+    }
+
+    /** As {@link #device(String, String, String, String)}, also keeping when the device was first seen elsewhere (e.g. a measurement store), if unset. */
+    public long device(String name, String fingerprintId, String fingerprintJson, String label, String firstSeen) {
+        return write(c -> {
+            long id = deviceId(c, name, fingerprintId, fingerprintJson, label);
+            try (PreparedStatement up = c.prepareStatement("UPDATE devices SET first_seen = ? WHERE id = ? AND first_seen IS NULL")) {
+                up.setString(1, firstSeen);
+                up.setLong(2, id);
+                up.executeUpdate();
+            }
+            return id;
+        });
     }
 
     private static long deviceId(Connection c, String name, String fingerprintId, String fingerprint, String label) throws SQLException {
@@ -74,7 +87,7 @@ public final class Repository {
 
     public List<Device> devices() {
         return read(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT id, name, fingerprint_id, fingerprint, label, created FROM devices ORDER BY id")) {
+            try (PreparedStatement q = c.prepareStatement("SELECT id, name, fingerprint_id, fingerprint, label, created, first_seen FROM devices ORDER BY id")) {
                 return list(q, Repository::device);
             }
         });
@@ -82,7 +95,7 @@ public final class Repository {
 
     public Optional<Device> device(long id) {
         return read(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT id, name, fingerprint_id, fingerprint, label, created FROM devices WHERE id = ?")) {
+            try (PreparedStatement q = c.prepareStatement("SELECT id, name, fingerprint_id, fingerprint, label, created, first_seen FROM devices WHERE id = ?")) {
                 q.setLong(1, id);
                 return list(q, Repository::device).stream().findFirst();
             }
@@ -91,7 +104,7 @@ public final class Repository {
 
     public Optional<Device> deviceByName(String name) {
         return read(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT id, name, fingerprint_id, fingerprint, label, created FROM devices WHERE name = ?")) {
+            try (PreparedStatement q = c.prepareStatement("SELECT id, name, fingerprint_id, fingerprint, label, created, first_seen FROM devices WHERE name = ?")) {
                 q.setString(1, name);
                 return list(q, Repository::device).stream().findFirst();
             }
@@ -99,17 +112,23 @@ public final class Repository {
     }
 
     private static Device device(ResultSet rs) throws SQLException {
-        return new Device(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
+        return new Device(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7));
     }
 
     // ---------------------------------------------------------------- measurements
 
     /** One measurement to store: a latency ({@code medianMs} set, {@code failure} null) or a failure; stats may be null when unknown. */
     public record NewMeasurement(String space, String arch, int round, Integer runs, Double minMs, Double medianMs, Double p90Ms, Double meanMs,
-                                 Double cv, String failure, String settings, String measuredAt) {}
+                                 Double cv, Double robustCv, Double medianRelCi, String failure, String settings, String startedAt, String measuredAt) {
+        /** A latency known only as one number (e.g. from an uploaded CSV). */
+        public static NewMeasurement latency(String space, String arch, int round, double ms, String measuredAt) {
+            return new NewMeasurement(space, arch, round, null, null, ms, null, null, null, null, null, null, null, null, measuredAt);
+        }
+    }
 
     public record Measurement(long id, String device, String space, String arch, int round, Integer runs, Double minMs, Double medianMs,
-                              Double p90Ms, Double meanMs, Double cv, String failure, String settings, String source, String measuredAt) {}
+                              Double p90Ms, Double meanMs, Double cv, Double robustCv, Double medianRelCi, String failure, String settings, String source,
+                              String startedAt, String measuredAt) {}
 
     /** How many rows a batch added, and how many it skipped because that (device, arch, round) was stored already. */
     public record Stored(int inserted, int skipped) {}
@@ -120,8 +139,8 @@ public final class Repository {
             int inserted = 0;
             try (PreparedStatement ins = c.prepareStatement("""
                     INSERT INTO measurements (device_id, model_id, round, runs, min_ms, median_ms, p90_ms, mean_ms, cv, failure, settings,
-                      source, measured_at, created)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      source, measured_at, created, robust_cv, median_rel_ci, started_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (device_id, model_id, round) DO NOTHING""")) {
                 for (NewMeasurement m : rows) {
                     ins.setLong(1, deviceId);
@@ -138,6 +157,9 @@ public final class Repository {
                     ins.setString(12, source);
                     ins.setString(13, m.measuredAt());
                     ins.setString(14, now());
+                    setDouble(ins, 15, m.robustCv());
+                    setDouble(ins, 16, m.medianRelCi());
+                    ins.setString(17, m.startedAt());
                     inserted += ins.executeUpdate();
                 }
             }
@@ -150,7 +172,7 @@ public final class Repository {
         return read(c -> {
             try (PreparedStatement q = c.prepareStatement("""
                     SELECT m.id, d.name, a.space, a.name, m.round, m.runs, m.min_ms, m.median_ms, m.p90_ms, m.mean_ms, m.cv, m.failure,
-                           m.settings, m.source, m.measured_at
+                           m.settings, m.source, m.measured_at, m.robust_cv, m.median_rel_ci, m.started_at
                     FROM measurements m JOIN devices d ON d.id = m.device_id JOIN models a ON a.id = m.model_id
                     WHERE m.device_id = ?""" + (space == null ? "" : " AND a.space = ?") + " ORDER BY a.space, a.name, m.round LIMIT ?")) {
                 int i = 1;
@@ -158,8 +180,8 @@ public final class Repository {
                 if (space != null) q.setString(i++, space);
                 q.setInt(i, limit);
                 return list(q, rs -> new Measurement(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                        integer(rs, 6), dbl(rs, 7), dbl(rs, 8), dbl(rs, 9), dbl(rs, 10), dbl(rs, 11),
-                        rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15)));
+                        integer(rs, 6), dbl(rs, 7), dbl(rs, 8), dbl(rs, 9), dbl(rs, 10), dbl(rs, 11), dbl(rs, 16), dbl(rs, 17),
+                        rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(18), rs.getString(15)));
             }
         });
     }

@@ -42,9 +42,12 @@ public final class Jobs implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
 
+    /** A job this server runs: its cancel flag, subscribers, and what a late subscriber is replayed (phases, the last progress). */
     private static final class Live {
         final AtomicBoolean cancel = new AtomicBoolean();
         final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
+        final List<Event> phases = new java.util.ArrayList<>();
+        Event lastProgress;
     }
 
     public Jobs(Repository repo, ObjectMapper json, int queueCapacity) {
@@ -124,21 +127,34 @@ public final class Jobs implements AutoCloseable {
         return true;
     }
 
-    /** Calls {@code subscriber} with every later event of a job that is still live; returns how to unsubscribe (null if not live). */
+    /**
+     * Calls {@code subscriber} with the phases so far and the latest progress of a job that is still live, then with every
+     * later event; returns how to unsubscribe (null if the job is not live).
+     */
     public Runnable subscribe(String id, Consumer<Event> subscriber) {
         Live l = live.get(id);
         if (l == null) return null;
-        l.subscribers.add(subscriber);
+        synchronized (l) {
+            for (Event e : l.phases) deliver(subscriber, e);
+            if (l.lastProgress != null) deliver(subscriber, l.lastProgress);
+            l.subscribers.add(subscriber);
+        }
         return () -> l.subscribers.remove(subscriber);
     }
 
     private static void publish(Live l, Event e) {
-        for (Consumer<Event> s : l.subscribers) {
-            try {
-                s.accept(e);
-            } catch (RuntimeException ignored) {
-                // a subscriber that went away must not stop the job
-            }
+        synchronized (l) {
+            if (e.type().equals("phase") && l.phases.size() < 1000) l.phases.add(e);
+            if (e.type().equals("progress")) l.lastProgress = e;
+            for (Consumer<Event> s : l.subscribers) deliver(s, e);
+        }
+    }
+
+    private static void deliver(Consumer<Event> s, Event e) {
+        try {
+            s.accept(e);
+        } catch (RuntimeException ignored) {
+            // a subscriber that went away must not stop the job
         }
     }
 

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halo.app.onboard.Onboarding;
 import dev.halo.app.onboard.ShippedModels;
 import dev.halo.measure.DeviceFingerprint;
-import dev.halo.measure.LatencyStats;
 import dev.halo.measure.MeasureSettings;
-import dev.halo.measure.MeasurementStore;
-import dev.halo.measure.Outcome;
+import dev.halo.server.StoreImport;
 import dev.halo.server.api.ApiException;
 import dev.halo.server.db.Repository;
 import dev.halo.server.jobs.Jobs;
@@ -71,12 +69,14 @@ public final class OnboardJob {
         Onboarding.Result r = onboarding.run(listener);
         DeviceFingerprint fp = r.fingerprint();
         long device = repo.device(plan.name(), fp.id(), fp.toJson(), fp.label());
-        Repository.Stored stored = importStore(plan, fp, device, "onboard job " + listener.id());
+        // the job's store holds this machine's rows only; they go in as the named device
+        int stored = StoreImport.into(repo, plan.store(), Map.of(fp.id(), plan.name()), true, "onboard job " + listener.id()).stream()
+                .mapToInt(StoreImport.Imported::inserted).sum();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("device", plan.name());
         out.put("device_id", device);
         out.put("fingerprint", fp.id());
-        out.put("measurements_stored", stored.inserted());
+        out.put("measurements_stored", stored);
         out.put("stopped", r.stopped());
         if (r.validation() != null) {
             Onboarding.Validation v = r.validation();
@@ -96,25 +96,5 @@ public final class OnboardJob {
             out.put("mape", v.mape());
         }
         return out;
-    }
-
-    /** Copies the job's measurement store into the database (rows already there are skipped). */
-    private Repository.Stored importStore(Onboarding.Plan plan, DeviceFingerprint fp, long device, String source) {
-        try (MeasurementStore store = MeasurementStore.open(plan.store())) {
-            long storeDevice = store.device(fp);
-            String settings = plan.settings().toJson();
-            List<Repository.NewMeasurement> rows = new ArrayList<>();
-            for (MeasurementStore.Row row : store.rows(storeDevice, plan.space())) {
-                if (row.outcome() instanceof Outcome.Measured m) {
-                    LatencyStats st = m.stats();
-                    rows.add(new Repository.NewMeasurement(plan.space(), row.canonical(), row.round(), st.runs(), st.minMs(), st.medianMs(), st.p90Ms(),
-                            st.meanMs(), st.cv(), null, settings, row.finishedAt()));
-                } else if (row.outcome() instanceof Outcome.Failed f) {
-                    rows.add(new Repository.NewMeasurement(plan.space(), row.canonical(), row.round(), null, null, null, null, null, null, f.reason(),
-                            settings, row.finishedAt()));
-                }
-            }
-            return repo.addMeasurements(device, source, rows);
-        }
     }
 }

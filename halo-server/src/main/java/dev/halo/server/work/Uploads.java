@@ -66,8 +66,8 @@ public final class Uploads {
                     throw ApiException.badInput("body", e.getMessage().replace(file.toString(), "the CSV"));
                 }
                 String at = Instant.now().toString();
-                List<Repository.NewMeasurement> rows = samples.stream().map(s -> new Repository.NewMeasurement(sp.name(), s.arch().canonical(), 1,
-                        null, null, s.ms(), null, null, null, null, null, at)).toList();
+                List<Repository.NewMeasurement> rows = samples.stream()
+                        .map(s -> Repository.NewMeasurement.latency(sp.name(), s.arch().canonical(), 1, s.ms(), at)).toList();
                 long id = repo.deviceId(device);
                 Repository.Stored stored = repo.addMeasurements(id, "upload sha256:" + sha, rows);
                 return new Uploaded(device, id, sp.name(), rows.size(), stored.inserted(), stored.skipped(), sha);

@@ -26,7 +26,8 @@ class RepositoryTest {
     @TempDir Path dir;
 
     static NewMeasurement ms(String arch, int round, double median) {
-        return new NewMeasurement("nasbench201", arch, round, 10, median * 0.9, median, median * 1.1, median, 0.05, null, "{\"threads\":1}", "2026-01-01T00:00:00Z");
+        return new NewMeasurement("nasbench201", arch, round, 10, median * 0.9, median, median * 1.1, median, 0.05, 0.04, 0.01, null, "{\"threads\":1}",
+                "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z");
     }
 
     @ParameterizedTest
@@ -49,6 +50,10 @@ class RepositoryTest {
             assertThat(a1.runs()).isEqualTo(10);
             assertThat(a1.source()).isEqualTo("upload a.csv");
             assertThat(a1.settings()).isEqualTo("{\"threads\":1}");
+            assertThat(a1.robustCv()).isEqualTo(0.04);
+            assertThat(a1.medianRelCi()).isEqualTo(0.01);
+            assertThat(a1.startedAt()).isEqualTo("2026-01-01T00:00:00Z");
+            assertThat(a1.measuredAt()).isEqualTo("2026-01-01T00:00:01Z");
             assertThat(a1.device()).isEqualTo("box");
             assertThat(repo.measurements(dev, "fbnet", 100)).isEmpty();
             assertThat(repo.measurements(dev, null, 2)).hasSize(2);
@@ -63,10 +68,10 @@ class RepositoryTest {
             Repository repo = new Repository(db);
             long dev = repo.deviceId("box");
             // a failure row must not carry a latency: the schema's CHECK refuses it, and the whole batch rolls back
-            NewMeasurement bad = new NewMeasurement("nasbench201", B, 1, null, null, 2.0, null, null, null, "crashed", null, null);
+            NewMeasurement bad = new NewMeasurement("nasbench201", B, 1, null, null, 2.0, null, null, null, null, null, "crashed", null, null, null);
             assertThatThrownBy(() -> repo.addMeasurements(dev, "x", List.of(ms(A, 1, 3.5), bad))).isInstanceOf(Repository.DatabaseException.class);
             assertThat(repo.countMeasurements()).isZero();
-            NewMeasurement failed = new NewMeasurement("nasbench201", B, 1, null, null, null, null, null, null, "session failed", null, null);
+            NewMeasurement failed = new NewMeasurement("nasbench201", B, 1, null, null, null, null, null, null, null, null, "session failed", null, null, null);
             assertThat(repo.addMeasurements(dev, "x", List.of(failed)).inserted()).isEqualTo(1);
             assertThat(repo.measurements(dev, null, 10).get(0).failure()).isEqualTo("session failed");
         }

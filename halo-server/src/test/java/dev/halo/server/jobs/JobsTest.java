@@ -87,6 +87,28 @@ class JobsTest {
     }
 
     @Test
+    void aLateSubscriberIsReplayedThePhasesAndTheLatestProgress() throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch reported = new CountDownLatch(1);
+        String id = jobs.submit("test", Map.of(), l -> {
+            l.phase("[1/2] first");
+            l.progress("count", 1, 3, "");
+            l.progress("count", 2, 3, "");
+            reported.countDown();
+            go.await(10, TimeUnit.SECONDS);
+            l.phase("[2/2] second");
+            return Map.of();
+        });
+        assertThat(reported.await(10, TimeUnit.SECONDS)).isTrue();
+        List<Jobs.Event> events = new CopyOnWriteArrayList<>();
+        jobs.subscribe(id, events::add);
+        go.countDown();
+        assertThat(await(id)).isEqualTo(JobState.succeeded);
+        assertThat(events).extracting(e -> e.type() + " " + e.data().getOrDefault("message", e.data().getOrDefault("done", e.data().get("state"))))
+                .containsExactly("phase [1/2] first", "progress 2", "phase [2/2] second", "state succeeded");
+    }
+
+    @Test
     void cancellingARunningJobStopsItThroughTheListener() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         String id = jobs.submit("test", Map.of(), untilCancelled(started));
