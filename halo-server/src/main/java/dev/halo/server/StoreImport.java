@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Copies the CLI's SQLite measurement stores ({@code halo measure}, {@code halo onboard}) into the server's database
@@ -34,24 +35,21 @@ public final class StoreImport {
         try (Database db = Database.open(dbUrl)) {
             Repository repo = new Repository(db);
             List<Imported> out = new ArrayList<>();
-            for (Path s : stores) out.addAll(into(repo, s, names, false, "import " + s.toAbsolutePath().normalize()));
+            for (Path s : stores) out.addAll(into(repo, s, fp -> names.getOrDefault(fp, defaultName(fp)), "import " + s.toAbsolutePath().normalize()));
             return out;
         }
     }
 
     /**
-     * Imports the store's devices into {@code repo}, each in one transaction; with {@code onlyNamed} only the devices
-     * {@code names} lists. {@code source} is the provenance stored with each new row.
+     * Imports the store's devices into {@code repo}, each in one transaction, under the name {@code nameOf} gives their
+     * fingerprint id (null: that device is skipped). {@code source} is the provenance stored with each new row.
      */
-    public static List<Imported> into(Repository repo, Path store, Map<String, String> names, boolean onlyNamed, String source) {
+    public static List<Imported> into(Repository repo, Path store, Function<String, String> nameOf, String source) {
         List<Imported> out = new ArrayList<>();
         try (MeasurementStore ms = MeasurementStore.open(store)) {
             for (MeasurementStore.DeviceRow d : ms.devices()) {
-                String name = names.get(d.fingerprint());
-                if (name == null) {
-                    if (onlyNamed) continue;
-                    name = defaultName(d.fingerprint());
-                }
+                String name = nameOf.apply(d.fingerprint());
+                if (name == null) continue;
                 long device = repo.device(name, d.fingerprint(), d.provenanceJson(), d.label(), d.createdAt());
                 List<Repository.NewMeasurement> rows = new ArrayList<>();
                 for (MeasurementStore.StoredRow r : ms.allRows(d.id())) {

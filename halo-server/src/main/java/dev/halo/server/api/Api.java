@@ -56,6 +56,11 @@ public final class Api {
         this.uploads = new Uploads(repo, config.dataDir());
         this.onboard = new OnboardJob(repo, config.dataDir(), json);
         this.search = new SearchJob(repo, profiles, config.accuracyTable());
+        for (Job j : jobs.interrupted()) {
+            int recovered = onboard.recover(j);
+            if (recovered > 0)
+                System.getLogger("halo.server").log(System.Logger.Level.INFO, "job " + j.id() + ": " + recovered + " measurements recovered from its store");
+        }
         // event streams get a comment every 10 s, so that quiet phases of a job do not look like a dead connection
         ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "halo-sse-keepalive");

@@ -341,15 +341,21 @@ public final class Repository {
         });
     }
 
-    /** Marks every job left queued or running (by a server that stopped or was killed) as failed with {@code reason}; returns how many. */
-    public int failUnfinishedJobs(String reason) {
+    /** Marks every job left queued or running (by a server that stopped or was killed) as failed with {@code reason}; returns them. */
+    public List<Job> failUnfinishedJobs(String reason) {
         return write(c -> {
+            List<Job> left;
+            try (PreparedStatement q = c.prepareStatement(
+                    "SELECT id, kind, state, request, stage, done, total, message, error, result, created, updated FROM jobs WHERE state IN ('queued', 'running') ORDER BY created")) {
+                left = list(q, Repository::job);
+            }
             try (PreparedStatement up = c.prepareStatement(
                     "UPDATE jobs SET state = 'failed', error = ?, updated = ? WHERE state IN ('queued', 'running')")) {
                 up.setString(1, reason);
                 up.setString(2, now());
-                return up.executeUpdate();
+                up.executeUpdate();
             }
+            return left;
         });
     }
 
@@ -358,11 +364,14 @@ public final class Repository {
             try (PreparedStatement q = c.prepareStatement(
                     "SELECT id, kind, state, request, stage, done, total, message, error, result, created, updated FROM jobs WHERE id = ?")) {
                 q.setString(1, id);
-                return list(q, rs -> new Job(rs.getString(1), rs.getString(2), JobState.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5),
-                        rs.getLong(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12)))
-                        .stream().findFirst();
+                return list(q, Repository::job).stream().findFirst();
             }
         });
+    }
+
+    private static Job job(ResultSet rs) throws SQLException {
+        return new Job(rs.getString(1), rs.getString(2), JobState.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5), rs.getLong(6),
+                rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12));
     }
 
     // ---------------------------------------------------------------- plumbing

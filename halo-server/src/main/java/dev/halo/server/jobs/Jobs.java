@@ -41,6 +41,7 @@ public final class Jobs implements AutoCloseable {
     private final ObjectMapper json;
     private final ThreadPoolExecutor executor;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
+    private final List<Repository.Job> interrupted;
 
     /** A job this server runs: its cancel flag, subscribers, and what a late subscriber is replayed (phases, the last progress). */
     private static final class Live {
@@ -53,13 +54,19 @@ public final class Jobs implements AutoCloseable {
     public Jobs(Repository repo, ObjectMapper json, int queueCapacity) {
         this.repo = repo;
         this.json = json;
-        int failed = repo.failUnfinishedJobs(INTERRUPTED);
-        if (failed > 0) System.getLogger("halo.server").log(System.Logger.Level.WARNING, failed + " unfinished job(s) of a previous run marked failed");
+        this.interrupted = repo.failUnfinishedJobs(INTERRUPTED);
+        if (!interrupted.isEmpty())
+            System.getLogger("halo.server").log(System.Logger.Level.WARNING, interrupted.size() + " unfinished job(s) of a previous run marked failed");
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueCapacity), r -> {
             Thread t = new Thread(r, "halo-job");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The jobs a previous server left queued or running, as they were when this runner marked them failed. */
+    public List<Repository.Job> interrupted() {
+        return interrupted;
     }
 
     /** Queues {@code work}; 503 when the queue is full. */

@@ -55,13 +55,39 @@ public final class OnboardJob {
         Path dir = dataDir.resolve("jobs").resolve(jobId);
         return new Onboarding.Plan(space, r.name(), model, chosen.predictor(), r.samples() == null ? 10 : r.samples(),
                 r.validate() == null ? 50 : r.validate(), r.rounds() == null ? 2 : r.rounds(), r.seed() == null ? 0 : r.seed(),
-                Onboarding.Statistic.median, 20, 0.8, s, dir.resolve(Onboarding.STORE), dir);
+                Onboarding.Statistic.median, 20, 0.8, s, store(r.name()), dir);
+    }
+
+    /**
+     * The measurement store of the device's onboardings: one per device name and kept, so that onboarding it again
+     * (e.g. after a server was killed mid-job) measures only what is not stored yet.
+     */
+    Path store(String name) {
+        return dataDir.resolve("onboard").resolve(name).resolve(Onboarding.STORE);
+    }
+
+    /**
+     * After a restart: the measurements an interrupted onboarding had stored in its device's store go into the database
+     * (nothing measured is lost; what is there already is skipped). Returns how many rows were added.
+     */
+    public int recover(Repository.Job job) {
+        if (!job.kind().equals("onboard")) return 0;
+        String name;
+        try {
+            name = json.readTree(job.request()).path("name").asText(null);
+        } catch (IOException e) {
+            return 0;
+        }
+        if (name == null || !Files.isRegularFile(store(name))) return 0;
+        return StoreImport.into(repo, store(name), fp -> name, "onboard job " + job.id() + " (recovered after the server stopped)").stream()
+                .mapToInt(StoreImport.Imported::inserted).sum();
     }
 
     /** Runs the plan and stores what it produced; the result lists what was stored. */
     public Map<String, Object> run(Onboarding.Plan plan, Jobs.JobListener listener) {
         try {
             Files.createDirectories(plan.out());
+            Files.createDirectories(plan.store().toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + plan.out(), e);
         }
@@ -70,7 +96,7 @@ public final class OnboardJob {
         DeviceFingerprint fp = r.fingerprint();
         long device = repo.device(plan.name(), fp.id(), fp.toJson(), fp.label());
         // the job's store holds this machine's rows only; they go in as the named device
-        int stored = StoreImport.into(repo, plan.store(), Map.of(fp.id(), plan.name()), true, "onboard job " + listener.id()).stream()
+        int stored = StoreImport.into(repo, plan.store(), id -> id.equals(fp.id()) ? plan.name() : null, "onboard job " + listener.id()).stream()
                 .mapToInt(StoreImport.Imported::inserted).sum();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("device", plan.name());

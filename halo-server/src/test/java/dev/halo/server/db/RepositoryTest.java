@@ -126,7 +126,7 @@ class RepositoryTest {
             assertThat(repo.job("j1").orElseThrow().result()).isEqualTo("{\"ok\":true}");
             repo.setJobState("j2", JobState.running);
 
-            assertThat(repo.failUnfinishedJobs("the server stopped")).isEqualTo(2);
+            assertThat(repo.failUnfinishedJobs("the server stopped")).extracting(Repository.Job::id).containsExactly("j2", "j3");
             assertThat(repo.job("j2").orElseThrow().state()).isEqualTo(JobState.failed);
             assertThat(repo.job("j3").orElseThrow().error()).isEqualTo("the server stopped");
             assertThat(repo.job("j1").orElseThrow().state()).isEqualTo(JobState.succeeded);
