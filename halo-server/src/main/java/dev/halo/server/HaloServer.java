@@ -56,7 +56,11 @@ public final class HaloServer implements AutoCloseable {
             cfg.jsonMapper(new JavalinJackson(json, false));
             cfg.http.maxRequestSize = config.maxUploadBytes();
             // a request whose I/O stalls this long is dropped (slow clients cannot hold threads forever)
-            cfg.jetty.modifyHttpConfiguration(hc -> hc.setIdleTimeout(30_000));
+            cfg.jetty.modifyHttpConfiguration(hc -> hc.setIdleTimeout(config.idleTimeoutMs()));
+            cfg.jetty.modifyServer(server -> {
+                for (org.eclipse.jetty.server.Connector c : server.getConnectors())
+                    if (c instanceof org.eclipse.jetty.server.AbstractConnector ac) ac.setIdleTimeout(config.idleTimeoutMs());
+            });
             cfg.staticFiles.enableWebjars();
             cfg.staticFiles.add(sf -> {
                 sf.hostedPath = "/";

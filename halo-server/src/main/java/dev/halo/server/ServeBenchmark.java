@@ -35,7 +35,7 @@ public final class ServeBenchmark {
     /** One case: the request ("1 arch", "100 archs"), clients, requests answered, percentiles in ms, requests per second, non-200 answers. */
     public record Row(String request, int clients, int requests, double p50Ms, double p99Ms, double perSecond, int errors) {}
 
-    /** Runs every case for {@code seconds} (after a warm-up of a third of that); {@code clients} e.g. 1, 8, 64. */
+    /** Runs every case for {@code seconds} (after a warm-up of a third of that, and one of 1.5 times that before all); {@code clients} e.g. 1, 8, 64. */
     public static List<Row> run(Path dataDir, double seconds, int[] clients) {
         if (!(seconds > 0 && seconds <= 600)) throw new BadInputException("--seconds must be in (0, 600], got " + seconds);
         for (int c : clients) if (c < 1 || c > 512) throw new BadInputException("--clients must be 1..512, got " + c);
@@ -59,6 +59,9 @@ public final class ServeBenchmark {
             for (int i = 0; i < 100; i++) hundred.add(all.get(rng.nextInt(all.size())));
             String many = body(hundred);
             List<Row> rows = new ArrayList<>();
+            // one warm-up over both requests before any case, so that the first case does not pay for the JIT
+            load(http, server.url() + "/api/predict", one, maxClients, seconds);
+            load(http, server.url() + "/api/predict", many, maxClients, seconds / 2);
             for (String[] req : new String[][] {{"1 arch", one}, {"100 archs", many}})
                 for (int c : clients) {
                     load(http, server.url() + "/api/predict", req[1], c, seconds / 3); // warm-up, discarded

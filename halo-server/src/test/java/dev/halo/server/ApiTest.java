@@ -190,6 +190,25 @@ class ApiTest {
     }
 
     @Test
+    void aClientThatStallsMidRequestIsCutOffAfterTheTimeout(@TempDir Path dir) throws Exception {
+        try (TestServer t = new TestServer(ServerConfig.local(dir, TOKEN).withIdleTimeout(500));
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", t.server.port())) {
+            socket.setSoTimeout(10_000);
+            // headers promise 1000 bytes of CSV; only 10 come
+            socket.getOutputStream().write(("POST /api/measurements?device=slow HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nContent-Type: text/csv\r\nContent-Length: 1000\r\n\r\narch,laten").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            long start = System.nanoTime();
+            byte[] answer = socket.getInputStream().readAllBytes(); // returns when the server closes the connection
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertThat(seconds).as(new String(answer)).isBetween(0.3, 5.0);
+            String text = new String(answer, java.nio.charset.StandardCharsets.UTF_8);
+            if (!text.isEmpty()) assertThat(text).doesNotStartWith("HTTP/1.1 2").doesNotContain("\tat ");
+            assertThat(t.get("/api/measurements?device=slow").status()).as("nothing stored").isEqualTo(404);
+        }
+    }
+
+    @Test
     void uploadsOverTheLimitAreRefusedWith413AndStoreNothing() {
         String big = TestServer.nb201Csv(DEVICE, 2000, 1); // ~200 KB against the 64 KiB limit of this server
         assertThat(big.length()).isGreaterThan(64 * 1024);

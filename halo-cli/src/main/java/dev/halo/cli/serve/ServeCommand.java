@@ -54,6 +54,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--accuracy", paramLabel = "FILE", description = "NAS-Bench-201 accuracy CSV for searches with accuracy 'table'.")
     Path accuracy;
 
+    @Option(names = "--timeout", defaultValue = "30", paramLabel = "S", description = "Close a connection whose request stalls this many seconds (default: ${DEFAULT-VALUE}).")
+    double timeout;
+
     @Override
     public Integer call() throws InterruptedException {
         Path dir = data != null ? data : Path.of(System.getProperty("user.home"), ".halo", "server");
@@ -62,7 +65,7 @@ public final class ServeCommand implements Callable<Integer> {
         boolean generated = token == null;
         String t = generated ? HaloServer.generateToken() : token;
         ServerConfig config = new ServerConfig(host, port, db != null ? db : dir.resolve("halo.db").toString(), dir, t,
-                (long) (maxUploadMb * 1024 * 1024), queue, maxArchs, accuracy);
+                (long) (maxUploadMb * 1024 * 1024), queue, maxArchs, accuracy, Math.round(timeout * 1000));
         PrintWriter out = spec.commandLine().getOut();
         HaloServer server = HaloServer.create(config);
         CountDownLatch stopped = new CountDownLatch(1);
