@@ -2,7 +2,6 @@ package dev.halo.server.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halo.Halo;
-import dev.halo.app.onboard.Onboarding;
 import dev.halo.predict.LatencyPredictor.Prediction;
 import dev.halo.server.HaloServer;
 import dev.halo.server.ServerConfig;
@@ -289,14 +288,9 @@ public final class Api {
 
     private void startOnboard(Context ctx) {
         OnboardJob.Request r = HaloServer.body(json, body(ctx), OnboardJob.Request.class);
-        String[] id = new String[1];
         // the plan is checked now (400 before queueing), and rebuilt with the job's id for its folder
         onboard.plan(r, "check");
-        id[0] = jobs.submit("onboard", r, l -> {
-            Onboarding.Plan plan = onboard.plan(r, l.id());
-            return onboard.run(plan, l);
-        });
-        accepted(ctx, id[0]);
+        accepted(ctx, jobs.submit("onboard", r, l -> onboard.run(onboard.plan(r, l.id()), l)));
     }
 
     private void startSearch(Context ctx) {
@@ -358,9 +352,13 @@ public final class Api {
         client.keepAlive();
         streams.add(client);
         client.onClose(() -> streams.remove(client));
+        // the job's thread and this one both send: one event at a time per client
         Runnable unsubscribe = jobs.subscribe(id, e -> {
-            client.sendEvent(e.type(), write(e.data()));
-            if (e.type().equals("state") && !"running".equals(e.data().get("state"))) client.close();
+            synchronized (client) {
+                if (client.terminated()) return;
+                client.sendEvent(e.type(), write(e.data()));
+                if (e.type().equals("state") && !"running".equals(e.data().get("state"))) client.close();
+            }
         });
         if (unsubscribe != null) client.onClose(unsubscribe);
         // the state after subscribing: a job that ended in between is still reported, and ends the stream
@@ -370,8 +368,11 @@ public final class Api {
         state.put("done", now.done());
         state.put("total", now.total());
         if (now.error() != null) state.put("error", now.error());
-        client.sendEvent("state", write(state));
-        if (now.state().finished() || unsubscribe == null) client.close();
+        synchronized (client) {
+            if (client.terminated()) return;
+            client.sendEvent("state", write(state));
+            if (now.state().finished() || unsubscribe == null) client.close();
+        }
     }
 
     // ---------------------------------------------------------------- plumbing
