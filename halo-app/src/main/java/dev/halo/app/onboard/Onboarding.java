@@ -160,6 +160,45 @@ public final class Onboarding {
         }
     }
 
+    /** The space if onboarding can predict its every architecture (NAS-Bench-201 only today), else a bad input naming why. */
+    private static Nb201Space onboardable(String space) {
+        if (!(Spaces.byName(space) instanceof Nb201Space nb201))
+            throw new BadInputException("--space " + space + ": onboarding needs a space whose every architecture can be predicted; only "
+                    + Nb201Space.NAME + " has a shipped model and built-in reference archs");
+        return nb201;
+    }
+
+    /** What a user chose, as given (texts are checked by {@link #plan}); {@code model}, {@code store}, {@code out} may be null. */
+    public record Choices(String predictor, Path model, int samples, int validate, int rounds, long seed, String statistic, int mcSamples,
+            double level, Path store, Path out) {}
+
+    /** A plan and why {@code auto} chose its predictor (empty when the predictor was named). */
+    public record Planned(Plan plan, String why) {}
+
+    /**
+     * The plan for {@code choices}: the predictor resolved ({@link Predictor#choose}), the statistic parsed, the folder
+     * {@code onboard-NAME} and its store unless given, and for HELP the model file or the one shipped for the space.
+     */
+    public static Planned plan(String space, String name, Choices c, MeasureSettings settings) {
+        onboardable(space);
+        Chosen choice = Predictor.choose(c.predictor(), space);
+        Predictor chosen = choice.predictor();
+        if (chosen != Predictor.HELP && c.model() != null)
+            throw new BadInputException("--model is the meta-trained HELP model; it applies to --predictor help only");
+        Statistic stat;
+        try {
+            stat = Statistic.valueOf(c.statistic().strip().toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--statistic must be median or min, got '" + c.statistic() + "'");
+        }
+        Path dir = c.out() != null ? c.out() : Path.of("onboard-" + name);
+        Path db = c.store() != null ? c.store() : dir.resolve(STORE);
+        // op-costs needs no model: nothing is loaded for it
+        Model helpModel = chosen == Predictor.HELP ? ShippedModels.resolve(c.model(), space) : null;
+        return new Planned(new Plan(space, name, helpModel, chosen, c.samples(), c.validate(), c.rounds(), c.seed(), stat, c.mcSamples(), c.level(),
+                settings, db, dir), choice.why());
+    }
+
     /** Measured latency of an architecture next to its prediction. */
     public record Checked(String arch, double measuredMs, double predictedMs, double lowerMs, double upperMs) {}
 
@@ -247,10 +286,8 @@ public final class Onboarding {
 
     public Result run(Listener listener) {
         long start = System.nanoTime();
-        SearchSpace<?> space = Spaces.byName(plan.space());
-        if (!(space instanceof Nb201Space nb201))
-            throw new BadInputException("--space " + plan.space() + ": onboarding needs a space whose every architecture can be predicted; only "
-                    + Nb201Space.NAME + " has a shipped model and built-in reference archs");
+        Nb201Space nb201 = onboardable(plan.space());
+        SearchSpace<?> space = nb201;
         List<String> referenceArchs = HelpReferenceArchs.forSpace(space.name());
         if (plan.predictor() == Predictor.HELP) {
             HelpModelFile.Stored model = plan.model().stored();

@@ -81,8 +81,8 @@ public final class SearchBenchmark {
         }
     }
 
-    /** The method's name and preparation time; per setting, the seeds' outcomes grouped by (device, budget) in request order. */
-    public record Result(String method, double prepareSeconds, Map<String, Map<String, List<BudgetBenchmark.Outcome>>> byRule,
+    /** The method's name, what its preparation decided, and how long it took; per setting, the seeds' outcomes grouped by (device, budget) in request order. */
+    public record Result(String method, String methodSummary, double prepareSeconds, Map<String, Map<String, List<BudgetBenchmark.Outcome>>> byRule,
             List<Summary> summaries) {}
 
     public static Result run(Request r, Listener listener) {
@@ -125,7 +125,7 @@ public final class SearchBenchmark {
             }
         List<Summary> summaries = new ArrayList<>();
         byRule.forEach((rule, groups) -> summaries.add(Summary.of(rule, groups.values().stream().flatMap(List::stream).toList())));
-        return new Result(method.name(), prepareSeconds, byRule, summaries);
+        return new Result(method.name(), adapter.summary(), prepareSeconds, byRule, summaries);
     }
 
     private static List<BudgetBenchmark.Setting> settings(Request r) {

@@ -75,9 +75,10 @@ public final class SearchSetup {
     /**
      * The problem, and the architectures an exhaustive search scores (the whole space, or the dataset's rows; null if
      * neither); with {@code --adapt-from}, each device's adaptation (known samples, predictor, calibration) and the
-     * dataset's architectures by row.
+     * dataset's architectures by row, and the few-shot method's name and summary (empty without --adapt-from).
      */
-    public record Setup<A extends Architecture>(SearchProblem<A> problem, List<A> candidates, Map<String, FewShotDevice> fewShot, List<A> datasetArchs) {}
+    public record Setup<A extends Architecture>(SearchProblem<A> problem, List<A> candidates, Map<String, FewShotDevice> fewShot, List<A> datasetArchs,
+            String methodSummary) {}
 
     /** Every architecture of a space small enough to list, else null. */
     @SuppressWarnings("unchecked")
@@ -119,7 +120,7 @@ public final class SearchSetup {
         List<A> data = sources.datasetArchs();
         List<A> candidates = everything != null && (data == null || data.size() == everything.size()) ? everything : data;
         return new Setup<>(new SearchProblem<>(space, accuracy, constraints, sources.verifier(), tolerance), candidates, sources.fewShot(),
-                sources.datasetArchs());
+                sources.datasetArchs(), sources.methodSummary());
     }
 
     private static <A extends Architecture> AccuracyObjective<A> accuracy(SearchSpace<A> space, SearchRequest o, List<A> everything) {
@@ -136,7 +137,7 @@ public final class SearchSetup {
     /** Predictors, verifier and few-shot adaptations (with their calibrations) per device, in --device order, and the dataset's architectures (null for model files). */
     private record Sources<A extends Architecture>(
             List<String> devices, Map<String, LatencyPredictor> predictors, LatencyVerifier verifier, Map<String, FewShotDevice> fewShot,
-            List<A> datasetArchs) {}
+            List<A> datasetArchs, String methodSummary) {}
 
     private static <A extends Architecture> Sources<A> latencySources(SearchSpace<A> space, SearchRequest o) {
         if (o.latencyModels() != null && !o.latencyModels().isEmpty()) return models(space, o, o.latencyModels());
@@ -147,7 +148,7 @@ public final class SearchSetup {
         Map<String, TableLatencyPredictor> truth = new LinkedHashMap<>();
         for (String d : o.devices()) truth.put(d, DatasetTables.latencyColumn(dataset, archs, d));
         LatencyVerifier verifier = LatencyVerifier.fromTables(truth);
-        if (o.latencyTable() != null) return new Sources<>(List.copyOf(o.devices()), new LinkedHashMap<>(truth), verifier, Map.of(), archs);
+        if (o.latencyTable() != null) return new Sources<>(List.copyOf(o.devices()), new LinkedHashMap<>(truth), verifier, Map.of(), archs, "");
 
         // Few-shot: the target devices leave HELP's split (they are only ever tested), so no method trains on them.
         Split help = Split.helpDefault(space.name());
@@ -167,7 +168,7 @@ public final class SearchSetup {
             predictors.put(d, fd.predictor());
             fewShot.put(d, fd);
         }
-        return new Sources<>(List.copyOf(o.devices()), predictors, verifier, fewShot, archs);
+        return new Sources<>(List.copyOf(o.devices()), predictors, verifier, fewShot, archs, method.name() + (adapter.summary().isEmpty() ? "" : ": " + adapter.summary()));
     }
 
     private static <A extends Architecture> Sources<A> models(SearchSpace<A> space, SearchRequest o, List<Path> files) {
@@ -189,7 +190,7 @@ public final class SearchSetup {
             for (String d : names) if (dataset.hasDevice(d)) truth.put(d, DatasetTables.latencyColumn(dataset, archs, d));
             verifier = LatencyVerifier.fromTables(truth);
         }
-        return new Sources<>(names, predictors, verifier, Map.of(), null);
+        return new Sources<>(names, predictors, verifier, Map.of(), null, "");
     }
 
     private static String stem(Path file) {

@@ -43,6 +43,23 @@ class AdaptTest {
     }
 
     @Test
+    void theAdaptedFilePredictsAnyArchWithAnInterval() throws IOException {
+        Path model = dir.resolve("box.json");
+        Adapt.run(new Adapt.Request("op-costs", null, "box", samples(), model, null, null, 0, 0));
+        Predict.Loaded loaded = Predict.load(model, Predict.Interval.loo, 0.8);
+        assertThat(loaded.device()).isEqualTo("box");
+        List<? extends dev.halo.space.Architecture> archs = Predict.archs(loaded.space(), false, null,
+                List.of("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"));
+        var p = loaded.predict().apply(archs)[0];
+        assertThat(p.lowerMs()).isLessThanOrEqualTo(p.ms());
+        assertThat(p.upperMs()).isGreaterThanOrEqualTo(p.ms());
+        assertThatThrownBy(() -> Predict.load(model, Predict.Interval.mc, 0.8)).isInstanceOf(BadInputException.class).hasMessageContaining("no Monte-Carlo draws");
+        assertThatThrownBy(() -> Predict.load(model, Predict.Interval.loo, 1.5)).isInstanceOf(BadInputException.class).hasMessageContaining("--level");
+        assertThatThrownBy(() -> Predict.archs(loaded.space(), false, null, List.of("nonsense"))).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("argument 1: ");
+    }
+
+    @Test
     void methodsThatNeedOtherDevicesAreRefusedByName() throws IOException {
         Path s = samples();
         assertThatThrownBy(() -> Adapt.run(new Adapt.Request("device-mix", null, "box", s, dir.resolve("o.json"), null, null, 0, 0)))

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
             "Example (evaluate few-shot prediction on devices halo measured itself):",
             "  halo data join --dataset ../shared/data/help/nasbench201 \\",
             "      --dataset data/measured/nasbench201 --out /tmp/nb201-joined",
-            "  halo evaluate --space nasbench201 --dataset /tmp/nb201-joined --method mix-loo \\",
+            "  halo evaluate --space nasbench201 --dataset /tmp/nb201-joined --method experimental:mix-loo \\",
             "      --train-devices ... --valid-devices ... --test-devices <measured devices>"
         })
 public final class DataJoinCommand implements Runnable {

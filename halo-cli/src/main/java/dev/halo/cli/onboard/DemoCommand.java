@@ -44,10 +44,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String device = name != null ? name : "demo-" + hostname();
-        Onboarding.Plan plan = options.plan(Nb201Space.NAME, device, how.settings(), spec.commandLine().getErr());
+        Onboarding.Planned planned = options.plan(Nb201Space.NAME, device, how.settings());
         PrintWriter out = spec.commandLine().getOut();
-        if (!options.json()) intro(plan, out);
-        return OnboardRun.execute(plan, options.json(), out, spec.commandLine().getErr());
+        if (!options.json()) intro(planned.plan(), out);
+        return OnboardRun.execute(planned, options.json(), out, spec.commandLine().getErr());
     }
 
     private static void intro(Onboarding.Plan plan, PrintWriter out) {

@@ -2,7 +2,6 @@ package dev.halo.cli.onboard;
 
 import dev.halo.BadInputException;
 import dev.halo.app.onboard.Onboarding;
-import dev.halo.app.onboard.ShippedModels;
 import dev.halo.cli.measure.MeasureOptions;
 import dev.halo.space.Spaces;
 import java.nio.file.Path;
@@ -47,7 +46,7 @@ public final class OnboardCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String spaceName = Spaces.byName(space).name();
-        return OnboardRun.execute(options.plan(spaceName, name, how.settings(), spec.commandLine().getErr()), options.json(), spec.commandLine().getOut(), spec.commandLine().getErr());
+        return OnboardRun.execute(options.plan(spaceName, name, how.settings()), options.json(), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     /** Options shared by {@code onboard} and {@code demo} (the demo has smaller defaults). */
@@ -100,25 +99,11 @@ public final class OnboardCommand implements Callable<Integer> {
             };
         }
 
-        /** The plan these options describe; why {@code auto} chose its predictor goes to {@code err}. */
-        Onboarding.Plan plan(String space, String name, dev.halo.measure.MeasureSettings settings, java.io.PrintWriter err) {
+        /** The plan these options describe, with why {@code auto} chose its predictor. */
+        Onboarding.Planned plan(String space, String name, dev.halo.measure.MeasureSettings settings) {
             json(); // reject a bad --format before any work
-            Onboarding.Chosen choice = Onboarding.Predictor.choose(predictor, space);
-            Onboarding.Predictor chosen = choice.predictor();
-            if (!choice.why().isEmpty()) err.println("halo onboard: " + choice.why());
-            if (chosen != Onboarding.Predictor.HELP && model != null)
-                throw new BadInputException("--model is the meta-trained HELP model; it applies to --predictor help only");
-            Onboarding.Statistic stat;
-            try {
-                stat = Onboarding.Statistic.valueOf(statistic.strip().toLowerCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("--statistic must be median or min, got '" + statistic + "'");
-            }
-            Path dir = out != null ? out : Path.of("onboard-" + name);
-            Path db = store != null ? store : dir.resolve(Onboarding.STORE);
-            // op-costs needs no model: nothing is loaded for it
-            Onboarding.Model helpModel = chosen == Onboarding.Predictor.HELP ? ShippedModels.resolve(model, space) : null;
-            return new Onboarding.Plan(space, name, helpModel, chosen, samples, validate, rounds, seed, stat, mcSamples, level, settings, db, dir);
+            return Onboarding.plan(space, name, new Onboarding.Choices(predictor, model, samples, validate, rounds, seed, statistic, mcSamples, level, store, out),
+                    settings);
         }
     }
 }

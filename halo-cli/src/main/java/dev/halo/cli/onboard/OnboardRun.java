@@ -19,7 +19,8 @@ final class OnboardRun {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** @return the exit status: 0, or 130 when stopped by a signal (the same command continues) */
-    static int execute(Onboarding.Plan plan, boolean json, PrintWriter out, PrintWriter err) {
+    static int execute(Onboarding.Planned planned, boolean json, PrintWriter out, PrintWriter err) {
+        Onboarding.Plan plan = planned.plan();
         Onboarding onboarding = new Onboarding(plan);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -38,8 +39,8 @@ final class OnboardRun {
                 err.println("halo: stopped; run the same command again to continue (measurements are kept in " + plan.store() + ")");
                 return 130;
             }
-            if (json) printJson(plan, r, out);
-            else printTable(plan, r, out);
+            if (json) printJson(planned, r, out);
+            else printTable(planned, r, out);
             return 0;
         } finally {
             finished.countDown();
@@ -79,12 +80,14 @@ final class OnboardRun {
         }
     }
 
-    static void printTable(Onboarding.Plan plan, Onboarding.Result r, PrintWriter out) {
+    static void printTable(Onboarding.Planned planned, Onboarding.Result r, PrintWriter out) {
+        Onboarding.Plan plan = planned.plan();
         Onboarding.Validation v = r.validation();
         Table t = new Table("onboarded", "");
         t.row("device", plan.name() + ": " + r.fingerprint().label() + " (" + r.fingerprint().id() + ")");
         t.row("device model", r.deviceModel() + (plan.predictor() == Onboarding.Predictor.OP_COSTS
                 ? " (op-costs: a fixed cost plus a cost per operation, fitted to the measurements)" : " (adapted from " + plan.model().source() + ")"));
+        if (!planned.why().isEmpty()) t.row("predictor", planned.why());
         t.row("predictions", r.predictions() + " (every " + plan.space() + " arch, " + pct(plan.level()) + " interval"
                 + (r.nonPositivePredictions() > 0 ? "; " + r.nonPositivePredictions() + " at or below 0 ms" : "") + ")");
         t.row(plan.predictor() == Onboarding.Predictor.OP_COSTS ? "fitted on" : "adapted on", r.referenceMs().size() + " reference + " + r.sampleMs().size() + " sample archs, " + plan.statistic()
@@ -104,7 +107,8 @@ final class OnboardRun {
         out.flush();
     }
 
-    static void printJson(Onboarding.Plan plan, Onboarding.Result r, PrintWriter out) {
+    static void printJson(Onboarding.Planned planned, Onboarding.Result r, PrintWriter out) {
+        Onboarding.Plan plan = planned.plan();
         Onboarding.Validation v = r.validation();
         ObjectNode o = JSON.createObjectNode();
         o.put("name", plan.name());
@@ -112,6 +116,7 @@ final class OnboardRun {
         o.put("fingerprint", r.fingerprint().id());
         o.put("device", r.fingerprint().label());
         o.put("predictor", plan.predictor().label());
+        if (!planned.why().isEmpty()) o.put("predictor_choice", planned.why());
         o.put("model", plan.predictor() == Onboarding.Predictor.OP_COSTS ? null : plan.model().source());
         o.put("device_model", r.deviceModel().toString());
         o.put("predictions", r.predictions().toString());

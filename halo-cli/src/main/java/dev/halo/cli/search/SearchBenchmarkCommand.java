@@ -106,7 +106,8 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
         }));
         t.print(format.format, spec.commandLine().getOut());
         var err = spec.commandLine().getErr();
-        err.printf(Locale.ROOT, "method %s, prepared once in %.1f s%n", result.method(), result.prepareSeconds());
+        err.printf(Locale.ROOT, "method %s%s, prepared once in %.1f s%n", result.method(),
+                result.methodSummary().isEmpty() ? "" : " (" + result.methodSummary() + ")", result.prepareSeconds());
         for (SearchBenchmark.Summary m : result.summaries())
             err.printf(Locale.ROOT, "margin %s (leave out %s): %d/%d choices meet the budget on true latency (found nothing: %d too tight to certify, "
                     + "%d predicted infeasible); mean gap to oracle %.2f points; %d/%d met and within 0.3 points; slowest adapt+calibrate+search %.2f s%s%n",

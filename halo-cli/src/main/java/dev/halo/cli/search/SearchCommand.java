@@ -82,6 +82,7 @@ public final class SearchCommand implements Callable<Integer> {
         if (measure > 0 && options.devices.size() != 1) throw new BadInputException("--measure measures one device; name exactly one --device");
         SearchSetup.Searched<?> searched = SearchSetup.searched(options.toRequest(), algorithm);
         PrintWriter err = spec.commandLine().getErr();
+        if (!searched.setup().methodSummary().isEmpty()) printNote(err, "predictor " + searched.setup().methodSummary());
         Table t = measure > 0 ? measured(searched, err) : verified(searched, err);
         t.print(format.format, spec.commandLine().getOut());
         return 0;

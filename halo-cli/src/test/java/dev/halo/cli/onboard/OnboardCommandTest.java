@@ -114,12 +114,13 @@ class OnboardCommandTest {
     @Test
     void byDefaultOpCostsOnboardsWithoutTheModelAndSavesAReloadableFit() throws Exception {
         Path out = dir.resolve("oc");
-        CliRun r = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString(), "--format", "json")); // op-costs is the default
+        CliRun r = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString(), "--format", "json")); // auto, op-costs on NB201, is the default
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).contains("[1/4] measuring 10 reference + 4 sample (chosen to pin down the operation costs) archs")
                 .contains("[2/4] fitting box's operation costs (op-costs) to its 14 measurements");
         JsonNode j = JSON.readTree(r.out());
         assertThat(j.get("predictor").asText()).isEqualTo("op-costs");
+        assertThat(j.get("predictor_choice").asText()).startsWith("auto chose op-costs: the rule's pick on nasbench201");
         assertThat(j.get("model").isNull()).isTrue();
         assertThat(j.get("validated").asInt()).isEqualTo(3);
         List<String> predictions = Files.readAllLines(out.resolve("predictions.csv"));

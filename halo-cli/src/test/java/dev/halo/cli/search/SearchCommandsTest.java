@@ -206,6 +206,7 @@ class SearchCommandsTest {
         CliRun mix = run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms",
                 "--algorithm", "exhaustive", "--method", "device-mix", "--format", "csv");
         assertThat(byDefault.exit()).as(byDefault.err()).isZero();
+        assertThat(byDefault.err()).contains("halo: predictor auto: auto chose op-costs: the rule's pick on nasbench201");
         assertThat(withoutSeconds(byDefault.out())).isEqualTo(withoutSeconds(r.out())).isNotEqualTo(withoutSeconds(mix.out()));
     }
 
