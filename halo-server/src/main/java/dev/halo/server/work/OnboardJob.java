@@ -2,7 +2,6 @@ package dev.halo.server.work;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halo.app.onboard.Onboarding;
-import dev.halo.app.onboard.ShippedModels;
 import dev.halo.measure.DeviceFingerprint;
 import dev.halo.measure.MeasureSettings;
 import dev.halo.server.StoreImport;
@@ -50,12 +49,11 @@ public final class OnboardJob {
         if (r.maxSecondsPerArch() != null)
             s = new MeasureSettings(s.intraOpThreads(), s.batch(), s.optimization(), s.spinning(), s.cuda(), s.warmupRuns(), s.minRuns(), s.maxRuns(),
                     s.targetRelCi(), r.maxSecondsPerArch(), s.timeoutSeconds());
-        Onboarding.Chosen chosen = Onboarding.Predictor.choose(r.predictor() == null ? "auto" : r.predictor(), space);
-        Onboarding.Model model = chosen.predictor() == Onboarding.Predictor.HELP ? ShippedModels.forSpace(space) : null;
         Path dir = dataDir.resolve("jobs").resolve(jobId);
-        return new Onboarding.Plan(space, r.name(), model, chosen.predictor(), r.samples() == null ? 10 : r.samples(),
-                r.validate() == null ? 50 : r.validate(), r.rounds() == null ? 2 : r.rounds(), r.seed() == null ? 0 : r.seed(),
-                Onboarding.Statistic.median, 20, 0.8, s, store(r.name()), dir);
+        // halo-app's plan: the predictor resolved (auto), the model for help, the checks of every number
+        return Onboarding.plan(space, r.name(), new Onboarding.Choices(r.predictor() == null ? "auto" : r.predictor(), null,
+                r.samples() == null ? 10 : r.samples(), r.validate() == null ? 50 : r.validate(), r.rounds() == null ? 2 : r.rounds(),
+                r.seed() == null ? 0 : r.seed(), "median", 20, 0.8, store(r.name()), dir), s).plan();
     }
 
     /**
