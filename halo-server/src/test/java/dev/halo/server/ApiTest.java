@@ -190,6 +190,32 @@ class ApiTest {
     }
 
     @Test
+    void aSearchOnTheAccuracyTableChoosesTheMostAccurateArchUnderTheBudget(@TempDir Path dir) throws Exception {
+        Path table = dev.halo.testing.SharedData.path("nasbench201-accuracy/accuracy.csv");
+        ServerConfig c = ServerConfig.local(dir, TOKEN);
+        c = new ServerConfig(c.host(), c.port(), c.db(), c.dataDir(), c.token(), c.maxUploadBytes(), c.queueCapacity(), c.maxArchs(), table, c.idleTimeoutMs());
+        try (TestServer t = new TestServer(c)) {
+            profiled(t, "acc");
+            Reply started = t.postJson("/api/jobs/search", Map.of("devices", List.of("acc"), "maxLatencyMs", 1e6, "accuracy", "table",
+                    "metric", "cifar10", "algorithm", "exhaustive"));
+            assertThat(started.status()).as(started.body()).isEqualTo(202);
+            JsonNode job = t.awaitJob(started.json().get("id").asText(), 60);
+            assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("succeeded");
+            JsonNode chosen = job.get("result").get("chosen");
+            // with a budget no arch exceeds, the answer is the most accurate NB201 arch on CIFAR-10 (≈ 94.4 %)
+            assertThat(chosen.get("accuracy").asDouble()).isGreaterThan(94.0).isLessThan(95.0);
+            assertThat(job.get("result").get("front").get(0).get("arch").asText()).isEqualTo(chosen.get("arch").asText());
+        }
+        try (TestServer t = new TestServer(ServerConfig.local(dir.resolve("other"), TOKEN))) {
+            profiled(t, "acc");
+            Reply refused = t.postJson("/api/jobs/search", Map.of("devices", List.of("acc"), "accuracy", "table"));
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.json().get("field").asText()).isEqualTo("accuracy");
+            assertThat(refused.json().get("error").asText()).contains("--accuracy FILE");
+        }
+    }
+
+    @Test
     void aClientThatStallsMidRequestIsCutOffAfterTheTimeout(@TempDir Path dir) throws Exception {
         try (TestServer t = new TestServer(ServerConfig.local(dir, TOKEN).withIdleTimeout(500));
                 java.net.Socket socket = new java.net.Socket("127.0.0.1", t.server.port())) {
