@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
             dev.halo.cli.search.ParetoCommand.class,
             dev.halo.cli.search.SearchBenchmarkCommand.class,
             dev.halo.cli.predict.BenchCommand.class,
+            dev.halo.cli.serve.ServeCommand.class,
             CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -33,7 +33,7 @@ class ArchitectureTest {
 
     @Test
     void everyModuleIsImported() {
-        for (String module : new String[] {"halo-core", "halo-onnx", "halo-app", "halo-cli"})
+        for (String module : new String[] {"halo-core", "halo-onnx", "halo-app", "halo-server", "halo-cli"})
             org.assertj.core.api.Assertions.assertThat(halo.stream().filter(inModule(module)))
                     .as("classes of " + module + " on the test class path").isNotEmpty();
     }
@@ -98,5 +98,31 @@ class ArchitectureTest {
                 .as("workflow internals (ONNX export and measurement, benchmarks and protocols, the method registry and preparation, "
                         + "HELP training, adaptation and meta-test, evaluation, measured choice)");
         noClasses().that().resideInAPackage("dev.halo.cli..").should().dependOnClassesThat(internals).check(halo);
+    }
+
+    /** The CLI reaches the server only through its entry point (configuration and start), never its handlers or database. */
+    @Test
+    void cliUsesTheServerOnlyThroughItsEntryPoint() {
+        noClasses().that().resideInAPackage("dev.halo.cli..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.halo.server.api..", "dev.halo.server.db..", "dev.halo.server.jobs..", "dev.halo.server.work..").check(halo);
+    }
+
+    /**
+     * The server's handlers and job adapters call halo-app's use cases: they do not export or time networks, run
+     * measurement campaigns, prepare few-shot methods, adapt HELP or fit op-costs, or run benchmarks themselves. Values
+     * they store (a fingerprint, settings, a measurement store's rows, a prediction, a search result) they may use.
+     */
+    @Test
+    void serverDoesNotReachPastTheAppIntoWorkflowInternals() {
+        DescribedPredicate<JavaClass> internals = JavaClass.Predicates.resideInAnyPackage("dev.halo.onnx..", "dev.halo.fewshot..",
+                        "dev.halo.predict.registry..", "dev.halo.predict.help..", "dev.halo.predict.additive..", "dev.halo.eval..")
+                .or(JavaClass.Predicates.equivalentTo(dev.halo.measure.OrtLatencyMeter.class))
+                .or(JavaClass.Predicates.equivalentTo(dev.halo.measure.MeasurementCampaign.class))
+                .or(JavaClass.Predicates.equivalentTo(dev.halo.predict.FewShotMethod.class))
+                .or(JavaClass.Predicates.equivalentTo(dev.halo.search.MeasuredChoice.class))
+                .or(JavaClass.Predicates.equivalentTo(dev.halo.search.BudgetBenchmark.class))
+                .or(JavaClass.Predicates.equivalentTo(dev.halo.search.SearchAlgorithm.class))
+                .as("workflow internals (ONNX export and timing, campaigns, method preparation and fitting, evaluation, benchmarks, search algorithms)");
+        noClasses().that().resideInAPackage("dev.halo.server..").should().dependOnClassesThat(internals).check(halo);
     }
 }

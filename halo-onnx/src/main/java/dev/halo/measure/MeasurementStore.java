@@ -280,6 +280,32 @@ public final class MeasurementStore implements AutoCloseable {
         return rows;
     }
 
+    /** One stored measurement with every column: what a lossless copy (e.g. into the server's database) needs. */
+    public record StoredRow(String space, String canonical, int round, String settingsJson, Outcome outcome, String startedAt, String finishedAt) {}
+
+    /** Every measurement of the device in every space, ordered by space, architecture and round. */
+    public List<StoredRow> allRows(long deviceId) {
+        List<StoredRow> rows = new ArrayList<>();
+        query("""
+                SELECT a.space, a.canonical, m.round, m.settings, m.runs, m.min_ms, m.median_ms, m.p90_ms, m.mean_ms, m.cv, m.robust_cv,
+                       m.median_rel_ci, m.failure, m.started_at, m.finished_at
+                FROM measurements m JOIN architectures a ON a.id = m.arch_id
+                WHERE m.device_id = ? ORDER BY a.space, a.canonical, m.round""", ps -> ps.setLong(1, deviceId), rs -> {
+            String failure = rs.getString(13);
+            Outcome outcome;
+            if (failure != null) {
+                outcome = new Outcome.Failed(failure);
+            } else {
+                double ci = rs.getDouble(12);
+                if (rs.wasNull()) ci = Double.POSITIVE_INFINITY; // stored as NULL when not finite, as record() writes it
+                outcome = new Outcome.Measured(new LatencyStats(rs.getInt(5), rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9),
+                        rs.getDouble(10), rs.getDouble(11), ci));
+            }
+            rows.add(new StoredRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), outcome, rs.getString(14), rs.getString(15)));
+        });
+        return rows;
+    }
+
     /** A device row: what {@link #device} stored. */
     public record DeviceRow(long id, String fingerprint, String label, String provenanceJson, String createdAt) {}
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
             "A dataset is a folder in the CSV layout of the shared data's help/<space>/:",
             "latency.csv, hw_embedding_index.csv, devices.csv, archs.csv (docs/datasets.md)."
         },
-        subcommands = {DataDevicesCommand.class, DataImportHelpCommand.class, DataJoinCommand.class, DataExportStoreCommand.class})
+        subcommands = {DataDevicesCommand.class, DataImportHelpCommand.class, DataJoinCommand.class, DataExportStoreCommand.class, DataImportStoreCommand.class})
 public final class DataCommand implements Runnable {
     @Spec CommandSpec spec;
 

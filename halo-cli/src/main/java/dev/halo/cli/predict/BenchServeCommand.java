@@ -1,0 +1,65 @@
+package dev.halo.cli.predict;
+
+import dev.halo.app.bench.Machine;
+import dev.halo.cli.output.FormatOption;
+import dev.halo.cli.output.Table;
+import dev.halo.server.ServeBenchmark;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code halo bench serve}: prints {@link ServeBenchmark}'s latency percentiles and throughput of POST /api/predict. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {
+            "Latency (p50, p99) and throughput of POST /api/predict on loopback: one architecture and 100 per request,",
+            "with 1, 8 and 64 concurrent clients (closed loops). The server runs in this JVM on a fresh SQLite file",
+            "with one synthetic op-costs device; nothing leaves the machine."
+        })
+public final class BenchServeCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--clients", split = ",", defaultValue = "1,8,64", description = "Concurrent clients per case (default: ${DEFAULT-VALUE}).")
+    int[] clients;
+
+    @Option(names = "--seconds", defaultValue = "5", description = "Timed seconds per case, after a third as long of warm-up (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Mixin FormatOption format;
+
+    @Override
+    public Integer call() throws IOException {
+        Path dir = Files.createTempDirectory("halo-bench-serve");
+        try {
+            List<ServeBenchmark.Row> rows = ServeBenchmark.run(dir, seconds, clients);
+            Table t = new Table("request", "clients", "requests", "p50_ms", "p99_ms", "per_second", "errors");
+            for (ServeBenchmark.Row r : rows)
+                t.row(r.request(), r.clients(), r.requests(), round(r.p50Ms()), round(r.p99Ms()), Math.round(r.perSecond()), r.errors());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(Machine.describe());
+            t.print(format.format, out);
+            out.flush();
+            return 0;
+        } finally {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 100) / 100.0;
+    }
+}

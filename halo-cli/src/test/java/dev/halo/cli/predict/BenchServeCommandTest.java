@@ -1,0 +1,27 @@
+package dev.halo.cli.predict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.halo.cli.CliRun;
+import org.junit.jupiter.api.Test;
+
+class BenchServeCommandTest {
+    @Test
+    void measuresEveryCaseWithoutErrors() throws Exception {
+        CliRun r = CliRun.of("bench", "serve", "--clients", "1,4", "--seconds", "0.3", "--format", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        String json = r.out().substring(r.out().indexOf('['));
+        JsonNode rows = new ObjectMapper().readTree(json);
+        assertThat(rows).hasSize(4);
+        for (JsonNode row : rows) {
+            assertThat(row.get("requests").asInt()).as(row.toString()).isPositive();
+            assertThat(row.get("errors").asInt()).as(row.toString()).isZero();
+            assertThat(row.get("p99_ms").asDouble()).isGreaterThanOrEqualTo(row.get("p50_ms").asDouble()).isPositive();
+        }
+        assertThat(rows.findValuesAsText("request")).containsExactly("1 arch", "1 arch", "100 archs", "100 archs");
+        assertThat(rows.findValuesAsText("clients")).containsExactly("1", "4", "1", "4");
+        assertThat(r.err()).doesNotContain("Exception");
+    }
+}

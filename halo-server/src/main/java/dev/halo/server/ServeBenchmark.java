@@ -1,0 +1,140 @@
+package dev.halo.server;
+
+import dev.halo.BadInputException;
+import dev.halo.space.Architecture;
+import dev.halo.space.Nb201Space;
+import dev.halo.space.Spaces;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code halo bench serve}: latency percentiles and throughput of {@code POST /api/predict} on loopback, for one
+ * architecture and for 100 per request, at several numbers of concurrent clients (each sends its next request as soon
+ * as the last one is answered). The server runs in this JVM on a fresh SQLite database with one synthetic device
+ * (latency a linear function of the architecture's FLOPs, fitted with op-costs): the predictor's cost per architecture
+ * does not depend on the values, so this times the server, not a device.
+ */
+public final class ServeBenchmark {
+    private ServeBenchmark() {}
+
+    /** One case: the request ("1 arch", "100 archs"), clients, requests answered, percentiles in ms, requests per second, non-200 answers. */
+    public record Row(String request, int clients, int requests, double p50Ms, double p99Ms, double perSecond, int errors) {}
+
+    /** Runs every case for {@code seconds} (after a warm-up of a third of that, and one of 1.5 times that before all); {@code clients} e.g. 1, 8, 64. */
+    public static List<Row> run(Path dataDir, double seconds, int[] clients) {
+        if (!(seconds > 0 && seconds <= 600)) throw new BadInputException("--seconds must be in (0, 600], got " + seconds);
+        for (int c : clients) if (c < 1 || c > 512) throw new BadInputException("--clients must be 1..512, got " + c);
+        String token = HaloServer.generateToken();
+        int maxClients = Arrays.stream(clients).max().orElse(1);
+        try (HaloServer server = HaloServer.create(ServerConfig.local(dataDir, token)).start()) {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                    .executor(Executors.newFixedThreadPool(Math.max(4, maxClients / 4))).build();
+            Nb201Space space = (Nb201Space) Spaces.byName(Nb201Space.NAME);
+            List<dev.halo.space.Nb201Arch> all = space.all();
+            Random rng = new Random(7);
+            StringBuilder csv = new StringBuilder("arch,latency_ms\n");
+            for (int i = 0; i < 60; i++) {
+                dev.halo.space.Nb201Arch a = all.get(rng.nextInt(all.size()));
+                csv.append(a.canonical()).append(',').append(String.format(Locale.ROOT, "%.6f", 0.5 + space.mflops(a) / 50)).append('\n');
+            }
+            send(http, server.url() + "/api/measurements?device=synthetic", "text/csv", csv.toString(), token, 201);
+            send(http, server.url() + "/api/devices/1/profile", "application/json", "{\"method\": \"op-costs\"}", token, 201);
+            String one = body(List.of(all.get(rng.nextInt(all.size()))));
+            List<Architecture> hundred = new ArrayList<>();
+            for (int i = 0; i < 100; i++) hundred.add(all.get(rng.nextInt(all.size())));
+            String many = body(hundred);
+            List<Row> rows = new ArrayList<>();
+            // one warm-up over both requests before any case, so that the first case does not pay for the JIT
+            load(http, server.url() + "/api/predict", one, maxClients, seconds);
+            load(http, server.url() + "/api/predict", many, maxClients, seconds / 2);
+            for (String[] req : new String[][] {{"1 arch", one}, {"100 archs", many}})
+                for (int c : clients) {
+                    load(http, server.url() + "/api/predict", req[1], c, seconds / 3); // warm-up, discarded
+                    rows.add(row(req[0], c, load(http, server.url() + "/api/predict", req[1], c, seconds)));
+                }
+            return rows;
+        }
+    }
+
+    private static String body(List<? extends Architecture> archs) {
+        StringBuilder b = new StringBuilder("{\"devices\": [\"synthetic\"], \"archs\": [");
+        for (int i = 0; i < archs.size(); i++) b.append(i == 0 ? "" : ", ").append('"').append(archs.get(i).canonical()).append('"');
+        return b.append("]}").toString();
+    }
+
+    private static void send(HttpClient http, String url, String type, String body, String token, int expected) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type).header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != expected) throw new IllegalStateException("setting up the benchmark: " + url + " answered " + r.statusCode() + ": " + r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("setting up the benchmark: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private record Sampled(double[] ms, int errors, double seconds) {}
+
+    /** {@code clients} closed loops for {@code seconds}; every answer's latency. */
+    private static Sampled load(HttpClient http, String url, String body, int clients, double seconds) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime(), end = start + (long) (seconds * 1e9);
+        AtomicInteger errors = new AtomicInteger();
+        List<Future<List<Double>>> fs = new ArrayList<>();
+        for (int c = 0; c < clients; c++)
+            fs.add(pool.submit(() -> {
+                List<Double> ms = new ArrayList<>();
+                while (System.nanoTime() < end) {
+                    long t = System.nanoTime();
+                    try {
+                        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200) errors.incrementAndGet();
+                    } catch (IOException e) {
+                        errors.incrementAndGet();
+                    }
+                    ms.add((System.nanoTime() - t) / 1e6);
+                }
+                return ms;
+            }));
+        List<Double> all = new ArrayList<>();
+        try {
+            for (Future<List<Double>> f : fs) all.addAll(f.get((long) seconds + 60, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            throw new IllegalStateException("benchmark client failed: " + e.getMessage(), e);
+        } finally {
+            pool.shutdownNow();
+        }
+        double took = (System.nanoTime() - start) / 1e9;
+        return new Sampled(all.stream().mapToDouble(Double::doubleValue).sorted().toArray(), errors.get(), took);
+    }
+
+    private static Row row(String request, int clients, Sampled s) {
+        return new Row(request, clients, s.ms().length, percentile(s.ms(), 0.50), percentile(s.ms(), 0.99), s.ms().length / s.seconds(), s.errors());
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static double percentile(double[] sorted, double q) {
+        if (sorted.length == 0) return Double.NaN;
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+}

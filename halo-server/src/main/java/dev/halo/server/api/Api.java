@@ -1,0 +1,422 @@
+package dev.halo.server.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.halo.Halo;
+import dev.halo.predict.LatencyPredictor.Prediction;
+import dev.halo.server.HaloServer;
+import dev.halo.server.ServerConfig;
+import dev.halo.server.db.Repository;
+import dev.halo.server.db.Repository.Device;
+import dev.halo.server.db.Repository.Job;
+import dev.halo.server.db.Repository.Profile;
+import dev.halo.server.jobs.Jobs;
+import dev.halo.server.work.OnboardJob;
+import dev.halo.server.work.Profiles;
+import dev.halo.server.work.SearchJob;
+import dev.halo.server.work.Uploads;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.sse.SseClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** The API's handlers: parse the request, call the use case (through {@code work}), answer JSON. Nothing else. */
+public final class Api {
+    private final ServerConfig config;
+    private final Repository repo;
+    private final Jobs jobs;
+    private final ObjectMapper json;
+    private final Profiles profiles;
+    private final Uploads uploads;
+    private final OnboardJob onboard;
+    private final SearchJob search;
+    private final List<String> registered = new ArrayList<>();
+    private final List<SseClient> streams = new CopyOnWriteArrayList<>();
+
+    public Api(ServerConfig config, Repository repo, Jobs jobs, ObjectMapper json) {
+        this.config = config;
+        this.repo = repo;
+        this.jobs = jobs;
+        this.json = json;
+        this.profiles = new Profiles(repo, config.dataDir(), json);
+        this.uploads = new Uploads(repo, config.dataDir());
+        this.onboard = new OnboardJob(repo, config.dataDir(), json);
+        this.search = new SearchJob(repo, profiles, config.accuracyTable());
+        for (Job j : jobs.interrupted()) {
+            int recovered = onboard.recover(j);
+            if (recovered > 0)
+                System.getLogger("halo.server").log(System.Logger.Level.INFO, "job " + j.id() + ": " + recovered + " measurements recovered from its store");
+        }
+        // event streams get a comment every 10 s, so that quiet phases of a job do not look like a dead connection
+        ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "halo-sse-keepalive");
+            t.setDaemon(true);
+            return t;
+        });
+        beat.scheduleAtFixedRate(() -> streams.forEach(c -> {
+            try {
+                if (!c.terminated()) c.sendComment("keep-alive");
+            } catch (RuntimeException ignored) {
+                // the client went away; its onClose removes it
+            }
+        }), 10, 10, TimeUnit.SECONDS);
+    }
+
+    public List<String> registered() {
+        return List.copyOf(registered);
+    }
+
+    public void routes(RoutesConfig r) {
+        get(r, "/api/health", this::health);
+        get(r, "/api/openapi.json", this::openapi);
+        get(r, "/api/docs", this::docs);
+        get(r, "/api/devices", this::devices);
+        get(r, "/api/devices/{id}", this::device);
+        post(r, "/api/devices/{id}/profile", this::fitProfile);
+        get(r, "/api/measurements", this::measurements);
+        post(r, "/api/measurements", this::upload);
+        post(r, "/api/predict", this::predict);
+        post(r, "/api/jobs/onboard", this::startOnboard);
+        post(r, "/api/jobs/search", this::startSearch);
+        get(r, "/api/jobs/{id}", this::job);
+        r.delete("/api/jobs/{id}", this::cancel);
+        registered.add("DELETE /api/jobs/{id}");
+        r.sse("/api/jobs/{id}/events", this::events);
+        registered.add("GET /api/jobs/{id}/events");
+    }
+
+    private void get(RoutesConfig r, String path, Handler h) {
+        r.get(path, h);
+        registered.add("GET " + path);
+    }
+
+    private void post(RoutesConfig r, String path, Handler h) {
+        r.post(path, h);
+        registered.add("POST " + path);
+    }
+
+    // ---------------------------------------------------------------- meta
+
+    private void health(Context ctx) {
+        ctx.json(Map.of("status", "ok", "halo", Halo.version(), "database", repo.database().vendor().name().toLowerCase()));
+    }
+
+    private void openapi(Context ctx) throws IOException {
+        try (InputStream in = Api.class.getResourceAsStream("/openapi.json")) {
+            ctx.contentType("application/json").result(in.readAllBytes());
+        }
+    }
+
+    private void docs(Context ctx) throws IOException {
+        try (InputStream in = Api.class.getResourceAsStream("/web/swagger.html")) {
+            ctx.contentType("text/html; charset=utf-8").result(in.readAllBytes());
+        }
+    }
+
+    // ---------------------------------------------------------------- devices
+
+    private void devices(Context ctx) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Device d : repo.devices()) out.add(summary(d, repo.latestProfile(d.id())));
+        ctx.json(out);
+    }
+
+    private Map<String, Object> summary(Device d, Optional<Profile> p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", d.id());
+        m.put("name", d.name());
+        m.put("fingerprintId", d.fingerprintId());
+        m.put("label", d.label());
+        m.put("created", d.created());
+        if (p.isPresent()) {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("id", p.get().id());
+            pm.put("space", p.get().space());
+            pm.put("method", p.get().method());
+            pm.put("source", p.get().source());
+            pm.put("created", p.get().created());
+            pm.put("validation", profiles.validation(p.get()));
+            m.put("profile", pm);
+        } else {
+            m.put("profile", null);
+        }
+        return m;
+    }
+
+    private Device deviceParam(Context ctx) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiException.badInput("id", "device id must be a number, got '" + ctx.pathParam("id") + "'");
+        }
+        return repo.device(id).orElseThrow(() -> ApiException.notFound("id", "no device with id " + id));
+    }
+
+    /** A device with its fingerprint, profile and the predicted-vs-measured check of the profile. */
+    private void device(Context ctx) throws IOException {
+        Device d = deviceParam(ctx);
+        Optional<Profile> p = repo.latestProfile(d.id());
+        Map<String, Object> m = summary(d, p);
+        m.put("fingerprint", d.fingerprint() == null ? null : json.readTree(d.fingerprint()));
+        Map<String, List<Double>> measured = new TreeMap<>();
+        for (Repository.Measurement x : repo.measurements(d.id(), p.map(Profile::space).orElse(null), 100_000))
+            if (x.medianMs() != null) measured.computeIfAbsent(x.arch(), k -> new ArrayList<>()).add(x.medianMs());
+        m.put("measuredArchs", measured.size());
+        if (p.isPresent()) m.put("check", check(d, p.get(), measured));
+        ctx.json(m);
+    }
+
+    /**
+     * Predicted next to measured for the profile's archs: the validation archs an onboarding stored (never seen by the
+     * fit), else every measured arch (the fit's own samples, labelled as such).
+     */
+    private Map<String, Object> check(Device d, Profile p, Map<String, List<Double>> measured) {
+        List<Repository.StoredPrediction> stored = repo.predictions(p.id());
+        List<Map<String, Object>> points = new ArrayList<>();
+        String kind;
+        if (!stored.isEmpty()) {
+            kind = "validation archs (not used by the fit)";
+            for (Repository.StoredPrediction s : stored)
+                if (measured.containsKey(s.arch())) points.add(point(s.arch(), median(measured.get(s.arch())), s.ms(), s.lowerMs(), s.upperMs()));
+        } else {
+            kind = "the fit's own samples (in-sample)";
+            List<String> archs = new ArrayList<>(measured.keySet());
+            if (archs.size() > 5000) archs = archs.subList(0, 5000);
+            if (!archs.isEmpty()) {
+                Profiles.DevicePredictions pr = profiles.predict(d, archs, 0.8);
+                for (int i = 0; i < archs.size(); i++) {
+                    Prediction x = pr.predictions().get(i);
+                    points.add(point(archs.get(i), median(measured.get(archs.get(i))), x.ms(), x.lowerMs(), x.upperMs()));
+                }
+            }
+        }
+        return Map.of("kind", kind, "points", points);
+    }
+
+    private static Map<String, Object> point(String arch, double measured, double predicted, Double lo, Double hi) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("arch", arch);
+        m.put("measuredMs", measured);
+        m.put("predictedMs", predicted);
+        m.put("lowerMs", lo);
+        m.put("upperMs", hi);
+        return m;
+    }
+
+    public record FitRequest(String space, String method, Long seed) {}
+
+    private void fitProfile(Context ctx) {
+        Device d = deviceParam(ctx);
+        FitRequest r = HaloServer.body(json, body(ctx), FitRequest.class);
+        ctx.status(201).json(profiles.fit(d, r.space() == null ? "nasbench201" : r.space(), r.method() == null ? "auto" : r.method(),
+                r.seed() == null ? 0 : r.seed()));
+    }
+
+    // ---------------------------------------------------------------- measurements
+
+    private void measurements(Context ctx) {
+        String name = ctx.queryParam("device");
+        if (name == null || name.isBlank()) throw ApiException.badInput("device", "give ?device=NAME");
+        Device d = repo.deviceByName(name).orElseThrow(() -> ApiException.notFound("device", "no device called '" + name + "'"));
+        int limit = intParam(ctx, "limit", 1000, 1, 100_000);
+        ctx.json(repo.measurements(d.id(), ctx.queryParam("space"), limit));
+    }
+
+    private void upload(Context ctx) {
+        byte[] body = body(ctx);
+        ctx.status(201).json(uploads.csv(ctx.queryParam("device"), ctx.queryParam("space"), body));
+    }
+
+    // ---------------------------------------------------------------- predictions
+
+    public record PredictRequest(List<String> archs, List<String> devices, Double level) {}
+
+    private void predict(Context ctx) {
+        PredictRequest r = HaloServer.body(json, body(ctx), PredictRequest.class);
+        if (r.archs() == null || r.archs().isEmpty()) throw ApiException.badInput("archs", "give at least one architecture in 'archs'");
+        if (r.archs().size() > config.maxArchs())
+            throw ApiException.badInput("archs", r.archs().size() + " architectures; one request may ask for at most " + config.maxArchs());
+        double level = r.level() == null ? 0.8 : r.level();
+        if (!(level > 0 && level < 1)) throw ApiException.badInput("level", "level must be in (0, 1), got " + level);
+        List<Device> devices = new ArrayList<>();
+        if (r.devices() == null || r.devices().isEmpty()) {
+            for (Device d : repo.devices()) if (repo.latestProfile(d.id()).isPresent()) devices.add(d);
+            if (devices.isEmpty()) throw ApiException.notFound("devices", "no device has a profile yet");
+        } else {
+            for (String n : r.devices())
+                devices.add(repo.deviceByName(n).orElseThrow(() -> ApiException.notFound("devices", "no device called '" + n + "'")));
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Device d : devices) {
+            Profiles.DevicePredictions p = profiles.predict(d, r.archs(), level);
+            List<Map<String, Object>> rows = new ArrayList<>(r.archs().size());
+            for (int i = 0; i < r.archs().size(); i++) {
+                Prediction x = p.predictions().get(i);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("arch", r.archs().get(i));
+                row.put("ms", x.ms());
+                row.put("lowerMs", x.lowerMs());
+                row.put("upperMs", x.upperMs());
+                rows.add(row);
+            }
+            Map<String, Object> dm = new LinkedHashMap<>();
+            dm.put("device", d.name());
+            dm.put("profile", p.profile());
+            dm.put("method", p.method());
+            dm.put("space", p.space());
+            dm.put("predictions", rows);
+            out.add(dm);
+        }
+        ctx.json(Map.of("level", level, "devices", out));
+    }
+
+    // ---------------------------------------------------------------- jobs
+
+    private void startOnboard(Context ctx) {
+        OnboardJob.Request r = HaloServer.body(json, body(ctx), OnboardJob.Request.class);
+        // the plan is checked now (400 before queueing), and rebuilt with the job's id for its folder
+        onboard.plan(r, "check");
+        accepted(ctx, jobs.submit("onboard", r, l -> onboard.run(onboard.plan(r, l.id()), l)));
+    }
+
+    private void startSearch(Context ctx) {
+        SearchJob.Request r = HaloServer.body(json, body(ctx), SearchJob.Request.class);
+        SearchJob.Prepared p = search.prepare(r);
+        accepted(ctx, jobs.submit("search", r, l -> search.run(p, l)));
+    }
+
+    private void accepted(Context ctx, String id) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("state", "queued");
+        m.put("poll", "/api/jobs/" + id);
+        m.put("events", "/api/jobs/" + id + "/events");
+        ctx.status(202).json(m);
+    }
+
+    private Job jobParam(String id) {
+        return repo.job(id).orElseThrow(() -> ApiException.notFound("id", "no job with id '" + id + "'"));
+    }
+
+    private void job(Context ctx) throws IOException {
+        ctx.json(jobJson(jobParam(ctx.pathParam("id"))));
+    }
+
+    private Map<String, Object> jobJson(Job j) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", j.id());
+        m.put("kind", j.kind());
+        m.put("state", j.state().name());
+        m.put("stage", j.stage());
+        m.put("done", j.done());
+        m.put("total", j.total());
+        m.put("message", j.message());
+        m.put("error", j.error());
+        m.put("request", json.readTree(j.request()));
+        m.put("result", j.result() == null ? null : json.readTree(j.result()));
+        m.put("created", j.created());
+        m.put("updated", j.updated());
+        return m;
+    }
+
+    private void cancel(Context ctx) throws IOException {
+        Job j = jobParam(ctx.pathParam("id"));
+        if (j.state().finished()) throw new ApiException(409, "id", "job " + j.id() + " already " + j.state());
+        jobs.cancel(j.id());
+        ctx.status(202).json(Map.of("id", j.id(), "cancelling", true));
+    }
+
+    /** Server-sent events: the job's state now, then every progress, phase and state event until it ends. */
+    private void events(SseClient client) {
+        String id = client.ctx().pathParam("id");
+        Optional<Job> j = repo.job(id);
+        if (j.isEmpty()) {
+            client.sendEvent("error", HaloServer.mapper().valueToTree(Map.of("error", "no job with id '" + id + "'", "field", "id")).toString());
+            client.close();
+            return;
+        }
+        client.keepAlive();
+        streams.add(client);
+        client.onClose(() -> streams.remove(client));
+        // the job's thread and this one both send: one event at a time per client
+        Runnable unsubscribe = jobs.subscribe(id, e -> {
+            synchronized (client) {
+                if (client.terminated()) return;
+                client.sendEvent(e.type(), write(e.data()));
+                if (e.type().equals("state") && !"running".equals(e.data().get("state"))) client.close();
+            }
+        });
+        if (unsubscribe != null) client.onClose(unsubscribe);
+        // the state after subscribing: a job that ended in between is still reported, and ends the stream
+        Job now = repo.job(id).orElseThrow();
+        Map<String, Object> state = new HashMap<>();
+        state.put("state", now.state().name());
+        state.put("done", now.done());
+        state.put("total", now.total());
+        if (now.error() != null) state.put("error", now.error());
+        synchronized (client) {
+            if (client.terminated()) return;
+            client.sendEvent("state", write(state));
+            if (now.state().finished() || unsubscribe == null) client.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private String write(Object o) {
+        try {
+            return json.writeValueAsString(o);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The request body, refused with 413 beyond the configured size (checked while reading, not only by Content-Length). */
+    private byte[] body(Context ctx) {
+        long limit = config.maxUploadBytes();
+        if (ctx.contentLength() > limit) throw tooLarge(ctx.contentLength(), limit);
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (b.length > limit) throw tooLarge(-1, limit);
+            return b;
+        } catch (IOException e) {
+            throw ApiException.badInput("body", "could not read the request body: " + e.getMessage());
+        }
+    }
+
+    private static ApiException tooLarge(long size, long limit) {
+        return new ApiException(413, "body", "the request body" + (size >= 0 ? " (" + size + " bytes)" : "") + " exceeds the limit of " + limit + " bytes");
+    }
+
+    private static int intParam(Context ctx, String name, int def, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null) return def;
+        try {
+            int i = Integer.parseInt(v.strip());
+            if (i < min || i > max) throw new NumberFormatException();
+            return i;
+        } catch (NumberFormatException e) {
+            throw ApiException.badInput(name, name + " must be an integer in " + min + ".." + max + ", got '" + v + "'");
+        }
+    }
+
+    private static double median(List<Double> v) {
+        double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    }
+}

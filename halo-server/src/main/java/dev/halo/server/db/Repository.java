@@ -1,0 +1,476 @@
+package dev.halo.server.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Everything the server reads and writes, in plain JDBC whose SQL runs unchanged on SQLite and PostgreSQL. Each write
+ * method is one transaction: a crash leaves it either fully stored or not at all.
+ */
+public final class Repository {
+    private final Database db;
+    /** SQLite has one writer at a time; serialising writes here avoids its busy errors on lock upgrades. */
+    private final ReentrantLock sqliteWriter = new ReentrantLock();
+
+    public Repository(Database db) {
+        this.db = db;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    // ---------------------------------------------------------------- devices
+
+    public record Device(long id, String name, String fingerprintId, String fingerprint, String label, String created, String firstSeen) {}
+
+    /** The device called {@code name}, created without a fingerprint on first use (e.g. by a CSV upload). */
+    public long deviceId(String name) {
+        return write(c -> deviceId(c, name, null, null, null));
+    }
+
+    /** The device called {@code name} with its fingerprint; a device first created without one gets it now. */
+    public long device(String name, String fingerprintId, String fingerprintJson, String label) {
+        return write(c -> deviceId(c, name, fingerprintId, fingerprintJson, label));
+    }
+
+    /** As {@link #device(String, String, String, String)}, also keeping when the device was first seen elsewhere (e.g. a measurement store), if unset. */
+    public long device(String name, String fingerprintId, String fingerprintJson, String label, String firstSeen) {
+        return write(c -> {
+            long id = deviceId(c, name, fingerprintId, fingerprintJson, label);
+            try (PreparedStatement up = c.prepareStatement("UPDATE devices SET first_seen = ? WHERE id = ? AND first_seen IS NULL")) {
+                up.setString(1, firstSeen);
+                up.setLong(2, id);
+                up.executeUpdate();
+            }
+            return id;
+        });
+    }
+
+    private static long deviceId(Connection c, String name, String fingerprintId, String fingerprint, String label) throws SQLException {
+        try (PreparedStatement ins = c.prepareStatement("""
+                INSERT INTO devices (name, fingerprint_id, fingerprint, label, created) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (name) DO NOTHING""")) {
+            ins.setString(1, name);
+            ins.setString(2, fingerprintId);
+            ins.setString(3, fingerprint);
+            ins.setString(4, label);
+            ins.setString(5, now());
+            ins.executeUpdate();
+        }
+        if (fingerprintId != null) {
+            try (PreparedStatement up = c.prepareStatement(
+                    "UPDATE devices SET fingerprint_id = ?, fingerprint = ?, label = ? WHERE name = ? AND fingerprint_id IS NULL")) {
+                up.setString(1, fingerprintId);
+                up.setString(2, fingerprint);
+                up.setString(3, label);
+                up.setString(4, name);
+                up.executeUpdate();
+            }
+        }
+        try (PreparedStatement q = c.prepareStatement("SELECT id FROM devices WHERE name = ?")) {
+            q.setString(1, name);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    public List<Device> devices() {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT id, name, fingerprint_id, fingerprint, label, created, first_seen FROM devices ORDER BY id")) {
+                return list(q, Repository::device);
+            }
+        });
+    }
+
+    public Optional<Device> device(long id) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT id, name, fingerprint_id, fingerprint, label, created, first_seen FROM devices WHERE id = ?")) {
+                q.setLong(1, id);
+                return list(q, Repository::device).stream().findFirst();
+            }
+        });
+    }
+
+    public Optional<Device> deviceByName(String name) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT id, name, fingerprint_id, fingerprint, label, created, first_seen FROM devices WHERE name = ?")) {
+                q.setString(1, name);
+                return list(q, Repository::device).stream().findFirst();
+            }
+        });
+    }
+
+    private static Device device(ResultSet rs) throws SQLException {
+        return new Device(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7));
+    }
+
+    // ---------------------------------------------------------------- measurements
+
+    /** One measurement to store: a latency ({@code medianMs} set, {@code failure} null) or a failure; stats may be null when unknown. */
+    public record NewMeasurement(String space, String arch, int round, Integer runs, Double minMs, Double medianMs, Double p90Ms, Double meanMs,
+                                 Double cv, Double robustCv, Double medianRelCi, String failure, String settings, String startedAt, String measuredAt) {
+        /** A latency known only as one number (e.g. from an uploaded CSV). */
+        public static NewMeasurement latency(String space, String arch, int round, double ms, String measuredAt) {
+            return new NewMeasurement(space, arch, round, null, null, ms, null, null, null, null, null, null, null, null, measuredAt);
+        }
+    }
+
+    public record Measurement(long id, String device, String space, String arch, int round, Integer runs, Double minMs, Double medianMs,
+                              Double p90Ms, Double meanMs, Double cv, Double robustCv, Double medianRelCi, String failure, String settings, String source,
+                              String startedAt, String measuredAt) {}
+
+    /** How many rows a batch added, and how many it skipped because that (device, arch, round) was stored already. */
+    public record Stored(int inserted, int skipped) {}
+
+    /** Stores the batch in one transaction; rows already stored (same device, architecture and round) are skipped, never duplicated. */
+    public Stored addMeasurements(long deviceId, String source, List<NewMeasurement> rows) {
+        return write(c -> {
+            int inserted = 0;
+            try (PreparedStatement ins = c.prepareStatement("""
+                    INSERT INTO measurements (device_id, model_id, round, runs, min_ms, median_ms, p90_ms, mean_ms, cv, failure, settings,
+                      source, measured_at, created, robust_cv, median_rel_ci, started_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (device_id, model_id, round) DO NOTHING""")) {
+                for (NewMeasurement m : rows) {
+                    ins.setLong(1, deviceId);
+                    ins.setLong(2, modelId(c, "arch", m.space(), m.arch()));
+                    ins.setInt(3, m.round());
+                    setInt(ins, 4, m.runs());
+                    setDouble(ins, 5, m.minMs());
+                    setDouble(ins, 6, m.medianMs());
+                    setDouble(ins, 7, m.p90Ms());
+                    setDouble(ins, 8, m.meanMs());
+                    setDouble(ins, 9, m.cv());
+                    ins.setString(10, m.failure());
+                    ins.setString(11, m.settings());
+                    ins.setString(12, source);
+                    ins.setString(13, m.measuredAt());
+                    ins.setString(14, now());
+                    setDouble(ins, 15, m.robustCv());
+                    setDouble(ins, 16, m.medianRelCi());
+                    ins.setString(17, m.startedAt());
+                    inserted += ins.executeUpdate();
+                }
+            }
+            return new Stored(inserted, rows.size() - inserted);
+        });
+    }
+
+    /** A device's measurements (of {@code space}, or all when null), by architecture then round, at most {@code limit}. */
+    public List<Measurement> measurements(long deviceId, String space, int limit) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("""
+                    SELECT m.id, d.name, a.space, a.name, m.round, m.runs, m.min_ms, m.median_ms, m.p90_ms, m.mean_ms, m.cv, m.failure,
+                           m.settings, m.source, m.measured_at, m.robust_cv, m.median_rel_ci, m.started_at
+                    FROM measurements m JOIN devices d ON d.id = m.device_id JOIN models a ON a.id = m.model_id
+                    WHERE m.device_id = ?""" + (space == null ? "" : " AND a.space = ?") + " ORDER BY a.space, a.name, m.round LIMIT ?")) {
+                int i = 1;
+                q.setLong(i++, deviceId);
+                if (space != null) q.setString(i++, space);
+                q.setInt(i, limit);
+                return list(q, rs -> new Measurement(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                        integer(rs, 6), dbl(rs, 7), dbl(rs, 8), dbl(rs, 9), dbl(rs, 10), dbl(rs, 11), dbl(rs, 16), dbl(rs, 17),
+                        rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(18), rs.getString(15)));
+            }
+        });
+    }
+
+    public long countMeasurements() {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM measurements"); ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- profiles and predictions
+
+    public record Profile(long id, long deviceId, String space, String method, String content, String validation, String source, String created) {}
+
+    public long addProfile(long deviceId, String space, String method, String content, String validation, String source) {
+        return write(c -> insertProfile(c, deviceId, space, method, content, validation, source));
+    }
+
+    public record NewPrediction(String arch, double ms, double lowerMs, double upperMs) {}
+
+    /** A profile and the predictions it made, in one transaction (an onboarding's result is stored whole or not at all). */
+    public long addProfile(long deviceId, String space, String method, String content, String validation, String source, List<NewPrediction> predictions) {
+        return write(c -> {
+            long id = insertProfile(c, deviceId, space, method, content, validation, source);
+            try (PreparedStatement ins = c.prepareStatement(
+                    "INSERT INTO predictions (profile_id, model_id, ms, lower_ms, upper_ms, created) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (profile_id, model_id) DO NOTHING")) {
+                for (NewPrediction p : predictions) {
+                    ins.setLong(1, id);
+                    ins.setLong(2, modelId(c, "arch", space, p.arch()));
+                    ins.setDouble(3, p.ms());
+                    setDouble(ins, 4, Double.isFinite(p.lowerMs()) ? p.lowerMs() : null);
+                    setDouble(ins, 5, Double.isFinite(p.upperMs()) ? p.upperMs() : null);
+                    ins.setString(6, now());
+                    ins.executeUpdate();
+                }
+            }
+            return id;
+        });
+    }
+
+    private static long insertProfile(Connection c, long deviceId, String space, String method, String content, String validation, String source)
+            throws SQLException {
+        try (PreparedStatement ins = c.prepareStatement("""
+                INSERT INTO profiles (device_id, space, method, content, validation, source, created) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
+            ins.setLong(1, deviceId);
+            ins.setString(2, space);
+            ins.setString(3, method);
+            ins.setString(4, content);
+            ins.setString(5, validation);
+            ins.setString(6, source);
+            ins.setString(7, now());
+            try (ResultSet rs = ins.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The device's newest profile. */
+    public Optional<Profile> latestProfile(long deviceId) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("""
+                    SELECT id, device_id, space, method, content, validation, source, created FROM profiles
+                    WHERE device_id = ? ORDER BY id DESC LIMIT 1""")) {
+                q.setLong(1, deviceId);
+                return list(q, rs -> new Profile(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                        rs.getString(7), rs.getString(8))).stream().findFirst();
+            }
+        });
+    }
+
+    public record StoredPrediction(String arch, double ms, Double lowerMs, Double upperMs) {}
+
+    public List<StoredPrediction> predictions(long profileId) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("""
+                    SELECT a.name, p.ms, p.lower_ms, p.upper_ms FROM predictions p JOIN models a ON a.id = p.model_id
+                    WHERE p.profile_id = ? ORDER BY a.name""")) {
+                q.setLong(1, profileId);
+                return list(q, rs -> new StoredPrediction(rs.getString(1), rs.getDouble(2), dbl(rs, 3), dbl(rs, 4)));
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- jobs
+
+    public enum JobState {
+        queued, running, succeeded, failed, cancelled;
+
+        public boolean finished() {
+            return this == succeeded || this == failed || this == cancelled;
+        }
+    }
+
+    public record Job(String id, String kind, JobState state, String request, String stage, long done, long total, String message, String error,
+                      String result, String created, String updated) {}
+
+    public void addJob(String id, String kind, String requestJson) {
+        write(c -> {
+            try (PreparedStatement ins = c.prepareStatement(
+                    "INSERT INTO jobs (id, kind, state, request, created, updated) VALUES (?, ?, ?, ?, ?, ?)")) {
+                String t = now();
+                ins.setString(1, id);
+                ins.setString(2, kind);
+                ins.setString(3, JobState.queued.name());
+                ins.setString(4, requestJson);
+                ins.setString(5, t);
+                ins.setString(6, t);
+                return ins.executeUpdate();
+            }
+        });
+    }
+
+    /** Moves an unfinished job to {@code state} (a finished one keeps its state); true if it moved. */
+    public boolean setJobState(String id, JobState state) {
+        return write(c -> {
+            try (PreparedStatement up = c.prepareStatement("UPDATE jobs SET state = ?, updated = ? WHERE id = ? AND state IN ('queued', 'running')")) {
+                up.setString(1, state.name());
+                up.setString(2, now());
+                up.setString(3, id);
+                return up.executeUpdate() == 1;
+            }
+        });
+    }
+
+    public void jobProgress(String id, String stage, long done, long total, String message) {
+        write(c -> {
+            try (PreparedStatement up = c.prepareStatement(
+                    "UPDATE jobs SET stage = ?, done = ?, total = ?, message = ?, updated = ? WHERE id = ? AND state = 'running'")) {
+                up.setString(1, stage);
+                up.setLong(2, done);
+                up.setLong(3, total);
+                up.setString(4, message);
+                up.setString(5, now());
+                up.setString(6, id);
+                return up.executeUpdate();
+            }
+        });
+    }
+
+    /** Ends an unfinished job with its outcome; true if it was unfinished. */
+    public boolean finishJob(String id, JobState state, String error, String resultJson) {
+        if (!state.finished()) throw new IllegalArgumentException(state + " is not a final state");
+        return write(c -> {
+            try (PreparedStatement up = c.prepareStatement(
+                    "UPDATE jobs SET state = ?, error = ?, result = ?, updated = ? WHERE id = ? AND state IN ('queued', 'running')")) {
+                up.setString(1, state.name());
+                up.setString(2, error);
+                up.setString(3, resultJson);
+                up.setString(4, now());
+                up.setString(5, id);
+                return up.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Marks every job left queued or running (by a server that stopped or was killed) as failed with {@code reason}; returns them. */
+    public List<Job> failUnfinishedJobs(String reason) {
+        return write(c -> {
+            List<Job> left;
+            try (PreparedStatement q = c.prepareStatement(
+                    "SELECT id, kind, state, request, stage, done, total, message, error, result, created, updated FROM jobs WHERE state IN ('queued', 'running') ORDER BY created")) {
+                left = list(q, Repository::job);
+            }
+            try (PreparedStatement up = c.prepareStatement(
+                    "UPDATE jobs SET state = 'failed', error = ?, updated = ? WHERE state IN ('queued', 'running')")) {
+                up.setString(1, reason);
+                up.setString(2, now());
+                up.executeUpdate();
+            }
+            return left;
+        });
+    }
+
+    public Optional<Job> job(String id) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement(
+                    "SELECT id, kind, state, request, stage, done, total, message, error, result, created, updated FROM jobs WHERE id = ?")) {
+                q.setString(1, id);
+                return list(q, Repository::job).stream().findFirst();
+            }
+        });
+    }
+
+    private static Job job(ResultSet rs) throws SQLException {
+        return new Job(rs.getString(1), rs.getString(2), JobState.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5), rs.getLong(6),
+                rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12));
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    /** The id of a model row (an architecture: kind "arch", name its canonical string), created on first use. */
+    private static long modelId(Connection c, String kind, String space, String name) throws SQLException {
+        try (PreparedStatement ins = c.prepareStatement(
+                "INSERT INTO models (kind, space, name, created) VALUES (?, ?, ?, ?) ON CONFLICT (kind, space, name) DO NOTHING")) {
+            ins.setString(1, kind);
+            ins.setString(2, space);
+            ins.setString(3, name);
+            ins.setString(4, now());
+            ins.executeUpdate();
+        }
+        try (PreparedStatement q = c.prepareStatement("SELECT id FROM models WHERE kind = ? AND space = ? AND name = ?")) {
+            q.setString(1, kind);
+            q.setString(2, space);
+            q.setString(3, name);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    interface Sql<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> T read(Sql<T> work) {
+        try (Connection c = db.dataSource().getConnection()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw new DatabaseException(db.description() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T write(Sql<T> work) {
+        boolean sqlite = db.vendor() == Database.Vendor.SQLITE;
+        if (sqlite) sqliteWriter.lock();
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T t = work.apply(c);
+                c.commit();
+                return t;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException(db.description() + ": " + e.getMessage(), e);
+        } finally {
+            if (sqlite) sqliteWriter.unlock();
+        }
+    }
+
+    private static <T> List<T> list(PreparedStatement q, RowMapper<T> m) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (ResultSet rs = q.executeQuery()) {
+            while (rs.next()) out.add(m.map(rs));
+        }
+        return out;
+    }
+
+    private static Integer integer(ResultSet rs, int i) throws SQLException {
+        int v = rs.getInt(i);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Double dbl(ResultSet rs, int i) throws SQLException {
+        double v = rs.getDouble(i);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
+        if (v == null) ps.setNull(i, Types.DOUBLE);
+        else ps.setDouble(i, v);
+    }
+
+    private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
+        if (v == null) ps.setNull(i, Types.INTEGER);
+        else ps.setInt(i, v);
+    }
+
+    private static String now() {
+        return Instant.now().toString();
+    }
+
+    /** A database error (connection lost, constraint broken): the server answers 500 with its one-line message. */
+    public static final class DatabaseException extends RuntimeException {
+        DatabaseException(String message, Throwable cause) {
+            super(message.lines().findFirst().orElse(message), cause);
+        }
+    }
+}

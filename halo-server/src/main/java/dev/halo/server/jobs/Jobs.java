@@ -1,0 +1,230 @@
+package dev.halo.server.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.halo.BadInputException;
+import dev.halo.app.Cancelled;
+import dev.halo.app.onboard.Onboarding;
+import dev.halo.server.api.ApiException;
+import dev.halo.server.db.Repository;
+import dev.halo.server.db.Repository.JobState;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Long use cases (onboarding, search) as jobs: one worker thread, a bounded queue behind it, state and progress in the
+ * database (so a poll after a restart still answers), live events for subscribers (server-sent events), cancellation
+ * through the use case's {@link dev.halo.app.Listener}. Jobs left queued or running by a server that stopped are
+ * marked failed, with that reason, when the next one starts.
+ */
+public final class Jobs implements AutoCloseable {
+    /** What the server stores when it finds a job it did not finish. */
+    public static final String INTERRUPTED = "the server stopped while this job was queued or running; start the job again";
+
+    /** A job's body: runs the use case with {@code listener} and returns its result (serialised to JSON). */
+    public interface Work {
+        Object run(JobListener listener) throws Exception;
+    }
+
+    /** One event of a job: {@code progress}, {@code phase} or {@code state} (the last one has a final state). */
+    public record Event(String type, Map<String, Object> data) {}
+
+    private final Repository repo;
+    private final ObjectMapper json;
+    private final ThreadPoolExecutor executor;
+    private final Map<String, Live> live = new ConcurrentHashMap<>();
+    private final List<Repository.Job> interrupted;
+
+    /** A job this server runs: its cancel flag, subscribers, and what a late subscriber is replayed (phases, the last progress). */
+    private static final class Live {
+        final AtomicBoolean cancel = new AtomicBoolean();
+        final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
+        final List<Event> phases = new java.util.ArrayList<>();
+        Event lastProgress;
+    }
+
+    public Jobs(Repository repo, ObjectMapper json, int queueCapacity) {
+        this.repo = repo;
+        this.json = json;
+        this.interrupted = repo.failUnfinishedJobs(INTERRUPTED);
+        if (!interrupted.isEmpty())
+            System.getLogger("halo.server").log(System.Logger.Level.WARNING, interrupted.size() + " unfinished job(s) of a previous run marked failed");
+        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueCapacity), r -> {
+            Thread t = new Thread(r, "halo-job");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The jobs a previous server left queued or running, as they were when this runner marked them failed. */
+    public List<Repository.Job> interrupted() {
+        return interrupted;
+    }
+
+    /** Queues {@code work}; 503 when the queue is full. */
+    public String submit(String kind, Object request, Work work) {
+        String id = UUID.randomUUID().toString();
+        String requestJson;
+        try {
+            requestJson = json.writeValueAsString(request);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot serialise the job request", e);
+        }
+        Live l = new Live();
+        live.put(id, l);
+        repo.addJob(id, kind, requestJson);
+        try {
+            executor.execute(() -> run(id, l, work));
+        } catch (RejectedExecutionException e) {
+            live.remove(id);
+            repo.finishJob(id, JobState.failed, "refused: the job queue is full", null);
+            throw new ApiException(503, null, "the job queue is full (" + executor.getQueue().size() + " waiting); try again later");
+        }
+        return id;
+    }
+
+    private void run(String id, Live l, Work work) {
+        if (l.cancel.get() || !repo.setJobState(id, JobState.running)) {
+            finish(id, l, JobState.cancelled, "cancelled before it started", null);
+            return;
+        }
+        publish(l, new Event("state", Map.of("state", JobState.running.name())));
+        JobListener listener = new JobListener(id, l);
+        try {
+            Object result = work.run(listener);
+            listener.flush();
+            if (l.cancel.get()) finish(id, l, JobState.cancelled, "cancelled", json.writeValueAsString(result));
+            else finish(id, l, JobState.succeeded, null, json.writeValueAsString(result));
+        } catch (Cancelled e) {
+            listener.flush();
+            finish(id, l, JobState.cancelled, "cancelled", null);
+        } catch (BadInputException | ApiException e) {
+            finish(id, l, JobState.failed, e.getMessage(), null);
+        } catch (Exception | Error e) {
+            String m = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
+            finish(id, l, JobState.failed, e.getClass().getSimpleName() + m, null);
+        }
+    }
+
+    private void finish(String id, Live l, JobState state, String error, String result) {
+        try {
+            repo.finishJob(id, state, error, result);
+        } finally {
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("state", state.name());
+            if (error != null) data.put("error", error);
+            publish(l, new Event("state", data));
+            live.remove(id);
+        }
+    }
+
+    /** Asks a job to stop: a queued one never starts, a running one stops at the use case's next check. False if unknown or finished. */
+    public boolean cancel(String id) {
+        Live l = live.get(id);
+        if (l == null) return false;
+        l.cancel.set(true);
+        return true;
+    }
+
+    /**
+     * Calls {@code subscriber} with the phases so far and the latest progress of a job that is still live, then with every
+     * later event; returns how to unsubscribe (null if the job is not live).
+     */
+    public Runnable subscribe(String id, Consumer<Event> subscriber) {
+        Live l = live.get(id);
+        if (l == null) return null;
+        synchronized (l) {
+            for (Event e : l.phases) deliver(subscriber, e);
+            if (l.lastProgress != null) deliver(subscriber, l.lastProgress);
+            l.subscribers.add(subscriber);
+        }
+        return () -> l.subscribers.remove(subscriber);
+    }
+
+    private static void publish(Live l, Event e) {
+        synchronized (l) {
+            if (e.type().equals("phase") && l.phases.size() < 1000) l.phases.add(e);
+            if (e.type().equals("progress")) l.lastProgress = e;
+            for (Consumer<Event> s : l.subscribers) deliver(s, e);
+        }
+    }
+
+    private static void deliver(Consumer<Event> s, Event e) {
+        try {
+            s.accept(e);
+        } catch (RuntimeException ignored) {
+            // a subscriber that went away must not stop the job
+        }
+    }
+
+    /** The listener the use cases get: records progress (throttled) and answers cancellation. */
+    public final class JobListener implements Onboarding.Listener {
+        private final String id;
+        private final Live l;
+        private long lastWrite;
+        private String stage = "", message = "";
+        private long done, total;
+
+        JobListener(String id, Live l) {
+            this.id = id;
+            this.l = l;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public synchronized void progress(String stage, long done, long total, String detail) {
+            this.stage = stage;
+            this.done = done;
+            this.total = total;
+            publish(l, new Event("progress", Map.of("stage", stage, "done", done, "total", total, "detail", detail)));
+            long now = System.nanoTime();
+            if (now - lastWrite > 250_000_000L || done == total) {
+                lastWrite = now;
+                repo.jobProgress(id, stage, done, total, message);
+            }
+        }
+
+        @Override
+        public synchronized void phase(String message) {
+            this.message = message;
+            publish(l, new Event("phase", Map.of("message", message)));
+            repo.jobProgress(id, stage, done, total, message);
+        }
+
+        @Override
+        public boolean cancelled() {
+            return l.cancel.get();
+        }
+
+        synchronized void flush() {
+            repo.jobProgress(id, stage, done, total, message);
+        }
+    }
+
+    /** Stops taking jobs and asks the running one to stop; waits up to {@code seconds} for it. */
+    public void shutdown(double seconds) {
+        executor.shutdown();
+        live.values().forEach(l -> l.cancel.set(true));
+        try {
+            executor.awaitTermination((long) (seconds * 1000), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(10);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.halo.server;
+
+import static dev.halo.server.TestServer.TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The OpenAPI document is served, documents exactly the routes the server has, and Swagger UI loads it. */
+class OpenApiTest {
+    @TempDir Path dir;
+
+    @Test
+    void everyRouteIsDocumentedAndEveryDocumentedRouteExists() {
+        try (TestServer t = new TestServer(ServerConfig.local(dir, TOKEN))) {
+            TestServer.Reply r = t.get("/api/openapi.json");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.contentType()).startsWith("application/json");
+            JsonNode doc = r.json();
+            assertThat(doc.get("openapi").asText()).startsWith("3.");
+            List<String> documented = new ArrayList<>();
+            doc.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
+                    .forEachRemaining(m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + p.getKey())));
+            assertThat(t.server.routes()).hasSizeGreaterThan(10);
+            assertThat(documented).containsExactlyInAnyOrderElementsOf(t.server.routes());
+
+            // write routes declare the token; the read-only ones do not
+            doc.get("paths").fields().forEachRemaining(p -> p.getValue().fields().forEachRemaining(op -> {
+                boolean secured = op.getValue().has("security");
+                boolean write = !op.getKey().equals("get") && !p.getKey().equals("/api/predict");
+                assertThat(secured).as(op.getKey() + " " + p.getKey()).isEqualTo(write);
+            }));
+        }
+    }
+
+    @Test
+    void swaggerUiIsServedFromItsWebjar() {
+        try (TestServer t = new TestServer(ServerConfig.local(dir, TOKEN))) {
+            TestServer.Reply page = t.get("/api/docs");
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.body()).contains("/api/openapi.json").contains("/webjars/swagger-ui/5.35.0/swagger-ui-bundle.js");
+            TestServer.Reply bundle = t.get("/webjars/swagger-ui/5.35.0/swagger-ui-bundle.js");
+            assertThat(bundle.status()).isEqualTo(200);
+            assertThat(bundle.body().length()).isGreaterThan(100_000);
+            assertThat(t.get("/webjars/echarts/5.3.1/dist/echarts.min.js").status()).isEqualTo(200);
+        }
+    }
+}
