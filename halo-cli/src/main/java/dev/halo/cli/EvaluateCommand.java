@@ -102,6 +102,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         if (samples < 1) throw new BadInputException("--samples must be at least 1, got " + samples);
         if (seeds < 1) throw new BadInputException("--seeds must be at least 1, got " + seeds);
+        dev.halo.io.Limits.check("--seeds", seeds, 1, dev.halo.io.Limits.MAX_SEEDS);
+        dev.halo.io.Limits.check("--samples", samples, 1, 10_000);
         if (!references.equals("help") && !references.equals("none"))
             throw new BadInputException("unknown --references '" + references + "'; known: help, none");
         boolean withReferences = references.equals("help");

@@ -75,6 +75,10 @@ public final class MetaTestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (seeds < 1 || shots < 1 || mc < 0) throw new BadInputException("--seeds and --shots must be at least 1, --mc at least 0 (0: z at its posterior mean)");
+        dev.halo.io.Limits.check("--seeds", seeds, 1, dev.halo.io.Limits.MAX_SEEDS);
+        dev.halo.io.Limits.check("--shots", shots, 1, 10_000);
+        dev.halo.io.Limits.check("--mc", mc, 0, dev.halo.io.Limits.MAX_MC);
+        if (innerSteps != null) dev.halo.io.Limits.check("--inner-steps", innerSteps, 0, 10_000);
         Path dir = dataset != null ? dataset : DataLocation.require("help/" + space);
         HelpModel model;
         HelpData data;

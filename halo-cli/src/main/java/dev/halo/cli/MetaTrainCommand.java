@@ -104,6 +104,9 @@ public final class MetaTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (episodes != null) dev.halo.io.Limits.check("--episodes", episodes, 1, 10_000_000);
+        dev.halo.io.Limits.check("--valid-every", validEvery, 1, 10_000_000);
+        dev.halo.io.Limits.check("--threads", threads, 1, 1024);
         if (!space.equals("nasbench201") && !space.equals("fbnet")) throw new BadInputException("--space must be nasbench201 or fbnet, not " + space);
         HelpVariant variant = HelpVariant.Algorithm.byId(algorithm).variant(innerLr);
         Path dir = dataset != null ? dataset : DataLocation.require("help/" + space);

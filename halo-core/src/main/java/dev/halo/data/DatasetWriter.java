@@ -1,6 +1,7 @@
 package dev.halo.data;
 
 import dev.halo.BadInputException;
+import dev.halo.io.Leftovers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -150,8 +151,11 @@ public final class DatasetWriter {
             Path parent = out.getParent();
             Files.createDirectories(parent);
             // Not Files.createTempDirectory: its owner-only permissions would stay on the published folder.
+            // a killed import left its folder behind: its process is dead, so remove it now
+            Leftovers.clean(parent, out.getFileName().toString(), "importing");
+            Leftovers.clean(parent, out.getFileName().toString(), "replaced");
             for (int attempt = 0; ; attempt++) {
-                Path tmp = parent.resolve("." + out.getFileName() + ".importing-" + Long.toHexString(System.nanoTime()));
+                Path tmp = Leftovers.sibling(out, "importing");
                 try {
                     return Files.createDirectory(tmp);
                 } catch (FileAlreadyExistsException e) {
@@ -168,7 +172,7 @@ public final class DatasetWriter {
         Path old = null;
         if (Files.exists(out)) {
             if (replace) {
-                old = out.resolveSibling("." + out.getFileName() + ".replaced-" + System.nanoTime());
+                old = Leftovers.sibling(out, "replaced");
                 Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
             } else {
                 Files.delete(out); // checked empty before the import began

@@ -4,6 +4,7 @@ import dev.halo.BadInputException;
 import dev.halo.cli.output.Table;
 import dev.halo.cli.output.Format;
 import dev.halo.cli.progress.Progress;
+import dev.halo.io.SafeOutput;
 import dev.halo.measure.DeviceFingerprint;
 import dev.halo.measure.LatencyStats;
 import dev.halo.measure.MeasureSettings;
@@ -84,6 +85,7 @@ public final class MeasureCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (rounds < 1) throw new BadInputException("--rounds must be at least 1, got " + rounds);
+        dev.halo.io.Limits.check("--rounds", rounds, 1, dev.halo.io.Limits.MAX_ROUNDS);
         MeasureSettings settings = how.settings();
         SearchSpace<?> space = Spaces.byName(spaceName);
         NetworkExporter exporter = NetworkExporters.forSpace(space);
@@ -180,6 +182,9 @@ public final class MeasureCommand implements Callable<Integer> {
                     100 * median(ok.stream().mapToDouble(LatencyStats::robustCv).toArray())));
             t.row("median runs per arch-round", String.format(Locale.ROOT, "%.0f", median(ok.stream().mapToDouble(LatencyStats::runs).toArray())));
         }
+        List<MeasurementStore.Row> flagged = rows.stream().filter(MeasurementStore.Row::flagged).toList();
+        if (!flagged.isEmpty())
+            t.row("flagged implausible", flagged.size() + " rows, kept but not used as latencies (" + flagged.getFirst().flag() + ")");
         int[] roundsPresent = rows.stream().mapToInt(MeasurementStore.Row::round).distinct().sorted().toArray();
         if (roundsPresent.length >= 2)
             stabilityRows(t, rows, Set.of(roundsPresent[0]), Set.of(roundsPresent[1]));
@@ -233,17 +238,11 @@ public final class MeasureCommand implements Callable<Integer> {
                     Integer.toString(ok.stream().mapToInt(LatencyStats::runs).sum()),
                     Integer.toString(ok.size()), perRound, Long.toString(failures)));
         }
-        try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-            Files.write(tmp, lines, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        SafeOutput.writeString(file, "--out", String.join("\n", lines) + "\n");
     }
 
     private static void requireWritableParent(Path file) {
-        Path parent = file.toAbsolutePath().getParent();
+        Path parent = SafeOutput.check(file, "--out").path().getParent();
         if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent))
             throw new BadInputException("--out " + file + ": directory " + parent + " does not exist or is not writable");
     }

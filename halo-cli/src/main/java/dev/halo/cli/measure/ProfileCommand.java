@@ -72,6 +72,7 @@ public final class ProfileCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (runs < 1) throw new BadInputException("--runs must be at least 1, got " + runs);
+        dev.halo.io.Limits.check("--runs", runs, 1, dev.halo.io.Limits.MAX_RUNS);
         MeasureSettings settings = how.settings();
         SearchSpace<?> space = Spaces.byName(spaceName);
         NetworkExporter exporter = NetworkExporters.forSpace(space);

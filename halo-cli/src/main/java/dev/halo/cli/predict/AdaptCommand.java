@@ -89,6 +89,9 @@ public final class AdaptCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (device.isBlank()) throw new BadInputException("--device must not be empty");
+        dev.halo.io.Limits.check("--mc", mc, 0, dev.halo.io.Limits.MAX_MC);
+        dev.halo.io.SafeOutput.check(out, "--out");
+        dev.halo.io.Limits.checkFileSize("--samples", samples, dev.halo.io.Limits.MAX_ARCHS_FILE_BYTES);
         HelpAdaptation.Options options = new HelpAdaptation.Options(mc, seed);
         if (!Files.isRegularFile(samples)) throw new BadInputException(samples + ": samples file does not exist");
         if (method != null) return opCosts();

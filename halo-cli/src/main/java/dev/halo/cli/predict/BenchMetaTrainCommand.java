@@ -70,6 +70,10 @@ public final class BenchMetaTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        dev.halo.io.Limits.check("--episodes", episodes, 1, 1_000_000);
+        dev.halo.io.Limits.check("--warmup", warmup, 0, 1_000_000);
+        for (int t : threadCounts) dev.halo.io.Limits.check("--threads", t, 1, 1024);
+        if (query != null) dev.halo.io.Limits.check("--query", query, 1, 100_000);
         if (!space.equals("nasbench201") && !space.equals("fbnet")) throw new BadInputException("--space must be nasbench201 or fbnet, not " + space);
         HelpVariant variant = HelpVariant.Algorithm.byId(algorithm).variant(HelpVariant.INNER_RATE);
         if (episodes < 1 || warmup < 0) throw new BadInputException("--episodes must be >= 1 and --warmup >= 0");

@@ -75,6 +75,10 @@ public final class BenchPredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (warmup < 0 || reps < 1 || samples < 2) throw new BadInputException("--warmup must be >= 0, --reps >= 1 and --samples >= 2");
+        dev.halo.io.Limits.check("--warmup", warmup, 0, 100_000);
+        dev.halo.io.Limits.check("--reps", reps, 1, 100_000);
+        dev.halo.io.Limits.check("--samples", samples, 2, 10_000);
+        for (int m : mcs) dev.halo.io.Limits.check("--mc", m, 0, dev.halo.io.Limits.MAX_MC);
         Nb201Space space = new Nb201Space();
         Path dir = dataset != null ? dataset : DataLocation.require("help/nasbench201");
         LatencyDataset data = LatencyDataset.load(dir, "nasbench201");

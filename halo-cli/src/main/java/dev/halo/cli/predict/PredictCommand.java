@@ -4,6 +4,7 @@ import dev.halo.predict.help.LeaveOneOutInterval;
 
 import dev.halo.BadInputException;
 import dev.halo.data.ArchCsv;
+import dev.halo.io.SafeOutput;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.predict.additive.CostModelFile;
 import dev.halo.predict.help.AdaptedHelpPredictor;
@@ -83,6 +84,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!(level > 0 && level < 1)) throw new BadInputException("--level must be in (0, 1), got " + level);
+        if (out != null) SafeOutput.check(out, "--out");
         ModelFiles.Kind kind = ModelFiles.kind(model);
         if (kind != ModelFiles.Kind.ADAPTED && kind != ModelFiles.Kind.OP_COSTS)
             throw new BadInputException(model + ": not adapted to a device; run 'halo adapt --model " + model + " ...' first and predict with its --out file");
@@ -112,21 +114,11 @@ public final class PredictCommand implements Callable<Integer> {
             w.flush();
             return 0;
         }
-        Path dir = out.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
-            try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
-                write(intervals, archs, w);
-            }
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out, e);
-        } finally {
-            if (tmp != null) tmp.toFile().delete();
-        }
+        SafeOutput.write(out, "--out", stream -> {
+            Writer w = new java.io.OutputStreamWriter(stream, StandardCharsets.UTF_8);
+            write(intervals, archs, w);
+            w.flush();
+        });
         spec.commandLine().getErr().println("halo: " + archs.size() + " predictions for " + device + " written to " + out);
         spec.commandLine().getErr().flush();
         return 0;
@@ -139,7 +131,10 @@ public final class PredictCommand implements Callable<Integer> {
                     + " architectures and cannot be listed; give --archs FILE (e.g. from 'halo arch sample --space " + space.name()
                     + " -n 10000 --format csv') or ARCH arguments");
         }
-        if (which.archsFile != null) return ArchCsv.archs(which.archsFile, space);
+        if (which.archsFile != null) {
+            dev.halo.io.Limits.checkFileSize("--archs", which.archsFile, dev.halo.io.Limits.MAX_ARCHS_FILE_BYTES);
+            return ArchCsv.archs(which.archsFile, space);
+        }
         List<Architecture> list = new ArrayList<>(which.archs.size());
         for (int i = 0; i < which.archs.size(); i++) {
             try {
@@ -161,6 +156,9 @@ public final class PredictCommand implements Callable<Integer> {
                 List<? extends Architecture> chunk = archs.subList(from, Math.min(archs.size(), from + CHUNK));
                 LatencyPredictor.Prediction[] p = intervals.apply(chunk);
                 for (int i = 0; i < p.length; i++) {
+                    if (!(Double.isFinite(p[i].ms()) && Math.abs(p[i].ms()) <= dev.halo.io.Limits.MAX_LATENCY_MS))
+                        throw new BadInputException(model + ": predicts " + p[i].ms() + " ms for " + chunk.get(i).canonical()
+                                + ", not a plausible latency (corrupted or degenerate model)");
                     line.setLength(0);
                     line.append(csvCell(chunk.get(i).canonical())).append(',').append(p[i].ms()).append(',')
                             .append(p[i].lowerMs()).append(',').append(p[i].upperMs()).append('\n');

@@ -17,16 +17,6 @@ final class AtomicWrite {
     private AtomicWrite() {}
 
     static void write(Path file, Body body) throws IOException {
-        Path target = file.toAbsolutePath();
-        // Not Files.createTempFile: that makes the file owner-only (0600); outputs should get the usual permissions.
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                body.writeTo(out);
-            }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        dev.halo.io.SafeOutput.write(file, "--out", body::writeTo);
     }
 }

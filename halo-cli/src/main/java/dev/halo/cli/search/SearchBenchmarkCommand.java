@@ -129,6 +129,8 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (seeds < 1) throw new BadInputException("--seeds must be at least 1, got " + seeds);
+        dev.halo.io.Limits.check("--seeds", seeds, 1, dev.halo.io.Limits.MAX_SEEDS);
+        dev.halo.io.Limits.check("--samples", samples, 1, 10_000);
         SearchSpace<?> s = Spaces.byName(space);
         return run(s);
     }
@@ -160,6 +162,7 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
         for (double tol : tolerances)
             if (!(tol >= 0) || Double.isInfinite(tol)) throw new BadInputException("--accuracy-tolerance must be a finite number ≥ 0, got " + tol);
         List<BudgetBenchmark.Setting> settings = new ArrayList<>();
+        for (int n : measurements) dev.halo.io.Limits.check("--measure", n, 0, 10_000);
         for (int n : measurements) if (n < 0) throw new BadInputException("--measure must be ≥ 0 measurements, got " + n);
         for (SafetyMargin.Rule r : rules)
             for (double tol : tolerances.isEmpty() ? List.of(defaults.tolerance()) : tolerances)

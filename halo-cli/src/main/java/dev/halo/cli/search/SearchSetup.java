@@ -54,6 +54,8 @@ final class SearchSetup {
 
     static Searched<?> searched(SearchOptions o, String algorithm) {
         if (o.budget <= 0) throw new BadInputException("--budget must be > 0 evaluations, got " + o.budget);
+        dev.halo.io.Limits.check("--budget", o.budget, 1, 10_000_000);
+        dev.halo.io.Limits.check("--samples", o.samples, 1, 10_000);
         SearchSpace<?> space = Spaces.byName(o.space);
         return run(space, o, algorithm);
     }
