@@ -107,6 +107,12 @@ public final class MetaTrainCommand implements Callable<Integer> {
         if (episodes != null) dev.halo.io.Limits.check("--episodes", episodes, 1, 10_000_000);
         dev.halo.io.Limits.check("--valid-every", validEvery, 1, 10_000_000);
         dev.halo.io.Limits.check("--threads", threads, 1, 1024);
+        if (metaLr != null) dev.halo.io.Limits.check("--meta-lr", metaLr, 1e-12, 10);
+        dev.halo.io.Limits.check("--inner-lr", innerLr, 0, 10);
+        if (klWeight != null) dev.halo.io.Limits.check("--kl-weight", klWeight, 0, 1e6);
+        if (timeLimitMinutes != null) dev.halo.io.Limits.check("--time-limit", timeLimitMinutes, 0, 1e6);
+        dev.halo.io.SafeOutput.check(out, "--out");
+        if (checkpoint != null) dev.halo.io.SafeOutput.check(checkpoint, "--checkpoint");
         if (!space.equals("nasbench201") && !space.equals("fbnet")) throw new BadInputException("--space must be nasbench201 or fbnet, not " + space);
         HelpVariant variant = HelpVariant.Algorithm.byId(algorithm).variant(innerLr);
         Path dir = dataset != null ? dataset : DataLocation.require("help/" + space);

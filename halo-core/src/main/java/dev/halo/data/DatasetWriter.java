@@ -52,6 +52,7 @@ public final class DatasetWriter {
     }
 
     static void checkOutput(Path out, boolean replace) {
+        restoreReplaced(out);
         if (!Files.exists(out) || replace) {
             if (Files.exists(out) && !Files.isDirectory(out)) throw new BadInputException(out + ": exists and is not a folder");
             return;
@@ -64,6 +65,20 @@ public final class DatasetWriter {
         }
     }
 
+
+    /** A replace killed between its two renames left the old dataset aside and none in place: put the old one back. */
+    private static void restoreReplaced(Path out) {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent == null || Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        for (Path old : Leftovers.stale(parent, out.getFileName().toString(), "replaced")) {
+            try {
+                Files.move(old, out, StandardCopyOption.ATOMIC_MOVE);
+                return;
+            } catch (IOException e) {
+                // try the next; the rest is cleaned before the next import
+            }
+        }
+    }
 
     /** A latency as CSV text: whole numbers as integers, others as {@link #decimalText(double)}. */
     public static String latencyText(double value) {

@@ -36,6 +36,17 @@ public final class Leftovers {
     /** Deletes the entries {@code <prefix><pid>-*} in {@code dir} whose process is dead; how many were removed. */
     public static int cleanPrefixed(Path dir, String prefix) {
         int removed = 0;
+        for (Path p : stalePrefixed(dir, prefix)) if (deleteRecursively(p)) removed++;
+        return removed;
+    }
+
+    /** The entries {@code .<name>.<kind>-<pid>-*} in {@code dir} whose process is dead. */
+    public static java.util.List<Path> stale(Path dir, String name, String kind) {
+        return stalePrefixed(dir, prefix(name, kind));
+    }
+
+    private static java.util.List<Path> stalePrefixed(Path dir, String prefix) {
+        java.util.List<Path> out = new java.util.ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
             for (Path p : entries) {
                 String rest = p.getFileName().toString().substring(prefix.length());
@@ -48,12 +59,12 @@ public final class Leftovers {
                     continue;
                 }
                 if (pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) continue;
-                if (deleteRecursively(p)) removed++;
+                out.add(p);
             }
         } catch (IOException | RuntimeException e) {
             // a folder we cannot list has nothing of ours to clean
         }
-        return removed;
+        return out;
     }
 
     /** Deletes a file or a folder tree; true when it is gone. Never follows symbolic links. */

@@ -34,8 +34,8 @@ import java.util.function.ToDoubleFunction;
  * SQLite database is refused before anything is written to it.
  *
  * <p>Schema 2 adds a nullable {@code flag} to each measurement: why the row is implausible (see {@link Plausibility});
- * flagged rows stay in the store and in exports but are left out of {@link #latencies}. Version-1 stores are upgraded
- * in place when opened.
+ * rows flagged as oversubscribed stay in the store but are left out of {@link #latencies}. Version-1 stores are
+ * upgraded in place when opened.
  */
 public final class MeasurementStore implements AutoCloseable {
     private static final int SCHEMA_VERSION = 2;
@@ -276,6 +276,11 @@ public final class MeasurementStore implements AutoCloseable {
         public boolean flagged() {
             return flag != null;
         }
+
+        /** Whether the row may serve as a latency: not measured with more threads than the machine has processors. */
+        public boolean usable() {
+            return flag == null || !flag.contains(Plausibility.OVERSUBSCRIBED);
+        }
     }
 
     /** Every row of {@code space} on the device, ordered by architecture then round. */
@@ -323,7 +328,7 @@ public final class MeasurementStore implements AutoCloseable {
     public Map<String, Double> latencies(long deviceId, String space, ToDoubleFunction<LatencyStats> statistic) {
         Map<String, List<Double>> perArch = new TreeMap<>();
         for (Row r : rows(deviceId, space))
-            if (r.outcome() instanceof Outcome.Measured m && !r.flagged())
+            if (r.outcome() instanceof Outcome.Measured m && r.usable())
                 perArch.computeIfAbsent(r.canonical(), k -> new ArrayList<>()).add(statistic.applyAsDouble(m.stats()));
         Map<String, Double> out = new LinkedHashMap<>();
         perArch.forEach((arch, v) -> {

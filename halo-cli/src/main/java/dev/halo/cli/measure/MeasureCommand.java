@@ -18,13 +18,9 @@ import dev.halo.onnx.NetworkExporters;
 import dev.halo.space.Architecture;
 import dev.halo.space.SearchSpace;
 import dev.halo.space.Spaces;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -184,7 +180,8 @@ public final class MeasureCommand implements Callable<Integer> {
         }
         List<MeasurementStore.Row> flagged = rows.stream().filter(MeasurementStore.Row::flagged).toList();
         if (!flagged.isEmpty())
-            t.row("flagged implausible", flagged.size() + " rows, kept but not used as latencies (" + flagged.getFirst().flag() + ")");
+            t.row("flagged implausible", flagged.size() + " rows (" + flagged.getFirst().flag() + ")"
+                    + (flagged.stream().anyMatch(r -> !r.usable()) ? "; oversubscribed rows are kept but not used as latencies" : ""));
         int[] roundsPresent = rows.stream().mapToInt(MeasurementStore.Row::round).distinct().sorted().toArray();
         if (roundsPresent.length >= 2)
             stabilityRows(t, rows, Set.of(roundsPresent[0]), Set.of(roundsPresent[1]));

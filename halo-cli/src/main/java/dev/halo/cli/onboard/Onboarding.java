@@ -32,10 +32,8 @@ import dev.halo.space.SearchSpace;
 import dev.halo.space.Spaces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -138,6 +136,7 @@ public final class Onboarding {
             dev.halo.io.Limits.check("--validate", validate, 3, 100_000);
             dev.halo.io.Limits.check("--rounds", rounds, 1, dev.halo.io.Limits.MAX_ROUNDS);
             if (!(level > 0 && level < 1)) throw new BadInputException("--level must be between 0 and 1, got " + level);
+            dev.halo.io.Limits.check("--level", level, 0.01, 0.999);
             int needed = (int) Math.ceil((samples + 1) * level);
             if (needed > samples)
                 throw new BadInputException("--samples " + samples + " is too few for a " + Math.round(100 * level)

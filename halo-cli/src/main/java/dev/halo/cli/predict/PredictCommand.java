@@ -13,15 +13,12 @@ import dev.halo.space.Architecture;
 import dev.halo.space.Nb201Space;
 import dev.halo.space.SearchSpace;
 import dev.halo.space.Spaces;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -84,6 +81,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!(level > 0 && level < 1)) throw new BadInputException("--level must be in (0, 1), got " + level);
+        dev.halo.io.Limits.check("--level", level, 0.01, 0.999);
         if (out != null) SafeOutput.check(out, "--out");
         ModelFiles.Kind kind = ModelFiles.kind(model);
         if (kind != ModelFiles.Kind.ADAPTED && kind != ModelFiles.Kind.OP_COSTS)

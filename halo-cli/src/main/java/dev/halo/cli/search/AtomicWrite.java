@@ -2,11 +2,7 @@ package dev.halo.cli.search;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** Writes a file through a temporary sibling that is moved into place, so that a failure never leaves half a file. */
 final class AtomicWrite {

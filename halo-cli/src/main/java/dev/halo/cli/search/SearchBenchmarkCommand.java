@@ -131,6 +131,7 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
         if (seeds < 1) throw new BadInputException("--seeds must be at least 1, got " + seeds);
         dev.halo.io.Limits.check("--seeds", seeds, 1, dev.halo.io.Limits.MAX_SEEDS);
         dev.halo.io.Limits.check("--samples", samples, 1, 10_000);
+        for (double tol : tolerances) dev.halo.io.Limits.check("--accuracy-tolerance", tol, 0, 100);
         SearchSpace<?> s = Spaces.byName(space);
         return run(s);
     }
