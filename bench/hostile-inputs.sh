@@ -17,7 +17,7 @@ row() { # row CASE NOTE -- command...
   [ -z "$msg" ] && msg="$(grep -v '^\s*$' "$W/err.txt" | grep -v '^measure\|%\]\|^reading\|^writing' | head -1 | cut -c1-230)"
   [ -n "$note" ] && msg="${msg:+$msg — }$note"
   local shown="${*/#$H/halo}"; shown="${shown//$W\//}"; shown="${shown//$DATA/DATA}"
-  printf '| %s | `%s` | %s | %s |\n' "$case" "$shown" "$rc" "${msg//|/\\|}"
+  printf '| %s | `%s` | %s | %s |\n' "$case" "${shown//|/\\|}" "$rc" "${msg//|/\\|}"
 }
 
 echo "| case | command | exit | message |"
@@ -41,6 +41,11 @@ with gzip.open('bomb.json.gz', 'wb', compresslevel=9) as g:
     chunk = b'A' * (1 << 20)
     for _ in range(660): g.write(chunk)
     g.write(b'"}')
+with gzip.open('bomb2.json.gz', 'wb', compresslevel=9) as g:
+    g.write(b'{"format":"halo-op-costs","space":"nasbench201","device":"x",')
+    chunk = b' ' * (1 << 20)
+    for _ in range(660): g.write(chunk)
+    g.write(b'}')
 PY
 "$H" adapt --method op-costs --device box --samples samples.csv --out model.json >/dev/null 2>&1
 python3 - <<'PY'
@@ -69,7 +74,13 @@ mkdir -p sub/shared/data/help/nasbench201 sub/wd  # a decoy data folder above th
 
 "$H" --version >/dev/null 2>&1 # build first, so no row shows the build message
 # ---- 1. outputs: devices, FIFOs, links, umask ----
-row "1 --out /dev/stdout (char device or pipe)" "" -- "$H" predict --model model.json --archs archs.csv --out /dev/stdout
+row "1 --out /dev/stdout, stdout a file" "" -- "$H" predict --model model.json --archs archs.csv --out /dev/stdout
+echo "|  | the file stdout went to | | $(wc -l < "$W/out.txt") lines, first: $(head -1 "$W/out.txt") |"
+echo "earlier line" > log.txt
+row "1 --out /dev/stdout >> log" "" -- bash -c "$H predict --model model.json --archs archs.csv --out /dev/stdout >> log.txt"
+echo "|  | log.txt afterwards | | $(wc -l < log.txt) lines: '$(head -1 log.txt)', then $(sed -n 2p log.txt | cut -c1-30)... |"
+row "1 --out /dev/stdout into a pipe" "" -- bash -c "$H predict --model model.json --archs archs.csv --out /dev/stdout | wc -l"
+echo "|  | wc -l at the pipe's end | | $(cat "$W/out.txt") |"
 (cat pipe > pipe.read &) ; row "1 --out FIFO" "" -- "$H" predict --model model.json --archs archs.csv --out pipe
 sleep 0.5; echo "|  | FIFO after the run | | $(stat -c %F pipe), reader got $(wc -l < pipe.read) lines |"
 row "1 adapt --out symlink into another folder" "" -- "$H" adapt --method op-costs --device box --samples samples.csv --out link.json
@@ -78,17 +89,19 @@ echo "|  | link after the run | | $(stat -c %F link.json) -> $(readlink link.jso
 echo "|  | permissions of perm.csv | | $(stat -c %a perm.csv) (umask 027 gives 640) |"
 row "1/5 --out is a directory" "" -- "$H" predict --model model.json --archs archs.csv --out other
 row "1/5 --out empty" "" -- "$H" adapt --method op-costs --device box --samples samples.csv --out ""
-row "1 measure --out FIFO" "" -- bash -c "(cat pipe > pipe2.read &); $H measure --space nasbench201 --sample 1 $Q --store m.db --out pipe"
+(cat pipe > pipe2.read &) ; row "1 measure --out FIFO" "" -- "$H" measure --space nasbench201 --sample 1 $Q --store m.db --out pipe
+sleep 0.5; echo "|  | FIFO after the run | | $(stat -c %F pipe), reader got $(wc -l < pipe2.read) lines: $(head -1 pipe2.read | cut -c1-40)... |"
 
 # ---- 2. two writers on one store ----
-"$H" measure --space nasbench201 --sample 6 --warmup 1 --min-runs 20 --max-runs 20 --max-seconds 2 --rounds 2 --store two.db >first.out 2>first.err &
+"$H" measure --space nasbench201 --sample 20 --warmup 1 --min-runs 50 --max-runs 50 --max-seconds 2 --rounds 3 --store two.db >first.out 2>first.err &
 FIRST=$!
-for _ in $(seq 100); do [ -s two.db.lock ] && break; sleep 0.1; done; sleep 0.5
+for _ in $(seq 600); do grep -q 'measure ' first.err 2>/dev/null && break; sleep 0.1; done # the first run is timing
 row "2 second measure on a store in use" "" -- "$H" measure --space nasbench201 --sample 6 $Q --store two.db
 wait $FIRST; echo "|  | the first run | | exit $?; $(grep -o 'measured now *[0-9]* ([0-9]* failed)' first.out) |"
 
 # ---- 3. sizes and counts ----
-row "3 gzip model inflating to 660 MB" "" -- "$H" predict --model bomb.json.gz --archs archs.csv
+row "3 gzip model inflating to 660 MB (one huge string)" "" -- "$H" predict --model bomb.json.gz --archs archs.csv
+row "3 gzip model inflating to 660 MB (whitespace)" "" -- "$H" predict --model bomb2.json.gz --archs archs.csv
 row "3 adapt --mc 10000" "" -- "$H" adapt --device box --samples samples.csv --out a.json --mc 10000
 row "3 measure --max-runs 2147483647" "" -- "$H" measure --space nasbench201 --sample 1 --store m.db --max-runs 2147483647
 row "3 evaluate --seeds 1000000" "" -- "$H" evaluate --space nasbench201 --method flops --seeds 1000000
@@ -108,6 +121,7 @@ done
 
 # ---- 5. documented behaviour ----
 row "5 measure --archs (arch sample CSV)" "" -- "$H" measure --space nasbench201 --archs archs.csv $Q --store csv.db
+echo "|  | its summary | | $(grep -o 'measured now.*' "$W/out.txt" | sed 's/  */ /g') |"
 row "5 data folder, started elsewhere" "" -- bash -c "cd / && $H data devices --space nasbench201 >/dev/null"
 row "5 data folder, decoy shared/data above" "" -- bash -c "cd sub/wd && $H data devices --space nasbench201 >/dev/null"
 SUM=$(md5sum < foreign.db)
@@ -122,4 +136,5 @@ python3 "$ROOT/bench/hostile-help-data.py" "$DATA/help-raw/nasbench201" help-ok 
 row "6 stale .importing folder of a dead pid" "" -- "$H" data import-help help-ok --space nasbench201 --out ds
 echo "|  | .ds.importing-999999-dead | | $([ -e .ds.importing-999999-dead ] && echo LEFT || echo removed) |"
 row "6 measure --threads 1000" "" -- "$H" measure --space nasbench201 --sample 1 $Q --store m.db --threads 1000
-row "6 ... with --allow-oversubscribe" "" -- bash -c "$H measure --space nasbench201 --sample 1 $Q --store over.db --threads 64 --allow-oversubscribe | grep flagged"
+row "6 ... with --allow-oversubscribe" "" -- "$H" measure --space nasbench201 --sample 1 $Q --store over.db --threads 64 --allow-oversubscribe
+echo "|  | its summary | | $(grep -o 'flagged implausible.*' "$W/out.txt" | sed 's/  */ /g') |"

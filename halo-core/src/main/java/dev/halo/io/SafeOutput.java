@@ -24,8 +24,11 @@ import java.nio.file.attribute.BasicFileAttributes;
  *       is moved over the target in one atomic rename, so a reader or a killed run never sees half a file. A new file
  *       gets the permissions a plain create gives under the umask; a replaced file keeps its own;</li>
  *   <li>a symbolic link: it is followed, and the file it points to is written as above (the link stays a link);</li>
- *   <li>a FIFO, character device or other special file ({@code /dev/stdout}, {@code /dev/null}, a named pipe): the
- *       content is streamed into it, never replaced by a regular file;</li>
+ *   <li>a FIFO, character device or other special file ({@code /dev/null}, a named pipe, a terminal): the content is
+ *       streamed into it, never replaced by a regular file;</li>
+ *   <li>a process's open file ({@code /dev/stdout}, {@code /dev/stderr}, {@code /dev/fd/N}, {@code /proc/self/fd/N}):
+ *       streamed into, appending, whatever it is, so {@code --out /dev/stdout >> log} adds to the log like the
+ *       process's own standard output would, instead of a rename replacing the log;</li>
  *   <li>a directory or an empty path: a {@link BadInputException} that names the option.</li>
  * </ul>
  * Temporary siblings left by a killed run (their process is dead) are removed by the next write to the same path.
@@ -44,6 +47,21 @@ public final class SafeOutput {
     /** What stands at an output path, after following symbolic links. */
     public record Target(Path path, boolean special) {}
 
+    /** Whether {@code p}, or a link on the way to what it names, is a process's file descriptor ({@code /proc/.../fd/N}). */
+    private static boolean processFd(Path p) {
+        for (int hops = 0; hops < 40; hops++) {
+            String s = p.toString();
+            if (s.startsWith("/dev/fd/") || (s.startsWith("/proc/") && s.contains("/fd/"))) return true;
+            if (!Files.isSymbolicLink(p)) return false;
+            try {
+                p = p.getParent().resolve(Files.readSymbolicLink(p)).normalize();
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
     /**
      * Checks an output path before any work is done: empty, a directory, or a folder that cannot be created is a
      * {@link BadInputException} naming {@code option}. Returns where the content will go.
@@ -51,6 +69,10 @@ public final class SafeOutput {
     public static Target check(Path file, String option) {
         if (file == null || file.toString().isBlank()) throw new BadInputException(option + ": empty path");
         Path p = file.toAbsolutePath().normalize();
+        if (processFd(p)) {
+            if (Files.isDirectory(p)) throw new BadInputException(option + " " + file + ": is a directory; give a file name");
+            return new Target(p, true);
+        }
         BasicFileAttributes attrs = attributes(p);
         if (attrs != null) {
             if (attrs.isDirectory()) throw new BadInputException(option + " " + file + ": is a directory; give a file name");
@@ -75,7 +97,8 @@ public final class SafeOutput {
         Target t = check(file, option);
         try {
             if (t.special()) {
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(t.path(), StandardOpenOption.WRITE), 1 << 16)) {
+                // APPEND: harmless for pipes and devices, and what a regular file behind /dev/stdout needs
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(t.path(), StandardOpenOption.WRITE, StandardOpenOption.APPEND), 1 << 16)) {
                     body.writeTo(out);
                 }
                 return;

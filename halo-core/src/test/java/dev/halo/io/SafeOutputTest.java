@@ -93,6 +93,32 @@ class SafeOutputTest {
     }
 
     @Test
+    void aRegularFileBehindAProcessFdIsAppendedToNotReplaced() throws IOException {
+        // what `halo ... --out /dev/stdout >> log` meets: /dev/stdout -> /proc/self/fd/1 -> the log, a regular file
+        Path log = dir.resolve("log.txt");
+        Files.writeString(log, "earlier lines\n");
+        Object inode = Files.getAttribute(log, "unix:ino");
+        try (java.io.FileOutputStream held = new java.io.FileOutputStream(log.toFile(), true)) {
+            Path fd = null;
+            try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+                for (Path f : fds.toList())
+                    try {
+                        if (Files.readSymbolicLink(f).equals(log)) fd = f;
+                    } catch (IOException e) {
+                        // an fd closed while listing
+                    }
+            }
+            assumeThat(fd).as("a /proc/self/fd entry for the open log").isNotNull();
+            assertThat(SafeOutput.check(fd, "--out").special()).isTrue();
+            SafeOutput.writeString(fd, "--out", "arch,ms\n");
+            held.write("own stdout line\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(Files.readString(log)).isEqualTo("earlier lines\narch,ms\nown stdout line\n");
+        assertThat(Files.getAttribute(log, "unix:ino")).as("same file, not a renamed replacement").isEqualTo(inode);
+        assertThat(names()).containsExactly("log.txt");
+    }
+
+    @Test
     void devNullIsSeenAsSpecialWithoutWritingToIt() {
         // Only its type is read: /dev/stdout and /dev/null are streamed into like the FIFO above, never renamed over.
         assumeThat(Files.exists(Path.of("/dev/null"))).isTrue();
