@@ -107,6 +107,10 @@ public final class MetaTrainCommand implements Callable<Integer> {
         if (episodes != null) dev.halo.io.Limits.check("--episodes", episodes, 1, 10_000_000);
         dev.halo.io.Limits.check("--valid-every", validEvery, 1, 10_000_000);
         dev.halo.io.Limits.check("--threads", threads, 1, 1024);
+        // the same messages as the checks further down, before anything is loaded; then halo's upper bounds
+        if (metaLr != null && (!(metaLr > 0) || metaLr.isInfinite())) throw new BadInputException("--meta-lr must be a positive number, got " + metaLr);
+        if (klWeight != null && (!(klWeight >= 0) || klWeight.isInfinite())) throw new BadInputException("--kl-weight must be a number >= 0, got " + klWeight);
+        if (timeLimitMinutes != null && !(timeLimitMinutes >= 0)) throw new BadInputException("--time-limit must be a number of minutes >= 0, got " + timeLimitMinutes);
         if (metaLr != null) dev.halo.io.Limits.check("--meta-lr", metaLr, 1e-12, 10);
         dev.halo.io.Limits.check("--inner-lr", innerLr, 0, 10);
         if (klWeight != null) dev.halo.io.Limits.check("--kl-weight", klWeight, 0, 1e6);

@@ -163,8 +163,8 @@ public final class SearchBenchmarkCommand implements Callable<Integer> {
         for (double tol : tolerances)
             if (!(tol >= 0) || Double.isInfinite(tol)) throw new BadInputException("--accuracy-tolerance must be a finite number ≥ 0, got " + tol);
         List<BudgetBenchmark.Setting> settings = new ArrayList<>();
-        for (int n : measurements) dev.halo.io.Limits.check("--measure", n, 0, 10_000);
         for (int n : measurements) if (n < 0) throw new BadInputException("--measure must be ≥ 0 measurements, got " + n);
+        for (int n : measurements) dev.halo.io.Limits.check("--measure", n, 0, 10_000);
         for (SafetyMargin.Rule r : rules)
             for (double tol : tolerances.isEmpty() ? List.of(defaults.tolerance()) : tolerances)
                 for (int n : measurements.isEmpty() ? List.of(0) : measurements) settings.add(new BudgetBenchmark.Setting(r, tol, n));
