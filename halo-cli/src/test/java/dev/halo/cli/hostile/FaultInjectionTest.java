@@ -64,7 +64,7 @@ class FaultInjectionTest {
         args.addAll(List.of(QUICK));
         Set<String> seen = new HashSet<>();
         Path store = out.resolve("measurements.db");
-        int kills = killRepeatedly(args, 5000, () -> {
+        int kills = killRepeatedly(args, 4000, () -> {
             checkOnboardFiles(out);
             if (Files.exists(store)) checkStore(store, seen, Integer.MAX_VALUE);
         });
