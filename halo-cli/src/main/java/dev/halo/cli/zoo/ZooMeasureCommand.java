@@ -1,6 +1,7 @@
 package dev.halo.cli.zoo;
 
 import dev.halo.BadInputException;
+import dev.halo.io.Limits;
 import dev.halo.cli.measure.MeasureOptions;
 import dev.halo.cli.progress.Progress;
 import dev.halo.measure.DeviceFingerprint;
@@ -61,6 +62,8 @@ public final class ZooMeasureCommand implements Callable<Integer> {
     public Integer call() {
         if ((specsFile == null) == (sample == null)) throw new BadInputException("give exactly one of --specs FILE, --sample N");
         if (rounds < 1) throw new BadInputException("--rounds must be at least 1, got " + rounds);
+        Limits.check("--rounds", rounds, 1, Limits.MAX_ROUNDS);
+        if (sample != null) Limits.check("--sample", sample, 1, Limits.MAX_ARCHS);
         List<ZooModel> models = specsFile != null
                 ? ZooCampaign.readSpecs(specsFile).stream().map(ModelZoo::parse).toList()
                 : ModelZoo.sample(family, sample, seed);

@@ -1,5 +1,6 @@
 package dev.halo.cli.zoo;
 
+import dev.halo.io.Limits;
 import dev.halo.onnx.zoo.ModelZoo;
 import dev.halo.onnx.zoo.ZooFiles;
 import java.io.PrintWriter;
@@ -26,6 +27,7 @@ public final class ZooSampleCommand implements Runnable {
 
     @Override
     public void run() {
+        if (count > 0) Limits.check("--count", count, 1, Limits.MAX_ARCHS);
         PrintWriter out = new PrintWriter(spec.commandLine().getOut(), true);
         ZooFiles.sampleTable(ModelZoo.sample(family, count, seed)).forEach(out::println);
         out.flush();
