@@ -6,13 +6,15 @@ import java.util.Optional;
 
 /**
  * Where the shared reference data (HELP latency tables, checkpoints, NAS-Bench-201 accuracies) lives.
- * One setting: system property {@code halo.data}, else environment variable {@code HALO_DATA}, else the
- * first {@code shared/data} found beside the working directory or one of its parents (the repository
- * sits next to {@code shared/} on a developer's and CI's machine).
+ * In this order: system property {@code halo.data}; environment variable {@code HALO_DATA}; {@code ../shared/data}
+ * next to the installation named by {@code HALO_HOME} (the {@code ./halo} launcher exports it); {@code ../shared/data}
+ * next to the repository this code was built in (found from the location of halo's classes, for tests and
+ * {@code java -jar}). Never the working directory: the answer must not change with the folder halo is started from.
  */
 public final class DataLocation {
     public static final String PROPERTY = "halo.data";
     public static final String ENV = "HALO_DATA";
+    public static final String HOME_ENV = "HALO_HOME";
 
     private DataLocation() {}
 
@@ -24,11 +26,19 @@ public final class DataLocation {
             Path p = Path.of(configured).toAbsolutePath().normalize();
             return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
         }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolveSibling("shared").resolve("data");
-            if (dir.getParent() != null && Files.isDirectory(candidate)) return Optional.of(candidate.normalize());
-            Path inside = dir.resolve("shared").resolve("data");
-            if (Files.isDirectory(inside)) return Optional.of(inside.normalize());
+        return installation().map(root -> root.resolveSibling("shared").resolve("data").normalize()).filter(Files::isDirectory);
+    }
+
+    /** The halo installation or repository root: {@code HALO_HOME}, else found upwards from the location of halo's classes. */
+    static Optional<Path> installation() {
+        String home = System.getenv(HOME_ENV);
+        if (home != null && !home.isBlank()) return Optional.of(Path.of(home).toAbsolutePath().normalize());
+        try {
+            Path code = Path.of(DataLocation.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+            for (Path dir = code; dir != null; dir = dir.getParent())
+                if (Files.isRegularFile(dir.resolve("halo")) && Files.isRegularFile(dir.resolve("pom.xml"))) return Optional.of(dir);
+        } catch (Exception e) {
+            // no code source (e.g. a custom class loader): only the explicit settings apply
         }
         return Optional.empty();
     }
@@ -47,6 +57,6 @@ public final class DataLocation {
 
     public static String describeMissing() {
         return "shared data not found: set -D" + PROPERTY + "=DIR or " + ENV + "=DIR to the folder holding help/ and "
-                + "nasbench201-accuracy/ (default: ../shared/data next to the repository)";
+                + "nasbench201-accuracy/ (default: ../shared/data next to the halo installation, " + installation().map(Path::toString).orElse("not found") + ")";
     }
 }

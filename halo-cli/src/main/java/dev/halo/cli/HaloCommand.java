@@ -53,6 +53,14 @@ public final class HaloCommand implements Runnable {
     /** The configured command line (also used by tests to run commands in-process). */
     public static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new HaloCommand());
+        cl.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (VirtualMachineError e) {
+                // out of memory, stack overflow: picocli lets Errors through; turn them into the one-line exit 1 below
+                throw new CommandLine.ExecutionException(parseResult.commandSpec().commandLine(), String.valueOf(e.getMessage()), e);
+            }
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             Throwable root = ex;
             while (!(root instanceof BadInputException) && root.getCause() != null) root = root.getCause();
@@ -60,8 +68,10 @@ public final class HaloCommand implements Runnable {
                 commandLine.getErr().println("halo: " + bad.getMessage());
                 return 2;
             }
-            commandLine.getErr().println("halo: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            Throwable shown = ex instanceof CommandLine.ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
+            commandLine.getErr().println("halo: " + oneLine(shown));
             if (System.getenv("HALO_DEBUG") != null) ex.printStackTrace(commandLine.getErr());
+            commandLine.getErr().flush();
             return 1;
         });
         cl.setParameterExceptionHandler((ex, args) -> {
@@ -70,6 +80,16 @@ public final class HaloCommand implements Runnable {
             return 2;
         });
         return cl;
+    }
+
+    /** A failure as one line: out of memory and stack overflow say what to do; others give their type and first line. */
+    static String oneLine(Throwable t) {
+        if (t instanceof OutOfMemoryError)
+            return "out of memory (" + t.getMessage() + "); the input is too large for this heap (max " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB): use a smaller input, or more heap with HALO_JAVA_OPTS=-Xmx...";
+        if (t instanceof StackOverflowError) return "stack overflow: the input is nested too deeply";
+        String m = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
+        return t.getClass().getSimpleName() + (m.isEmpty() ? "" : ": " + m);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -40,6 +40,9 @@ public final class ArchCsv {
             if (before != null) throw csv.error(r, a, "duplicate architecture " + arch.canonical() + " (also on line " + csv.line(before) + ")");
             double ms = csv.number(r, l);
             if (!(ms > 0)) throw csv.error(r, l, "latency must be positive, got " + csv.cell(r, l));
+            if (!(ms >= dev.halo.io.Limits.MIN_LATENCY_MS && ms <= dev.halo.io.Limits.MAX_LATENCY_MS))
+                throw csv.error(r, l, "latency " + csv.cell(r, l) + " ms is outside the plausible range [" + dev.halo.io.Limits.MIN_LATENCY_MS + ", "
+                        + dev.halo.io.Limits.MAX_LATENCY_MS + "] ms");
             out.add(new Sample(csv.line(r), arch, ms));
         }
         return List.copyOf(out);

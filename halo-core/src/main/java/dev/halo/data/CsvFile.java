@@ -51,6 +51,7 @@ final class CsvFile {
     }
 
     static CsvFile read(Path path) {
+        dev.halo.io.Limits.checkFileSize("CSV file", path, dev.halo.io.Limits.MAX_CSV_BYTES);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);

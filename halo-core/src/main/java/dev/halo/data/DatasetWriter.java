@@ -1,6 +1,7 @@
 package dev.halo.data;
 
 import dev.halo.BadInputException;
+import dev.halo.io.Leftovers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -51,6 +52,7 @@ public final class DatasetWriter {
     }
 
     static void checkOutput(Path out, boolean replace) {
+        restoreReplaced(out);
         if (!Files.exists(out) || replace) {
             if (Files.exists(out) && !Files.isDirectory(out)) throw new BadInputException(out + ": exists and is not a folder");
             return;
@@ -63,6 +65,20 @@ public final class DatasetWriter {
         }
     }
 
+
+    /** A replace killed between its two renames left the old dataset aside and none in place: put the old one back. */
+    private static void restoreReplaced(Path out) {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent == null || Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        for (Path old : Leftovers.stale(parent, out.getFileName().toString(), "replaced")) {
+            try {
+                Files.move(old, out, StandardCopyOption.ATOMIC_MOVE);
+                return;
+            } catch (IOException e) {
+                // try the next; the rest is cleaned before the next import
+            }
+        }
+    }
 
     /** A latency as CSV text: whole numbers as integers, others as {@link #decimalText(double)}. */
     public static String latencyText(double value) {
@@ -150,8 +166,11 @@ public final class DatasetWriter {
             Path parent = out.getParent();
             Files.createDirectories(parent);
             // Not Files.createTempDirectory: its owner-only permissions would stay on the published folder.
+            // a killed import left its folder behind: its process is dead, so remove it now
+            Leftovers.clean(parent, out.getFileName().toString(), "importing");
+            Leftovers.clean(parent, out.getFileName().toString(), "replaced");
             for (int attempt = 0; ; attempt++) {
-                Path tmp = parent.resolve("." + out.getFileName() + ".importing-" + Long.toHexString(System.nanoTime()));
+                Path tmp = Leftovers.sibling(out, "importing");
                 try {
                     return Files.createDirectory(tmp);
                 } catch (FileAlreadyExistsException e) {
@@ -168,7 +187,7 @@ public final class DatasetWriter {
         Path old = null;
         if (Files.exists(out)) {
             if (replace) {
-                old = out.resolveSibling("." + out.getFileName() + ".replaced-" + System.nanoTime());
+                old = Leftovers.sibling(out, "replaced");
                 Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
             } else {
                 Files.delete(out); // checked empty before the import began

@@ -52,7 +52,9 @@ public final class HelpImporter {
         progress.accept("reading architectures of " + dir);
         List<String> archs = space.equals("nasbench201") ? nasBench201Archs(dir.resolve("str_arch2idx.pt")) : fbnetArchs(dir.resolve("arch.pt"));
         String keyColumn = space.equals("fbnet") ? "op_idx_str" : "arch_str";
+        HelpImportValidation.archs(dir.resolve(space.equals("nasbench201") ? "str_arch2idx.pt" : "arch.pt"), space, archs);
         int[] reference = referenceIndices(dir.resolve("hardware_embedding_index.pt"), archs.size());
+        HelpImportValidation.references(dir.resolve("hardware_embedding_index.pt"), reference);
 
         Map<String, Path> files = latencyFiles(dir.resolve("latency"));
         Map<String, List<String>> columns = new TreeMap<>();

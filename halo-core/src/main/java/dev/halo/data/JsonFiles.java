@@ -4,14 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.halo.BadInputException;
+import dev.halo.io.BoundedInputStream;
+import dev.halo.io.Limits;
+import dev.halo.io.SafeOutput;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -37,7 +38,8 @@ public final class JsonFiles {
             raw.mark(2);
             boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
             raw.reset();
-            return JSON.readTree(gzip ? new GZIPInputStream(raw) : raw);
+            String what = source + " (decompressed)";
+            return JSON.readTree(new BoundedInputStream(gzip ? new GZIPInputStream(raw) : raw, Limits.MAX_MODEL_BYTES, gzip ? what : source.toString()));
         } catch (IOException e) {
             throw unreadable(source, e);
         }
@@ -45,23 +47,17 @@ public final class JsonFiles {
 
     /** Writes through a temporary file in the same folder and moves it into place, so a failed write leaves nothing behind. */
     public static void write(Path file, JsonNode doc) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try {
-                if (file.getFileName().toString().endsWith(".gz")) {
-                    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp))) {
-                        JSON.writeValue(out, doc);
-                    }
-                } else JSON.writeValue(tmp.toFile(), doc);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        write(file, doc, "--out");
+    }
+
+    /** As {@link #write(Path, JsonNode)}, through {@link SafeOutput}; {@code option} names the path in errors. */
+    public static void write(Path file, JsonNode doc, String option) {
+        boolean gz = file.getFileName() != null && file.getFileName().toString().endsWith(".gz");
+        SafeOutput.write(file, option, out -> {
+            OutputStream o = gz ? new GZIPOutputStream(out) : out;
+            JSON.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(o, doc);
+            if (o instanceof GZIPOutputStream z) z.finish();
+        });
     }
 
     private static BadInputException unreadable(Path file, IOException e) {

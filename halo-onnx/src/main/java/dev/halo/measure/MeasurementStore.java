@@ -27,38 +27,97 @@ import java.util.function.ToDoubleFunction;
  * <p>Every write is one transaction and the database runs in WAL mode with full sync, so a process killed at any
  * instant leaves either the whole row or none of it; the unique key on (device, architecture, round) makes a
  * restarted campaign skip what is already there instead of duplicating it.
+ *
+ * <p>A writer ({@link #open}) holds an OS lock on the sidecar {@code STORE.lock} (holding its pid) until it closes, so
+ * a second halo process that would measure into the same store at the same time (sharing the cores, racing for the
+ * same rows) is refused at once; readers ({@link #openForReading}) take no lock. A file that is some other program's
+ * SQLite database is refused before anything is written to it.
+ *
+ * <p>Schema 2 adds a nullable {@code flag} to each measurement: why the row is implausible (see {@link Plausibility});
+ * rows flagged as oversubscribed stay in the store but are left out of {@link #latencies}. Version-1 stores are
+ * upgraded in place when opened.
  */
 public final class MeasurementStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 2;
+    /** SQLite application_id of halo stores: "HALO". Stores made before it was set have 0. */
+    static final int APPLICATION_ID = 0x48414c4f;
+    private static final Set<String> TABLES = Set.of("devices", "architectures", "measurements");
 
     private final Connection db;
     private final Path path;
+    private final StoreLock lock;
 
-    private MeasurementStore(Path path, Connection db) {
+    private MeasurementStore(Path path, Connection db, StoreLock lock) {
         this.path = path;
         this.db = db;
+        this.lock = lock;
+    }
+
+    /** Opens an existing store to read it, without the writer's lock (a running measurement may hold that). */
+    public static MeasurementStore openForReading(Path path) {
+        if (!Files.isRegularFile(path)) throw new BadInputException("store " + path + ": no such file");
+        return open(path, false);
     }
 
     /** Opens (creating if needed) the store at {@code path}; an unusable path is a {@link BadInputException}. */
     public static MeasurementStore open(Path path) {
+        return open(path, true);
+    }
+
+    private static MeasurementStore open(Path path, boolean write) {
         Path parent = path.toAbsolutePath().getParent();
         if (parent == null || !Files.isDirectory(parent))
             throw new BadInputException("store " + path + ": directory " + parent + " does not exist");
         if (Files.exists(path) ? !Files.isWritable(path) : !Files.isWritable(parent))
             throw new BadInputException("store " + path + ": not writable");
+        StoreLock lock = write ? StoreLock.acquire(path) : null;
+        Connection db = null;
         try {
-            Connection db = DriverManager.getConnection("jdbc:sqlite:" + path.toAbsolutePath());
+            db = DriverManager.getConnection("jdbc:sqlite:" + path.toAbsolutePath());
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA busy_timeout = 10000");
+            }
+            requireHaloOrEmpty(path, db); // before anything is written: someone else's database stays as it was
+            try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA journal_mode = WAL");
                 s.execute("PRAGMA synchronous = FULL");
                 s.execute("PRAGMA foreign_keys = ON");
             }
-            MeasurementStore store = new MeasurementStore(path, db);
+            MeasurementStore store = new MeasurementStore(path, db, lock);
             store.migrate();
             return store;
-        } catch (SQLException e) {
-            throw new BadInputException("store " + path + ": " + firstLine(e), e);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                if (db != null) db.close();
+            } catch (SQLException ignored) {
+                // already failing
+            }
+            if (lock != null) lock.close();
+            if (e instanceof SQLException sql) throw new BadInputException("store " + path + ": " + firstLine(sql), sql);
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** Refuses a database that is neither empty nor a halo store (by application_id, user_version and tables). */
+    private static void requireHaloOrEmpty(Path path, Connection db) throws SQLException {
+        int appId = pragma(db, "application_id");
+        int version = pragma(db, "user_version");
+        List<String> tables = new ArrayList<>();
+        try (Statement s = db.createStatement();
+                ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")) {
+            while (rs.next()) tables.add(rs.getString(1));
+        }
+        if (appId == 0 && version == 0 && tables.isEmpty()) return; // new or empty
+        boolean halo = (appId == 0 || appId == APPLICATION_ID) && version >= 1 && tables.containsAll(TABLES);
+        if (!halo)
+            throw new BadInputException("store " + path + ": an SQLite database that is not a halo measurement store (application_id "
+                    + appId + ", user_version " + version + ", tables " + (tables.isEmpty() ? "none" : String.join(" ", tables.subList(0, Math.min(8, tables.size()))))
+                    + "); left unchanged; give another --store");
+    }
+
+    private static int pragma(Connection db, String name) throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+            return rs.next() ? rs.getInt(1) : 0;
         }
     }
 
@@ -71,8 +130,19 @@ public final class MeasurementStore implements AutoCloseable {
             createModelTable();
             return;
         }
-        if (version != 0)
-            throw new BadInputException("store " + path + ": schema version " + version + ", this halo reads version " + SCHEMA_VERSION);
+        if (version != 0 && version != 1)
+            throw new BadInputException("store " + path + ": schema version " + version + ", this halo reads versions 1 to " + SCHEMA_VERSION);
+        if (version == 1) {
+            inTransaction(() -> {
+                try (Statement s = db.createStatement()) {
+                    s.execute("ALTER TABLE measurements ADD COLUMN flag TEXT");
+                    s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+                }
+                return null;
+            });
+            createModelTable();
+            return;
+        }
         inTransaction(() -> {
             try (Statement s = db.createStatement()) {
                 s.execute("""
@@ -97,11 +167,13 @@ public final class MeasurementStore implements AutoCloseable {
                           settings TEXT NOT NULL,
                           runs INTEGER, min_ms REAL, median_ms REAL, p90_ms REAL, mean_ms REAL, cv REAL, robust_cv REAL, median_rel_ci REAL,
                           failure TEXT,
+                          flag TEXT,
                           started_at TEXT NOT NULL,
                           finished_at TEXT NOT NULL,
                           UNIQUE (device_id, arch_id, round),
                           CHECK ((failure IS NULL) = (median_ms IS NOT NULL)))""");
                 s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+                s.execute("PRAGMA application_id = " + APPLICATION_ID);
             }
             return null;
         });
@@ -110,8 +182,8 @@ public final class MeasurementStore implements AutoCloseable {
 
     /**
      * The exported file behind an architecture whose bytes are not a fixed function of its canonical string alone
-     * (generated zoo models: the weight seed and halo's exporter also shape them). Added after schema version 1 as a
-     * table of its own, created on open: readers that do not know it ignore it.
+     * (generated zoo models: the weight seed and halo's exporter also shape them). Added as a table of its own,
+     * created on open (also on stores of schema 1 and 2 made before it): readers that do not know it ignore it.
      */
     private void createModelTable() throws SQLException {
         try (Statement s = db.createStatement()) {
@@ -219,8 +291,8 @@ public final class MeasurementStore implements AutoCloseable {
             }
             try (PreparedStatement ins = db.prepareStatement("""
                     INSERT OR IGNORE INTO measurements (device_id, arch_id, round, settings, runs, min_ms, median_ms, p90_ms,
-                      mean_ms, cv, robust_cv, median_rel_ci, failure, started_at, finished_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                      mean_ms, cv, robust_cv, median_rel_ci, failure, started_at, finished_at, flag)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 ins.setLong(1, deviceId);
                 ins.setLong(2, archId);
                 ins.setInt(3, round);
@@ -246,20 +318,37 @@ public final class MeasurementStore implements AutoCloseable {
                 }
                 ins.setString(14, startedAt.toString());
                 ins.setString(15, finishedAt.toString());
+                String flag = Plausibility.flag(outcome, settingsJson);
+                if (flag == null) ins.setNull(16, java.sql.Types.VARCHAR);
+                else ins.setString(16, flag);
                 return ins.executeUpdate() == 1;
             }
         });
     }
 
     /** One stored row, as the CSV export and the benchmarks read it. */
-    public record Row(String canonical, int round, Outcome outcome, String finishedAt) {}
+    public record Row(String canonical, int round, Outcome outcome, String finishedAt, String flag) {
+        public Row(String canonical, int round, Outcome outcome, String finishedAt) {
+            this(canonical, round, outcome, finishedAt, null);
+        }
+
+        /** Whether the row was stored with a {@link Plausibility} flag. */
+        public boolean flagged() {
+            return flag != null;
+        }
+
+        /** Whether the row may serve as a latency: not measured with more threads than the machine has processors. */
+        public boolean usable() {
+            return flag == null || !flag.contains(Plausibility.OVERSUBSCRIBED);
+        }
+    }
 
     /** Every row of {@code space} on the device, ordered by architecture then round. */
     public List<Row> rows(long deviceId, String space) {
         List<Row> rows = new ArrayList<>();
         query("""
                 SELECT a.canonical, m.round, m.runs, m.min_ms, m.median_ms, m.p90_ms, m.mean_ms, m.cv, m.robust_cv,
-                       m.median_rel_ci, m.failure, m.finished_at
+                       m.median_rel_ci, m.failure, m.finished_at, m.flag
                 FROM measurements m JOIN architectures a ON a.id = m.arch_id
                 WHERE m.device_id = ? AND a.space = ? ORDER BY a.canonical, m.round""", ps -> {
             ps.setLong(1, deviceId);
@@ -275,7 +364,7 @@ public final class MeasurementStore implements AutoCloseable {
                 outcome = new Outcome.Measured(new LatencyStats(rs.getInt(3), rs.getDouble(4), rs.getDouble(5),
                         rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), ci));
             }
-            rows.add(new Row(rs.getString(1), rs.getInt(2), outcome, rs.getString(12)));
+            rows.add(new Row(rs.getString(1), rs.getInt(2), outcome, rs.getString(12), rs.getString(13)));
         });
         return rows;
     }
@@ -325,7 +414,7 @@ public final class MeasurementStore implements AutoCloseable {
     public Map<String, Double> latencies(long deviceId, String space, ToDoubleFunction<LatencyStats> statistic) {
         Map<String, List<Double>> perArch = new TreeMap<>();
         for (Row r : rows(deviceId, space))
-            if (r.outcome() instanceof Outcome.Measured m)
+            if (r.outcome() instanceof Outcome.Measured m && r.usable())
                 perArch.computeIfAbsent(r.canonical(), k -> new ArrayList<>()).add(statistic.applyAsDouble(m.stats()));
         Map<String, Double> out = new LinkedHashMap<>();
         perArch.forEach((arch, v) -> {
@@ -349,6 +438,8 @@ public final class MeasurementStore implements AutoCloseable {
             db.close();
         } catch (SQLException e) {
             throw new IllegalStateException("closing store " + path + ": " + firstLine(e), e);
+        } finally {
+            if (lock != null) lock.close();
         }
     }
 

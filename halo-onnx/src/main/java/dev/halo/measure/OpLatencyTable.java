@@ -3,11 +3,9 @@ package dev.halo.measure;
 import dev.halo.BadInputException;
 import dev.halo.onnx.Layer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -97,13 +95,7 @@ public final class OpLatencyTable {
         List<String> lines = new ArrayList<>(List.of(HEADER));
         for (Entry e : entries())
             lines.add(String.format(Locale.ROOT, "%s\t%.6g\t%d\t%d\t%s", e.opType(), e.ms(), e.work(), e.observations(), e.signature()));
-        try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-            Files.write(tmp, lines, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write op table " + file, e);
-        }
+        dev.halo.io.SafeOutput.writeString(file, "--out", String.join("\n", lines) + "\n");
     }
 
     /** Reads a table written by {@link #write}; a malformed line is a {@link BadInputException} naming it. */

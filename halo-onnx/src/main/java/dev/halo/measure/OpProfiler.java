@@ -42,7 +42,11 @@ public final class OpProfiler {
     public Map<String, Double> profile(OnnxNetwork net) {
         Path dir;
         try {
-            dir = Files.createTempDirectory("halo-profile");
+            // ORT's trace files can be large: name the folder after this process, and remove those of dead ones
+            String prefix = "halo-profile-";
+            Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
+            dev.halo.io.Leftovers.cleanPrefixed(tmpRoot, prefix);
+            dir = Files.createTempDirectory(prefix + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for the ONNX Runtime profile", e);
         }

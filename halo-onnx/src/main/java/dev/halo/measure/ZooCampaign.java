@@ -2,16 +2,15 @@ package dev.halo.measure;
 
 import dev.halo.BadInputException;
 import dev.halo.Halo;
+import dev.halo.io.SafeOutput;
 import dev.halo.onnx.OnnxNetwork;
 import dev.halo.onnx.zoo.ModelZoo;
 import dev.halo.onnx.zoo.ZooFiles;
 import dev.halo.onnx.zoo.ZooModel;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -153,13 +152,7 @@ public final class ZooCampaign {
     }
 
     private static void atomicWrite(Path file, List<String> lines) {
-        try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-            Files.write(tmp, lines, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        SafeOutput.writeString(file, "--out", String.join("\n", lines) + "\n");
     }
 
     private static double median(double[] v) {

@@ -1,6 +1,7 @@
 package dev.halo.app.bench;
 
 import dev.halo.BadInputException;
+import dev.halo.io.Limits;
 import dev.halo.DataLocation;
 import dev.halo.predict.help.HelpData;
 import dev.halo.predict.help.HelpEncoder;
@@ -33,6 +34,10 @@ public final class MetaTrainingSpeed {
             if (episodes < 1 || warmup < 0) throw new BadInputException("--episodes must be >= 1 and --warmup >= 0");
             threadCounts = List.copyOf(threadCounts);
             for (int t : threadCounts) if (t < 1) throw new BadInputException("--threads values must be >= 1, got " + t);
+            Limits.check("--episodes", episodes, 1, 1_000_000);
+            Limits.check("--warmup", warmup, 0, 1_000_000);
+            for (int t : threadCounts) Limits.check("--threads", t, 1, 1024);
+            if (query != null) Limits.check("--query", query, 1, 100_000);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.halo.app.bench;
 
 import dev.halo.BadInputException;
+import dev.halo.io.Limits;
 import dev.halo.DataLocation;
 import dev.halo.app.predict.ModelFiles;
 import dev.halo.data.LatencyDataset;
@@ -34,7 +35,11 @@ public final class PredictionSpeed {
     public record Request(Path model, Path dataset, String device, int samples, List<Integer> mcs, int warmup, int reps) {
         public Request {
             if (warmup < 0 || reps < 1 || samples < 2) throw new BadInputException("--warmup must be >= 0, --reps >= 1 and --samples >= 2");
+            Limits.check("--warmup", warmup, 0, 100_000);
+            Limits.check("--reps", reps, 1, 100_000);
+            Limits.check("--samples", samples, 2, 10_000);
             mcs = List.copyOf(mcs);
+            for (int m : mcs) Limits.check("--mc", m, 0, Limits.MAX_MC);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.halo.app.evaluate;
 
 import dev.halo.BadInputException;
+import dev.halo.io.Limits;
 import dev.halo.DataLocation;
 import dev.halo.app.Listener;
 import dev.halo.app.Methods;
@@ -28,6 +29,8 @@ public final class Evaluate {
         public Request {
             if (samples < 1) throw new BadInputException("--samples must be at least 1, got " + samples);
             if (seeds < 1) throw new BadInputException("--seeds must be at least 1, got " + seeds);
+            Limits.check("--seeds", seeds, 1, Limits.MAX_SEEDS);
+            Limits.check("--samples", samples, 1, 10_000);
             models = models == null ? List.of() : List.copyOf(models);
             if (!references && !models.isEmpty())
                 throw new BadInputException("--references none: a HELP model reads the 10 reference latencies as its hardware embedding; use --method");

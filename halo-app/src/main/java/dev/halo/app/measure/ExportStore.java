@@ -48,7 +48,7 @@ public final class ExportStore {
         devices.values().forEach(name -> byDevice.put(name, new LinkedHashMap<>()));
         for (Path file : r.stores()) {
             if (!Files.isRegularFile(file)) throw new BadInputException(file + ": no such measurement store");
-            try (MeasurementStore store = MeasurementStore.open(file)) {
+            try (MeasurementStore store = MeasurementStore.openForReading(file)) {
                 for (MeasurementStore.DeviceRow d : store.devices()) {
                     String name = devices.get(d.fingerprint());
                     if (name != null) byDevice.get(name).putAll(store.latencies(d.id(), space.name(), stat));

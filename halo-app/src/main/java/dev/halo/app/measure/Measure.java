@@ -2,6 +2,8 @@ package dev.halo.app.measure;
 
 import dev.halo.BadInputException;
 import dev.halo.app.Listener;
+import dev.halo.io.Limits;
+import dev.halo.io.SafeOutput;
 import dev.halo.measure.DeviceFingerprint;
 import dev.halo.measure.LatencyStats;
 import dev.halo.measure.MeasureSettings;
@@ -14,12 +16,8 @@ import dev.halo.onnx.NetworkExporter;
 import dev.halo.onnx.NetworkExporters;
 import dev.halo.space.Architecture;
 import dev.halo.space.SearchSpace;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -45,9 +43,10 @@ public final class Measure {
             Path out, boolean repeat) {
         public Request {
             if (rounds < 1) throw new BadInputException("--rounds must be at least 1, got " + rounds);
+            Limits.check("--rounds", rounds, 1, Limits.MAX_ROUNDS);
             archs = List.copyOf(archs);
             if (out != null) {
-                Path parent = out.toAbsolutePath().getParent();
+                Path parent = SafeOutput.check(out, "--out").path().getParent();
                 if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent))
                     throw new BadInputException("--out " + out + ": directory " + parent + " does not exist or is not writable");
             }
@@ -59,10 +58,12 @@ public final class Measure {
 
     /**
      * The machine, what was measured now, and over this request's architectures in the store: the per-run statistics'
-     * medians (NaN when nothing was measured) and the comparisons of the first two rounds and of earlier vs new rounds.
+     * medians (NaN when nothing was measured) and the comparisons of the first two rounds and of earlier vs new rounds;
+     * the rows stored with a {@link dev.halo.measure.Plausibility} flag (the first one's flag, null if none), and whether
+     * some of them (oversubscribed) are kept out of the latencies.
      */
     public record Result(DeviceFingerprint fingerprint, MeasurementCampaign.Summary summary, double minutes, int measuredRows, double medianCv,
-            double medianRobustCv, double medianRuns, List<RoundComparison> comparisons) {}
+            double medianRobustCv, double medianRuns, List<RoundComparison> comparisons, int flagged, String firstFlag, boolean unusable) {}
 
     public static Result run(Request r, Listener listener) {
         NetworkExporter exporter = NetworkExporters.forSpace(r.space());
@@ -80,10 +81,12 @@ public final class Measure {
             double minutes = (System.nanoTime() - startNanos) / 6e10;
             List<MeasurementStore.Row> rows = db.rows(device, r.space().name()).stream().filter(x -> byCanonical.containsKey(x.canonical())).toList();
             if (r.out() != null) writeCsv(r.out(), rows, byCanonical.keySet());
+            List<MeasurementStore.Row> flagged = rows.stream().filter(MeasurementStore.Row::flagged).toList();
             List<LatencyStats> ok = rows.stream().filter(x -> x.outcome() instanceof Outcome.Measured).map(x -> ((Outcome.Measured) x.outcome()).stats()).toList();
             return new Result(fingerprint, summary, minutes, ok.size(), median(ok.stream().mapToDouble(LatencyStats::cv).toArray()),
                     median(ok.stream().mapToDouble(LatencyStats::robustCv).toArray()), median(ok.stream().mapToDouble(LatencyStats::runs).toArray()),
-                    comparisons(rows, first));
+                    comparisons(rows, first), flagged.size(), flagged.isEmpty() ? null : flagged.getFirst().flag(),
+                    flagged.stream().anyMatch(x -> !x.usable()));
         }
     }
 
@@ -134,13 +137,7 @@ public final class Measure {
                     Integer.toString(ok.stream().mapToInt(LatencyStats::runs).sum()),
                     Integer.toString(ok.size()), perRound, Long.toString(failures)));
         }
-        try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-            Files.write(tmp, lines, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        SafeOutput.writeString(file, "--out", String.join("\n", lines) + "\n");
     }
 
     private static double median(double[] v) {

@@ -1,6 +1,7 @@
 package dev.halo.app.measure;
 
 import dev.halo.BadInputException;
+import dev.halo.io.Limits;
 import dev.halo.app.Listener;
 import dev.halo.measure.LayerwisePredictor;
 import dev.halo.measure.MeasureSettings;
@@ -32,6 +33,7 @@ public final class Profile {
     public record Request(SearchSpace<?> space, List<Architecture> archs, MeasureSettings settings, int runs, long seed, Path out, Path measured) {
         public Request {
             if (runs < 1) throw new BadInputException("--runs must be at least 1, got " + runs);
+            Limits.check("--runs", runs, 1, Limits.MAX_RUNS);
             archs = List.copyOf(archs);
         }
     }

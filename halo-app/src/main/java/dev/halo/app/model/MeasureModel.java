@@ -3,6 +3,7 @@ package dev.halo.app.model;
 import dev.halo.BadInputException;
 import dev.halo.app.Listener;
 import dev.halo.app.measure.CampaignProgress;
+import dev.halo.io.Limits;
 import dev.halo.graph.Graph;
 import dev.halo.graph.GraphAnalysis;
 import dev.halo.graph.TensorShape;
@@ -52,6 +53,8 @@ public final class MeasureModel {
             inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
             if (rounds < 1) throw new BadInputException("--rounds must be at least 1, got " + rounds);
             if (profileRuns < 0) throw new BadInputException("--profile-runs must be >= 0, got " + profileRuns);
+            Limits.check("--rounds", rounds, 1, Limits.MAX_ROUNDS);
+            Limits.check("--profile-runs", profileRuns, 0, Limits.MAX_RUNS);
         }
     }
 

@@ -36,10 +36,8 @@ import dev.halo.space.Spaces;
 import dev.halo.stats.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -152,7 +150,12 @@ public final class Onboarding {
             if (validate < 3) throw new BadInputException("--validate must be at least 3 (a rank correlation needs 3 archs), got " + validate);
             if (rounds < 2) throw new BadInputException("--rounds must be at least 2 (validation compares round 1 with round 2), got " + rounds);
             if (mcSamples < 1) throw new BadInputException("--mc-samples must be at least 1, got " + mcSamples);
+            dev.halo.io.Limits.check("--mc-samples", mcSamples, 1, dev.halo.io.Limits.MAX_MC);
+            dev.halo.io.Limits.check("--samples", samples, 2, 100_000);
+            dev.halo.io.Limits.check("--validate", validate, 3, 100_000);
+            dev.halo.io.Limits.check("--rounds", rounds, 1, dev.halo.io.Limits.MAX_ROUNDS);
             if (!(level > 0 && level < 1)) throw new BadInputException("--level must be between 0 and 1, got " + level);
+            dev.halo.io.Limits.check("--level", level, 0.01, 0.999);
             int needed = (int) Math.ceil((samples + 1) * level);
             if (needed > samples)
                 throw new BadInputException("--samples " + samples + " is too few for a " + Math.round(100 * level)
@@ -548,14 +551,7 @@ public final class Onboarding {
     }
 
     static void writeAtomically(Path file, String text) {
-        try {
-            // a plain create (not createTempFile, which makes the file owner-only) so the result gets the umask's permissions
-            Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        dev.halo.io.SafeOutput.writeString(file, "--out", text);
     }
 
     private static double[] values(Map<String, Double> m) {

@@ -1,6 +1,8 @@
 package dev.halo.app.predict;
 
 import dev.halo.BadInputException;
+import dev.halo.io.Limits;
+import dev.halo.io.SafeOutput;
 import dev.halo.DataLocation;
 import dev.halo.data.ArchCsv;
 import dev.halo.data.LatencyDataset;
@@ -45,6 +47,9 @@ public final class Adapt {
     public record Request(String method, Path model, String device, Path samples, Path out, String space, Path dataset, int mc, long seed) {
         public Request {
             if (device.isBlank()) throw new BadInputException("--device must not be empty");
+            Limits.check("--mc", mc, 0, Limits.MAX_MC);
+            SafeOutput.check(out, "--out");
+            Limits.checkFileSize("--samples", samples, Limits.MAX_ARCHS_FILE_BYTES);
             if (!Files.isRegularFile(samples)) throw new BadInputException(samples + ": samples file does not exist");
         }
     }

@@ -2,6 +2,7 @@ package dev.halo.app.predict;
 
 import dev.halo.BadInputException;
 import dev.halo.data.ArchCsv;
+import dev.halo.io.Limits;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.predict.additive.CostModelFile;
 import dev.halo.predict.help.AdaptedHelpPredictor;
@@ -26,8 +27,26 @@ public final class Predict {
     /** The device the model was adapted to, its space, and its predictions with intervals at the requested level, for any list of archs. */
     public record Loaded(String device, SearchSpace<?> space, Function<List<? extends Architecture>, LatencyPredictor.Prediction[]> predict) {}
 
+    /**
+     * The model's predictions; each is checked to be a finite latency within {@link Limits#MAX_LATENCY_MS}, so a corrupted
+     * or degenerate model is refused instead of writing nonsense.
+     */
     public static Loaded load(Path model, Interval interval, double level) {
         if (!(level > 0 && level < 1)) throw new BadInputException("--level must be in (0, 1), got " + level);
+        Limits.check("--level", level, 0.01, 0.999);
+        Loaded loaded = unchecked(model, interval, level);
+        return new Loaded(loaded.device(), loaded.space(), chunk -> plausible(model, chunk, loaded.predict().apply(chunk)));
+    }
+
+    private static LatencyPredictor.Prediction[] plausible(Path model, List<? extends Architecture> chunk, LatencyPredictor.Prediction[] p) {
+        for (int i = 0; i < p.length; i++)
+            if (!(Double.isFinite(p[i].ms()) && Math.abs(p[i].ms()) <= Limits.MAX_LATENCY_MS))
+                throw new BadInputException(model + ": predicts " + p[i].ms() + " ms for " + chunk.get(i).canonical()
+                        + ", not a plausible latency (corrupted or degenerate model)");
+        return p;
+    }
+
+    private static Loaded unchecked(Path model, Interval interval, double level) {
         ModelFiles.Kind kind = ModelFiles.kind(model);
         if (kind != ModelFiles.Kind.ADAPTED && kind != ModelFiles.Kind.OP_COSTS)
             throw new BadInputException(model + ": not adapted to a device; run 'halo adapt --model " + model + " ...' first and predict with its --out file");
@@ -51,7 +70,10 @@ public final class Predict {
                     + " architectures and cannot be listed; give --archs FILE (e.g. from 'halo arch sample --space " + space.name()
                     + " -n 10000 --format csv') or ARCH arguments");
         }
-        if (file != null) return ArchCsv.archs(file, space);
+        if (file != null) {
+            Limits.checkFileSize("--archs", file, Limits.MAX_ARCHS_FILE_BYTES);
+            return ArchCsv.archs(file, space);
+        }
         List<Architecture> list = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             try {

@@ -1,6 +1,7 @@
 package dev.halo.app.search;
 
 import dev.halo.BadInputException;
+import dev.halo.io.Limits;
 import dev.halo.DataLocation;
 import dev.halo.app.Listener;
 import dev.halo.app.Methods;
@@ -63,6 +64,11 @@ public final class SearchBenchmark {
             for (double tol : tolerances)
                 if (!(tol >= 0) || Double.isInfinite(tol)) throw new BadInputException("--accuracy-tolerance must be a finite number ≥ 0, got " + tol);
             for (int n : measurements) if (n < 0) throw new BadInputException("--measure must be ≥ 0 measurements, got " + n);
+            // halo's upper bounds after the refusals above
+            Limits.check("--seeds", seeds, 1, Limits.MAX_SEEDS);
+            Limits.check("--samples", samples, 1, 10_000);
+            for (double tol : tolerances) Limits.check("--accuracy-tolerance", tol, 0, 100);
+            for (int n : measurements) Limits.check("--measure", n, 0, 10_000);
         }
     }
 

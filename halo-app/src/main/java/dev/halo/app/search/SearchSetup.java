@@ -52,7 +52,6 @@ public final class SearchSetup {
     public record Searched<A extends Architecture>(Setup<A> setup, SearchResult<A> result) {}
 
     public static Searched<?> searched(SearchRequest o, String algorithm) {
-        if (o.budget() <= 0) throw new BadInputException("--budget must be > 0 evaluations, got " + o.budget());
         SearchSpace<?> space = Spaces.byName(o.space());
         return run(space, o, algorithm);
     }

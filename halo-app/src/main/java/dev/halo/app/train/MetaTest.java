@@ -1,6 +1,7 @@
 package dev.halo.app.train;
 
 import dev.halo.BadInputException;
+import dev.halo.io.Limits;
 import dev.halo.DataLocation;
 import dev.halo.predict.help.HelpData;
 import dev.halo.predict.help.HelpMetaTest;
@@ -32,6 +33,10 @@ public final class MetaTest {
         public Request {
             if (seeds < 1 || shots < 1 || mc < 0) throw new BadInputException("--seeds and --shots must be at least 1, --mc at least 0 (0: z at its posterior mean)");
             if (innerSteps != null && innerSteps < 0) throw new BadInputException("--inner-steps must be >= 0");
+            Limits.check("--seeds", seeds, 1, Limits.MAX_SEEDS);
+            Limits.check("--shots", shots, 1, 10_000);
+            Limits.check("--mc", mc, 0, Limits.MAX_MC);
+            if (innerSteps != null) Limits.check("--inner-steps", innerSteps, 0, 10_000);
         }
     }
 

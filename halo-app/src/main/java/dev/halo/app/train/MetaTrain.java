@@ -1,6 +1,8 @@
 package dev.halo.app.train;
 
 import dev.halo.BadInputException;
+import dev.halo.io.Limits;
+import dev.halo.io.SafeOutput;
 import dev.halo.DataLocation;
 import dev.halo.Halo;
 import dev.halo.predict.help.HelpData;
@@ -29,7 +31,24 @@ public final class MetaTrain {
      */
     public record Request(String space, Path dataset, Path out, Path checkpoint, Path resume, Integer episodes, long seed, int validEvery,
             Double timeLimitMinutes, String algorithm, double innerLr, int[] adaptSteps, Integer trainInnerSteps, Double metaLr, Double klWeight,
-            boolean firstOrder, int threads, Nb201Graph.Wiring wiring, List<String> trainDevices, List<String> validDevices) {}
+            boolean firstOrder, int threads, Nb201Graph.Wiring wiring, List<String> trainDevices, List<String> validDevices) {
+        public Request {
+            if (episodes != null) Limits.check("--episodes", episodes, 1, 10_000_000);
+            Limits.check("--valid-every", validEvery, 1, 10_000_000);
+            Limits.check("--threads", threads, 1, 1024);
+            // the same messages as the checks in training, before anything is loaded; then halo's upper bounds
+            if (metaLr != null && (!(metaLr > 0) || metaLr.isInfinite())) throw new BadInputException("--meta-lr must be a positive number, got " + metaLr);
+            if (klWeight != null && (!(klWeight >= 0) || klWeight.isInfinite())) throw new BadInputException("--kl-weight must be a number >= 0, got " + klWeight);
+            if (timeLimitMinutes != null && !(timeLimitMinutes >= 0))
+                throw new BadInputException("--time-limit must be a number of minutes >= 0, got " + timeLimitMinutes);
+            if (metaLr != null) Limits.check("--meta-lr", metaLr, 1e-12, 10);
+            Limits.check("--inner-lr", innerLr, 0, 10);
+            if (klWeight != null) Limits.check("--kl-weight", klWeight, 0, 1e6);
+            if (timeLimitMinutes != null) Limits.check("--time-limit", timeLimitMinutes, 0, 1e6);
+            SafeOutput.check(out, "--out");
+            if (checkpoint != null) SafeOutput.check(checkpoint, "--checkpoint");
+        }
+    }
 
     /** Hears when training starts (from which episode, with what) and each validation; cancellation stops at the next validation. */
     public interface Listener extends dev.halo.app.Listener {

@@ -1,6 +1,7 @@
 package dev.halo.app.zoo;
 
 import dev.halo.BadInputException;
+import dev.halo.io.Limits;
 import dev.halo.app.Listener;
 import dev.halo.app.measure.CampaignProgress;
 import dev.halo.measure.DeviceFingerprint;
@@ -31,6 +32,8 @@ public final class ZooMeasure {
         public Request {
             if ((specsFile == null) == (sample == null)) throw new BadInputException("give exactly one of --specs FILE, --sample N");
             if (rounds < 1) throw new BadInputException("--rounds must be at least 1, got " + rounds);
+            Limits.check("--rounds", rounds, 1, Limits.MAX_ROUNDS);
+            if (sample != null) Limits.check("--sample", sample, 1, Limits.MAX_ARCHS);
         }
     }
 

@@ -36,11 +36,20 @@ public final class ArchSelection {
     }
 
     static List<Architecture> fromFile(SearchSpace<?> space, Path file) {
+        dev.halo.io.Limits.checkFileSize("--archs", file, dev.halo.io.Limits.MAX_ARCHS_FILE_BYTES);
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
+        String first = lines.stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst().orElse("");
+        if (first.equals(dev.halo.data.ArchCsv.ARCH) || first.startsWith(dev.halo.data.ArchCsv.ARCH + ",")) {
+            // a CSV with an 'arch' column, as 'halo arch sample --format csv' writes (documented as an --archs file)
+            Set<String> seen = new LinkedHashSet<>();
+            List<Architecture> out = new ArrayList<>();
+            for (Architecture a : dev.halo.data.ArchCsv.archs(file, space)) if (seen.add(a.canonical())) out.add(a);
+            return out;
         }
         Set<String> seen = new LinkedHashSet<>();
         List<Architecture> out = new ArrayList<>();
@@ -63,6 +72,7 @@ public final class ArchSelection {
 
     static List<Architecture> sample(SearchSpace<?> space, int n, long seed) {
         if (n < 1) throw new BadInputException("--sample must be at least 1, got " + n);
+        dev.halo.io.Limits.check("--sample", n, 1, dev.halo.io.Limits.MAX_ARCHS);
         if (n > space.size()) throw new BadInputException("--sample " + n + " exceeds the " + (long) space.size() + " architectures of " + space.name());
         Random rng = new Random(seed);
         Set<String> seen = new LinkedHashSet<>();

@@ -118,6 +118,9 @@ public final class MeasureCommand implements Callable<Integer> {
             t.row("median per-run CV", String.format(Locale.ROOT, "%.2f %% (robust CV %.2f %%)", 100 * r.medianCv(), 100 * r.medianRobustCv()));
             t.row("median runs per arch-round", String.format(Locale.ROOT, "%.0f", r.medianRuns()));
         }
+        if (r.flagged() > 0)
+            t.row("flagged implausible", r.flagged() + " rows (" + r.firstFlag() + ")"
+                    + (r.unusable() ? "; oversubscribed rows are kept but not used as latencies" : ""));
         for (Measure.RoundComparison c : r.comparisons()) {
             if (Double.isNaN(c.median().spearman())) {
                 t.row(c.label(), "needs 3+ architectures measured in both (" + c.median().pairs() + " now)");

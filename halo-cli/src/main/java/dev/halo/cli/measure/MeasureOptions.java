@@ -1,6 +1,7 @@
 package dev.halo.cli.measure;
 
 import dev.halo.BadInputException;
+import dev.halo.io.Limits;
 import dev.halo.measure.GraphOptimization;
 import dev.halo.measure.MeasureSettings;
 import java.util.Locale;
@@ -43,7 +44,22 @@ public final class MeasureOptions {
     @Option(names = "--timeout", paramLabel = "S", description = "A session slower than this to set up, or a single run slower than this, fails (default: 60).")
     double timeout = DEFAULTS.timeoutSeconds();
 
+    @Option(names = "--allow-oversubscribe", description = "Allow --threads above this machine's processor count (the rows are stored flagged as oversubscribed).")
+    boolean allowOversubscribe;
+
     public MeasureSettings settings() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (threads > cores && !allowOversubscribe)
+            throw new BadInputException("--threads " + threads + " exceeds the " + cores + " processors of this machine; the timings would measure"
+                    + " the scheduler (give --allow-oversubscribe to store them anyway, flagged)");
+        Limits.check("--threads", threads, 1, 1024);
+        Limits.check("--batch", batch, 1, Limits.MAX_BATCH);
+        Limits.check("--warmup", warmup, 0, Limits.MAX_WARMUP);
+        Limits.check("--min-runs", minRuns, 1, Limits.MAX_RUNS);
+        Limits.check("--max-runs", maxRuns, 1, Limits.MAX_RUNS);
+        Limits.check("--target-ci", targetCi, 1e-6, 1);
+        Limits.check("--max-seconds", maxSeconds, 1e-3, Limits.MAX_SECONDS);
+        Limits.check("--timeout", timeout, 1e-3, Limits.MAX_SECONDS);
         GraphOptimization level = switch (opt.strip().toLowerCase(Locale.ROOT)) {
             case "all" -> GraphOptimization.ALL;
             case "none" -> GraphOptimization.NONE;

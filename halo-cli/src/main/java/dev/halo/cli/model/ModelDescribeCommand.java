@@ -3,12 +3,10 @@ package dev.halo.cli.model;
 import dev.halo.BadInputException;
 import dev.halo.app.model.DescribeModel;
 import dev.halo.cli.output.FormatOption;
+import dev.halo.io.SafeOutput;
 import dev.halo.measure.GraphOptimization;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +75,7 @@ public final class ModelDescribeCommand implements Callable<Integer> {
             default -> throw new BadInputException("--opt must be all or none, got '" + opt + "'");
         };
         if (out != null) {
-            Path parent = out.toAbsolutePath().getParent();
+            Path parent = SafeOutput.check(out, "--out").path().getParent();
             if (parent == null || !Files.isDirectory(parent)) throw new BadInputException("--out " + out + ": directory " + parent + " does not exist");
         }
         var request = new DescribeModel.Request(model, DescribeModel.parseInputs(inputs), kernels, level);
@@ -90,11 +88,7 @@ public final class ModelDescribeCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(text);
             spec.commandLine().getOut().flush();
         } else {
-            try {
-                Files.writeString(out, text.toString(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + out, e);
-            }
+            SafeOutput.writeString(out, "--out", text.toString());
             spec.commandLine().getErr().println("wrote " + out);
         }
         List<String> problems = result.problems();

@@ -1,17 +1,16 @@
 package dev.halo.cli.predict;
 
 import dev.halo.app.predict.Predict;
+import dev.halo.io.SafeOutput;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.space.Architecture;
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -69,6 +68,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (out != null) SafeOutput.check(out, "--out");
         Predict.Loaded loaded = Predict.load(model, interval, level);
         String device = loaded.device();
         var intervals = loaded.predict();
@@ -80,21 +80,11 @@ public final class PredictCommand implements Callable<Integer> {
             w.flush();
             return 0;
         }
-        Path dir = out.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
-            try (Writer w = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
-                write(intervals, archs, w);
-            }
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out, e);
-        } finally {
-            if (tmp != null) tmp.toFile().delete();
-        }
+        SafeOutput.write(out, "--out", stream -> {
+            Writer w = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
+            write(intervals, archs, w);
+            w.flush();
+        });
         spec.commandLine().getErr().println("halo: " + archs.size() + " predictions for " + device + " written to " + out);
         spec.commandLine().getErr().flush();
         return 0;

@@ -34,6 +34,7 @@ public final class ArchSampleCommand implements Runnable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void run() {
         if (count < 1) throw new BadInputException("--count must be at least 1, got " + count);
+        dev.halo.io.Limits.check("--count", count, 1, dev.halo.io.Limits.MAX_ARCHS);
         SearchSpace space = Spaces.byName(spaceName);
         SplittableRandom rng = new SplittableRandom(seed);
         Table table = new Table("arch", "mflops", "params");

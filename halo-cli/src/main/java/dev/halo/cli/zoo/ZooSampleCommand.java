@@ -1,6 +1,7 @@
 package dev.halo.cli.zoo;
 
 import dev.halo.app.zoo.Zoo;
+import dev.halo.io.Limits;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +26,7 @@ public final class ZooSampleCommand implements Runnable {
 
     @Override
     public void run() {
+        if (count > 0) Limits.check("--count", count, 1, Limits.MAX_ARCHS);
         PrintWriter out = new PrintWriter(spec.commandLine().getOut(), true);
         Zoo.sample(family, count, seed).forEach(out::println);
         out.flush();

@@ -41,7 +41,16 @@ public final class CostModelFile {
     /** Fits {@code device}'s measured latencies; a space without cost features, too few rows or a bad latency is bad input. */
     public static Adapted adapt(SearchSpace<?> space, String device, List<? extends Architecture> archs, double[] ms) {
         CostFeatures features = CostFeatures.require(space, AdditiveCostMethod.NAME);
-        return new Adapted(device, space, List.copyOf(archs), ms, Halo.version(), Instant.now().toString(), AdditiveCostPredictor.fit(features, archs, ms));
+        for (int i = 0; i < ms.length; i++)
+            if (!(ms[i] >= dev.halo.io.Limits.MIN_LATENCY_MS && ms[i] <= dev.halo.io.Limits.MAX_LATENCY_MS))
+                throw new BadInputException("samples[" + i + "].ms is " + ms[i] + ", not a latency in [" + dev.halo.io.Limits.MIN_LATENCY_MS + ", "
+                        + dev.halo.io.Limits.MAX_LATENCY_MS + "] ms");
+        AdditiveCostPredictor fit = AdditiveCostPredictor.fit(features, archs, ms);
+        double[] b = fit.coefficients();
+        for (int k = 0; k < b.length; k++)
+            if (!Double.isFinite(b[k]))
+                throw new BadInputException("costsMs." + (k == 0 ? "fixed" : features.names().get(k - 1)) + ": the fit gives " + b[k] + " (degenerate latencies)");
+        return new Adapted(device, space, List.copyOf(archs), ms, Halo.version(), Instant.now().toString(), fit);
     }
 
     public static void save(Path file, Adapted a) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.halo.BadInputException;
+import dev.halo.io.Limits;
 import dev.halo.Halo;
 import dev.halo.nn.Params;
 import dev.halo.space.Architecture;
@@ -106,6 +107,12 @@ public final class HelpAdaptation {
         HelpModelFile.write(file, doc);
     }
 
+    private static void requireLatency(Path file, String field, double ms) {
+        if (!(ms >= Limits.MIN_LATENCY_MS && ms <= Limits.MAX_LATENCY_MS))
+            throw new BadInputException(file + ": field '" + field + "' is " + ms + ", not a latency in [" + Limits.MIN_LATENCY_MS
+                    + ", " + Limits.MAX_LATENCY_MS + "] ms");
+    }
+
     public static AdaptedHelpPredictor load(Path file) {
         JsonNode doc = HelpModelFile.read(file);
         if (!FORMAT.equals(doc.path("format").asText())) throw new BadInputException(file + ": field 'format' is not '" + FORMAT + "'");
@@ -124,7 +131,12 @@ public final class HelpAdaptation {
                 archs.add(enc.space().parse(s.get("arch").asText()));
                 ms[i] = s.get("ms").asDouble();
             }
-            Options options = new Options(dev.get("mcSamples").asInt(), dev.get("seed").asLong());
+            for (int i = 0; i < ref.length; i++) requireLatency(file, "adaptation.referenceMs[" + i + "]", ref[i]);
+            for (int i = 0; i < ms.length; i++) requireLatency(file, "adaptation.samples[" + i + "].ms", ms[i]);
+            int mc = dev.get("mcSamples").asInt();
+            if (mc < 0 || mc > Limits.MAX_MC)
+                throw new BadInputException(file + ": field 'adaptation.mcSamples' is " + mc + ", expected 0.." + Limits.MAX_MC);
+            Options options = new Options(mc, dev.get("seed").asLong());
             return adapt(model, dev.get("device").asText(), ref, archs, ms, options);
         } catch (NullPointerException e) {
             throw new BadInputException(file + ": field 'adaptation' is malformed (missing device, referenceMs, samples, mcSamples or seed)");

@@ -151,6 +151,7 @@ public final class HelpModelFile {
         }
         if (!prov.algorithm().equals(variant.algorithm()))
             throw new BadInputException(file + ": field 'provenance.algorithm' is " + prov.algorithm() + " but the variant is " + variant.algorithm());
+        HelpModelValidation.requireSane(file, "tensors", model);
         return new Stored(model, prov);
     }
 

@@ -54,7 +54,7 @@ public final class HelpModelLoader implements ModelLoader {
         }
         if (head.length == 2 && head[0] == 'P' && head[1] == 'K') {
             HelpEncoder encoder = new HelpEncoder(space, Nb201Graph.Wiring.HELP);
-            HelpModel model = HelpModel.fromHelpCheckpoint(file, encoder.network());
+            HelpModel model = HelpModelValidation.requireSane(file, "state_dict", HelpModel.fromHelpCheckpoint(file, encoder.network()));
             boolean graph = encoder.network().kind() == HelpNetwork.Kind.GCN;
             return new HelpModelFile.Stored(model, new HelpProvenance("HELP checkpoint " + file, space.name(), List.of(), List.of(), 0, 0, 0,
                     Double.NaN, true, dev.halo.Halo.version(), "", graph ? Nb201Graph.Wiring.HELP.name() : "", Instant.now().toString()));

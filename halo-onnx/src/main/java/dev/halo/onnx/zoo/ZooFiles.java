@@ -1,14 +1,12 @@
 package dev.halo.onnx.zoo;
 
 import dev.halo.BadInputException;
+import dev.halo.io.Limits;
+import dev.halo.io.SafeOutput;
 import dev.halo.onnx.OnnxNetwork;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -45,6 +43,7 @@ public final class ZooFiles {
     public static List<Exported> export(List<String> specs, Path dir, int batch, long seed) {
         if (!Files.isDirectory(dir)) throw new BadInputException(dir + ": no such directory");
         if (batch < 1) throw new BadInputException("batch must be at least 1, got " + batch);
+        Limits.check("--batch", batch, 1, Limits.MAX_BATCH);
         Map<String, String> presets = ModelZoo.presets();
         List<Exported> out = new ArrayList<>();
         List<String> index = new ArrayList<>(List.of(INDEX_HEADER));
@@ -74,17 +73,6 @@ public final class ZooFiles {
     }
 
     private static void write(Path file, byte[] bytes) {
-        try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-            Files.write(tmp, bytes);
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--")); // temp files start private
-            } catch (UnsupportedOperationException notPosix) {
-                // Windows: the default ACL applies
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        SafeOutput.write(file, "--out", out -> out.write(bytes));
     }
 }
