@@ -5,6 +5,7 @@ import dev.halo.app.measure.Measure;
 import dev.halo.cli.output.Format;
 import dev.halo.cli.output.Table;
 import dev.halo.cli.progress.BarListener;
+import dev.halo.cli.progress.GracefulStop;
 import dev.halo.measure.MeasureSettings;
 import dev.halo.measure.MeasurementCampaign;
 import dev.halo.space.SearchSpace;
@@ -13,8 +14,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,20 +73,9 @@ public final class MeasureCommand implements Callable<Integer> {
         SearchSpace<?> space = Spaces.byName(spaceName);
         Measure.Request request = new Measure.Request(space, selection.resolve(space, seed), settings, rounds, seed, store, out, repeat);
         PrintWriter err = spec.commandLine().getErr();
-        CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl-C / SIGTERM: the architecture being timed finishes and its row commits, then the summary and the CSV
         BarListener progress = new BarListener(err);
-        Thread hook = new Thread(() -> {
-            // Ctrl-C / SIGTERM: let the architecture being timed finish and its row commit, print the summary
-            // and write the CSV, then let the JVM exit
-            progress.cancel();
-            try {
-                finished.await(Math.round(settings.timeoutSeconds() * 2 + 5), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "halo-measure-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        return GracefulStop.run("halo-measure-stop", settings.timeoutSeconds() * 2 + 5, progress::cancel, () -> {
             Measure.Result result;
             try (progress) {
                 result = Measure.run(request, progress);
@@ -95,14 +83,7 @@ public final class MeasureCommand implements Callable<Integer> {
             printSummary(spec.commandLine().getOut(), result);
             if (result.summary().stopped()) err.println("halo: stopped; run the same command again to continue");
             return result.summary().stopped() ? 130 : 0;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is exiting because of a signal; the hook waited for the work above
-            }
-        }
+        });
     }
 
     private void printSummary(PrintWriter stdout, Measure.Result r) {

@@ -7,10 +7,9 @@ import dev.halo.app.onboard.Onboarding;
 import dev.halo.cli.output.Format;
 import dev.halo.cli.output.Table;
 import dev.halo.cli.progress.BarListener;
+import dev.halo.cli.progress.GracefulStop;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** Runs an onboarding for a command: progress on stderr, Ctrl-C handling, the result on stdout. */
 final class OnboardRun {
@@ -22,18 +21,8 @@ final class OnboardRun {
     static int execute(Onboarding.Planned planned, boolean json, PrintWriter out, PrintWriter err) {
         Onboarding.Plan plan = planned.plan();
         Onboarding onboarding = new Onboarding(plan);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            // Ctrl-C / SIGTERM: the architecture being timed finishes and is stored, then the JVM may exit
-            onboarding.requestStop();
-            try {
-                finished.await(Math.round(plan.settings().timeoutSeconds() * 2 + 5), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "halo-onboard-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        // Ctrl-C / SIGTERM: the architecture being timed finishes and is stored, then the JVM may exit
+        return GracefulStop.run("halo-onboard-stop", plan.settings().timeoutSeconds() * 2 + 5, onboarding::requestStop, () -> {
             Onboarding.Result r = onboarding.run(new PhaseListener(err));
             if (r.stopped()) {
                 err.println("halo: stopped; run the same command again to continue (measurements are kept in " + plan.store() + ")");
@@ -42,14 +31,7 @@ final class OnboardRun {
             if (json) printJson(planned, r, out);
             else printTable(planned, r, out);
             return 0;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is exiting because of a signal; the hook waited for the work above
-            }
-        }
+        });
     }
 
     /** Phase lines and one progress bar per measurement campaign, on stderr. */

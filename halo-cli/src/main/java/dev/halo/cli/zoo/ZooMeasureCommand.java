@@ -3,14 +3,13 @@ package dev.halo.cli.zoo;
 import dev.halo.app.zoo.ZooMeasure;
 import dev.halo.cli.measure.MeasureOptions;
 import dev.halo.cli.progress.BarListener;
+import dev.halo.cli.progress.GracefulStop;
 import dev.halo.measure.MeasureSettings;
 import dev.halo.measure.MeasurementCampaign;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,19 +54,9 @@ public final class ZooMeasureCommand implements Callable<Integer> {
         var request = new ZooMeasure.Request(specsFile, sample, family, settings, rounds, seed, store, out);
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
-        CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl-C / SIGTERM: the model being timed finishes and its row commits, then the table is written
         BarListener progress = new BarListener(err);
-        Thread hook = new Thread(() -> {
-            // Ctrl-C / SIGTERM: the model being timed finishes and its row commits, then the table is written
-            progress.cancel();
-            try {
-                finished.await(Math.round(settings.timeoutSeconds() * 2 + 5), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "halo-zoo-measure-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        return GracefulStop.run("halo-zoo-measure-stop", settings.timeoutSeconds() * 2 + 5, progress::cancel, () -> {
             ZooMeasure.Result r;
             try (progress) {
                 r = ZooMeasure.run(request, progress);
@@ -81,13 +70,6 @@ public final class ZooMeasureCommand implements Callable<Integer> {
             stdout.flush();
             if (s.stopped()) err.println("halo: stopped; run the same command again to continue");
             return s.stopped() ? 130 : 0;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is exiting because of a signal; the hook waited for the work above
-            }
-        }
+        });
     }
 }
