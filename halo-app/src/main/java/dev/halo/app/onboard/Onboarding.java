@@ -364,6 +364,12 @@ public final class Onboarding {
     private static List<Architecture> stratified(SearchSpace<?> space, Map<Nb201Space.CellKind, Integer> quota, Random rng, Set<String> taken) {
         Map<Nb201Space.CellKind, Integer> left = new java.util.EnumMap<>(quota);
         int want = quota.values().stream().mapToInt(Integer::intValue).sum();
+        Map<Nb201Space.CellKind, Integer> free = new java.util.EnumMap<>(kindCounts());
+        for (String c : taken) free.merge(Nb201Space.cellKind((Nb201Arch) space.parse(c)), -1, Integer::sum);
+        for (Map.Entry<Nb201Space.CellKind, Integer> e : quota.entrySet())
+            if (e.getValue() > free.get(e.getKey())) // else the draw below would never end
+                throw new BadInputException("--validate " + want + ": needs " + e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT)
+                        + " cells, only " + free.get(e.getKey()) + " are left after the references, samples and design candidates; use a smaller --validate");
         List<Architecture> out = new ArrayList<>(want);
         while (out.size() < want) {
             Architecture a = space.sample(rng);

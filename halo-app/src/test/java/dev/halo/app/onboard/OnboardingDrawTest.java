@@ -60,6 +60,9 @@ class OnboardingDrawTest {
         }
         assertThat(Onboarding.draw(NB201, refs, 10, 100, 3, true).validation())
                 .as("the same validation archs with and without the op-costs design").isEqualTo(Onboarding.draw(NB201, refs, 10, 100, 3, false).validation());
+        // a validation too large for a stratum is refused, not drawn forever
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Onboarding.draw(NB201, refs, 10, 15000, 3, false))
+                .isInstanceOf(dev.halo.BadInputException.class).hasMessageContaining("--validate 15000: needs");
         assertThat(Onboarding.draw(NB201, refs, 10, 100, 4, false).validation()).isNotEqualTo(Onboarding.draw(NB201, refs, 10, 100, 3, false).validation());
     }
 
