@@ -29,7 +29,10 @@ import dev.halo.predict.help.HelpAdaptation;
 import dev.halo.predict.help.HelpModelFile;
 import dev.halo.predict.help.HelpReferenceArchs;
 import dev.halo.predict.help.LeaveOneOutInterval;
+import dev.halo.predict.help.LevelCalibration;
 import dev.halo.space.Architecture;
+import dev.halo.space.FbnetSpace;
+import dev.halo.space.Nb201Arch;
 import dev.halo.space.Nb201Space;
 import dev.halo.space.SearchSpace;
 import dev.halo.space.Spaces;
@@ -163,12 +166,16 @@ public final class Onboarding {
         }
     }
 
-    /** The space if onboarding can predict its every architecture (NAS-Bench-201 only today), else a bad input naming why. */
-    private static Nb201Space onboardable(String space) {
-        if (!(Spaces.byName(space) instanceof Nb201Space nb201))
-            throw new BadInputException("--space " + space + ": onboarding needs a space whose every architecture can be predicted; only "
-                    + Nb201Space.NAME + " has a shipped model and built-in reference archs");
-        return nb201;
+    /**
+     * The space if onboarding can predict its every architecture for a lone machine (NAS-Bench-201 and FBNet: op-cost
+     * features and built-in reference archs), else a bad input naming what is missing.
+     */
+    private static SearchSpace<?> onboardable(String space) {
+        SearchSpace<?> s = Spaces.byName(space);
+        if (s instanceof Nb201Space || s instanceof FbnetSpace) return s;
+        throw new BadInputException("--space " + s.name() + ": onboarding cannot predict it for a lone machine: it has no op-cost features (op-costs),"
+                + " no built-in HELP reference archs (help), and auto's other methods need other devices' latencies; onboard supports "
+                + Nb201Space.NAME + " and " + FbnetSpace.NAME);
     }
 
     /** What a user chose, as given (texts are checked by {@link #plan}); {@code model}, {@code store}, {@code out} may be null. */
@@ -213,17 +220,38 @@ public final class Onboarding {
      * @param stability       round 1 against round 2 of the validation archs, on the plan's statistic
      * @param repeatMape      MAPE of round 2 taken as a prediction of round 1 (the machine's own noise)
      * @param repeatWithin10  share of validation archs whose round 2 is within ±10 % of round 1
+     * @param spearmanCi      95 % interval of {@code spearman} ({@link Metrics#spearmanInterval}); NaNs below 4 archs
+     * @param stabilityCi     95 % interval of the round-1-vs-round-2 Spearman, likewise
+     * @param byKind          the scores per NAS-Bench-201 cell kind (empty for other spaces)
      */
     public record Validation(int validated, int failed, double spearman, double mape, double within10, double coverage,
-                             Stability stability, double repeatMape, double repeatWithin10, List<Checked> archs) {}
+                             Stability stability, double repeatMape, double repeatWithin10, Interval spearmanCi, Interval stabilityCi,
+                             List<KindScore> byKind, List<Checked> archs) {}
+
+    /** A two-sided 95 % interval; NaN bounds when it cannot be computed. */
+    public record Interval(double low, double high) {
+        static final double LEVEL = 0.95;
+
+        static Interval ofSpearman(double rho, int n) {
+            if (n < 4 || Double.isNaN(rho)) return new Interval(Double.NaN, Double.NaN);
+            double[] ci = Metrics.spearmanInterval(rho, n, LEVEL);
+            return new Interval(ci[0], ci[1]);
+        }
+    }
+
+    /** The validation scores of the archs of one NAS-Bench-201 cell kind. */
+    public record KindScore(String kind, int n, double spearman, Interval spearmanCi, double mape, double within10) {}
 
     /**
      * What an onboarding produced; {@code validation} is null when it was stopped before the end.
      *
+     * @param predictions            every architecture's prediction (NAS-Bench-201), null where the space is too large to list
      * @param nonPositivePredictions architectures of the space predicted at or below 0 ms
+     * @param level                  HELP: the level calibration factor applied to its predictions; op-costs: the median ratio
+     *                               measured / fitted on the known archs (not applied); NaN before the predictor exists
      */
     public record Result(DeviceFingerprint fingerprint, Path deviceModel, Path predictions, Path report, Path store,
-                         Map<String, Double> referenceMs, Map<String, Double> sampleMs, int nonPositivePredictions, Validation validation,
+                         Map<String, Double> referenceMs, Map<String, Double> sampleMs, int nonPositivePredictions, double level, Validation validation,
                          boolean stopped, double seconds) {}
 
     /** Progress: phase messages, and each measurement campaign's arch-rounds as {@link dev.halo.app.Listener#progress} of its task. */
@@ -256,9 +284,11 @@ public final class Onboarding {
     static final int DESIGN_CANDIDATES = 2000;
 
     /**
-     * The deterministic draw of {@code plan}. With {@code designed} the samples are instead the cost-optimal design
-     * (what op-costs needs pinned down: {@link SampleSelections#costOptimal}) among {@value #DESIGN_CANDIDATES} further
-     * random architectures; the validation archs stay the same random ones, so they check the predictor honestly.
+     * The deterministic draw of {@code plan}: the samples first, then the validation archs, so changing {@code validate}
+     * never changes the samples. With {@code designed} the samples are instead the cost-optimal design (what op-costs needs
+     * pinned down: {@link SampleSelections#costOptimal}) among {@value #DESIGN_CANDIDATES} further random architectures.
+     * The validation archs are random ones (on NAS-Bench-201 stratified by cell kind, {@link #validationStrata}) disjoint
+     * from the references and samples, so they check the predictor honestly.
      */
     public static Draw draw(SearchSpace<?> space, List<String> referenceArchs, int samples, int validate, long seed, boolean designed) {
         List<Architecture> refs = referenceArchs.stream().map(s -> (Architecture) space.parse(s)).toList();
@@ -269,13 +299,90 @@ public final class Onboarding {
                     + " references exceed the " + (long) space.size() + " architectures of " + space.name());
         Random rng = new Random(seed);
         List<Architecture> s = distinct(space, samples, rng, taken);
-        List<Architecture> v = distinct(space, validate, rng, taken);
+        // The design's candidates are drawn (cheaply) with or without a design, and kept out of the validation draw: so the
+        // validation archs never meet the design, are the same with and without it, and the candidates do not depend on
+        // validate (unless the space is nearly exhausted). A uniformly random subset left out keeps the validation random.
+        int pool = (int) Math.max(0, Math.min(DESIGN_CANDIDATES, space.size() - taken.size() - validate));
+        List<Architecture> candidates = distinct(space, pool, new Random(seed + 1), taken);
         if (designed) {
-            int pool = (int) Math.min(DESIGN_CANDIDATES, space.size() - taken.size());
             if (pool < samples) throw new BadInputException("--samples " + samples + ": too few architectures left to choose from");
-            s = SampleSelections.costOptimal(space, refs, distinct(space, pool, new Random(seed + 1), taken), samples);
+            s = SampleSelections.costOptimal(space, refs, candidates, samples);
         }
+        List<Architecture> v = space instanceof Nb201Space ? stratified(space, validationStrata(validate), rng, taken) : distinct(space, validate, rng, taken);
         return new Draw(refs, s, v);
+    }
+
+    /** Each NAS-Bench-201 cell kind gets at least this many validation archs when {@code validate} allows ({@link #validationStrata}). */
+    static final int MIN_PER_KIND = 5;
+
+    /** The cell kinds validation draws from; disconnected cells (output independent of the input) are left out, as op-costs leaves prunable ones. */
+    static final List<Nb201Space.CellKind> VALIDATED_KINDS = List.of(Nb201Space.CellKind.ORDINARY, Nb201Space.CellKind.ZERO_NODE,
+            Nb201Space.CellKind.DEAD_NODE, Nb201Space.CellKind.ZERO_AND_DEAD_NODES);
+
+    private static volatile Map<Nb201Space.CellKind, Integer> kindCounts;
+
+    /** How many NAS-Bench-201 architectures have each cell kind. */
+    static Map<Nb201Space.CellKind, Integer> kindCounts() {
+        Map<Nb201Space.CellKind, Integer> c = kindCounts;
+        if (c == null) {
+            Map<Nb201Space.CellKind, Integer> m = new java.util.EnumMap<>(Nb201Space.CellKind.class);
+            for (Nb201Arch a : new Nb201Space().all()) m.merge(Nb201Space.cellKind(a), 1, Integer::sum);
+            kindCounts = c = java.util.Collections.unmodifiableMap(m);
+        }
+        return c;
+    }
+
+    /**
+     * How many of {@code validate} NAS-Bench-201 validation archs each cell kind gets: proportional to the kind's share
+     * of the space (largest remainders), then raised to {@code min(MIN_PER_KIND, validate / 8)} per kind, taken from the
+     * largest kind, so that the degenerate kinds are seen at all. Deterministic; sums to {@code validate}.
+     */
+    static Map<Nb201Space.CellKind, Integer> validationStrata(int validate) {
+        Map<Nb201Space.CellKind, Integer> counts = kindCounts();
+        double total = VALIDATED_KINDS.stream().mapToInt(counts::get).sum();
+        Map<Nb201Space.CellKind, Integer> alloc = new java.util.EnumMap<>(Nb201Space.CellKind.class);
+        Map<Nb201Space.CellKind, Double> remainder = new java.util.EnumMap<>(Nb201Space.CellKind.class);
+        int given = 0;
+        for (Nb201Space.CellKind k : VALIDATED_KINDS) {
+            double quota = validate * counts.get(k) / total;
+            alloc.put(k, (int) Math.floor(quota));
+            remainder.put(k, quota - Math.floor(quota));
+            given += (int) Math.floor(quota);
+        }
+        List<Nb201Space.CellKind> byRemainder = new ArrayList<>(VALIDATED_KINDS);
+        byRemainder.sort((a, b) -> Double.compare(remainder.get(b), remainder.get(a))); // stable: ties keep the enum order
+        for (int i = 0; given < validate; i++, given++) alloc.merge(byRemainder.get(i % byRemainder.size()), 1, Integer::sum);
+        int floor = Math.min(MIN_PER_KIND, validate / 8);
+        for (Nb201Space.CellKind k : VALIDATED_KINDS) {
+            while (alloc.get(k) < floor) {
+                Nb201Space.CellKind largest = VALIDATED_KINDS.stream().max(java.util.Comparator.comparingInt(alloc::get)).orElseThrow();
+                alloc.merge(largest, -1, Integer::sum);
+                alloc.merge(k, 1, Integer::sum);
+            }
+        }
+        return alloc;
+    }
+
+    /** Random NAS-Bench-201 archs not in {@code taken}, {@code quota} of each cell kind (in draw order). */
+    private static List<Architecture> stratified(SearchSpace<?> space, Map<Nb201Space.CellKind, Integer> quota, Random rng, Set<String> taken) {
+        Map<Nb201Space.CellKind, Integer> left = new java.util.EnumMap<>(quota);
+        int want = quota.values().stream().mapToInt(Integer::intValue).sum();
+        Map<Nb201Space.CellKind, Integer> free = new java.util.EnumMap<>(kindCounts());
+        for (String c : taken) free.merge(Nb201Space.cellKind((Nb201Arch) space.parse(c)), -1, Integer::sum);
+        for (Map.Entry<Nb201Space.CellKind, Integer> e : quota.entrySet())
+            if (e.getValue() > free.get(e.getKey())) // else the draw below would never end
+                throw new BadInputException("--validate " + want + ": needs " + e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT)
+                        + " cells, only " + free.get(e.getKey()) + " are left after the references, samples and design candidates; use a smaller --validate");
+        List<Architecture> out = new ArrayList<>(want);
+        while (out.size() < want) {
+            Architecture a = space.sample(rng);
+            Nb201Space.CellKind k = Nb201Space.cellKind((Nb201Arch) a);
+            if (left.getOrDefault(k, 0) > 0 && taken.add(a.canonical())) {
+                left.merge(k, -1, Integer::sum);
+                out.add(a);
+            }
+        }
+        return out;
     }
 
     private static List<Architecture> distinct(SearchSpace<?> space, int n, Random rng, Set<String> taken) {
@@ -289,8 +396,7 @@ public final class Onboarding {
 
     public Result run(Listener listener) {
         long start = System.nanoTime();
-        Nb201Space nb201 = onboardable(plan.space());
-        SearchSpace<?> space = nb201;
+        SearchSpace<?> space = onboardable(plan.space());
         List<String> referenceArchs = HelpReferenceArchs.forSpace(space.name());
         if (plan.predictor() == Predictor.HELP) {
             HelpModelFile.Stored model = plan.model().stored();
@@ -320,7 +426,7 @@ public final class Onboarding {
                     draw.references().size(), draw.samples().size(),
                     plan.predictor() == Predictor.OP_COSTS ? "sample (chosen to pin down the operation costs)" : "random sample", plan.rounds(), fingerprint.label()));
             if (!measure(db, device, space, adaptSet, meter, listener, "adapt"))
-                return new Result(fingerprint, null, null, null, plan.store(), Map.of(), Map.of(), 0, null, true, seconds(start));
+                return new Result(fingerprint, null, null, null, plan.store(), Map.of(), Map.of(), 0, Double.NaN, null, true, seconds(start));
             Map<String, Double> lat = db.latencies(device, space.name(), plan.statistic().of);
             Map<String, Double> refMs = latencies(db, device, space, draw.references(), lat, "reference");
             Map<String, Double> sampleMs = latencies(db, device, space, draw.samples(), lat, "sample");
@@ -330,24 +436,31 @@ public final class Onboarding {
             Path deviceModel = fitted.file();
             addMeasurementProvenance(deviceModel, fingerprint);
 
-            List<? extends Architecture> all = nb201.all();
-            listener.phase(String.format(Locale.ROOT, "[3/4] predicting all %,d archs of %s", all.size(), space.name()));
-            Path predictions = out.resolve(PREDICTIONS);
-            Prediction[] predicted = fitted.predict().apply(all);
-            writePredictions(predictions, all, predicted);
-            // the model extrapolates linearly below the latency range it was adapted on, which can cross zero
-            int nonPositive = (int) java.util.Arrays.stream(predicted).filter(p -> !(p.ms() > 0)).count();
-            if (nonPositive > 0)
-                listener.phase(String.format(Locale.ROOT, "warning: %,d of %,d predictions are <= 0 ms (extrapolated below the sampled range; more --samples help)",
-                        nonPositive, all.size()));
+            Path predictions = null;
+            int nonPositive = 0;
+            if (space instanceof Nb201Space nb201) {
+                List<? extends Architecture> all = nb201.all();
+                listener.phase(String.format(Locale.ROOT, "[3/4] predicting all %,d archs of %s", all.size(), space.name()));
+                predictions = out.resolve(PREDICTIONS);
+                Prediction[] predicted = fitted.predict().apply(all);
+                writePredictions(predictions, all, predicted);
+                // the model extrapolates linearly below the latency range it was adapted on, which can cross zero
+                nonPositive = (int) java.util.Arrays.stream(predicted).filter(p -> !(p.ms() > 0)).count();
+                if (nonPositive > 0)
+                    listener.phase(String.format(Locale.ROOT, "warning: %,d of %,d predictions are <= 0 ms (extrapolated below the sampled range; more --samples help)",
+                            nonPositive, all.size()));
+            } else {
+                listener.phase(String.format(Locale.ROOT, "[3/4] %s has %.3g archs, too many to list: no %s; the device model %s predicts any of them (halo predict --model)",
+                        space.name(), space.size(), PREDICTIONS, deviceModel.getFileName()));
+            }
 
             listener.phase(String.format(Locale.ROOT, "[4/4] validating on %d fresh archs x %d rounds (never seen by the predictor)",
                     draw.validation().size(), plan.rounds()));
             if (!measure(db, device, space, draw.validation(), meter, listener, "validate"))
-                return new Result(fingerprint, deviceModel, predictions, null, plan.store(), refMs, sampleMs, nonPositive, null, true, seconds(start));
+                return new Result(fingerprint, deviceModel, predictions, null, plan.store(), refMs, sampleMs, nonPositive, fitted.level(), null, true, seconds(start));
             Validation validation = validate(db, device, space, draw.validation(), fitted.predict());
             Path report = out.resolve(REPORT);
-            Result result = new Result(fingerprint, deviceModel, predictions, report, plan.store(), refMs, sampleMs, nonPositive, validation, false, seconds(start));
+            Result result = new Result(fingerprint, deviceModel, predictions, report, plan.store(), refMs, sampleMs, nonPositive, fitted.level(), validation, false, seconds(start));
             writeReport(report, result);
             return result;
         }
@@ -395,18 +508,29 @@ public final class Onboarding {
     }
 
     /** The device's predictor as saved, and its predictions with the plan's interval. */
-    private record Fitted(Path file, Function<List<? extends Architecture>, Prediction[]> predict) {}
+    /**
+     * The device's predictor as saved, its predictions with the plan's interval, and the level it has on the known
+     * (reference + sample) archs: for HELP the calibration factor applied; for op-costs, fitted in ms, the median ratio
+     * measured / fitted on those archs (in-sample), reported and not applied.
+     */
+    private record Fitted(Path file, Function<List<? extends Architecture>, Prediction[]> predict, double level) {}
 
     private Fitted adaptHelp(HelpModelFile.Stored model, Draw draw, Map<String, Double> refMs, Map<String, Double> sampleMs, Path out, Listener listener) {
         listener.phase("[2/4] adapting " + plan.model().source() + " to " + plan.name());
-        AdaptedHelpPredictor predictor = HelpAdaptation.adapt(model, plan.name(), values(refMs), draw.samples(), values(sampleMs),
+        AdaptedHelpPredictor adapted = HelpAdaptation.adapt(model, plan.name(), values(refMs), draw.samples(), values(sampleMs),
                 new HelpAdaptation.Options(plan.mcSamples(), plan.seed()));
+        // HELP's level comes from the samples' range mapped into the meta-training pool's, which need not be this machine's:
+        // rescale so that the known latencies' held-out median ratio measured / predicted is 1 (LevelCalibration)
+        double level = LevelCalibration.factor(adapted, draw.references());
+        AdaptedHelpPredictor predictor = adapted.withLevelFactor(level);
+        listener.phase(String.format(Locale.ROOT, "      level calibration: predictions x %.3f (median held-out ratio measured/predicted on the %d known archs)",
+                level, refMs.size() + sampleMs.size()));
         Path file = out.resolve(plan.name() + ".help.json");
         // the base model's tensors are float32 in the shipped file: float32 keeps them exactly at half the size
         HelpAdaptation.save(file, predictor, HelpModelFile.Precision.FLOAT32);
         // Intervals from the samples' held-out errors: the model's own z spread is far narrower than its errors.
         double intervalFactor = LeaveOneOutInterval.factor(predictor, plan.level());
-        return new Fitted(file, archs -> LeaveOneOutInterval.predict(predictor, archs, intervalFactor));
+        return new Fitted(file, archs -> LeaveOneOutInterval.predict(predictor, archs, intervalFactor), level);
     }
 
     private Fitted fitOpCosts(SearchSpace<?> space, Draw draw, Map<String, Double> refMs, Map<String, Double> sampleMs, Path out, Listener listener) {
@@ -420,7 +544,10 @@ public final class Onboarding {
         CostModelFile.Adapted adapted = CostModelFile.adapt(space, plan.name(), known, ms);
         Path file = out.resolve(plan.name() + ".op-costs.json");
         CostModelFile.save(file, adapted);
-        return new Fitted(file, archs -> adapted.predictor().predictWithInterval(archs, plan.level()));
+        double level = LevelCalibration.medianRatio(ms, adapted.predictor().predictMs(known));
+        listener.phase(String.format(Locale.ROOT, "      level on the %d known archs: median ratio measured/fitted %.3f (op-costs is fitted in ms; no rescaling)",
+                known.size(), level));
+        return new Fitted(file, archs -> adapted.predictor().predictWithInterval(archs, plan.level()), level);
     }
 
     private Validation validate(MeasurementStore db, long device, SearchSpace<?> space, List<Architecture> archs,
@@ -449,9 +576,21 @@ public final class Onboarding {
         double[] round1 = java.util.Arrays.stream(pairs).mapToDouble(v -> v[0]).toArray();
         double[] round2 = java.util.Arrays.stream(pairs).mapToDouble(v -> v[1]).toArray();
         double spearman = ok.size() >= 3 ? Metrics.spearman(predicted, measured) : Double.NaN;
+        List<KindScore> byKind = new ArrayList<>();
+        if (space instanceof Nb201Space)
+            for (Nb201Space.CellKind kind : Nb201Space.CellKind.values()) {
+                List<Integer> idx = new ArrayList<>();
+                for (int i = 0; i < ok.size(); i++) if (Nb201Space.cellKind((Nb201Arch) ok.get(i)) == kind) idx.add(i);
+                if (idx.isEmpty()) continue;
+                double[] pk = idx.stream().mapToDouble(i -> predicted[i]).toArray(), mk = idx.stream().mapToDouble(i -> measured[i]).toArray();
+                double rho = idx.size() >= 3 ? Metrics.spearman(pk, mk) : Double.NaN;
+                byKind.add(new KindScore(kind.name(), idx.size(), rho, Interval.ofSpearman(rho, idx.size()), Metrics.mape(pk, mk),
+                        Metrics.withinTolerance(pk, mk, 0.10)));
+            }
         return new Validation(ok.size(), archs.size() - ok.size(), spearman, Metrics.mape(predicted, measured),
                 Metrics.withinTolerance(predicted, measured, 0.10), Metrics.intervalCoverage(lower, upper, measured), stability,
-                Metrics.mape(round2, round1), Metrics.withinTolerance(round2, round1, 0.10), checked);
+                Metrics.mape(round2, round1), Metrics.withinTolerance(round2, round1, 0.10), Interval.ofSpearman(spearman, ok.size()),
+                Interval.ofSpearman(stability.spearman(), stability.pairs()), List.copyOf(byKind), checked);
     }
 
     private static Path prepareOutputFolder(Path out) {
@@ -497,7 +636,14 @@ public final class Onboarding {
         doc.put("interval_level", plan.level());
         doc.put("store", plan.store().toString());
         doc.put("device_model", r.deviceModel().getFileName().toString());
-        doc.put("predictions", r.predictions().getFileName().toString());
+        if (r.predictions() != null) doc.put("predictions", r.predictions().getFileName().toString());
+        else doc.putNull("predictions");
+        ObjectNode lvl = doc.putObject("level");
+        lvl.put("factor", r.level());
+        lvl.put("applied", plan.predictor() == Predictor.HELP);
+        lvl.put("how", plan.predictor() == Predictor.HELP
+                ? "predictions and interval bounds multiplied by exp(median ln(measured/predicted)) over the references (full adaptation) and samples (adapted without each)"
+                : "median ratio measured/fitted over the references and samples (in-sample; op-costs is fitted in ms, nothing rescaled)");
         doc.put("nonpositive_predictions", r.nonPositivePredictions());
         doc.set("reference_ms", msArray(r.referenceMs()));
         doc.set("sample_ms", msArray(r.sampleMs()));
@@ -571,14 +717,24 @@ public final class Onboarding {
         o.put("validated", v.validated());
         o.put("failed", v.failed());
         o.put("spearman", v.spearman());
+        o.putArray("spearman_ci95").add(v.spearmanCi().low()).add(v.spearmanCi().high());
         o.put("mape", v.mape());
         o.put("within10", v.within10());
         o.put("interval_coverage", v.coverage());
         o.put("stability_pairs", v.stability().pairs());
         o.put("stability_spearman", v.stability().spearman());
+        o.putArray("stability_spearman_ci95").add(v.stabilityCi().low()).add(v.stabilityCi().high());
         o.put("stability_median_abs_diff_percent", v.stability().medianAbsDiffPercent());
         o.put("stability_mape", v.repeatMape());
         o.put("stability_within10", v.repeatWithin10());
+        if (!v.byKind().isEmpty()) {
+            ArrayNode kinds = o.putArray("by_cell_kind");
+            for (KindScore k : v.byKind()) {
+                ObjectNode n = kinds.addObject().put("kind", k.kind()).put("validated", k.n()).put("spearman", k.spearman());
+                n.putArray("spearman_ci95").add(k.spearmanCi().low()).add(k.spearmanCi().high());
+                n.put("mape", k.mape()).put("within10", k.within10());
+            }
+        }
         return o;
     }
 }

@@ -33,6 +33,15 @@ class OnboardingPlanTest {
     }
 
     @Test
+    void fbnetOnboardsWithOpCostsByDefaultAndHelpNeedsAModelFile() {
+        Onboarding.Planned p = Onboarding.plan("fbnet", "box", choices("auto", null, "median"), MeasureSettings.defaults());
+        assertThat(p.plan().predictor()).isEqualTo(Onboarding.Predictor.OP_COSTS);
+        assertThat(p.why()).startsWith("auto chose op-costs: op-cost features exist for fbnet");
+        assertThatThrownBy(() -> Onboarding.plan("fbnet", "box", choices("help", null, "median"), MeasureSettings.defaults()))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("no shipped model for space 'fbnet'").hasMessageContaining("--model FILE");
+    }
+
+    @Test
     void choicesThatDoNotFitAreRefused() {
         assertThatThrownBy(() -> Onboarding.plan("nasbench201", "box", choices("lut", null, "median"), MeasureSettings.defaults()))
                 .isInstanceOf(BadInputException.class).hasMessage("--predictor must be auto, help or op-costs, got 'lut'");
@@ -41,6 +50,9 @@ class OnboardingPlanTest {
         assertThatThrownBy(() -> Onboarding.plan("nasbench201", "box", choices("auto", null, "mean"), MeasureSettings.defaults()))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--statistic must be median or min");
         assertThatThrownBy(() -> Onboarding.plan("ofa", "box", choices("auto", null, "median"), MeasureSettings.defaults()))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("--space ofa: onboarding needs a space whose every architecture can be predicted");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("--space ofa: onboarding cannot predict it for a lone machine: it has no op-cost features")
+                .hasMessageContaining("onboard supports nasbench201 and fbnet");
+        assertThatThrownBy(() -> Onboarding.plan("ofa", "box", choices("help", null, "median"), MeasureSettings.defaults()))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("no built-in HELP reference archs");
     }
 }

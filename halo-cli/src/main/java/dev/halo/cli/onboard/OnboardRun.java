@@ -70,8 +70,12 @@ final class OnboardRun {
         t.row("device model", r.deviceModel() + (plan.predictor() == Onboarding.Predictor.OP_COSTS
                 ? " (op-costs: a fixed cost plus a cost per operation, fitted to the measurements)" : " (adapted from " + plan.model().source() + ")"));
         if (!planned.why().isEmpty()) t.row("predictor", planned.why());
-        t.row("predictions", r.predictions() + " (every " + plan.space() + " arch, " + pct(plan.level()) + " interval"
+        t.row("predictions", r.predictions() == null ? "none listed (" + plan.space() + " is too large; the device model predicts any arch)"
+                : r.predictions() + " (every " + plan.space() + " arch, " + pct(plan.level()) + " interval"
                 + (r.nonPositivePredictions() > 0 ? "; " + r.nonPositivePredictions() + " at or below 0 ms" : "") + ")");
+        t.row("level", plan.predictor() == Onboarding.Predictor.HELP
+                ? String.format(Locale.ROOT, "calibrated: predictions x %.3f (median held-out ratio measured/predicted on the known archs)", r.level())
+                : String.format(Locale.ROOT, "median ratio measured/fitted on the known archs %.3f (fitted in ms, not rescaled)", r.level()));
         t.row(plan.predictor() == Onboarding.Predictor.OP_COSTS ? "fitted on" : "adapted on", r.referenceMs().size() + " reference + " + r.sampleMs().size() + " sample archs, " + plan.statistic()
                 + " run, " + plan.rounds() + " rounds");
         t.row("validated on", v.validated() + " fresh archs" + (v.failed() > 0 ? " (" + v.failed() + " failed to measure)" : "")
@@ -81,11 +85,19 @@ final class OnboardRun {
         out.println();
         Table m = new Table("validation", "predicted vs measured", "round 2 vs round 1 (this machine's repeatability)");
         m.row("Spearman", f3(v.spearman()), f3(v.stability().spearman()));
+        m.row("  95 % interval", ci(v.spearmanCi()), ci(v.stabilityCi()));
         m.row("MAPE", f1(v.mape()) + " %", f1(v.repeatMape()) + " %");
         m.row("within ±10 %", pct(v.within10()), pct(v.repeatWithin10()));
         m.row("median |diff|", "", f1(v.stability().medianAbsDiffPercent()) + " %");
         m.row("in " + pct(plan.level()) + " interval", pct(v.coverage()), "");
         m.print(Format.table, out);
+        if (!v.byKind().isEmpty()) {
+            StringBuilder b = new StringBuilder("by cell kind (n, Spearman, MAPE, within ±10 %):");
+            for (Onboarding.KindScore k : v.byKind())
+                b.append(String.format(Locale.ROOT, " %s %d %s %s%% %s;", k.kind().toLowerCase(Locale.ROOT), k.n(), f3(k.spearman()), f1(k.mape()), pct(k.within10())));
+            b.setLength(b.length() - 1);
+            out.println(b);
+        }
         out.flush();
     }
 
@@ -101,7 +113,9 @@ final class OnboardRun {
         if (!planned.why().isEmpty()) o.put("predictor_choice", planned.why());
         o.put("model", plan.predictor() == Onboarding.Predictor.OP_COSTS ? null : plan.model().source());
         o.put("device_model", r.deviceModel().toString());
-        o.put("predictions", r.predictions().toString());
+        o.put("predictions", r.predictions() == null ? null : r.predictions().toString());
+        o.put("level_factor", r.level());
+        o.put("level_applied", plan.predictor() == Onboarding.Predictor.HELP);
         o.put("nonpositive_predictions", r.nonPositivePredictions());
         o.put("report", r.report().toString());
         o.put("store", r.store().toString());
@@ -122,6 +136,10 @@ final class OnboardRun {
 
     private static String f3(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String ci(Onboarding.Interval i) {
+        return Double.isNaN(i.low()) ? "n/a" : String.format(Locale.ROOT, "%.3f – %.3f", i.low(), i.high());
     }
 
     private static String f1(double v) {

@@ -61,6 +61,12 @@ class OnboardCommandTest {
         assertThat(r.get("stability_mape").asDouble()).isGreaterThanOrEqualTo(0);
         assertThat(r.get("stability_within10").asDouble()).isBetween(0.0, 1.0);
         assertThat(r.get("model").asText()).isEqualTo("built-in help-nasbench201.json.gz");
+        assertThat(r.get("level_applied").asBoolean()).isTrue();
+        assertThat(r.get("level_factor").asDouble()).isPositive();
+        assertThat(r.get("spearman_ci95")).hasSize(2); // NaN bounds below 4 archs are written as numbers too
+        int perKind = 0;
+        for (JsonNode k : r.get("by_cell_kind")) perKind += k.get("validated").asInt();
+        assertThat(perKind).isEqualTo(3);
 
         List<String> predictions = Files.readAllLines(out.resolve("predictions.csv"));
         assertThat(predictions.getFirst()).isEqualTo("arch,predicted_ms,lower,upper");
@@ -95,7 +101,8 @@ class OnboardCommandTest {
         CliRun again = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--predictor", "help", "--out", out.toString()));
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.err()).contains("28 of 28 arch-rounds already in the store").contains("6 of 6 arch-rounds already in the store");
-        assertThat(again.out()).contains("Spearman").contains("round 2 vs round 1").contains("within ±10 %");
+        assertThat(again.out()).contains("Spearman").contains("round 2 vs round 1").contains("within ±10 %").contains("95 % interval")
+                .contains("by cell kind").contains("level").contains("calibrated: predictions x");
 
         // the demo, with no data folder anywhere (same store and seed: it reuses the measurements above)
         String before = System.getProperty("halo.data");
@@ -137,6 +144,45 @@ class OnboardCommandTest {
         CliRun bad = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--predictor", "lut", "--out", dir.resolve("x").toString()));
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("--predictor must be auto, help or op-costs, got 'lut'");
+    }
+
+    @Test
+    void fbnetOnboardsEndToEndWithItsBuiltInReferences() throws Exception {
+        Path out = dir.resolve("fb");
+        String before = System.getProperty("halo.data");
+        System.setProperty("halo.data", dir.resolve("no-data-here").toString()); // the references are built in
+        CliRun r;
+        try {
+            r = run(tiny("onboard", "--space", "fbnet", "--name", "fbox", "--out", out.toString(), "--format", "json"));
+        } finally {
+            if (before == null) System.clearProperty("halo.data");
+            else System.setProperty("halo.data", before);
+        }
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("[1/4] measuring 10 reference + 4 sample").contains("[3/4] fbnet has").contains("[4/4] validating on 3 fresh archs");
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("space").asText()).isEqualTo("fbnet");
+        assertThat(j.get("predictor").asText()).isEqualTo("op-costs");
+        assertThat(j.get("references").asInt()).isEqualTo(10);
+        assertThat(j.get("samples").asInt()).isEqualTo(4);
+        assertThat(j.get("validated").asInt()).isEqualTo(3);
+        assertThat(j.get("predictions").isNull()).as("fbnet is too large to list").isTrue();
+        assertThat(j.get("level_factor").asDouble()).isPositive();
+        assertThat(j.get("level_applied").asBoolean()).isFalse();
+        assertThat(j.has("by_cell_kind")).isFalse();
+        assertThat(out.resolve("predictions.csv")).doesNotExist();
+        JsonNode report = JSON.readTree(out.resolve("onboard.json").toFile());
+        List<String> refs = new ArrayList<>();
+        report.get("reference_ms").forEach(n -> refs.add(n.get("arch").asText()));
+        assertThat(refs).isEqualTo(dev.halo.predict.help.HelpReferenceArchs.FBNET.stream().map(a -> new dev.halo.space.FbnetSpace().parse(a).canonical()).toList());
+        // the saved op-costs model predicts a validation arch as the report says
+        var fit = dev.halo.predict.additive.CostModelFile.load(out.resolve("fbox.op-costs.json"));
+        JsonNode v0 = report.at("/validation/archs/0");
+        assertThat(fit.predictor().predictMs(List.of(new dev.halo.space.FbnetSpace().parse(v0.get("arch").asText())))[0])
+                .isCloseTo(v0.get("predicted_ms").asDouble(), within(1e-9 * v0.get("predicted_ms").asDouble()));
+        CliRun table = run(tiny("onboard", "--space", "fbnet", "--name", "fbox", "--out", out.toString()));
+        assertThat(table.exit()).as(table.err()).isZero();
+        assertThat(table.out()).contains("none listed (fbnet is too large").contains("95 % interval").doesNotContain("by cell kind");
     }
 
     @Test
@@ -185,7 +231,8 @@ class OnboardCommandTest {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         String[][] cases = {
             tiny("onboard", "--space", "nosuchspace", "--name", "x"),
-            tiny("onboard", "--space", "fbnet", "--name", "x"),
+            tiny("onboard", "--space", "ofa", "--name", "x"),
+            tiny("onboard", "--space", "fbnet", "--name", "x", "--predictor", "help"), // no shipped fbnet model
             concat("onboard", timing("--space", "nasbench201", "--name", "x", "--samples", "1")),
             concat("onboard", timing("--space", "nasbench201", "--name", "x", "--samples", "0")),
             concat("onboard", timing("--space", "nasbench201", "--name", "x", "--samples", "3", "--level", "0.9")),

@@ -23,9 +23,17 @@ public final class AdaptedHelpPredictor implements LatencyPredictor {
     private final HelpProtocol.TargetScale scale;
     private final HelpAdaptation.Record record;
     private final PreparedCache cache;
+    private final double levelFactor;
 
     AdaptedHelpPredictor(HelpEncoder encoder, HelpModel base, List<Params> adapted, double[] hardware, HelpProtocol.TargetScale scale,
                          HelpAdaptation.Record record, PreparedCache cache) {
+        this(encoder, base, adapted, hardware, scale, record, cache, 1.0);
+    }
+
+    private AdaptedHelpPredictor(HelpEncoder encoder, HelpModel base, List<Params> adapted, double[] hardware, HelpProtocol.TargetScale scale,
+                         HelpAdaptation.Record record, PreparedCache cache, double levelFactor) {
+        if (!(levelFactor > 0) || Double.isInfinite(levelFactor)) throw new IllegalArgumentException("level factor must be positive, got " + levelFactor);
+        this.levelFactor = levelFactor;
         this.encoder = encoder;
         this.base = base;
         this.network = base.network();
@@ -46,6 +54,19 @@ public final class AdaptedHelpPredictor implements LatencyPredictor {
         return record;
     }
 
+    /**
+     * The factor every prediction (and interval bound) is multiplied by: 1 unless a level calibration
+     * ({@link LevelCalibration}) set it, so that the absolute level is the device's.
+     */
+    public double levelFactor() {
+        return levelFactor;
+    }
+
+    /** This predictor with its predictions multiplied by {@code factor} (replacing any earlier factor); ranking is unchanged. */
+    public AdaptedHelpPredictor withLevelFactor(double factor) {
+        return new AdaptedHelpPredictor(encoder, base, adapted, hardware, scale, record, cache, factor);
+    }
+
     /** The meta-trained model this predictor was adapted from. */
     public HelpModel base() {
         return base;
@@ -61,7 +82,7 @@ public final class AdaptedHelpPredictor implements LatencyPredictor {
         double[][] per = perSample(archs);
         double[] out = new double[archs.size()];
         for (double[] p : per) for (int i = 0; i < out.length; i++) out[i] += p[i] / per.length;
-        for (int i = 0; i < out.length; i++) out[i] = scale.denormalise(out[i]);
+        for (int i = 0; i < out.length; i++) out[i] = levelFactor * scale.denormalise(out[i]);
         return out;
     }
 
@@ -78,7 +99,7 @@ public final class AdaptedHelpPredictor implements LatencyPredictor {
             }
             Arrays.sort(col);
             double lo = quantile(col, (1 - level) / 2), hi = quantile(col, (1 + level) / 2);
-            out[i] = new Prediction(scale.denormalise(mean), scale.denormalise(lo), scale.denormalise(hi));
+            out[i] = new Prediction(levelFactor * scale.denormalise(mean), levelFactor * scale.denormalise(lo), levelFactor * scale.denormalise(hi));
         }
         return out;
     }

@@ -102,6 +102,8 @@ public final class HelpAdaptation {
         for (int i = 0; i < r.sampleArchs().size(); i++) samples.addObject().put("arch", r.sampleArchs().get(i)).put("ms", r.sampleMs()[i]);
         dev.put("mcSamples", r.options().mcSamples());
         dev.put("seed", r.options().seed());
+        // written only when calibrated, so uncalibrated files stay as they were
+        if (predictor.levelFactor() != 1.0) dev.put("levelFactor", predictor.levelFactor());
         dev.put("haloVersion", r.haloVersion());
         dev.put("created", r.created());
         HelpModelFile.write(file, doc);
@@ -137,7 +139,10 @@ public final class HelpAdaptation {
             if (mc < 0 || mc > Limits.MAX_MC)
                 throw new BadInputException(file + ": field 'adaptation.mcSamples' is " + mc + ", expected 0.." + Limits.MAX_MC);
             Options options = new Options(mc, dev.get("seed").asLong());
-            return adapt(model, dev.get("device").asText(), ref, archs, ms, options);
+            AdaptedHelpPredictor adapted = adapt(model, dev.get("device").asText(), ref, archs, ms, options);
+            double level = dev.path("levelFactor").asDouble(1.0);
+            if (!(level > 0) || Double.isInfinite(level)) throw new BadInputException(file + ": field 'adaptation.levelFactor' must be a positive number");
+            return level == 1.0 ? adapted : adapted.withLevelFactor(level);
         } catch (NullPointerException e) {
             throw new BadInputException(file + ": field 'adaptation' is malformed (missing device, referenceMs, samples, mcSamples or seed)");
         }

@@ -1,6 +1,7 @@
 package dev.halo.predict.help;
 
 import dev.halo.BadInputException;
+import dev.halo.space.FbnetSpace;
 import dev.halo.space.Nb201Space;
 import java.util.List;
 
@@ -28,9 +29,24 @@ public final class HelpReferenceArchs {
             "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|" // 1462
     );
 
+    /** FBNet, in hardware-embedding position order (HELP's {@code op_idx_str}, 22 block indices; HELP's arch index after each). */
+    public static final List<String> FBNET = List.of(
+            "1866803437874325730137", // 3328
+            "5485168530480245066005", // 3790
+            "7275468066512407560332", // 3313
+            "8161627168752018032254", // 890
+            "1707434661105677676312", // 3052
+            "2245725722123146363201", // 2538
+            "4455311042242050562525", // 1640
+            "8844681803128858228148", // 2514
+            "0767336174377084856851", // 457
+            "1240730564570143233306" // 2100
+    );
+
     /** The reference archs of {@code space} (architecture strings the space parses). */
     public static List<String> forSpace(String space) {
         if (Nb201Space.NAME.equals(space)) return NASBENCH201;
-        throw new BadInputException("space '" + space + "': no built-in hardware-embedding reference archs (only " + Nb201Space.NAME + ")");
+        if (FbnetSpace.NAME.equals(space)) return FBNET;
+        throw new BadInputException("space '" + space + "': no built-in hardware-embedding reference archs (only " + Nb201Space.NAME + " and " + FbnetSpace.NAME + ")");
     }
 }

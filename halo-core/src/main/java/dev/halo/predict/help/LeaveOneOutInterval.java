@@ -28,22 +28,38 @@ public final class LeaveOneOutInterval {
         if (k > n)
             throw new BadInputException("a leave-one-out interval (--interval loo) at level " + level + " needs at least " + (int) Math.ceil(level / (1 - level))
                     + " support archs, the model was adapted from " + n);
+        double[] held = heldOutPredictions(predictor);
+        double[] residual = new double[n];
+        for (int i = 0; i < n; i++) {
+            // the predictor's level calibration applies to its held-out predictions too: the interval is around what it predicts
+            double predicted = predictor.levelFactor() * held[i];
+            residual[i] = predicted > 0 ? Math.abs(Math.log(r.sampleMs()[i] / predicted)) : Double.POSITIVE_INFINITY;
+        }
+        Arrays.sort(residual);
+        return Math.exp(LeaveOneOutPredictor.jackknifeHalfWidth(residual, level));
+    }
+
+    /**
+     * Each support arch of {@code predictor} predicted by the model adapted without it (z at its posterior mean; no level
+     * calibration applied), in the order of {@link HelpAdaptation.Record#sampleArchs}.
+     */
+    public static double[] heldOutPredictions(AdaptedHelpPredictor predictor) {
+        HelpAdaptation.Record r = predictor.record();
+        int n = r.sampleArchs().size();
         SearchSpace<?> space = Spaces.byName(predictor.space());
         List<Architecture> archs = new ArrayList<>(n);
         for (String a : r.sampleArchs()) archs.add(space.parse(a));
         HelpModelFile.Stored base = new HelpModelFile.Stored(predictor.base(), r.model());
         HelpAdaptation.Options options = new HelpAdaptation.Options(0, r.options().seed());
-        double[] residual = new double[n];
+        double[] out = new double[n];
         for (int i = 0; i < n; i++) {
             List<Architecture> rest = new ArrayList<>(archs);
             rest.remove(i);
             double[] ms = new double[n - 1];
             for (int j = 0, m = 0; j < n; j++) if (j != i) ms[m++] = r.sampleMs()[j];
-            double predicted = HelpAdaptation.adapt(base, r.device(), r.referenceMs(), rest, ms, options).predictMs(archs.get(i));
-            residual[i] = predicted > 0 ? Math.abs(Math.log(r.sampleMs()[i] / predicted)) : Double.POSITIVE_INFINITY;
+            out[i] = HelpAdaptation.adapt(base, r.device(), r.referenceMs(), rest, ms, options).predictMs(archs.get(i));
         }
-        Arrays.sort(residual);
-        return Math.exp(LeaveOneOutPredictor.jackknifeHalfWidth(residual, level));
+        return out;
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.halo.BadInputException;
+import dev.halo.space.FbnetSpace;
 import dev.halo.space.Nb201Graph;
 import dev.halo.space.Nb201Space;
 import dev.halo.testing.SharedData;
@@ -21,9 +22,17 @@ class HelpReferenceArchsTest {
     }
 
     @Test
+    void builtInFbnetReferencesEqualTheBenchmarksHardwareEmbeddingIndex() {
+        dev.halo.data.LatencyDataset data = dev.halo.data.LatencyDataset.load(SharedData.path("help/fbnet"), "fbnet");
+        FbnetSpace space = new FbnetSpace();
+        List<String> fromData = Arrays.stream(data.referenceArchIndices()).mapToObj(i -> space.parse(data.archStrings().get(i)).canonical()).toList();
+        assertThat(HelpReferenceArchs.FBNET.stream().map(s -> space.parse(s).canonical()).toList()).isEqualTo(fromData).hasSize(10).doesNotHaveDuplicates();
+    }
+
+    @Test
     void referencesAreTenDistinctArchsOfTheSpace() {
         Nb201Space space = new Nb201Space();
         assertThat(HelpReferenceArchs.forSpace("nasbench201").stream().map(s -> space.parse(s).canonical()).distinct()).hasSize(10);
-        assertThatThrownBy(() -> HelpReferenceArchs.forSpace("fbnet")).isInstanceOf(BadInputException.class).hasMessageContaining("fbnet");
+        assertThatThrownBy(() -> HelpReferenceArchs.forSpace("ofa")).isInstanceOf(BadInputException.class).hasMessageContaining("ofa");
     }
 }
