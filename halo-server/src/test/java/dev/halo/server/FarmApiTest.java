@@ -12,7 +12,6 @@ import dev.halo.space.Architecture;
 import dev.halo.space.Nb201Space;
 import dev.halo.space.Spaces;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,7 +79,7 @@ class FarmApiTest {
     static FarmAgent.Summary runAgent(TestServer t, String name, String device, int maxJobs, double idleExit, Double fakeMs, ByteArrayOutputStream log)
             throws Exception {
         FarmAgent.Config c = new FarmAgent.Config(t.url(), TOKEN, name, device, maxJobs, idleExit, fakeMs, 10);
-        return new FarmAgent(c, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        return new FarmAgent(c, new java.io.PrintWriter(new java.io.OutputStreamWriter(log, StandardCharsets.UTF_8), true)).run();
     }
 
     @Test

@@ -15,7 +15,7 @@ import dev.halo.onnx.NetworkExporters;
 import dev.halo.space.SearchSpace;
 import dev.halo.space.Spaces;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -72,11 +72,11 @@ public final class FarmAgent {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Config config;
-    private final PrintStream log;
+    private final PrintWriter log;
     private final Measurer measurer;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public FarmAgent(Config config, PrintStream log) {
+    public FarmAgent(Config config, PrintWriter log) {
         this.config = config;
         this.log = log;
         this.measurer = config.fakeMs() != null ? fake(config.fakeMs()) : new OrtMeasurer();
@@ -263,7 +263,7 @@ public final class FarmAgent {
         Config c = new Config(a.get("--server"), a.get("--token"), a.getOrDefault("--name", "agent"), a.getOrDefault("--device", "agent"),
                 Integer.parseInt(a.getOrDefault("--max-jobs", "0")), Double.parseDouble(a.getOrDefault("--idle-exit", "0")),
                 a.containsKey("--fake") ? Double.parseDouble(a.get("--fake")) : null, Double.parseDouble(a.getOrDefault("--retry", "60")));
-        Summary s = new FarmAgent(c, System.out).run();
+        Summary s = new FarmAgent(c, new PrintWriter(System.out, true)).run();
         System.out.println("summary " + s);
         System.exit(0);
     }
