@@ -137,6 +137,23 @@ class FarmApiTest {
     }
 
     @Test
+    void aDeviceMeasuredByAgentsGetsAProfileAndPredictAnswersForIt() throws Exception {
+        ServerConfig c = ServerConfig.local(dir, TOKEN);
+        try (TestServer t = new TestServer(c)) {
+            enqueue(t, "farmed", archs(40, 389), null);
+            FarmAgent.Summary s = runAgent(t, "f1", "farmed", 40, 10, 0.0, new ByteArrayOutputStream());
+            assertThat(s.stored()).isEqualTo(40);
+            long id = t.get("/api/devices").json().get(0).get("id").asLong();
+            Reply fit = t.postJson("/api/devices/" + id + "/profile", Map.of("method", "op-costs"));
+            assertThat(fit.status()).as(fit.body()).isEqualTo(201);
+            Reply p = t.postJson("/api/predict", Map.of("archs", archs(2, 5003), "devices", List.of("farmed")));
+            assertThat(p.status()).as(p.body()).isEqualTo(200);
+            JsonNode rows = p.json().get("devices").get(0).get("predictions");
+            assertThat(rows).hasSize(2).allSatisfy(r -> assertThat(r.get("ms").asDouble()).isPositive());
+        }
+    }
+
+    @Test
     void aWrongTokenIsRefusedAndWritesNothing() {
         ServerConfig c = ServerConfig.local(dir, TOKEN);
         try (TestServer t = new TestServer(c)) {
