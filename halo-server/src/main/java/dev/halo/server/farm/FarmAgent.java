@@ -5,15 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.halo.BadInputException;
 import dev.halo.Halo;
+import dev.halo.app.measure.ArchTimer;
 import dev.halo.measure.DeviceFingerprint;
 import dev.halo.measure.LatencyStats;
 import dev.halo.measure.MeasureSettings;
-import dev.halo.measure.OrtLatencyMeter;
 import dev.halo.measure.Outcome;
-import dev.halo.onnx.NetworkExporter;
-import dev.halo.onnx.NetworkExporters;
-import dev.halo.space.SearchSpace;
-import dev.halo.space.Spaces;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
@@ -34,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code halo agent}: registers this machine with a halo server as a device, then leases measurement tasks, measures
- * each with halo's harness ({@link OrtLatencyMeter} with the task's {@link MeasureSettings}, the same timing loop as
+ * each with halo's harness (halo-app's {@link ArchTimer}: ONNX Runtime with the task's {@link MeasureSettings}, the same timing loop as
  * {@code halo measure} and {@code halo onboard}), heartbeats while measuring, and uploads the statistics. The protocol
  * is in docs/farm.md. Every wait is bounded: a lost server is retried for {@code retrySeconds}, then the agent stops.
  */
@@ -79,21 +75,7 @@ public final class FarmAgent {
     public FarmAgent(Config config, PrintWriter log) {
         this.config = config;
         this.log = log;
-        this.measurer = config.fakeMs() != null ? fake(config.fakeMs()) : new OrtMeasurer();
-    }
-
-    /** The ORT harness, one meter per (space, settings). */
-    static final class OrtMeasurer implements Measurer {
-        private final Map<String, OrtLatencyMeter> meters = new java.util.HashMap<>();
-
-        @Override
-        public Outcome measure(String spaceName, String arch, MeasureSettings settings) {
-            SearchSpace<?> space = Spaces.byName(spaceName);
-            NetworkExporter exporter = NetworkExporters.forSpace(space);
-            OrtLatencyMeter meter = meters.computeIfAbsent(spaceName + settings.toJson(),
-                    k -> new OrtLatencyMeter(settings, c -> exporter.export(space.parse(c), settings.batch(), 0)));
-            return meter.measure(space.parse(arch).canonical());
-        }
+        this.measurer = config.fakeMs() != null ? fake(config.fakeMs()) : new ArchTimer()::measure;
     }
 
     /** Tests and benchmarks only: sleeps {@code ms}, answers a latency made up from the arch string (clearly not a measurement). */
