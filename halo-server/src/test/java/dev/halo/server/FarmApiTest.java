@@ -117,12 +117,12 @@ class FarmApiTest {
 
     @Test
     void heartbeatsKeepALeaseLongerThanItsLengthAndFakeAgentsDrainTheQueue() throws Exception {
-        ServerConfig c = ServerConfig.local(dir, TOKEN).withFarm(600, 3);
+        ServerConfig c = ServerConfig.local(dir, TOKEN).withFarm(1_200, 3);
         try (TestServer t = new TestServer(c)) {
             enqueue(t, "fake", archs(2, 7), null);
             ByteArrayOutputStream log = new ByteArrayOutputStream();
-            // each task takes 1.5 s, 2.5 leases: only the heartbeats keep it
-            FarmAgent.Summary s = runAgent(t, "slow", "fake", 2, 5, 1500.0, log);
+            // each task takes 3 s, 2.5 leases: only the heartbeats (every 0.4 s) keep it
+            FarmAgent.Summary s = runAgent(t, "slow", "fake", 2, 5, 3000.0, log);
             assertThat(s.stored()).as(log.toString(StandardCharsets.UTF_8)).isEqualTo(2);
             assertThat(s.refused()).isZero();
             JsonNode done = t.get("/api/tasks?state=done").json().get("tasks");
@@ -251,13 +251,13 @@ class FarmApiTest {
 
     @Test
     void anExpiredLeaseReturnsTheTaskToTheQueueAndAFailingTaskIsParked() throws Exception {
-        ServerConfig c = ServerConfig.local(dir, TOKEN).withFarm(300, 2);
+        ServerConfig c = ServerConfig.local(dir, TOKEN).withFarm(1_500, 2);
         try (TestServer t = new TestServer(c)) {
             long a = register(t, "a", "d");
             long b = register(t, "b", "d");
             enqueue(t, "d", archs(1, 1), null);
             JsonNode first = leaseOne(t, a);
-            Thread.sleep(700);
+            Thread.sleep(2_500);
             JsonNode queued = t.get("/api/tasks?state=queued").json().get("tasks");
             assertThat(queued).hasSize(1);
             assertThat(queued.get(0).get("lastError").asText()).contains("lease expired");
