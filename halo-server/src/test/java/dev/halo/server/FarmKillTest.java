@@ -19,23 +19,27 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import dev.halo.server.db.TestDatabases;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three agent processes (fake measurements) drain 300 tasks from one server; one agent is killed with SIGKILL while it
+ * Three agent processes (fake measurements) drain 500 tasks from one server (SQLite, then PostgreSQL); one agent is killed with SIGKILL while it
  * holds a task, and the server is stopped and started again mid-run. Every task ends done exactly once, with exactly
  * one measurement row, checked in the database.
  */
 @Timeout(240)
 class FarmKillTest {
-    static final int TASKS = 300;
+    static final int TASKS = 500;
+    static final List<String> backends = TestDatabases.BACKENDS;
     @TempDir Path dir;
 
-    @Test
-    void everyTaskEndsExactlyOnceThroughAnAgentKillAndAServerRestart() throws Exception {
-        ServerConfig config = ServerConfig.local(dir, TOKEN).withFarm(2_000, 5);
+    @ParameterizedTest
+    @FieldSource("backends")
+    void everyTaskEndsExactlyOnceThroughAnAgentKillAndAServerRestart(String backend) throws Exception {
+        ServerConfig config = ServerConfig.local(dir, TOKEN).withFarm(2_000, 5).withDb(TestDatabases.url(backend, dir));
         List<Process> agents = new ArrayList<>();
         TestServer t = new TestServer(config);
         try (Database db = Database.open(config.db())) {
@@ -91,7 +95,7 @@ class FarmKillTest {
             assertThat(byTask.get(victimTask)).as("the victim's task came back and another agent did it").isIn("fast-1", "fast-2");
             assertThat(byTask.values()).doesNotContain("victim");
             long retried = scalar(db, "SELECT COUNT(*) FROM tasks WHERE attempts > 1");
-            System.out.printf("FarmKillTest: %d tasks done once each, %d measurement rows; fast-1 %d, fast-2 %d; victim's task %d re-leased; "
+            System.out.printf("FarmKillTest (" + backend + "): %d tasks done once each, %d measurement rows; fast-1 %d, fast-2 %d; victim's task %d re-leased; "
                             + "%d tasks leased more than once; %d done before the server restart%n", count(db, "done"), TASKS,
                     byTask.values().stream().filter("fast-1"::equals).count(), byTask.values().stream().filter("fast-2"::equals).count(), victimTask,
                     retried, doneAtRestart);
