@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
             dev.halo.cli.search.SearchBenchmarkCommand.class,
             dev.halo.cli.predict.BenchCommand.class,
             dev.halo.cli.serve.ServeCommand.class,
+            dev.halo.cli.serve.AgentCommand.class,
             CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

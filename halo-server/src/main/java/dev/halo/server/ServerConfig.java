@@ -16,9 +16,14 @@ import java.nio.file.Path;
  * @param maxArchs        architectures one prediction request may ask for
  * @param accuracyTable   NAS-Bench-201 accuracy CSV for searches that ask for {@code accuracy: "table"} (may be null)
  * @param idleTimeoutMs   a connection whose request I/O stalls this long is closed (slow or stuck clients cannot hold the server)
+ * @param leaseMs         how long a farm agent holds a task without a heartbeat or result before it returns to the queue
+ * @param maxAttempts     leases a farm task gets before a reported failure or an expired lease parks it
  */
 public record ServerConfig(String host, int port, String db, Path dataDir, String token, long maxUploadBytes, int queueCapacity, int maxArchs,
-                           Path accuracyTable, long idleTimeoutMs) {
+                           Path accuracyTable, long idleTimeoutMs, long leaseMs, int maxAttempts) {
+    public static final long DEFAULT_LEASE_MS = 60_000;
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
     public static final long DEFAULT_MAX_UPLOAD = 8L << 20;
@@ -31,6 +36,13 @@ public record ServerConfig(String host, int port, String db, Path dataDir, Strin
         if (queueCapacity < 1) throw new BadInputException("--queue must be at least 1, got " + queueCapacity);
         if (maxArchs < 1) throw new BadInputException("--max-archs must be at least 1, got " + maxArchs);
         if (idleTimeoutMs < 100) throw new BadInputException("--timeout must be at least 0.1 s, got " + idleTimeoutMs + " ms");
+        if (leaseMs < 100) throw new BadInputException("--lease must be at least 0.1 s, got " + leaseMs + " ms");
+        if (maxAttempts < 1) throw new BadInputException("--max-attempts must be at least 1, got " + maxAttempts);
+    }
+
+    public ServerConfig(String host, int port, String db, Path dataDir, String token, long maxUploadBytes, int queueCapacity, int maxArchs,
+                        Path accuracyTable, long idleTimeoutMs) {
+        this(host, port, db, dataDir, token, maxUploadBytes, queueCapacity, maxArchs, accuracyTable, idleTimeoutMs, DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS);
     }
 
     /** Loopback, a free port, a SQLite file in {@code dataDir}, 8 MiB uploads, 16 queued jobs, 20,000 archs per prediction. */
@@ -40,14 +52,24 @@ public record ServerConfig(String host, int port, String db, Path dataDir, Strin
     }
 
     public ServerConfig withDb(String url) {
-        return new ServerConfig(host, port, url, dataDir, token, maxUploadBytes, queueCapacity, maxArchs, accuracyTable, idleTimeoutMs);
+        return new ServerConfig(host, port, url, dataDir, token, maxUploadBytes, queueCapacity, maxArchs, accuracyTable, idleTimeoutMs, leaseMs, maxAttempts);
     }
 
     public ServerConfig withLimits(long uploadBytes, int queue) {
-        return new ServerConfig(host, port, db, dataDir, token, uploadBytes, queue, maxArchs, accuracyTable, idleTimeoutMs);
+        return new ServerConfig(host, port, db, dataDir, token, uploadBytes, queue, maxArchs, accuracyTable, idleTimeoutMs, leaseMs, maxAttempts);
     }
 
     public ServerConfig withIdleTimeout(long ms) {
-        return new ServerConfig(host, port, db, dataDir, token, maxUploadBytes, queueCapacity, maxArchs, accuracyTable, ms);
+        return new ServerConfig(host, port, db, dataDir, token, maxUploadBytes, queueCapacity, maxArchs, accuracyTable, ms, leaseMs, maxAttempts);
+    }
+
+    /** The farm's lease length and attempts before a task is parked. */
+    public ServerConfig withFarm(long lease, int attempts) {
+        return new ServerConfig(host, port, db, dataDir, token, maxUploadBytes, queueCapacity, maxArchs, accuracyTable, idleTimeoutMs, lease, attempts);
+    }
+
+    /** The same server on another port (e.g. a restart on the port the first run picked). */
+    public ServerConfig withPort(int p) {
+        return new ServerConfig(host, p, db, dataDir, token, maxUploadBytes, queueCapacity, maxArchs, accuracyTable, idleTimeoutMs, leaseMs, maxAttempts);
     }
 }

@@ -57,6 +57,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "30", paramLabel = "S", description = "Close a connection whose request stalls this many seconds (default: ${DEFAULT-VALUE}).")
     double timeout;
 
+    @Option(names = "--lease", defaultValue = "60", paramLabel = "S", description = "Farm: seconds an agent holds a task without a heartbeat or result (default: ${DEFAULT-VALUE}).")
+    double lease;
+
+    @Option(names = "--max-attempts", defaultValue = "3", paramLabel = "N", description = "Farm: leases a task gets before a failure or expiry parks it (default: ${DEFAULT-VALUE}).")
+    int maxAttempts;
+
     @Override
     public Integer call() throws InterruptedException {
         Path dir = data != null ? data : Path.of(System.getProperty("user.home"), ".halo", "server");
@@ -65,7 +71,7 @@ public final class ServeCommand implements Callable<Integer> {
         boolean generated = token == null;
         String t = generated ? HaloServer.generateToken() : token;
         ServerConfig config = new ServerConfig(host, port, db != null ? db : dir.resolve("halo.db").toString(), dir, t,
-                (long) (maxUploadMb * 1024 * 1024), queue, maxArchs, accuracy, Math.round(timeout * 1000));
+                (long) (maxUploadMb * 1024 * 1024), queue, maxArchs, accuracy, Math.round(timeout * 1000), Math.round(lease * 1000), maxAttempts);
         PrintWriter out = spec.commandLine().getOut();
         HaloServer server = HaloServer.create(config);
         CountDownLatch stopped = new CountDownLatch(1);

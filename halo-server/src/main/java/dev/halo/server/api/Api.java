@@ -9,6 +9,7 @@ import dev.halo.server.db.Repository;
 import dev.halo.server.db.Repository.Device;
 import dev.halo.server.db.Repository.Job;
 import dev.halo.server.db.Repository.Profile;
+import dev.halo.server.farm.Farm;
 import dev.halo.server.jobs.Jobs;
 import dev.halo.server.work.OnboardJob;
 import dev.halo.server.work.Profiles;
@@ -43,6 +44,7 @@ public final class Api {
     private final Uploads uploads;
     private final OnboardJob onboard;
     private final SearchJob search;
+    private final Farm farm;
     private final List<String> registered = new ArrayList<>();
     private final List<SseClient> streams = new CopyOnWriteArrayList<>();
 
@@ -55,6 +57,8 @@ public final class Api {
         this.uploads = new Uploads(repo, config.dataDir());
         this.onboard = new OnboardJob(repo, config.dataDir(), json);
         this.search = new SearchJob(repo, profiles, config.accuracyTable());
+        // a long-poll ends a second before the server would drop the connection as idle
+        this.farm = new Farm(repo, json, config.leaseMs(), config.maxAttempts(), Math.max(0, Math.min(30_000, config.idleTimeoutMs() - 1_000)));
         for (Job j : jobs.interrupted()) {
             int recovered = onboard.recover(j);
             if (recovered > 0)
@@ -96,6 +100,12 @@ public final class Api {
         registered.add("DELETE /api/jobs/{id}");
         r.sse("/api/jobs/{id}/events", this::events);
         registered.add("GET /api/jobs/{id}/events");
+        post(r, "/api/agents", this::registerAgent);
+        post(r, "/api/agents/{id}/lease", this::lease);
+        post(r, "/api/tasks/{id}/heartbeat", this::heartbeat);
+        post(r, "/api/tasks/{id}/result", this::result);
+        post(r, "/api/farm/measure", this::farmMeasure);
+        get(r, "/api/tasks", this::tasks);
     }
 
     private void get(RoutesConfig r, String path, Handler h) {
@@ -375,6 +385,46 @@ public final class Api {
         }
     }
 
+    // ---------------------------------------------------------------- farm (docs/farm.md)
+
+    private void registerAgent(Context ctx) {
+        ctx.status(201).json(farm.register(HaloServer.body(json, body(ctx, Farm.MAX_RESULT_BYTES), Farm.RegisterRequest.class)));
+    }
+
+    private void lease(Context ctx) throws InterruptedException {
+        long id = longPath(ctx, "id");
+        int max = intParam(ctx, "max", 1, 1, 100);
+        int waitS = intParam(ctx, "wait", 0, 0, 600);
+        ctx.json(farm.lease(id, max, waitS * 1000L));
+    }
+
+    private void heartbeat(Context ctx) {
+        long id = longPath(ctx, "id");
+        ctx.json(farm.heartbeat(id, HaloServer.body(json, body(ctx, Farm.MAX_RESULT_BYTES), Farm.HeartbeatRequest.class)));
+    }
+
+    private void result(Context ctx) {
+        long id = longPath(ctx, "id");
+        Farm.Outcome o = farm.result(id, HaloServer.body(json, body(ctx, Farm.MAX_RESULT_BYTES), Farm.ResultRequest.class));
+        ctx.status(o.status()).json(o.body());
+    }
+
+    private void farmMeasure(Context ctx) {
+        ctx.status(201).json(farm.enqueue(HaloServer.body(json, body(ctx), Farm.MeasureRequest.class)));
+    }
+
+    private void tasks(Context ctx) {
+        ctx.json(farm.tasks(ctx.queryParam("state"), intParam(ctx, "limit", 1000, 1, 100_000)));
+    }
+
+    private static long longPath(Context ctx, String name) {
+        try {
+            return Long.parseLong(ctx.pathParam(name));
+        } catch (NumberFormatException e) {
+            throw ApiException.badInput(name, name + " must be a number, got '" + ctx.pathParam(name) + "'");
+        }
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     private String write(Object o) {
@@ -387,7 +437,10 @@ public final class Api {
 
     /** The request body, refused with 413 beyond the configured size (checked while reading, not only by Content-Length). */
     private byte[] body(Context ctx) {
-        long limit = config.maxUploadBytes();
+        return body(ctx, config.maxUploadBytes());
+    }
+
+    private byte[] body(Context ctx, long limit) {
         if (ctx.contentLength() > limit) throw tooLarge(ctx.contentLength(), limit);
         try (InputStream in = ctx.bodyInputStream()) {
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));

@@ -58,6 +58,9 @@ public final class Database implements AutoCloseable {
             // WAL: readers never wait for the writer; a writer waits up to busy_timeout for another one
             cfg.addDataSourceProperty("journal_mode", "WAL");
             cfg.addDataSourceProperty("busy_timeout", "10000");
+            // a write transaction starts as BEGIN IMMEDIATE: it holds the one write lock from its first read, so a
+            // read-then-update (leasing a farm task) cannot interleave with another writer, even from another process
+            cfg.addDataSourceProperty("transaction_mode", "IMMEDIATE");
             cfg.addDataSourceProperty("foreign_keys", "true");
             cfg.addDataSourceProperty("synchronous", "FULL");
             cfg.setMaximumPoolSize(4);

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -136,35 +137,40 @@ public final class Repository {
     /** Stores the batch in one transaction; rows already stored (same device, architecture and round) are skipped, never duplicated. */
     public Stored addMeasurements(long deviceId, String source, List<NewMeasurement> rows) {
         return write(c -> {
-            int inserted = 0;
-            try (PreparedStatement ins = c.prepareStatement("""
-                    INSERT INTO measurements (device_id, model_id, round, runs, min_ms, median_ms, p90_ms, mean_ms, cv, failure, settings,
-                      source, measured_at, created, robust_cv, median_rel_ci, started_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (device_id, model_id, round) DO NOTHING""")) {
-                for (NewMeasurement m : rows) {
-                    ins.setLong(1, deviceId);
-                    ins.setLong(2, modelId(c, "arch", m.space(), m.arch()));
-                    ins.setInt(3, m.round());
-                    setInt(ins, 4, m.runs());
-                    setDouble(ins, 5, m.minMs());
-                    setDouble(ins, 6, m.medianMs());
-                    setDouble(ins, 7, m.p90Ms());
-                    setDouble(ins, 8, m.meanMs());
-                    setDouble(ins, 9, m.cv());
-                    ins.setString(10, m.failure());
-                    ins.setString(11, m.settings());
-                    ins.setString(12, source);
-                    ins.setString(13, m.measuredAt());
-                    ins.setString(14, now());
-                    setDouble(ins, 15, m.robustCv());
-                    setDouble(ins, 16, m.medianRelCi());
-                    ins.setString(17, m.startedAt());
-                    inserted += ins.executeUpdate();
-                }
-            }
+            int inserted = insertMeasurements(c, deviceId, source, rows);
             return new Stored(inserted, rows.size() - inserted);
         });
+    }
+
+    private static int insertMeasurements(Connection c, long deviceId, String source, List<NewMeasurement> rows) throws SQLException {
+        int inserted = 0;
+        try (PreparedStatement ins = c.prepareStatement("""
+                INSERT INTO measurements (device_id, model_id, round, runs, min_ms, median_ms, p90_ms, mean_ms, cv, failure, settings,
+                  source, measured_at, created, robust_cv, median_rel_ci, started_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (device_id, model_id, round) DO NOTHING""")) {
+            for (NewMeasurement m : rows) {
+                ins.setLong(1, deviceId);
+                ins.setLong(2, modelId(c, "arch", m.space(), m.arch()));
+                ins.setInt(3, m.round());
+                setInt(ins, 4, m.runs());
+                setDouble(ins, 5, m.minMs());
+                setDouble(ins, 6, m.medianMs());
+                setDouble(ins, 7, m.p90Ms());
+                setDouble(ins, 8, m.meanMs());
+                setDouble(ins, 9, m.cv());
+                ins.setString(10, m.failure());
+                ins.setString(11, m.settings());
+                ins.setString(12, source);
+                ins.setString(13, m.measuredAt());
+                ins.setString(14, now());
+                setDouble(ins, 15, m.robustCv());
+                setDouble(ins, 16, m.medianRelCi());
+                ins.setString(17, m.startedAt());
+                inserted += ins.executeUpdate();
+            }
+        }
+        return inserted;
     }
 
     /** A device's measurements (of {@code space}, or all when null), by architecture then round, at most {@code limit}. */
@@ -372,6 +378,260 @@ public final class Repository {
     private static Job job(ResultSet rs) throws SQLException {
         return new Job(rs.getString(1), rs.getString(2), JobState.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5), rs.getLong(6),
                 rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12));
+    }
+
+
+    // ---------------------------------------------------------------- farm: agents and measurement tasks
+
+    public record Agent(long id, String name, long deviceId, String fingerprintId, String fingerprint, String created, String lastSeen) {}
+
+    /** Registers an agent measuring as device {@code deviceName} (created on first use, taking the agent's fingerprint if it has none). */
+    public Agent registerAgent(String name, String deviceName, String fingerprintId, String fingerprintJson, String label) {
+        return write(c -> {
+            long device = deviceId(c, deviceName, fingerprintId, fingerprintJson, label);
+            String t = now();
+            long id;
+            try (PreparedStatement ins = c.prepareStatement(
+                    "INSERT INTO agents (name, device_id, fingerprint_id, fingerprint, created, last_seen) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+                ins.setString(1, name);
+                ins.setLong(2, device);
+                ins.setString(3, fingerprintId);
+                ins.setString(4, fingerprintJson);
+                ins.setString(5, t);
+                ins.setString(6, t);
+                try (ResultSet rs = ins.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+            }
+            return new Agent(id, name, device, fingerprintId, fingerprintJson, t, t);
+        });
+    }
+
+    public Optional<Agent> agent(long id) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT id, name, device_id, fingerprint_id, fingerprint, created, last_seen FROM agents WHERE id = ?")) {
+                q.setLong(1, id);
+                return list(q, rs -> new Agent(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                        rs.getString(7))).stream().findFirst();
+            }
+        });
+    }
+
+    public enum TaskState { queued, leased, done, parked }
+
+    public record NewTask(String space, String arch, int round) {}
+
+    public record Task(long id, long deviceId, String space, String arch, int round, String settings, TaskState state, Long leaseOwner,
+                       String leaseToken, Long leaseDeadline, int attempts, String lastError, String created, String updated) {}
+
+    private static final String TASK_COLUMNS =
+            "id, device_id, space, arch, round, settings, state, lease_owner, lease_token, lease_deadline, attempts, last_error, created, updated";
+
+    private static Task task(ResultSet rs) throws SQLException {
+        long owner = rs.getLong(8);
+        Long ownerOrNull = rs.wasNull() ? null : owner;
+        long deadline = rs.getLong(10);
+        Long deadlineOrNull = rs.wasNull() ? null : deadline;
+        return new Task(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6), TaskState.valueOf(rs.getString(7)),
+                ownerOrNull, rs.getString(9), deadlineOrNull, rs.getInt(11), rs.getString(12), rs.getString(13), rs.getString(14));
+    }
+
+    /** Queues the tasks for a device in one transaction; a task already there (same device, space, arch, round) is not queued again. Returns how many were added. */
+    public int enqueue(long deviceId, String settingsJson, List<NewTask> tasks) {
+        return write(c -> {
+            int added = 0;
+            String t = now();
+            try (PreparedStatement ins = c.prepareStatement("""
+                    INSERT INTO tasks (device_id, space, arch, round, settings, state, attempts, created, updated) VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?)
+                    ON CONFLICT (device_id, space, arch, round) DO NOTHING""")) {
+                for (NewTask n : tasks) {
+                    ins.setLong(1, deviceId);
+                    ins.setString(2, n.space());
+                    ins.setString(3, n.arch());
+                    ins.setInt(4, n.round());
+                    ins.setString(5, settingsJson);
+                    ins.setString(6, t);
+                    ins.setString(7, t);
+                    added += ins.executeUpdate();
+                }
+            }
+            return added;
+        });
+    }
+
+    /**
+     * Leases up to {@code max} queued tasks of the agent's device to it until {@code nowMs + leaseMs}, each with a fresh
+     * lease token, in one transaction: on PostgreSQL the candidate rows are locked with {@code FOR UPDATE SKIP LOCKED}
+     * (concurrent leases take different rows); on SQLite the transaction is {@code BEGIN IMMEDIATE} (the database's one
+     * writer; see {@link Database}), so no two leases can read the same queued row. Expired leases are returned first.
+     */
+    public List<Task> lease(long agentId, int max, long nowMs, long leaseMs, int maxAttempts) {
+        return write(c -> {
+            expire(c, nowMs, maxAttempts);
+            long device;
+            try (PreparedStatement q = c.prepareStatement("UPDATE agents SET last_seen = ? WHERE id = ? RETURNING device_id")) {
+                q.setString(1, now());
+                q.setLong(2, agentId);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) return List.<Task>of();
+                    device = rs.getLong(1);
+                }
+            }
+            List<Long> ids = new ArrayList<>();
+            String lock = db.vendor() == Database.Vendor.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "";
+            try (PreparedStatement q = c.prepareStatement("SELECT id FROM tasks WHERE state = 'queued' AND device_id = ? ORDER BY id LIMIT ?" + lock)) {
+                q.setLong(1, device);
+                q.setInt(2, max);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) ids.add(rs.getLong(1));
+                }
+            }
+            List<Task> out = new ArrayList<>();
+            try (PreparedStatement up = c.prepareStatement("""
+                    UPDATE tasks SET state = 'leased', lease_owner = ?, lease_token = ?, lease_deadline = ?, attempts = attempts + 1, updated = ?
+                    WHERE id = ? AND state = 'queued'""");
+                    PreparedStatement q = c.prepareStatement("SELECT " + TASK_COLUMNS + " FROM tasks WHERE id = ?")) {
+                for (long id : ids) {
+                    up.setLong(1, agentId);
+                    up.setString(2, UUID.randomUUID().toString());
+                    up.setLong(3, nowMs + leaseMs);
+                    up.setString(4, now());
+                    up.setLong(5, id);
+                    if (up.executeUpdate() != 1) continue;
+                    q.setLong(1, id);
+                    out.addAll(list(q, Repository::task));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Returns every lease past its deadline to the queue (or parks its task after {@code maxAttempts} leases); how many. */
+    public int expireLeases(long nowMs, int maxAttempts) {
+        return write(c -> expire(c, nowMs, maxAttempts));
+    }
+
+    private static int expire(Connection c, long nowMs, int maxAttempts) throws SQLException {
+        try (PreparedStatement up = c.prepareStatement("""
+                UPDATE tasks SET state = CASE WHEN attempts >= ? THEN 'parked' ELSE 'queued' END, lease_owner = NULL, lease_token = NULL,
+                  lease_deadline = NULL, last_error = ?, updated = ?
+                WHERE state = 'leased' AND lease_deadline < ?""")) {
+            up.setInt(1, maxAttempts);
+            up.setString(2, "lease expired (no result or heartbeat in time)");
+            up.setString(3, now());
+            up.setLong(4, nowMs);
+            return up.executeUpdate();
+        }
+    }
+
+    /** Extends a lease its holder still holds to {@code nowMs + leaseMs}; false if that lease is not (any more) held. */
+    public boolean heartbeat(long taskId, String leaseToken, long nowMs, long leaseMs) {
+        return write(c -> {
+            try (PreparedStatement up = c.prepareStatement(
+                    "UPDATE tasks SET lease_deadline = ?, updated = ? WHERE id = ? AND state = 'leased' AND lease_token = ?")) {
+                up.setLong(1, nowMs + leaseMs);
+                up.setString(2, now());
+                up.setLong(3, taskId);
+                up.setString(4, leaseToken);
+                return up.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** What a result upload did: stored it now, found it stored by this very lease before (a retry), or refused it. */
+    public enum Completion { stored, already, notHeld, unknown }
+
+    /**
+     * Completes a task with its measurement, in one transaction: only the holder of the current lease can (a retried
+     * upload with the lease that completed it answers {@code already} and writes nothing). The measurement row is keyed
+     * by (device, arch, round) like every other, so it can never be stored twice.
+     */
+    public Completion complete(long taskId, String leaseToken, String source, NewMeasurement m) {
+        return write(c -> {
+            Optional<Task> t;
+            try (PreparedStatement q = c.prepareStatement("SELECT " + TASK_COLUMNS + " FROM tasks WHERE id = ?" + forUpdate())) {
+                q.setLong(1, taskId);
+                t = list(q, Repository::task).stream().findFirst();
+            }
+            if (t.isEmpty()) return Completion.unknown;
+            Task task = t.get();
+            if (!leaseToken.equals(task.leaseToken())) return Completion.notHeld;
+            if (task.state() == TaskState.done) return Completion.already;
+            if (task.state() != TaskState.leased) return Completion.notHeld;
+            NewMeasurement row = new NewMeasurement(task.space(), task.arch(), task.round(), m.runs(), m.minMs(), m.medianMs(), m.p90Ms(), m.meanMs(), m.cv(),
+                    m.robustCv(), m.medianRelCi(), m.failure(), m.settings(), m.startedAt(), m.measuredAt());
+            insertMeasurements(c, task.deviceId(), source, List.of(row));
+            try (PreparedStatement up = c.prepareStatement(
+                    "UPDATE tasks SET state = 'done', lease_deadline = NULL, last_error = NULL, updated = ? WHERE id = ?")) {
+                up.setString(1, now());
+                up.setLong(2, taskId);
+                up.executeUpdate();
+            }
+            return Completion.stored;
+        });
+    }
+
+    /** The holder of the lease reports that measuring failed: the task is queued again, or parked after {@code maxAttempts} leases. */
+    public Optional<TaskState> fail(long taskId, String leaseToken, String reason, int maxAttempts) {
+        return write(c -> {
+            try (PreparedStatement up = c.prepareStatement("""
+                    UPDATE tasks SET state = CASE WHEN attempts >= ? THEN 'parked' ELSE 'queued' END, lease_owner = NULL, lease_token = NULL,
+                      lease_deadline = NULL, last_error = ?, updated = ?
+                    WHERE id = ? AND state = 'leased' AND lease_token = ?""")) {
+                up.setInt(1, maxAttempts);
+                up.setString(2, reason);
+                up.setString(3, now());
+                up.setLong(4, taskId);
+                up.setString(5, leaseToken);
+                if (up.executeUpdate() != 1) return Optional.<TaskState>empty();
+            }
+            try (PreparedStatement q = c.prepareStatement("SELECT state FROM tasks WHERE id = ?")) {
+                q.setLong(1, taskId);
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    return Optional.of(TaskState.valueOf(rs.getString(1)));
+                }
+            }
+        });
+    }
+
+    public Optional<Task> task(long id) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT " + TASK_COLUMNS + " FROM tasks WHERE id = ?")) {
+                q.setLong(1, id);
+                return list(q, Repository::task).stream().findFirst();
+            }
+        });
+    }
+
+    /** Tasks in {@code state} (all when null), by id, at most {@code limit}. */
+    public List<Task> tasks(TaskState state, int limit) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT " + TASK_COLUMNS + " FROM tasks" + (state == null ? "" : " WHERE state = ?")
+                    + " ORDER BY id LIMIT ?")) {
+                int i = 1;
+                if (state != null) q.setString(i++, state.name());
+                q.setInt(i, limit);
+                return list(q, Repository::task);
+            }
+        });
+    }
+
+    /** How many tasks are in each state (every state present, zero when none). */
+    public java.util.Map<TaskState, Long> taskCounts() {
+        return read(c -> {
+            java.util.Map<TaskState, Long> out = new java.util.EnumMap<>(TaskState.class);
+            for (TaskState s : TaskState.values()) out.put(s, 0L);
+            try (PreparedStatement q = c.prepareStatement("SELECT state, COUNT(*) FROM tasks GROUP BY state"); ResultSet rs = q.executeQuery()) {
+                while (rs.next()) out.put(TaskState.valueOf(rs.getString(1)), rs.getLong(2));
+            }
+            return out;
+        });
+    }
+
+    private String forUpdate() {
+        return db.vendor() == Database.Vendor.POSTGRESQL ? " FOR UPDATE" : "";
     }
 
     // ---------------------------------------------------------------- plumbing

@@ -1,0 +1,253 @@
+package dev.halo.server.farm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.halo.BadInputException;
+import dev.halo.Halo;
+import dev.halo.app.measure.ArchTimer;
+import dev.halo.measure.DeviceFingerprint;
+import dev.halo.measure.LatencyStats;
+import dev.halo.measure.MeasureSettings;
+import dev.halo.measure.Outcome;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code halo agent}: registers this machine with a halo server as a device, then leases measurement tasks, measures
+ * each with halo's harness (halo-app's {@link ArchTimer}: ONNX Runtime with the task's {@link MeasureSettings}, the same timing loop as
+ * {@code halo measure} and {@code halo onboard}), heartbeats while measuring, and uploads the statistics. The protocol
+ * is in docs/farm.md. Every wait is bounded: a lost server is retried for {@code retrySeconds}, then the agent stops.
+ */
+public final class FarmAgent {
+    /**
+     * @param server       base URL, e.g. http://127.0.0.1:7070
+     * @param token        the server's token
+     * @param name         this agent's name
+     * @param device       the device it measures as (tasks queued for it come here)
+     * @param maxJobs      stop after this many tasks (0: no limit)
+     * @param idleExitS    stop after this many seconds without a task (0: never)
+     * @param fakeMs       tests and benchmarks only: no measuring; each task "takes" this many ms and gets a made-up
+     *                     latency derived from the arch string. Null: real measurements.
+     * @param retrySeconds how long a request is retried while the server cannot be reached (e.g. restarting)
+     */
+    public record Config(String server, String token, String name, String device, int maxJobs, double idleExitS, Double fakeMs, double retrySeconds) {
+        public Config {
+            if (server == null || !(server.startsWith("http://") || server.startsWith("https://")))
+                throw new BadInputException("--server must be an http:// or https:// URL, got " + server);
+            if (token == null || token.isBlank()) throw new BadInputException("--token is required (the server's token)");
+            if (maxJobs < 0) throw new BadInputException("--max-jobs must be >= 0");
+            if (idleExitS < 0) throw new BadInputException("--idle-exit must be >= 0");
+            if (fakeMs != null && !(fakeMs >= 0)) throw new BadInputException("--fake must be >= 0 ms");
+            server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+        }
+    }
+
+    /** What a run did: tasks stored, stored earlier (a retried upload), failed, refused (409), and why it stopped. */
+    public record Summary(int stored, int already, int failed, int refused, String stopped) {}
+
+    /** Measures one task. */
+    public interface Measurer {
+        Outcome measure(String space, String arch, MeasureSettings settings);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Config config;
+    private final PrintWriter log;
+    private final Measurer measurer;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public FarmAgent(Config config, PrintWriter log) {
+        this.config = config;
+        this.log = log;
+        this.measurer = config.fakeMs() != null ? fake(config.fakeMs()) : new ArchTimer()::measure;
+    }
+
+    /** Tests and benchmarks only: sleeps {@code ms}, answers a latency made up from the arch string (clearly not a measurement). */
+    static Measurer fake(double ms) {
+        return (space, arch, settings) -> {
+            try {
+                if (ms > 0) Thread.sleep((long) ms, (int) ((ms % 1) * 1e6));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            double median = 1 + Math.floorMod(arch.hashCode(), 1000) / 100.0;
+            return new Outcome.Measured(new LatencyStats(10, median * 0.95, median, median * 1.05, median, 0.02, 0.02, 0.01));
+        };
+    }
+
+    /** The fingerprint this agent registers: halo's {@link DeviceFingerprint} under default settings, plus memory and versions. */
+    ObjectNode fingerprint() throws IOException {
+        MeasureSettings s = MeasureSettings.defaults();
+        ObjectNode fp = (ObjectNode) JSON.readTree(config.fakeMs() != null ? fakeFingerprint().toJson() : DeviceFingerprint.current(s).toJson());
+        DeviceFingerprint f = config.fakeMs() != null ? fakeFingerprint() : DeviceFingerprint.current(s);
+        fp.put("id", f.id());
+        fp.put("label", f.label());
+        fp.put("memory_bytes", memoryBytes());
+        fp.put("halo", Halo.version());
+        fp.put("agent", "java");
+        if (config.fakeMs() != null) fp.put("fake_measurements", true);
+        return fp;
+    }
+
+    private static DeviceFingerprint fakeFingerprint() {
+        return new DeviceFingerprint("fake (halo agent --fake: no measurements)", 1, System.getProperty("os.name"), System.getProperty("java.vm.version"), "none",
+                "fake", 1, 1, "all", false, "fp32");
+    }
+
+    private static long memoryBytes() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+            return os.getTotalMemorySize();
+        return -1;
+    }
+
+    public Summary run() throws IOException, InterruptedException {
+        Map<String, Object> reg = new LinkedHashMap<>();
+        reg.put("name", config.name());
+        reg.put("device", config.device());
+        reg.put("fingerprint", fingerprint());
+        JsonNode r = expect(call("POST", "/api/agents", reg), 201, "registering");
+        long agent = r.get("agent").asLong();
+        double leaseSeconds = r.get("leaseSeconds").asDouble();
+        log.printf(Locale.ROOT, "agent %s #%d: device %s, fingerprint %s, lease %.1f s%n", config.name(), agent, config.device(),
+                r.get("fingerprintId").asText(), leaseSeconds);
+        int stored = 0, already = 0, failed = 0, refused = 0;
+        long idleSince = System.nanoTime();
+        ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(t -> {
+            Thread th = new Thread(t, "halo-agent-heartbeat");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            while (true) {
+                int done = stored + already + failed + refused;
+                if (config.maxJobs() > 0 && done >= config.maxJobs()) return new Summary(stored, already, failed, refused, "max-jobs reached");
+                double idle = (System.nanoTime() - idleSince) / 1e9;
+                if (config.idleExitS() > 0 && idle >= config.idleExitS()) return new Summary(stored, already, failed, refused, "idle for " + config.idleExitS() + " s");
+                long wait = config.idleExitS() > 0 ? (long) Math.ceil(Math.min(20, config.idleExitS() - idle)) : 20;
+                JsonNode lease = expect(call("POST", "/api/agents/" + agent + "/lease?wait=" + Math.max(0, wait), null), 200, "leasing");
+                if (lease.get("tasks").isEmpty()) continue;
+                idleSince = System.nanoTime();
+                for (JsonNode t : lease.get("tasks")) {
+                    long id = t.get("id").asLong();
+                    String token = t.get("leaseToken").asText();
+                    MeasureSettings settings = JSON.treeToValue(t.get("settings"), FarmSettings.class).toMeasureSettings();
+                    long beatMs = Math.max(50, (long) (leaseSeconds * 1000 / 3));
+                    ScheduledFuture<?> beat = beats.scheduleAtFixedRate(() -> {
+                        try {
+                            call("POST", "/api/tasks/" + id + "/heartbeat", Map.of("leaseToken", token));
+                        } catch (IOException | InterruptedException | RuntimeException e) {
+                            // the next beat or the upload tries again
+                        }
+                    }, beatMs, beatMs, TimeUnit.MILLISECONDS);
+                    String started = Instant.now().toString();
+                    Outcome o;
+                    try {
+                        o = measurer.measure(t.get("space").asText(), t.get("arch").asText(), settings);
+                    } finally {
+                        beat.cancel(false);
+                    }
+                    Map<String, Object> result = new LinkedHashMap<>();
+                    result.put("leaseToken", token);
+                    switch (o) {
+                        case Outcome.Measured m -> result.put("stats", stats(m.stats()));
+                        case Outcome.Failed f -> result.put("failure", f.reason());
+                    }
+                    result.put("startedAt", started);
+                    result.put("measuredAt", Instant.now().toString());
+                    Reply up = call("POST", "/api/tasks/" + id + "/result", result);
+                    if (up.status() == 201) stored++;
+                    else if (up.status() == 200 && result.containsKey("failure")) failed++;
+                    else if (up.status() == 200) already++;
+                    else if (up.status() == 409) refused++;
+                    else expect(up, 201, "uploading task " + id);
+                    log.printf(Locale.ROOT, "task %d %s round %d: %s -> %d%n", id, t.get("arch").asText(), t.get("round").asInt(),
+                            o instanceof Outcome.Measured m ? String.format(Locale.ROOT, "%.3f ms", m.stats().medianMs()) : "failed: " + ((Outcome.Failed) o).reason(),
+                            up.status());
+                }
+            }
+        } finally {
+            beats.shutdownNow();
+            log.flush();
+        }
+    }
+
+    private static Map<String, Object> stats(LatencyStats s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("runs", s.runs());
+        m.put("minMs", s.minMs());
+        m.put("medianMs", s.medianMs());
+        m.put("p90Ms", s.p90Ms());
+        m.put("meanMs", s.meanMs());
+        m.put("cv", s.cv());
+        m.put("robustCv", s.robustCv());
+        // infinite below 6 runs: JSON has no infinity, so it is left out
+        if (Double.isFinite(s.medianRelCi())) m.put("medianRelCi", s.medianRelCi());
+        return m;
+    }
+
+    record Reply(int status, JsonNode body) {}
+
+    /** One request, retried (with backoff) while the server cannot be reached, up to {@code retrySeconds}. */
+    Reply call(String method, String path, Object body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.server() + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + config.token()).header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        HttpRequest req = b.build();
+        long end = System.nanoTime() + (long) (config.retrySeconds() * 1e9);
+        long backoff = 100;
+        while (true) {
+            try {
+                HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+                JsonNode j = r.body() == null || r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
+                if (r.statusCode() >= 500 && System.nanoTime() < end) {
+                    Thread.sleep(backoff);
+                    backoff = Math.min(2000, backoff * 2);
+                    continue;
+                }
+                return new Reply(r.statusCode(), j);
+            } catch (ConnectException | HttpTimeoutException | java.io.EOFException e) {
+                if (System.nanoTime() >= end) throw new IOException(config.server() + " cannot be reached (" + e + "), retried " + config.retrySeconds() + " s", e);
+            } catch (IOException e) {
+                // e.g. the connection was reset by a server that stopped mid-request
+                if (System.nanoTime() >= end) throw e;
+            }
+            Thread.sleep(backoff);
+            backoff = Math.min(2000, backoff * 2);
+        }
+    }
+
+    private static JsonNode expect(Reply r, int status, String what) {
+        if (r.status() != status)
+            throw new BadInputException(what + ": the server answered " + r.status() + ": " + (r.body().has("error") ? r.body().get("error").asText() : r.body()));
+        return r.body();
+    }
+
+    /** For tests that start agents as separate processes: {@code --server URL --token T --name N --device D [--max-jobs N] [--idle-exit S] [--fake MS]}. */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i], args[i + 1]);
+        Config c = new Config(a.get("--server"), a.get("--token"), a.getOrDefault("--name", "agent"), a.getOrDefault("--device", "agent"),
+                Integer.parseInt(a.getOrDefault("--max-jobs", "0")), Double.parseDouble(a.getOrDefault("--idle-exit", "0")),
+                a.containsKey("--fake") ? Double.parseDouble(a.get("--fake")) : null, Double.parseDouble(a.getOrDefault("--retry", "60")));
+        Summary s = new FarmAgent(c, new PrintWriter(System.out, true)).run();
+        System.out.println("summary " + s);
+        System.exit(0);
+    }
+
+}
