@@ -54,6 +54,13 @@ public final class HaloCommand implements Runnable {
     /** The configured command line (also used by tests to run commands in-process). */
     public static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new HaloCommand());
+        // Numbers are decimal: Java would also read hexadecimal floats ("0x1p3" = 8), which no one means on a command line
+        CommandLine.ITypeConverter<Double> decimal = text -> {
+            if (text.strip().matches("(?i)[-+]?0x.*")) throw new CommandLine.TypeConversionException("'" + text + "' is not a decimal number");
+            return Double.valueOf(text);
+        };
+        cl.registerConverter(Double.class, decimal);
+        cl.registerConverter(Double.TYPE, decimal);
         cl.setExecutionStrategy(parseResult -> {
             try {
                 return new CommandLine.RunLast().execute(parseResult);

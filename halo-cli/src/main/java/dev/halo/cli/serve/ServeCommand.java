@@ -68,6 +68,15 @@ public final class ServeCommand implements Callable<Integer> {
         Path dir = data != null ? data : Path.of(System.getProperty("user.home"), ".halo", "server");
         if (accuracy != null && !Files.isRegularFile(accuracy)) throw new BadInputException("--accuracy " + accuracy + ": no such file");
         if (!(maxUploadMb > 0)) throw new BadInputException("--max-upload-mb must be > 0, got " + maxUploadMb);
+        try {
+            Files.createDirectories(dir); // before anything binds a port: an unusable folder is the user's to fix
+        } catch (java.io.IOException | SecurityException e) {
+            throw new BadInputException("--data " + dir + ": cannot create this folder (" + e.getMessage() + ")");
+        }
+        if (db != null && !db.startsWith("postgresql:")) {
+            Path parent = Path.of(db).toAbsolutePath().getParent();
+            if (parent == null || !Files.isDirectory(parent)) throw new BadInputException("--db " + db + ": folder " + parent + " does not exist");
+        }
         boolean generated = token == null;
         String t = generated ? HaloServer.generateToken() : token;
         ServerConfig config = new ServerConfig(host, port, db != null ? db : dir.resolve("halo.db").toString(), dir, t,

@@ -93,8 +93,9 @@ class NumericOptionsFuzzTest {
     private static List<String> filler(CommandSpec spec) {
         List<String> f = new ArrayList<>();
         for (OptionSpec o : spec.options()) {
-            // an optional store or output goes to a path that cannot exist, so a run that gets past validation stops there
-            if (!o.required() && (o.longestName().equals("--store") || o.longestName().equals("--out"))) {
+            // an optional store, output or database goes to a path that cannot exist, so a run that gets past validation
+            // stops there (a server, too, before it binds a port)
+            if (!o.required() && List.of("--store", "--out", "--data", "--db").contains(o.longestName())) {
                 f.add(o.longestName());
                 f.add(MISSING.toString());
             }
