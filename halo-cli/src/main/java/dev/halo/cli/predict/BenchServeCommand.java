@@ -2,17 +2,15 @@ package dev.halo.cli.predict;
 
 import dev.halo.app.bench.Machine;
 import dev.halo.cli.output.FormatOption;
+import dev.halo.io.Leftovers;
 import dev.halo.cli.output.Table;
 import dev.halo.server.ServeBenchmark;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,11 +49,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } finally {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Leftovers.deleteRecursively(dir);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.halo.graph.TensorShape;
 import dev.halo.graph.ValueInfo;
 import dev.halo.measure.MeasureSettings;
 import dev.halo.measure.OrtLatencyMeter;
+import dev.halo.io.Leftovers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ public final class KernelProfile {
         } catch (OrtException e) {
             throw new IllegalStateException("profiling " + model + " failed: " + e.getMessage(), e);
         } finally {
-            OptimizedModel.deleteTree(dir);
+            Leftovers.deleteRecursively(dir);
         }
     }
 

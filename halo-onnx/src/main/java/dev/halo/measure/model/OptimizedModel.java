@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.halo.BadInputException;
+import dev.halo.io.Leftovers;
 import dev.halo.graph.Graph;
 import dev.halo.graph.TensorShape;
 import dev.halo.measure.GraphOptimization;
@@ -14,9 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The graph ONNX Runtime actually executes: a session is created with {@code optimized_model_filepath} set, and the
@@ -37,7 +36,7 @@ public final class OptimizedModel {
         try {
             return optimize(dir, model, original, inputs, level);
         } finally {
-            deleteTree(dir);
+            Leftovers.deleteRecursively(dir);
         }
     }
 
@@ -51,7 +50,7 @@ public final class OptimizedModel {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the model for ONNX Runtime to optimise", e);
         } finally {
-            deleteTree(dir);
+            Leftovers.deleteRecursively(dir);
         }
     }
 
@@ -77,20 +76,6 @@ public final class OptimizedModel {
             }
             if (!Files.isRegularFile(out)) throw new IllegalStateException("ONNX Runtime wrote no optimised model to " + out);
             return OnnxModelReader.read(out);
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort: a leftover file in the temporary directory
-                }
-            });
-        } catch (IOException e) {
-            // best effort
         }
     }
 }
