@@ -47,6 +47,10 @@ class FaultInjectionTest {
         int kills = killRepeatedly(args, 3000, () -> {
             checkMeasureCsv(csv);
             checkStore(store, seen, 12);
+        }, () -> { // complete: measure a fresh store again
+            Files.delete(store);
+            Files.deleteIfExists(csv);
+            seen.clear();
         });
         assertThat(kills).isGreaterThanOrEqualTo(KILLS);
         assertThat(runToEnd(args)).isZero();
@@ -67,6 +71,9 @@ class FaultInjectionTest {
         int kills = killRepeatedly(args, 4000, () -> {
             checkOnboardFiles(out);
             if (Files.exists(store)) checkStore(store, seen, Integer.MAX_VALUE);
+        }, () -> { // complete: onboard from scratch again
+            dev.halo.io.Leftovers.deleteRecursively(out);
+            seen.clear();
         });
         assertThat(kills).isGreaterThanOrEqualTo(KILLS);
         assertThat(runToEnd(args)).isZero();
@@ -89,7 +96,7 @@ class FaultInjectionTest {
         Files.copy(raw.resolve("hardware_embedding_index.pt"), help.getParent().resolve("hardware_embedding_index.pt"));
         Path ds = dir.resolve("ds");
         List<String> args = List.of("data", "import-help", help.getParent().toString(), "--space", "nasbench201", "--out", ds.toString(), "--replace");
-        int kills = killRepeatedly(args, 3500, () -> checkDataset(ds));
+        int kills = killRepeatedly(args, 3500, () -> checkDataset(ds), null); // --replace redoes the whole import every run
         assertThat(kills).isGreaterThanOrEqualTo(KILLS);
         assertThat(runToEnd(args)).isZero();
         checkDataset(ds);
@@ -103,20 +110,29 @@ class FaultInjectionTest {
         void run() throws Exception;
     }
 
-    /** Starts the command again and again, kills it after a random delay in [0, maxDelayMs), checks; returns the kills. */
-    private int killRepeatedly(List<String> args, int maxDelayMs, Check afterEach) throws Exception {
-        int kills = 0;
+    /**
+     * Starts the command again and again, kills it after a random delay, checks; returns the kills. The delay is drawn
+     * below {@code maxDelayMs} at first and, once a run has finished on its own, below that run's duration, so that
+     * kills land inside a run on a fast machine as on a loaded one. A run that finished on its own leaves nothing to
+     * interrupt; {@code reset} (if any) then starts the work over.
+     */
+    private int killRepeatedly(List<String> args, int maxDelayMs, Check afterEach, Check reset) throws Exception {
+        int kills = 0, maxDelay = maxDelayMs;
         for (int attempt = 0; kills < KILLS && attempt < 3 * KILLS; attempt++) {
+            long t0 = System.nanoTime();
             Process p = start(args);
-            Thread.sleep(rng.nextInt(maxDelayMs));
-            if (p.isAlive()) {
+            boolean finished = p.waitFor(rng.nextInt(maxDelay), TimeUnit.MILLISECONDS);
+            if (!finished) {
                 p.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
                 kills++;
+            } else {
+                maxDelay = Math.max(100, (int) ((System.nanoTime() - t0) / 1_000_000));
             }
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             if (p.exitValue() != 137 && p.exitValue() != 0) // finished on its own before the kill: it must have succeeded
                 throw new AssertionError("exit " + p.exitValue() + " of " + args + "; stderr: " + Files.readString(log()));
             afterEach.run();
+            if (finished && reset != null) reset.run();
         }
         System.out.printf("FaultInjectionTest: %s killed %d times in %d starts%n", args.getFirst().equals("data") ? "import-help" : args.getFirst(), kills, started);
         return kills;
