@@ -53,7 +53,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     What what;
 
     static final class What {
-        @Option(names = "--method", description = "auto (the default: the rule picks of docs/RESULTS.md, named in the output), op-costs, help, "
+        @Option(names = "--method", description = "auto (the default: op-costs where the space has op-cost features, else a device mix; named in the output, docs/results/auto.md), op-costs, help, "
                 + "device-mix, flops, params, nearest-device, or experimental:NAME (see --list-methods --experimental).")
         String method;
 

@@ -61,7 +61,7 @@ public final class SearchOptions {
     String accuracyTolerance = "auto";
 
     @Option(names = "--method", paramLabel = "NAME",
-            description = "With --adapt-from: the few-shot method (default: auto, the rule picks of docs/RESULTS.md: op-costs on nasbench201); "
+            description = "With --adapt-from: the few-shot method (default: auto: op-costs where the space has op-cost features, docs/results/auto.md); "
                     + "see halo evaluate --list-methods.")
     String method;
 

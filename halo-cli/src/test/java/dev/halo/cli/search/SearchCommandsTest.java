@@ -198,7 +198,7 @@ class SearchCommandsTest {
 
     @Test
     void theFewShotSearchPredictsWithAutoWhichIsOpCostsOnNb201() {
-        // auto follows docs/RESULTS.md's rule picks: op-costs on NB201 (also a smaller search gap than device-mix, search.md sections 5 and 7)
+        // auto is op-costs on NB201 (docs/results/auto.md, rule v4) (also a smaller search gap than device-mix, search.md sections 5 and 7)
         CliRun r = run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms",
                 "--algorithm", "exhaustive", "--method", "op-costs", "--format", "csv");
         CliRun byDefault = run("search", "--adapt-from", table(), "--device", "gold_6226", "--accuracy", accuracy(), "--max-latency", "11ms",

@@ -22,13 +22,6 @@ public final class EnsembleMethods {
     /** The user-facing name of HELP's released checkpoint adapted to the device ({@link #releasedHelp}). */
     public static final String HELP = "help";
 
-    /** The valid-weighted blend of mix-src-loo-long with op-costs, FBNet's pick in docs/RESULTS.md. */
-    public static final String OP_COSTS_BLEND = "mix-src-loo-long+op-costs";
-
-    public static FewShotMethod opCostsBlend() {
-        return new BlendMethod(OP_COSTS_BLEND, FeatureMixMethod.chosenSourcePerDeviceLonger(), new AdditiveCostMethod());
-    }
-
     /** Name → a fresh method, without the {@code experimental:} prefix. */
     public static Map<String, Supplier<FewShotMethod>> experimental() {
         Map<String, Supplier<FewShotMethod>> m = new LinkedHashMap<>();
@@ -55,7 +48,8 @@ public final class EnsembleMethods {
         m.put("mix-net-loo+help", () -> new BlendMethod("mix-net-loo+help", FeatureMixMethod.denoisedPerDevice(), releasedHelp(0)));
         m.put("mix-net-loo+help-dev", () -> new BlendMethod("mix-net-loo+help-dev", FeatureMixMethod.denoisedPerDevice(), releasedHelp(0), true));
         m.put("mix-net-loo+mix-loo", () -> new BlendMethod("mix-net-loo+mix-loo", FeatureMixMethod.denoisedPerDevice(), FeatureMixMethod.withEncodingPerDevice()));
-        m.put(OP_COSTS_BLEND, EnsembleMethods::opCostsBlend);
+        // the valid-weighted blend: FBNet's pick in session 4, auto's until rule v4 (docs/results/auto.md)
+        m.put("mix-src-loo-long+op-costs", () -> new BlendMethod("mix-src-loo-long+op-costs", FeatureMixMethod.chosenSourcePerDeviceLonger(), new AdditiveCostMethod()));
         m.put("mix-src-loo-long+op-costs-dev", () -> new BlendMethod("mix-src-loo-long+op-costs-dev", FeatureMixMethod.chosenSourcePerDeviceLonger(),
                 new AdditiveCostMethod(), BlendMethod.Weighting.KNOWN_LEAVE_ONE_OUT));
         m.put("mix-src-loo+help-dev", () -> new BlendMethod("mix-src-loo+help-dev", FeatureMixMethod.chosenSourcePerDevice(), releasedHelp(0), true));
