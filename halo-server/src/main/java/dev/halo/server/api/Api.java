@@ -441,15 +441,39 @@ public final class Api {
     }
 
     private byte[] body(Context ctx, long limit) {
-        if (ctx.contentLength() > limit) throw tooLarge(ctx.contentLength(), limit);
         try (InputStream in = ctx.bodyInputStream()) {
+            if (ctx.contentLength() > limit) {
+                drainBounded(in);
+                throw tooLarge(ctx.contentLength(), limit);
+            }
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (b.length > limit) throw tooLarge(-1, limit);
+            if (b.length > limit) {
+                drainBounded(in);
+                throw tooLarge(-1, limit);
+            }
             return b;
         } catch (IOException e) {
             throw ApiException.badInput("body", "could not read the request body: " + e.getMessage());
         }
     }
+
+    /**
+     * Reads and discards what is left of a refused body, up to {@link #DRAIN_LIMIT_BYTES}. A server that answers 413
+     * while the client is still sending makes many clients (java.net.http among them) see a reset connection instead of
+     * the answer; a modestly oversized body is cheap to swallow, a huge one is cut off (the client then sees the reset).
+     */
+    private static void drainBounded(InputStream in) {
+        try {
+            long left = DRAIN_LIMIT_BYTES;
+            byte[] sink = new byte[8192];
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) left -= n;
+        } catch (IOException ignored) {
+            // the refusal stands whether or not the rest of the body could be read
+        }
+    }
+
+    private static final long DRAIN_LIMIT_BYTES = 4L << 20;
 
     private static ApiException tooLarge(long size, long limit) {
         return new ApiException(413, "body", "the request body" + (size >= 0 ? " (" + size + " bytes)" : "") + " exceeds the limit of " + limit + " bytes");
