@@ -12,12 +12,17 @@ import java.util.List;
  * down on their own, so the factors are shrunk towards one common factor, with the strength chosen by leave-one-out
  * on the known models themselves.
  *
+ * <p>When the known models were profiled on the device too ({@link #fitProfiled}), their kernel times also fit a small
+ * correction of the source model's per-kernel times (boosted trees on the log ratio, so that a device whose small
+ * kernels gain nothing from a second thread while its large ones halve is described), before the factors are fitted.
+ *
+ * @param correction trees on log(device kernel time / source kernel time), or null
  * @param groupScales the factor of each group, in {@link KernelKind.Group} order
  * @param overheadMs the per-inference overhead on the device
  * @param shrinkage the chosen strength (0: free factors; large: one common factor)
  * @param looMape the leave-one-out mean absolute percentage error on the known models at that strength
  */
-public record DeviceAdaptation(String device, KernelCostModel source, double[] groupScales, double overheadMs, double shrinkage, double looMape, int known)
+public record DeviceAdaptation(String device, KernelCostModel source, BoostedTrees correction, double[] groupScales, double overheadMs, double shrinkage, double looMape, int known)
         implements GraphLatencyModel {
     static final double[] SHRINKAGES = {0, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 100, 1e4};
     static final int GROUPS = KernelKind.Group.values().length;
@@ -35,16 +40,47 @@ public record DeviceAdaptation(String device, KernelCostModel source, double[] g
 
     /** Fits the device's factors from the kernels of {@code models} and their latencies measured on the device. */
     public static DeviceAdaptation fit(String device, KernelCostModel source, List<List<KernelShape>> models, double[] latencyMs) {
+        return fit(device, source, null, models, latencyMs);
+    }
+
+    static final BoostedTrees.Params CORRECTION = new BoostedTrees.Params(100, 4, 0.1, 1e-3, 1e-3, 0.8, 11);
+
+    /** As {@link #fit}, from models profiled on the device: their kernel times first correct the source's kernel times. */
+    public static DeviceAdaptation fitProfiled(String device, KernelCostModel source, List<KernelCorpus.Model> known) {
+        List<double[]> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>(), ws = new ArrayList<>();
+        for (KernelCorpus.Model m : known)
+            for (ProfiledKernel k : m.kernels()) {
+                if (!(k.ms() > 0)) continue;
+                xs.add(KernelFeatures.of(k.shape()));
+                ys.add(Math.log(k.ms() / source.kernelMs(k.shape())));
+                ws.add(Math.sqrt(k.ms()));
+            }
+        BoostedTrees correction = xs.size() < 20 ? null : BoostedTrees.fit(xs.toArray(double[][]::new),
+                ys.stream().mapToDouble(Double::doubleValue).toArray(), ws.stream().mapToDouble(Double::doubleValue).toArray(), CORRECTION);
+        return fit(device, source, correction, known.stream().map(KernelCorpus.Model::shapes).toList(),
+                known.stream().mapToDouble(KernelCorpus.Model::latencyMs).toArray());
+    }
+
+    private static DeviceAdaptation fit(String device, KernelCostModel source, BoostedTrees correction, List<List<KernelShape>> models,
+            double[] latencyMs) {
         int n = models.size();
         if (n != latencyMs.length) throw new IllegalArgumentException("one latency per model");
         if (n < 3) throw new IllegalArgumentException("need at least 3 measured models to adapt, got " + n);
         for (double l : latencyMs)
             if (!(l > 0) || Double.isInfinite(l)) throw new IllegalArgumentException("latencies must be positive and finite, got " + l);
         double[][] t = new double[n][];
-        for (int i = 0; i < n; i++) t[i] = groupTimes(source, models.get(i));
-        double best = Double.NaN, bestLambda = SHRINKAGES[SHRINKAGES.length - 1];
+        DeviceAdaptation unscaled = new DeviceAdaptation(device, source, correction, ones(), 0, 0, Double.NaN, n);
+        for (int i = 0; i < n; i++) t[i] = unscaled.groupTimes(models.get(i));
+        // only strengths whose factors are all positive on the known models are candidates: a negative speed factor
+        // (few models, collinear groups) would predict negative time for a model heavy in that group
+        List<Double> candidates = new ArrayList<>();
+        for (double lambda : SHRINKAGES) if (allPositive(solve(t, latencyMs, lambda, -1))) candidates.add(lambda);
+        if (candidates.isEmpty())
+            throw new IllegalArgumentException("the known latencies do not fit the source model with positive speed factors; measure more models");
+        double best = Double.NaN, bestLambda = candidates.get(candidates.size() - 1);
         if (n >= 6) {
-            for (double lambda : SHRINKAGES) {
+            for (double lambda : candidates) {
                 double err = 0;
                 for (int out = 0; out < n; out++) {
                     double[] s = solve(t, latencyMs, lambda, out);
@@ -58,13 +94,13 @@ public record DeviceAdaptation(String device, KernelCostModel source, double[] g
             }
         }
         double[] s = solve(t, latencyMs, bestLambda, -1);
-        return new DeviceAdaptation(device, source, Arrays.copyOf(s, GROUPS), s[GROUPS], bestLambda, best, n);
+        return new DeviceAdaptation(device, source, correction, Arrays.copyOf(s, GROUPS), s[GROUPS], bestLambda, best, n);
     }
 
     @Override
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "adapted from the kernel model of %s with %d latencies measured on %s (leave-one-out MAPE %.1f %%)",
-                source.provenance().deviceLabel(), known, device, 100 * looMape);
+        return String.format(java.util.Locale.ROOT, "adapted from the kernel model of %s with %d latencies%s measured on %s (leave-one-out MAPE %.1f %%)",
+                source.provenance().deviceLabel(), known, correction == null ? "" : " and their kernel profiles", device, 100 * looMape);
     }
 
     /** The adapted prediction: each kernel's source time times its group's factor, plus the overhead. */
@@ -75,7 +111,7 @@ public record DeviceAdaptation(String device, KernelCostModel source, double[] g
         KernelCostModel.Calibration c = source.calibration();
         for (KernelShape k : kernels) {
             KernelKind kind = KernelKind.of(k);
-            double ms = groupScales[kind.group().ordinal()] * (c.scale() * source.kernelMs(k) + c.perKernelMs());
+            double ms = groupScales[kind.group().ordinal()] * kernelMs(k);
             parts.add(new KernelCostModel.KernelMs(k, kind, ms));
             sum += ms;
         }
@@ -83,12 +119,30 @@ public record DeviceAdaptation(String device, KernelCostModel source, double[] g
         return new KernelCostModel.Prediction(ms, ms * Math.exp(c.lowLogRatio()), ms * Math.exp(c.highLogRatio()), parts);
     }
 
-    /** The source model's calibrated time of each kernel group of one model. */
-    static double[] groupTimes(KernelCostModel source, List<KernelShape> kernels) {
-        double[] t = new double[GROUPS];
+    /** A kernel's time on the device before its group's factor: the source's calibrated time, corrected if profiled. */
+    double kernelMs(KernelShape k) {
         KernelCostModel.Calibration c = source.calibration();
-        for (KernelShape k : kernels) t[KernelKind.of(k).group().ordinal()] += c.scale() * source.kernelMs(k) + c.perKernelMs();
+        double ms = source.kernelMs(k);
+        if (correction != null) ms *= Math.exp(correction.predict(KernelFeatures.of(k)));
+        return c.scale() * ms + c.perKernelMs();
+    }
+
+    /** Each kernel group's time of one model before the factors. */
+    double[] groupTimes(List<KernelShape> kernels) {
+        double[] t = new double[GROUPS];
+        for (KernelShape k : kernels) t[KernelKind.of(k).group().ordinal()] += kernelMs(k);
         return t;
+    }
+
+    private static double[] ones() {
+        double[] o = new double[GROUPS];
+        Arrays.fill(o, 1);
+        return o;
+    }
+
+    private static boolean allPositive(double[] s) {
+        for (int g = 0; g < GROUPS; g++) if (!(s[g] > 0)) return false;
+        return true;
     }
 
     private static double predict(double[] s, double[] t) {

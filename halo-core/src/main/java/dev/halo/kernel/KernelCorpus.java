@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * its profiled kernels) and {@code kernels.csv} (one row per executed kernel with its shapes, work and profiled
  * time). Appended one model at a time, kernels first and the model row last, each append forced to disk: a crash
  * leaves at most kernels without a model row, which reading ignores and the next append of that model replaces, so
- * an interrupted profiling run resumes and loses nothing it had finished.
+ * an interrupted profiling run resumes and loses nothing it had finished. A finished corpus may keep its kernels
+ * gzipped ({@code kernels.csv.gz}, as committed under data/measured/kernels); reading takes either.
  */
 public final class KernelCorpus {
     public static final String MODELS = "models.csv";
@@ -67,6 +68,7 @@ public final class KernelCorpus {
     public static List<Model> read(Path dir) {
         Path models = dir.resolve(MODELS);
         Path kernels = dir.resolve(KERNELS);
+        if (!Files.isRegularFile(kernels) && Files.isRegularFile(dir.resolve(KERNELS + ".gz"))) kernels = dir.resolve(KERNELS + ".gz");
         if (!Files.isRegularFile(models)) return List.of();
         Map<String, List<ProfiledKernel>> byModel = new LinkedHashMap<>();
         if (Files.isRegularFile(kernels)) {
@@ -140,7 +142,15 @@ public final class KernelCorpus {
 
     private static List<String> lines(Path file, String header) {
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> lines;
+            if (file.toString().endsWith(".gz")) {
+                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(Files.newInputStream(file)),
+                        StandardCharsets.UTF_8))) {
+                    lines = new ArrayList<>(in.lines().toList());
+                }
+            } else {
+                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            }
             if (lines.isEmpty() || !lines.get(0).equals(header))
                 throw new BadInputException(file + ": line 1: expected the header '" + header + "'");
             // a torn last line (crash mid-append) is not data

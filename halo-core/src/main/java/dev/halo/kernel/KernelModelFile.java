@@ -38,6 +38,7 @@ public final class KernelModelFile {
                 ad.put("shrinkage", a.shrinkage());
                 if (Double.isFinite(a.looMape())) ad.put("looMape", a.looMape());
                 ad.put("known", a.known());
+                if (a.correction() != null) ad.set("correction", trees(a.correction()));
                 root.set("profiled", profiled(a.source()));
             }
         }
@@ -52,10 +53,15 @@ public final class KernelModelFile {
         p.set("provenance", JSON.valueToTree(m.provenance()));
         p.set("baseline", JSON.valueToTree(m.baseline()));
         p.set("calibration", JSON.valueToTree(m.calibration()));
-        ObjectNode t = p.putObject("trees");
-        t.put("base", m.trees().base());
+        p.set("trees", trees(m.trees()));
+        return p;
+    }
+
+    private static ObjectNode trees(BoostedTrees bt) {
+        ObjectNode t = JSON.createObjectNode();
+        t.put("base", bt.base());
         ArrayNode list = t.putArray("trees");
-        for (BoostedTrees.Tree tree : m.trees().trees()) {
+        for (BoostedTrees.Tree tree : bt.trees()) {
             ObjectNode o = list.addObject();
             ints(o.putArray("feature"), tree.feature());
             doubles(o.putArray("threshold"), tree.threshold());
@@ -63,7 +69,7 @@ public final class KernelModelFile {
             ints(o.putArray("right"), tree.right());
             doubles(o.putArray("value"), tree.value());
         }
-        return p;
+        return t;
     }
 
     /** Reads and checks a model; {@code source} names the file in messages. */
@@ -85,7 +91,8 @@ public final class KernelModelFile {
         double[] scales = doubles(ad.path("groupScales"), where + ".groupScales");
         if (scales.length != DeviceAdaptation.GROUPS) throw new BadInputException(where + ".groupScales: expected " + DeviceAdaptation.GROUPS + " values");
         for (double s : scales) if (!(s > 0)) throw new BadInputException(where + ".groupScales: factors must be positive, got " + s);
-        return new DeviceAdaptation(text(ad, "device", where), profiled, scales, number(ad, "overheadMs", where), number(ad, "shrinkage", where),
+        BoostedTrees correction = ad.has("correction") ? trees(ad.path("correction"), where + ".correction") : null;
+        return new DeviceAdaptation(text(ad, "device", where), profiled, correction, scales, number(ad, "overheadMs", where), number(ad, "shrinkage", where),
                 ad.has("looMape") ? number(ad, "looMape", where) : Double.NaN, (int) number(ad, "known", where));
     }
 
@@ -111,12 +118,15 @@ public final class KernelModelFile {
         double perMac = number(bl, "msPerMac", bw), perByte = number(bl, "msPerByte", bw), perKernel = number(bl, "msPerKernel", bw);
         if (!(perMac > 0) || !(perByte > 0) || !(perKernel > 0)) throw new BadInputException(bw + ": every term must be positive");
         var baseline = new KernelCostModel.Baseline(perMac, perByte, perKernel);
-        JsonNode t = p.path("trees");
+        return new KernelCostModel(baseline, trees(p.path("trees"), where + ".trees"), calibration, provenance);
+    }
+
+    private static BoostedTrees trees(JsonNode t, String where) {
         List<BoostedTrees.Tree> trees = new ArrayList<>();
         int d = KernelFeatures.size();
         int i = 0;
         for (JsonNode o : t.path("trees")) {
-            String tw = where + ".trees[" + i++ + "]";
+            String tw = where + "[" + i++ + "]";
             int[] feature = ints(o.path("feature"), tw + ".feature");
             double[] threshold = doubles(o.path("threshold"), tw + ".threshold");
             int[] left = ints(o.path("left"), tw + ".left");
@@ -133,8 +143,8 @@ public final class KernelModelFile {
             }
             trees.add(new BoostedTrees.Tree(feature, threshold, left, right, value));
         }
-        if (trees.isEmpty()) throw new BadInputException(where + ".trees: no trees");
-        return new KernelCostModel(baseline, new BoostedTrees(number(t, "base", where + ".trees"), trees, d), calibration, provenance);
+        if (trees.isEmpty()) throw new BadInputException(where + ": no trees");
+        return new BoostedTrees(number(t, "base", where), trees, d);
     }
 
     private static String text(JsonNode o, String field, String where) {

@@ -57,6 +57,18 @@ class KernelCorpusTest {
     }
 
     @Test
+    void aCommittedCorpusKeepsItsKernelsGzipped() throws Exception {
+        List<KernelCorpus.Model> models = KernelFixtures.corpus(3, 4, KernelFixtures.UNIT, 0.1);
+        models.forEach(m -> KernelCorpus.append(dir, m));
+        Path plain = dir.resolve(KernelCorpus.KERNELS);
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve(KernelCorpus.KERNELS + ".gz")))) {
+            Files.copy(plain, out);
+        }
+        Files.delete(plain);
+        assertThat(KernelCorpus.read(dir)).extracting(KernelCorpus.Model::shapes).containsExactlyElementsOf(models.stream().map(KernelCorpus.Model::shapes).toList());
+    }
+
+    @Test
     void anEmptyFolderHoldsNoModels() {
         assertThat(KernelCorpus.read(dir)).isEmpty();
     }

@@ -47,7 +47,7 @@ public final class FitKernelModel {
         try {
             JsonNode d = new ObjectMapper().readTree(Files.readString(file));
             JsonNode f = d.path("fingerprint");
-            String label = f.path("cpuModel").asText("?") + " x" + f.path("logicalCores").asInt() + " / " + f.path("provider").asText("?") + " "
+            String label = f.path("cpu_model").asText("?") + " x" + f.path("logical_cores").asInt() + " / " + f.path("provider").asText("?") + " "
                     + f.path("threads").asInt() + "t b" + f.path("batch").asInt() + " " + f.path("optimization").asText("?");
             return new String[] {d.path("id").asText("unknown"), label};
         } catch (IOException e) {

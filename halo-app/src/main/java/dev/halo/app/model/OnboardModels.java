@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
 /**
  * Use case {@code halo model onboard}: make this machine a device that arbitrary ONNX models can be predicted for.
  * Either profile zoo models here and fit a kernel model (the kernel shapes of this device, about 4 minutes for 300
- * models on the 2-vCPU dev VM), or, with a kernel model of another device, time a few zoo models here (whole-model
- * latencies, no profiler) and adapt that model's group factors. Then time fresh zoo models the fit never saw and
+ * models on the 2-vCPU dev VM), or, with a kernel model of another device, profile a few zoo models here and adapt
+ * that model: their kernel times correct its per-kernel times, their latencies fit a factor per kernel group. Then time fresh zoo models the fit never saw and
  * report how well the model predicts them. Everything measured is kept in corpus folders under {@code out}, so a
  * rerun resumes.
  */
@@ -75,8 +75,9 @@ public final class OnboardModels {
         listener.progress("fit", 0, 1, "");
         GraphLatencyModel model = source == null
                 ? FitKernelModel.run(new FitKernelModel.Request(fitCorpus, null))
-                : DeviceAdaptation.fit(device.id(), source, known.stream().map(KernelCorpus.Model::shapes).toList(),
-                        known.stream().mapToDouble(KernelCorpus.Model::latencyMs).toArray());
+                // the known models were profiled here too: their kernel times correct the source's (the variant that won
+                // on the zoo pool, docs/results/kernels.md)
+                : DeviceAdaptation.fitProfiled(device.id(), source, known);
         listener.progress("fit", 1, 1, "");
         Set<String> used = new HashSet<>();
         known.forEach(m -> used.add(m.id()));

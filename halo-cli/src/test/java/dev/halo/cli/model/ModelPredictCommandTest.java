@@ -30,7 +30,8 @@ class ModelPredictCommandTest {
 
     @Test
     void aDamagedDeviceFileIsOneLineNamingTheFieldAndExitTwo() throws Exception {
-        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"format\":\"halo-kernel-model\",\"version\":1,\"profiled\":{\"featureVersion\":1}}");
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"format\":\"halo-kernel-model\",\"version\":1,\"profiled\":{\"featureVersion\":"
+                + dev.halo.kernel.KernelFeatures.VERSION + "}}");
         CliRun r = CliRun.of("model", "predict", dir.resolve("x.onnx").toString(), "--device", bad.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).doesNotContain("\n").contains("bad.json").contains("profiled.provenance");
