@@ -157,7 +157,6 @@ public final class FarmAgent {
                 long wait = config.idleExitS() > 0 ? (long) Math.ceil(Math.min(20, config.idleExitS() - idle)) : 20;
                 JsonNode lease = expect(call("POST", "/api/agents/" + agent + "/lease?wait=" + Math.max(0, wait), null, agentToken), 200, "leasing");
                 if (lease.get("tasks").isEmpty()) continue;
-                idleSince = System.nanoTime();
                 for (JsonNode t : lease.get("tasks")) {
                     long id = t.get("id").asLong();
                     String token = t.get("leaseToken").asText();
@@ -188,6 +187,8 @@ public final class FarmAgent {
                             o instanceof Outcome.Measured m ? String.format(Locale.ROOT, "%.3f ms", m.stats().medianMs()) : "failed: " + ((Outcome.Failed) o).reason(),
                             up.status());
                 }
+                // idle means without work: counted from the end of the last task, not from its lease
+                idleSince = System.nanoTime();
             }
         } finally {
             beats.shutdownNow();
