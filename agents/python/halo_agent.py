@@ -269,9 +269,9 @@ class Client:
                                          headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
             try:
                 with urllib.request.urlopen(req, timeout=timeout) as r:
-                    return r.status, json.loads(r.read() or b"null")
+                    return r.status, parse(r.read())
             except urllib.error.HTTPError as e:
-                answer = json.loads(e.read() or b"null")
+                answer = parse(e.read())
                 if e.code < 500 or time.monotonic() >= end:
                     return e.code, answer
             except (urllib.error.URLError, ConnectionError, TimeoutError) as e:
@@ -279,6 +279,14 @@ class Client:
                     raise Refused("%s cannot be reached (%s), retried %s s" % (self.server, e, self.retry_seconds))
             time.sleep(backoff)
             backoff = min(2.0, backoff * 2)
+
+
+def parse(body):
+    """An answer's JSON; a body that is not JSON (e.g. a proxy's error page) as its first line of text."""
+    try:
+        return json.loads(body or b"null")
+    except ValueError:
+        return body.decode("utf-8", "replace").strip().splitlines()[0] if body.strip() else None
 
 
 def expect(reply, status, what):

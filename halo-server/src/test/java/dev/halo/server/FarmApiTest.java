@@ -421,8 +421,9 @@ class FarmApiTest {
             assertThat(rest.json().get("tasks")).as("an agent offering anything takes the rest").hasSize(3);
 
             Map<String, Reply> bad = new LinkedHashMap<>();
-            bad.put("offers.threads[1]", t.postJson("/api/agents", Map.of("name", "x", "device", "d", "fingerprint", Map.of(), "offers",
-                    Map.of("threads", List.of(1, 0)))));
+            bad.put("offers.threads[0]", t.postJson("/api/agents", Map.of("name", "x", "device", "d", "fingerprint", Map.of(), "offers",
+                    Map.of("threads", List.of(0, 2)))));
+            bad.put("offers.threads[1]", t.postJson("/api/agents", "{\"name\":\"x\",\"device\":\"d\",\"fingerprint\":{},\"offers\":{\"threads\":[1,null]}}"));
             bad.put("offers.batch", t.postJson("/api/agents", Map.of("name", "x", "device", "d", "fingerprint", Map.of(), "offers", Map.of("batch", List.of()))));
             bad.put("offers.cores", t.postJson("/api/agents", Map.of("name", "x", "device", "d", "fingerprint", Map.of(), "offers", Map.of("cores", 2))));
             bad.put("name", t.postJson("/api/agents", Map.of("name", "offline-job", "device", "d", "fingerprint", Map.of())));

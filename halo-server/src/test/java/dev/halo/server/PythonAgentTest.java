@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +18,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Python reference agent ({@code agents/python/halo_agent.py}, standard library only with {@code --fake}) against a
- * server on loopback: it registers, uses its own token, is leased only the settings it offers, and uploads. Skipped,
- * saying so on stderr, where no {@code python3} runs.
+ * The Python reference agent ({@code agents/python/halo_agent.py}) with {@code --fake} against a server on loopback, run
+ * with {@code python3 -S} (no site-packages, so the standard library must do): it registers, uses its own token, is
+ * leased only the settings it offers, and uploads. Skipped, saying so on stderr, where no {@code python3} runs.
  */
 @Timeout(120)
 class PythonAgentTest {
@@ -49,7 +48,8 @@ class PythonAgentTest {
     record Run(int exit, String output) {}
 
     static Run agent(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("python3", SCRIPT.toString()));
+        // -S: no site-packages, only the standard library can be imported (what --fake and the protocol may need)
+        List<String> cmd = new ArrayList<>(List.of("python3", "-S", SCRIPT.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         // read while it runs: a full pipe would block it
@@ -89,7 +89,6 @@ class PythonAgentTest {
             JsonNode fp = t.get("/api/devices/" + device).json().get("fingerprint");
             assertThat(fp.get("agent").asText()).isEqualTo("python");
             assertThat(fp.get("fake_measurements").asBoolean()).isTrue();
-            assertThat(Files.readString(SCRIPT)).doesNotContain("import requests");
         }
     }
 }

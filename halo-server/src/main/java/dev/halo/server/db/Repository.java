@@ -392,14 +392,10 @@ public final class Repository {
     public record Offer(List<Integer> threads, List<Integer> batch) {
         public static final Offer ANY = new Offer(null, null);
 
+        /** Unmodifiable copies that keep null entries, so that a request's bad entry can be named by the check ({@code offers.threads[1]}). */
         public Offer {
-            threads = threads == null ? null : List.copyOf(threads);
-            batch = batch == null ? null : List.copyOf(batch);
-        }
-
-        /** Whether a task with these settings is offered (a null setting, from a task queued before offers existed, always is). */
-        public boolean accepts(Integer taskThreads, Integer taskBatch) {
-            return (threads == null || taskThreads == null || threads.contains(taskThreads)) && (batch == null || taskBatch == null || batch.contains(taskBatch));
+            threads = threads == null ? null : Collections.unmodifiableList(new ArrayList<>(threads));
+            batch = batch == null ? null : Collections.unmodifiableList(new ArrayList<>(batch));
         }
     }
 

@@ -40,6 +40,10 @@ public final class Farm implements AutoCloseable {
     /** Largest result body accepted (one measurement's statistics are a few hundred bytes). */
     public static final int MAX_RESULT_BYTES = 64 * 1024;
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
+    /** The {@code format} of an offline job file and of its result file. */
+    public static final String JOB_FORMAT = "halo-farm-job/1", RESULT_FORMAT = "halo-farm-result/1";
+    /** The name of the agent an offline job file stands for; online agents may not take it. */
+    static final String OFFLINE_AGENT = "offline-job";
     private static final System.Logger LOG = System.getLogger("halo.server.farm");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -109,11 +113,6 @@ public final class Farm implements AutoCloseable {
     /** An offline agent's result file ({@code halo agent --offline}): the job it answers, the measuring machine's fingerprint, and a result per task. */
     public record ResultFile(String format, Long job, JsonNode fingerprint, List<JobResult> results) {}
 
-    public static final String JOB_FORMAT = "halo-farm-job/1";
-    /** The name of the agent an offline job file stands for; online agents may not take it. */
-    static final String OFFLINE_AGENT = "offline-job";
-    public static final String RESULT_FORMAT = "halo-farm-result/1";
-
     public record HeartbeatRequest(String leaseToken) {}
 
     public record Stats(Integer runs, Double minMs, Double medianMs, Double p90Ms, Double meanMs, Double cv, Double robustCv, Double medianRelCi) {}
@@ -163,12 +162,12 @@ public final class Farm implements AutoCloseable {
     /** The settings an agent offers, checked: absent lists offer any value. */
     private static Offer offer(Offer o) {
         if (o == null) return Offer.ANY;
-        values("offers.threads", o.threads(), 256);
-        values("offers.batch", o.batch(), 4096);
+        checkOffered("offers.threads", o.threads(), 256);
+        checkOffered("offers.batch", o.batch(), 4096);
         return o;
     }
 
-    private static void values(String field, List<Integer> v, int max) {
+    private static void checkOffered(String field, List<Integer> v, int max) {
         if (v == null) return;
         if (v.isEmpty() || v.size() > 32) throw ApiException.badInput(field, field + " must list 1 to 32 values (leave it out to offer any)");
         for (int i = 0; i < v.size(); i++)

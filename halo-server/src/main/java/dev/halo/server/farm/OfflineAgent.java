@@ -52,10 +52,11 @@ public final class OfflineAgent {
         for (JsonNode t : job.get("tasks")) {
             long id = t.path("id").asLong();
             if (done.contains(id)) continue;
+            if (!t.path("settings").isObject()) throw new BadInputException("--job " + jobFile + ": task " + id + " has no 'settings' object");
             MeasureSettings settings;
             try {
                 settings = JSON.treeToValue(t.get("settings"), FarmSettings.class).toMeasureSettings();
-            } catch (IOException | IllegalArgumentException | NullPointerException e) {
+            } catch (IOException | BadInputException e) {
                 throw new BadInputException("--job " + jobFile + ": task " + id + ": settings: " + e.getMessage().lines().findFirst().orElse(""));
             }
             String started = Instant.now().toString();
