@@ -51,7 +51,7 @@ public final class OnboardJob {
                     s.targetRelCi(), r.maxSecondsPerArch(), s.timeoutSeconds());
         Path dir = dataDir.resolve("jobs").resolve(jobId);
         // halo-app's plan: the predictor resolved (auto), the model for help, the checks of every number
-        return Onboarding.plan(space, r.name(), new Onboarding.Choices(r.predictor() == null ? "auto" : r.predictor(), null,
+        return Onboarding.plan(space, r.name(), new Onboarding.Choices(r.predictor() == null ? "auto" : r.predictor(), Onboarding.AUTO_FEATURES, null,
                 r.samples() == null ? 10 : r.samples(), r.validate() == null ? 100 : r.validate(), r.rounds() == null ? 2 : r.rounds(),
                 r.seed() == null ? 0 : r.seed(), "median", 20, 0.8, store(r.name()), dir), s).plan();
     }
