@@ -38,9 +38,9 @@ public final class Nsga2Search implements SearchAlgorithm {
     }
 
     @Override
-    public <A extends Architecture> SearchResult<A> search(SearchProblem<A> problem, int budget, long seed) {
+    public <A extends Architecture> SearchResult<A> search(SearchProblem<A> problem, int budget, long seed, SearchProgress progress) {
         long start = System.nanoTime();
-        Evaluator<A> eval = new Evaluator<>(problem, budget);
+        Evaluator<A> eval = new Evaluator<>(problem, budget, progress);
         IntegerEncoding<A> encoding = IntegerEncoding.of(problem.space());
         int[] card = encoding.cardinalities();
         IntRange[] ranges = new IntRange[card.length];
@@ -73,7 +73,7 @@ public final class Nsga2Search implements SearchAlgorithm {
                     .alterers(new UniformCrossover<>(0.3), new Mutator<>(1.0 / card.length))
                     .executor(Runnable::run)
                     .build();
-            engine.stream().limit(g -> !eval.exhausted()).limit(maxGenerations).forEach(g -> {});
+            engine.stream().limit(g -> !eval.exhausted()).limit(maxGenerations).forEach(g -> eval.step());
             return null;
         });
         return eval.result(name(), start);

@@ -283,4 +283,31 @@ class ApiTest {
         // the events of a finished job: its final state, then the stream ends
         assertThat(s.events(id, 10)).singleElement().asString().contains("succeeded");
     }
+
+    @Test
+    void cancellingARunningSearchStopsItAtItsNextStepAndMarksItCancelled() throws Exception {
+        profiled(s, "p3");
+        // NB201 has 15,625 architectures: with a budget of 100,000, NSGA-II scores them all, then revisits them up to its
+        // generation cap (about 6 s here when no one cancels it, on a loaded 2-core machine)
+        Reply started = s.postJson("/api/jobs/search", Map.of("devices", List.of("p3"), "budget", 100_000, "algorithm", "nsga2"));
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        String id = started.json().get("id").asText();
+        JsonNode running = s.get("/api/jobs/" + id).json();
+        for (long end = System.nanoTime() + 60_000_000_000L; System.nanoTime() < end && running.get("done").asLong() == 0; Thread.sleep(20))
+            running = s.get("/api/jobs/" + id).json();
+        assertThat(running.get("state").asText()).as(running.toString()).isEqualTo("running");
+        assertThat(running.get("stage").asText()).isEqualTo("search");
+        assertThat(running.get("total").asLong()).isEqualTo(100_000);
+
+        long asked = System.nanoTime();
+        Reply cancel = s.delete("/api/jobs/" + id, TOKEN);
+        assertThat(cancel.status()).as(cancel.body()).isEqualTo(202);
+        JsonNode job = s.awaitJob(id, 30);
+        double seconds = (System.nanoTime() - asked) / 1e9;
+        assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("cancelled");
+        assertThat(job.get("error").asText()).isEqualTo("cancelled");
+        assertThat(job.get("result").isNull()).isTrue();
+        assertThat(seconds).as("seconds from the cancel to the job's end").isLessThan(5);
+        assertThat(s.delete("/api/jobs/" + id, TOKEN).status()).isEqualTo(409);
+    }
 }

@@ -3,6 +3,7 @@ package dev.halo.cli.progress;
 import dev.halo.app.Listener;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import me.tongfei.progressbar.ProgressBar;
 
 /** A use case's progress as a progress bar on stderr ({@link Progress#bar}); {@link #cancel()} asks the use case to stop. */
@@ -30,6 +31,17 @@ public final class BarListener implements Listener, AutoCloseable {
     /** Called from a shutdown hook (Ctrl-C, SIGTERM): the use case stops after the step under way. */
     public void cancel() {
         cancelled.set(true);
+    }
+
+    /**
+     * Runs {@code work} with a bar when stderr is an interactive terminal and silently otherwise: a use case that takes
+     * seconds (a search) would only add lines to a log.
+     */
+    public static <T> T onTerminal(PrintWriter err, Function<Listener, T> work) {
+        if (!Progress.stderrIsTerminal()) return work.apply(Listener.NONE);
+        try (BarListener bar = new BarListener(err)) {
+            return work.apply(bar);
+        }
     }
 
     @Override

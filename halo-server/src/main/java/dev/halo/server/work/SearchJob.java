@@ -16,7 +16,8 @@ import java.util.Locale;
 /**
  * A latency-constrained search as a job: the devices' stored profiles are the latency models of halo-app's search
  * ({@link SearchSetup}), the accuracy a proxy or the server's accuracy table; the result is the Pareto front with the
- * budget and the chosen architecture.
+ * budget and the chosen architecture. The job's listener gets the search's progress, and cancelling the job stops the
+ * search at its next step.
  */
 public final class SearchJob {
     /**
@@ -86,11 +87,8 @@ public final class SearchJob {
     }
 
     public Result run(Prepared p, Jobs.JobListener listener) {
-        listener.checkCancelled();
         listener.phase("searching " + p.search().space() + " with " + p.algorithm() + " (" + p.search().budget() + " evaluations)");
-        listener.progress("search", 0, 1, "");
-        SearchResult<?> r = SearchSetup.run(p.search(), p.algorithm());
-        listener.progress("search", 1, 1, "");
+        SearchResult<?> r = SearchSetup.run(p.search(), p.algorithm(), listener);
         String chosenArch = r.feasible() ? r.best().arch().canonical() : null;
         List<Point> front = new ArrayList<>();
         Point chosen = null;
