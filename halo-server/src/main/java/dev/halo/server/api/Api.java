@@ -56,11 +56,12 @@ public final class Api {
         this.profiles = new Profiles(repo, config.dataDir(), json);
         this.uploads = new Uploads(repo, config.dataDir());
         this.onboard = new OnboardJob(repo, config.dataDir(), json);
-        this.search = new SearchJob(repo, profiles, config.accuracyTable());
+        this.search = new SearchJob(repo, profiles, config.accuracyTable(), json);
         // a long-poll ends a second before the server would drop the connection as idle
         this.farm = new Farm(repo, json, config.leaseMs(), config.maxAttempts(), Math.max(0, Math.min(30_000, config.idleTimeoutMs() - 1_000)));
-        for (Job j : jobs.interrupted()) {
-            int recovered = onboard.recover(j);
+        for (Job j : jobs.resumeUnfinished(Map.of("onboard", onboard::resume, "search", search::resume))) {
+            // an onboarding given up on: what it measured still goes into the database (a resumed one did this already)
+            int recovered = j.state().finished() ? onboard.recover(j) : 0;
             if (recovered > 0)
                 System.getLogger("halo.server").log(System.Logger.Level.INFO, "job " + j.id() + ": " + recovered + " measurements recovered from its store");
         }
@@ -340,6 +341,7 @@ public final class Api {
         m.put("result", j.result() == null ? null : json.readTree(j.result()));
         m.put("created", j.created());
         m.put("updated", j.updated());
+        m.put("interruptions", j.interruptions());
         return m;
     }
 

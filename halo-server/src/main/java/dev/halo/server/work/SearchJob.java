@@ -1,5 +1,6 @@
 package dev.halo.server.work;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halo.app.search.SearchRequest;
 import dev.halo.app.search.SearchSetup;
 import dev.halo.search.Candidate;
@@ -43,11 +44,13 @@ public final class SearchJob {
     private final Repository repo;
     private final Profiles profiles;
     private final Path accuracyTable;
+    private final ObjectMapper json;
 
-    public SearchJob(Repository repo, Profiles profiles, Path accuracyTable) {
+    public SearchJob(Repository repo, Profiles profiles, Path accuracyTable, ObjectMapper json) {
         this.repo = repo;
         this.profiles = profiles;
         this.accuracyTable = accuracyTable;
+        this.json = json;
     }
 
     public Prepared prepare(Request r) {
@@ -84,6 +87,12 @@ public final class SearchJob {
         SearchRequest search = new SearchRequest(space, null, models, null, r.devices(), budgets, "auto", "bound:0.9", "samples", "auto", null, null,
                 10, null, table, r.metric() == null ? "cifar100" : r.metric(), proxy, budget, r.seed() == null ? 0 : r.seed());
         return new Prepared(r, search, algorithm);
+    }
+
+    /** The work of a search a stopped server left unfinished: the same request, checked again (its devices may be gone), run from the start. */
+    public Jobs.Work resume(Repository.Job job) throws java.io.IOException {
+        Prepared p = prepare(json.readValue(job.request(), Request.class));
+        return listener -> run(p, listener);
     }
 
     public Result run(Prepared p, Jobs.JobListener listener) {
