@@ -11,6 +11,7 @@ import dev.halo.server.db.Repository.Job;
 import dev.halo.server.db.Repository.Profile;
 import dev.halo.server.farm.Farm;
 import dev.halo.server.jobs.Jobs;
+import dev.halo.server.work.ModelDescriptions;
 import dev.halo.server.work.OnboardJob;
 import dev.halo.server.work.Profiles;
 import dev.halo.server.work.SearchJob;
@@ -45,6 +46,7 @@ public final class Api {
     private final OnboardJob onboard;
     private final SearchJob search;
     private final Farm farm;
+    private final ModelDescriptions models;
     private final List<String> registered = new ArrayList<>();
     private final List<SseClient> streams = new CopyOnWriteArrayList<>();
 
@@ -57,6 +59,7 @@ public final class Api {
         this.uploads = new Uploads(repo, config.dataDir());
         this.onboard = new OnboardJob(repo, config.dataDir(), json);
         this.search = new SearchJob(repo, profiles, config.accuracyTable(), json);
+        this.models = new ModelDescriptions(config.dataDir().resolve("describe"));
         // a long-poll ends a second before the server would drop the connection as idle
         this.farm = new Farm(repo, json, config.leaseMs(), config.maxAttempts(), Math.max(0, Math.min(30_000, config.idleTimeoutMs() - 1_000)));
         for (Job j : jobs.resumeUnfinished(Map.of("onboard", onboard::resume, "search", search::resume))) {
@@ -106,6 +109,7 @@ public final class Api {
         post(r, "/api/tasks/{id}/heartbeat", this::heartbeat);
         post(r, "/api/tasks/{id}/result", this::result);
         post(r, "/api/farm/measure", this::farmMeasure);
+        post(r, "/api/models/describe", this::describeModel);
         get(r, "/api/tasks", this::tasks);
     }
 
@@ -385,6 +389,13 @@ public final class Api {
             client.sendEvent("state", write(state));
             if (now.state().finished() || unsubscribe == null) client.close();
         }
+    }
+
+    // ---------------------------------------------------------------- models
+
+    /** The body is the .onnx file itself; {@code name} (shown only) and {@code input=NAME=SHAPE} (repeatable) are query parameters. */
+    private void describeModel(Context ctx) {
+        ctx.json(models.describe(ctx.queryParam("name"), body(ctx), ctx.queryParams("input")));
     }
 
     // ---------------------------------------------------------------- farm (docs/farm.md)
