@@ -212,6 +212,16 @@ class SearchAlgorithmsTest {
         })).isSameAs(stop);
     }
 
+    @ParameterizedTest
+    @MethodSource("algorithms")
+    void anExceptionFromProgressWhileArchitecturesAreBeingScoredReachesTheCallerAsItWasThrown(SearchAlgorithm algorithm) {
+        Stop stop = new Stop();
+        // 75 falls after the first population: NSGA-II is then inside Jenetics' evaluation of a generation
+        assertThatThrownBy(() -> algorithm.search(problem(median()), 300, 7, (scored, budget) -> {
+            if (scored >= 75) throw stop;
+        })).isSameAs(stop);
+    }
+
     @Test
     void exhaustiveSearchReportsEachBatchAndStopsWhenTold() {
         List<Integer> seen = new java.util.ArrayList<>();
