@@ -19,6 +19,8 @@ public final class BarListener implements Listener, AutoCloseable {
     @Override
     public synchronized void progress(String stage, long done, long total, String detail) {
         if (bar == null) bar = Progress.bar(stage, total, done, err);
+        // a use case may finish below its first total (a search whose small space runs out before its budget)
+        if (bar.getMax() != total) bar.maxHint(total);
         bar.stepTo(done);
         if (!detail.isEmpty()) bar.setExtraMessage(detail);
     }
