@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.halo.server.TestServer.Reply;
+import dev.halo.server.db.Database;
+import dev.halo.server.db.Repository;
 import dev.halo.server.db.TestDatabases;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -309,5 +311,30 @@ class ApiTest {
         assertThat(job.get("result").isNull()).isTrue();
         assertThat(seconds).as("seconds from the cancel to the job's end").isLessThan(5);
         assertThat(s.delete("/api/jobs/" + id, TOKEN).status()).isEqualTo(409);
+    }
+
+    @Test
+    void searchJobsAStoppedServerLeftRunningAreRunAgainWhenTheNextOneStarts(@TempDir Path dir) throws Exception {
+        ServerConfig config = ServerConfig.local(dir, TOKEN);
+        try (TestServer first = new TestServer(config)) {
+            profiled(first, "p4");
+        }
+        // what a killed server leaves behind: job rows still running (one of them for a device that is gone since)
+        try (Database db = Database.open(config.db())) {
+            Repository repo = new Repository(db);
+            repo.addJob("left-running", "search", "{\"devices\": [\"p4\"], \"algorithm\": \"exhaustive\"}");
+            repo.setJobState("left-running", Repository.JobState.running);
+            repo.addJob("device-gone", "search", "{\"devices\": [\"gone\"], \"algorithm\": \"exhaustive\"}");
+            repo.setJobState("device-gone", Repository.JobState.running);
+        }
+        try (TestServer second = new TestServer(config)) {
+            JsonNode job = second.awaitJob("left-running", 60);
+            assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("succeeded");
+            assertThat(job.get("interruptions").asInt()).isEqualTo(1);
+            assertThat(job.get("result").get("evaluations").asInt()).isEqualTo(15625);
+            JsonNode gone = second.get("/api/jobs/device-gone").json();
+            assertThat(gone.get("state").asText()).isEqualTo("failed");
+            assertThat(gone.get("error").asText()).contains("cannot resume it").contains("no device called 'gone'");
+        }
     }
 }
