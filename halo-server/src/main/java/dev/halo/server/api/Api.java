@@ -11,6 +11,7 @@ import dev.halo.server.db.Repository.Job;
 import dev.halo.server.db.Repository.Profile;
 import dev.halo.server.farm.Farm;
 import dev.halo.server.jobs.Jobs;
+import dev.halo.server.work.ModelDescriptions;
 import dev.halo.server.work.OnboardJob;
 import dev.halo.server.work.Profiles;
 import dev.halo.server.work.SearchJob;
@@ -47,6 +48,7 @@ public final class Api {
     private final OnboardJob onboard;
     private final SearchJob search;
     private final Farm farm;
+    private final ModelDescriptions models;
     private final Map<String, Access> registered = new LinkedHashMap<>();
     private final List<SseClient> streams = new CopyOnWriteArrayList<>();
 
@@ -58,11 +60,13 @@ public final class Api {
         this.profiles = new Profiles(repo, config.dataDir(), json);
         this.uploads = new Uploads(repo, config.dataDir());
         this.onboard = new OnboardJob(repo, config.dataDir(), json);
-        this.search = new SearchJob(repo, profiles, config.accuracyTable());
+        this.search = new SearchJob(repo, profiles, config.accuracyTable(), json);
+        this.models = new ModelDescriptions(config.dataDir().resolve("describe"));
         // a long-poll ends a second before the server would drop the connection as idle
         this.farm = new Farm(repo, json, config.leaseMs(), config.maxAttempts(), Math.max(0, Math.min(30_000, config.idleTimeoutMs() - 1_000)));
-        for (Job j : jobs.interrupted()) {
-            int recovered = onboard.recover(j);
+        for (Job j : jobs.resumeUnfinished(Map.of("onboard", onboard::resume, "search", search::resume))) {
+            // an onboarding given up on: what it measured still goes into the database (a resumed one did this already)
+            int recovered = j.state().finished() ? onboard.recover(j) : 0;
             if (recovered > 0)
                 System.getLogger("halo.server").log(System.Logger.Level.INFO, "job " + j.id() + ": " + recovered + " measurements recovered from its store");
         }
@@ -119,6 +123,8 @@ public final class Api {
         post(r, "/api/farm/measure", Access.ADMIN, this::farmMeasure);
         post(r, "/api/farm/jobs", Access.ADMIN, this::exportJob);
         post(r, "/api/farm/results", Access.ADMIN, this::importResults);
+        // computes, but takes an uploaded model onto this machine's disk and ONNX Runtime: the server's token
+        post(r, "/api/models/describe", Access.ADMIN, this::describeModel);
         get(r, "/api/tasks", this::tasks);
     }
 
@@ -392,6 +398,7 @@ public final class Api {
         m.put("result", j.result() == null ? null : json.readTree(j.result()));
         m.put("created", j.created());
         m.put("updated", j.updated());
+        m.put("interruptions", j.interruptions());
         return m;
     }
 
@@ -435,6 +442,13 @@ public final class Api {
             client.sendEvent("state", write(state));
             if (now.state().finished() || unsubscribe == null) client.close();
         }
+    }
+
+    // ---------------------------------------------------------------- models
+
+    /** The body is the .onnx file itself; {@code name} (shown only) and {@code input=NAME=SHAPE} (repeatable) are query parameters. */
+    private void describeModel(Context ctx) {
+        ctx.json(models.describe(ctx.queryParam("name"), body(ctx), ctx.queryParams("input")));
     }
 
     // ---------------------------------------------------------------- farm (docs/farm.md)

@@ -287,8 +287,11 @@ public final class Repository {
         }
     }
 
+    /** A job as stored; {@code interruptions}: how many times a server stopped while it ran (see {@link #takeOverUnfinishedJobs}). */
     public record Job(String id, String kind, JobState state, String request, String stage, long done, long total, String message, String error,
-                      String result, String created, String updated) {}
+                      String result, String created, String updated, int interruptions) {}
+
+    private static final String JOB_COLUMNS = "id, kind, state, request, stage, done, total, message, error, result, created, updated, interruptions";
 
     public void addJob(String id, String kind, String requestJson) {
         write(c -> {
@@ -349,28 +352,42 @@ public final class Repository {
         });
     }
 
-    /** Marks every job left queued or running (by a server that stopped or was killed) as failed with {@code reason}; returns them. */
-    public List<Job> failUnfinishedJobs(String reason) {
+    /**
+     * Takes over the jobs a server that stopped (or was killed) left queued or running, oldest first: one that was running
+     * counts one more interruption; one that reaches {@code maxInterruptions} fails with {@code giveUpReason}; the others
+     * go back to queued (their progress kept) for this server to run again. Returns them as they are now.
+     */
+    public List<Job> takeOverUnfinishedJobs(int maxInterruptions, String giveUpReason) {
         return write(c -> {
             List<Job> left;
-            try (PreparedStatement q = c.prepareStatement(
-                    "SELECT id, kind, state, request, stage, done, total, message, error, result, created, updated FROM jobs WHERE state IN ('queued', 'running') ORDER BY created")) {
+            try (PreparedStatement q = c.prepareStatement("SELECT " + JOB_COLUMNS + " FROM jobs WHERE state IN ('queued', 'running') ORDER BY created")) {
                 left = list(q, Repository::job);
             }
-            try (PreparedStatement up = c.prepareStatement(
-                    "UPDATE jobs SET state = 'failed', error = ?, updated = ? WHERE state IN ('queued', 'running')")) {
-                up.setString(1, reason);
-                up.setString(2, now());
-                up.executeUpdate();
+            List<Job> now = new ArrayList<>();
+            try (PreparedStatement up = c.prepareStatement("UPDATE jobs SET state = ?, error = ?, interruptions = ?, updated = ? WHERE id = ?")) {
+                String t = now();
+                for (Job j : left) {
+                    int interruptions = j.interruptions() + (j.state() == JobState.running ? 1 : 0);
+                    boolean giveUp = interruptions >= maxInterruptions;
+                    JobState state = giveUp ? JobState.failed : JobState.queued;
+                    String error = giveUp ? giveUpReason : null;
+                    up.setString(1, state.name());
+                    up.setString(2, error);
+                    up.setInt(3, interruptions);
+                    up.setString(4, t);
+                    up.setString(5, j.id());
+                    up.executeUpdate();
+                    now.add(new Job(j.id(), j.kind(), state, j.request(), j.stage(), j.done(), j.total(), j.message(), error, j.result(), j.created(), t,
+                            interruptions));
+                }
             }
-            return left;
+            return now;
         });
     }
 
     public Optional<Job> job(String id) {
         return read(c -> {
-            try (PreparedStatement q = c.prepareStatement(
-                    "SELECT id, kind, state, request, stage, done, total, message, error, result, created, updated FROM jobs WHERE id = ?")) {
+            try (PreparedStatement q = c.prepareStatement("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = ?")) {
                 q.setString(1, id);
                 return list(q, Repository::job).stream().findFirst();
             }
@@ -379,7 +396,7 @@ public final class Repository {
 
     private static Job job(ResultSet rs) throws SQLException {
         return new Job(rs.getString(1), rs.getString(2), JobState.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5), rs.getLong(6),
-                rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12));
+                rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getInt(13));
     }
 
 

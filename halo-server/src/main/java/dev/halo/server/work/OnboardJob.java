@@ -81,6 +81,19 @@ public final class OnboardJob {
                 .mapToInt(StoreImport.Imported::inserted).sum();
     }
 
+    /**
+     * The work of an onboarding a stopped server left unfinished, for the restarted one to run again under the same id:
+     * what it had measured goes into the database first (whatever becomes of the rerun), and the rerun measures only
+     * what its device's store does not hold yet.
+     */
+    public Jobs.Work resume(Repository.Job job) throws IOException {
+        int recovered = recover(job);
+        if (recovered > 0)
+            System.getLogger("halo.server").log(System.Logger.Level.INFO, "job " + job.id() + ": " + recovered + " measurements recovered from its store");
+        Request r = json.readValue(job.request(), Request.class);
+        return listener -> run(plan(r, job.id()), listener);
+    }
+
     /** Runs the plan and stores what it produced; the result lists what was stored. */
     public Map<String, Object> run(Onboarding.Plan plan, Jobs.JobListener listener) {
         try {
