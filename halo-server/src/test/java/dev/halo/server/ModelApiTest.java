@@ -111,6 +111,9 @@ class ModelApiTest {
     void badUploadsAreRefusedNamingTheFieldWithoutServerPaths() throws IOException {
         byte[] bytes = Files.readAllBytes(tiny.file());
         assertThat(describe(bytes, "", null).status()).isEqualTo(401);
+        // the farm's per-route access: describing a model needs the server's token, a farm agent's own is not it
+        assertThat(describe(bytes, "", FarmApiTest.register(s, "describer", "some-device").token()).status()).isEqualTo(401);
+        assertThat(describe(bytes, "", "wrong").status()).isEqualTo(401);
 
         Reply notOnnx = describe("just some text, not a model\n".getBytes(StandardCharsets.UTF_8), "?name=notes.onnx", TOKEN);
         assertThat(notOnnx.status()).as(notOnnx.body()).isEqualTo(400);

@@ -44,7 +44,8 @@ class OpenApiTest {
                 assertThat(scheme).as(route).isEqualTo(expected);
             }));
             assertThat(t.server.routes()).containsEntry("POST /api/agents/{id}/lease", Api.Access.AGENT).containsEntry("POST /api/farm/measure", Api.Access.ADMIN)
-                    .containsEntry("POST /api/predict", Api.Access.PUBLIC);
+                    .containsEntry("POST /api/predict", Api.Access.PUBLIC).containsEntry("POST /api/models/describe", Api.Access.ADMIN)
+                    .containsEntry("DELETE /api/jobs/{id}", Api.Access.ADMIN);
         }
     }
 
