@@ -80,7 +80,7 @@ public final class HaloServer implements AutoCloseable {
         });
     }
 
-    /** Opens the database (migrating it), marks jobs a previous run left unfinished as failed, and builds the server (not started). */
+    /** Opens the database (migrating it) and builds the server (not started); building it queues again the jobs a previous run left unfinished (see {@link Jobs#resumeUnfinished}). */
     public static HaloServer create(ServerConfig config) {
         try {
             Files.createDirectories(config.dataDir());
