@@ -1,7 +1,6 @@
-import dev.halo.measure.ExecutedKernelFeatures;
-import dev.halo.measure.GraphOptimization;
 import dev.halo.predict.additive.AdditiveCostPredictor;
 import dev.halo.predict.additive.CostFeatures;
+import dev.halo.predict.additive.Nb201ExecutedKernels;
 import dev.halo.space.Nb201Arch;
 import dev.halo.space.Nb201Space;
 import dev.halo.stats.Metrics;
@@ -61,7 +60,8 @@ public class ExecutedKernelsCheck {
         System.out.printf("%d fresh archs; this machine's round 2 vs round 1: Spearman %.4f, within ±10 %% %.3f%n", y.length,
                 Metrics.spearman(r2, r1), within10(r2, r1));
         CostFeatures opCounts = CostFeatures.forSpace(space).orElseThrow();
-        ExecutedKernelFeatures executed = ExecutedKernelFeatures.nasbench201(GraphOptimization.ALL);
+        // the kernel model's counts; halo-onnx's Nb201OrtKernelsTest holds them equal to ORT's optimised graph on this machine
+        CostFeatures executed = Nb201ExecutedKernels.of(space.macro());
         System.out.println("executed-kernel kinds: " + executed.names());
         for (CostFeatures features : List.of(opCounts, executed)) {
             String name = features == opCounts ? "op counts" : "executed kernels";

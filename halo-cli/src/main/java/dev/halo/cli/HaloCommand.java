@@ -38,6 +38,7 @@ import picocli.CommandLine.Command;
             dev.halo.cli.predict.BenchCommand.class,
             dev.halo.cli.serve.ServeCommand.class,
             dev.halo.cli.serve.AgentCommand.class,
+            dev.halo.cli.serve.FarmCommand.class,
             CommandLine.HelpCommand.class})
 public final class HaloCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -14,12 +14,22 @@ import java.util.Map;
 final class Evaluator<A extends Architecture> {
     private final SearchProblem<A> problem;
     private final int budget;
+    private final SearchProgress progress;
     private final Map<String, Candidate<A>> seen = new LinkedHashMap<>();
 
-    Evaluator(SearchProblem<A> problem, int budget) {
+    Evaluator(SearchProblem<A> problem, int budget, SearchProgress progress) {
         if (budget <= 0) throw new dev.halo.BadInputException("search budget must be > 0 evaluations, got " + budget);
         this.problem = problem;
         this.budget = budget;
+        this.progress = progress;
+    }
+
+    /**
+     * Tells the caller how far the search is; an algorithm calls it once per step that scores nothing through this
+     * evaluator (e.g. a generation that met only cached architectures). May throw to stop the search ({@link SearchProgress}).
+     */
+    void step() {
+        progress.scored(seen.size(), budget);
     }
 
     int evaluations() {
@@ -42,8 +52,9 @@ final class Evaluator<A extends Architecture> {
     /** Scores one architecture (spends one evaluation if it is new). Callers check {@link #exhausted()} first. */
     Candidate<A> evaluate(A arch) {
         Candidate<A> c = seen.get(arch.canonical());
-        if (c != null) return c;
-        return evaluateAll(List.of(arch)).get(0);
+        if (c == null) return evaluateAll(List.of(arch)).get(0);
+        step();
+        return c;
     }
 
     /**
@@ -80,6 +91,7 @@ final class Evaluator<A extends Architecture> {
             Candidate<A> c = seen.get(a.canonical());
             if (c != null) out.add(c);
         }
+        step();
         return out;
     }
 

@@ -11,6 +11,8 @@ import io.jenetics.engine.Engine;
 import io.jenetics.ext.moea.NSGA2Selector;
 import io.jenetics.ext.moea.Vec;
 import io.jenetics.util.IntRange;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * NSGA-II (Deb et al. 2002) on Jenetics: architectures as integer chromosomes ({@link IntegerEncoding}),
@@ -38,9 +40,9 @@ public final class Nsga2Search implements SearchAlgorithm {
     }
 
     @Override
-    public <A extends Architecture> SearchResult<A> search(SearchProblem<A> problem, int budget, long seed) {
+    public <A extends Architecture> SearchResult<A> search(SearchProblem<A> problem, int budget, long seed, SearchProgress progress) {
         long start = System.nanoTime();
-        Evaluator<A> eval = new Evaluator<>(problem, budget);
+        Evaluator<A> eval = new Evaluator<>(problem, budget, progress);
         IntegerEncoding<A> encoding = IntegerEncoding.of(problem.space());
         int[] card = encoding.cardinalities();
         IntRange[] ranges = new IntRange[card.length];
@@ -65,17 +67,33 @@ public final class Nsga2Search implements SearchAlgorithm {
         };
         // Small spaces run out of new architectures before the budget does; cap the generations then.
         long maxGenerations = 20L * budget / populationSize + 20;
-        io.jenetics.util.RandomRegistry.with(SearchAlgorithm.rng(seed), r -> {
-            Engine<IntegerGene, Vec<double[]>> engine = Engine.builder(fitness, Codecs.ofVector(ranges))
-                    .populationSize(populationSize)
-                    .offspringSelector(new TournamentSelector<>(2))
-                    .survivorsSelector(NSGA2Selector.ofVec())
-                    .alterers(new UniformCrossover<>(0.3), new Mutator<>(1.0 / card.length))
-                    .executor(Runnable::run)
-                    .build();
-            engine.stream().limit(g -> !eval.exhausted()).limit(maxGenerations).forEach(g -> {});
-            return null;
-        });
+        try {
+            io.jenetics.util.RandomRegistry.with(SearchAlgorithm.rng(seed), r -> {
+                Engine<IntegerGene, Vec<double[]>> engine = Engine.builder(fitness, Codecs.ofVector(ranges))
+                        .populationSize(populationSize)
+                        .offspringSelector(new TournamentSelector<>(2))
+                        .survivorsSelector(NSGA2Selector.ofVec())
+                        .alterers(new UniformCrossover<>(0.3), new Mutator<>(1.0 / card.length))
+                        .executor(Runnable::run)
+                        .build();
+                engine.stream().limit(g -> !eval.exhausted()).limit(maxGenerations).forEach(g -> eval.step());
+                return null;
+            });
+        } catch (CompletionException e) {
+            throw thrownByTheFitness(e);
+        }
         return eval.result(name(), start);
+    }
+
+    /**
+     * Jenetics evaluates a generation's fitness as futures, so what the fitness threw (a progress callback stopping the
+     * search, see {@link SearchProgress}) arrives wrapped in a CompletionException around an ExecutionException; the
+     * caller gets it as it was thrown.
+     */
+    private static RuntimeException thrownByTheFitness(CompletionException e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) t = t.getCause();
+        if (t instanceof Error error) throw error;
+        return t instanceof RuntimeException r ? r : e;
     }
 }

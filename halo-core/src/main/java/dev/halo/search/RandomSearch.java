@@ -15,9 +15,9 @@ public final class RandomSearch implements SearchAlgorithm {
     }
 
     @Override
-    public <A extends Architecture> SearchResult<A> search(SearchProblem<A> problem, int budget, long seed) {
+    public <A extends Architecture> SearchResult<A> search(SearchProblem<A> problem, int budget, long seed, SearchProgress progress) {
         long start = System.nanoTime();
-        Evaluator<A> eval = new Evaluator<>(problem, budget);
+        Evaluator<A> eval = new Evaluator<>(problem, budget, progress);
         RandomGenerator rng = SearchAlgorithm.rng(seed);
         // A space smaller than the budget yields only repeats at the end; give up after this many draws.
         long drawsLeft = 20L * budget + 1000;

@@ -38,9 +38,9 @@ public final class RegularizedEvolution implements SearchAlgorithm {
     }
 
     @Override
-    public <A extends Architecture> SearchResult<A> search(SearchProblem<A> problem, int budget, long seed) {
+    public <A extends Architecture> SearchResult<A> search(SearchProblem<A> problem, int budget, long seed, SearchProgress progress) {
         long start = System.nanoTime();
-        Evaluator<A> eval = new Evaluator<>(problem, budget);
+        Evaluator<A> eval = new Evaluator<>(problem, budget, progress);
         RandomGenerator rng = SearchAlgorithm.rng(seed);
         Comparator<Candidate<A>> preference = Evaluator.preference();
 

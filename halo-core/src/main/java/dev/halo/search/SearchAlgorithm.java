@@ -14,7 +14,15 @@ public interface SearchAlgorithm {
      *
      * @throws dev.halo.BadInputException if {@code budget ≤ 0}
      */
-    <A extends Architecture> SearchResult<A> search(SearchProblem<A> problem, int budget, long seed);
+    default <A extends Architecture> SearchResult<A> search(SearchProblem<A> problem, int budget, long seed) {
+        return search(problem, budget, seed, SearchProgress.NONE);
+    }
+
+    /**
+     * As {@link #search(SearchProblem, int, long)}, telling {@code progress} after every step; an exception thrown by
+     * {@code progress} stops the search and reaches the caller (the same answer as without it otherwise).
+     */
+    <A extends Architecture> SearchResult<A> search(SearchProblem<A> problem, int budget, long seed, SearchProgress progress);
 
     /** The generator every algorithm draws from: one fixed algorithm so that a seed means the same thing on every JDK. */
     static RandomGenerator rng(long seed) {

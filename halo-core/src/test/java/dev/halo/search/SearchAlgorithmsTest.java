@@ -181,4 +181,58 @@ class SearchAlgorithmsTest {
         assertThatThrownBy(() -> SearchAlgorithm.byName("annealing")).isInstanceOf(BadInputException.class)
                 .hasMessage("unknown search algorithm 'annealing' (known: evolution, random, nsga2)");
     }
+
+    @ParameterizedTest
+    @MethodSource("algorithms")
+    void progressCountsUpToTheEvaluationsAndLeavesTheAnswerAsItWas(SearchAlgorithm algorithm) {
+        List<Integer> seen = new java.util.ArrayList<>();
+        var watched = algorithm.search(problem(median()), 300, 3, (scored, budget) -> {
+            assertThat(budget).isEqualTo(300);
+            seen.add(scored);
+        });
+        var plain = algorithm.search(problem(median()), 300, 3);
+        assertThat(watched.best().arch()).isEqualTo(plain.best().arch());
+        assertThat(seen).isSortedAccordingTo(Integer::compare);
+        assertThat(seen.get(seen.size() - 1)).isEqualTo(watched.evaluations());
+    }
+
+    /** A stop request as a caller makes it: an exception from the progress callback. */
+    private static final class Stop extends RuntimeException {}
+
+    @ParameterizedTest
+    @MethodSource("algorithms")
+    void anExceptionFromProgressStopsTheSearchEvenWhenOnlyRevisitsAreLeft(SearchAlgorithm algorithm) {
+        int[] last = {-1}, callsWithNothingNew = {0};
+        Stop stop = new Stop();
+        // a budget far above the space's 1,024 architectures: the search goes on revisiting them for a long while
+        assertThatThrownBy(() -> algorithm.search(problem(median()), 50_000, 5, (scored, budget) -> {
+            callsWithNothingNew[0] = scored == last[0] ? callsWithNothingNew[0] + 1 : 0;
+            last[0] = scored;
+            if (callsWithNothingNew[0] == 200) throw stop;
+        })).isSameAs(stop);
+    }
+
+    @ParameterizedTest
+    @MethodSource("algorithms")
+    void anExceptionFromProgressWhileArchitecturesAreBeingScoredReachesTheCallerAsItWasThrown(SearchAlgorithm algorithm) {
+        Stop stop = new Stop();
+        // 75 falls after the first population: NSGA-II is then inside Jenetics' evaluation of a generation
+        assertThatThrownBy(() -> algorithm.search(problem(median()), 300, 7, (scored, budget) -> {
+            if (scored >= 75) throw stop;
+        })).isSameAs(stop);
+    }
+
+    @Test
+    void exhaustiveSearchReportsEachBatchAndStopsWhenTold() {
+        List<Integer> seen = new java.util.ArrayList<>();
+        var r = ExhaustiveSearch.search(problem(median()), space.all(), (scored, budget) -> seen.add(scored));
+        assertThat(seen).containsExactly(1024);
+        assertThat(r.evaluations()).isEqualTo(1024);
+        Stop stop = new Stop();
+        List<ToySpace.Arch> twice = new java.util.ArrayList<>(space.all());
+        twice.addAll(space.all());
+        assertThatThrownBy(() -> ExhaustiveSearch.search(problem(median()), twice, (scored, budget) -> {
+            throw stop;
+        })).isSameAs(stop);
+    }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.halo.server.TestServer.Reply;
+import dev.halo.server.db.Database;
+import dev.halo.server.db.Repository;
 import dev.halo.server.db.TestDatabases;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,9 +49,9 @@ class ApiTest {
 
     @ParameterizedTest
     @FieldSource("backends")
-    void uploadFitAndPredictOnBothDatabases(String backend, @TempDir Path dir) {
+    void uploadFitAndPredictOnEveryDatabase(String backend, @TempDir Path dir) {
         try (TestServer t = new TestServer(ServerConfig.local(dir, TOKEN).withDb(TestDatabases.url(backend, dir)))) {
-            assertThat(t.get("/api/health").json().get("database").asText()).isEqualTo(backend);
+            assertThat(t.get("/api/health").json().get("database").asText()).isEqualTo(TestDatabases.vendor(backend));
             String csv = TestServer.nb201Csv(DEVICE, 40, 37);
             Reply up = t.post("/api/measurements?device=gpu1", "text/csv", csv, TOKEN);
             assertThat(up.status()).as(up.body()).isEqualTo(201);
@@ -282,5 +284,57 @@ class ApiTest {
         assertThat(s.delete("/api/jobs/no-such-job", TOKEN).status()).isEqualTo(404);
         // the events of a finished job: its final state, then the stream ends
         assertThat(s.events(id, 10)).singleElement().asString().contains("succeeded");
+    }
+
+    @Test
+    void cancellingARunningSearchStopsItAtItsNextStepAndMarksItCancelled() throws Exception {
+        profiled(s, "p3");
+        // NB201 has 15,625 architectures: with a budget of 100,000, NSGA-II scores them all, then revisits them up to its
+        // generation cap (about 6 s here when no one cancels it, on a loaded 2-core machine)
+        Reply started = s.postJson("/api/jobs/search", Map.of("devices", List.of("p3"), "budget", 100_000, "algorithm", "nsga2"));
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        String id = started.json().get("id").asText();
+        JsonNode running = s.get("/api/jobs/" + id).json();
+        for (long end = System.nanoTime() + 60_000_000_000L; System.nanoTime() < end && running.get("done").asLong() == 0; Thread.sleep(20))
+            running = s.get("/api/jobs/" + id).json();
+        assertThat(running.get("state").asText()).as(running.toString()).isEqualTo("running");
+        assertThat(running.get("stage").asText()).isEqualTo("search");
+        assertThat(running.get("total").asLong()).isEqualTo(100_000);
+
+        long asked = System.nanoTime();
+        Reply cancel = s.delete("/api/jobs/" + id, TOKEN);
+        assertThat(cancel.status()).as(cancel.body()).isEqualTo(202);
+        JsonNode job = s.awaitJob(id, 30);
+        double seconds = (System.nanoTime() - asked) / 1e9;
+        assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("cancelled");
+        assertThat(job.get("error").asText()).isEqualTo("cancelled");
+        assertThat(job.get("result").isNull()).isTrue();
+        assertThat(seconds).as("seconds from the cancel to the job's end").isLessThan(5);
+        assertThat(s.delete("/api/jobs/" + id, TOKEN).status()).isEqualTo(409);
+    }
+
+    @Test
+    void searchJobsAStoppedServerLeftRunningAreRunAgainWhenTheNextOneStarts(@TempDir Path dir) throws Exception {
+        ServerConfig config = ServerConfig.local(dir, TOKEN);
+        try (TestServer first = new TestServer(config)) {
+            profiled(first, "p4");
+        }
+        // what a killed server leaves behind: job rows still running (one of them for a device that is gone since)
+        try (Database db = Database.open(config.db())) {
+            Repository repo = new Repository(db);
+            repo.addJob("left-running", "search", "{\"devices\": [\"p4\"], \"algorithm\": \"exhaustive\"}");
+            repo.setJobState("left-running", Repository.JobState.running);
+            repo.addJob("device-gone", "search", "{\"devices\": [\"gone\"], \"algorithm\": \"exhaustive\"}");
+            repo.setJobState("device-gone", Repository.JobState.running);
+        }
+        try (TestServer second = new TestServer(config)) {
+            JsonNode job = second.awaitJob("left-running", 60);
+            assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("succeeded");
+            assertThat(job.get("interruptions").asInt()).isEqualTo(1);
+            assertThat(job.get("result").get("evaluations").asInt()).isEqualTo(15625);
+            JsonNode gone = second.get("/api/jobs/device-gone").json();
+            assertThat(gone.get("state").asText()).isEqualTo("failed");
+            assertThat(gone.get("error").asText()).contains("cannot resume it").contains("no device called 'gone'");
+        }
     }
 }

@@ -162,4 +162,36 @@ class BrowserTest {
         assertThat(bar.getAttribute("value")).isEqualTo(bar.getAttribute("max"));
         assertThat(browser.findElement(By.id("count")).getText()).endsWith("6 / 6"); // the validation campaign: 3 archs x 2 rounds
     }
+
+    @Test
+    void theModelPageUploadsAModelAndDrawsItsTopKernelsByMacsAndTheKernelTable() throws Exception {
+        Path zoo = Files.createDirectories(dir.resolve("zoo"));
+        Path model = dev.halo.app.zoo.Zoo.export(List.of(ModelApiTest.TINY), zoo, 1, 0).getFirst().file();
+        browser.get(s.url() + "/models");
+        assertThat(browser.getCurrentUrl()).endsWith("/models.html");
+        browser.findElement(By.id("file")).sendKeys(model.toAbsolutePath().toString());
+        browser.findElement(By.id("token")).sendKeys(TOKEN);
+        browser.findElement(By.id("describe")).click();
+        waiting(60).until(d -> js("return window.haloResult !== undefined") == Boolean.TRUE
+                || d.findElement(By.id("status")).getAttribute("class").equals("error"));
+        assertThat(browser.findElement(By.id("status")).getAttribute("class")).as(browser.findElement(By.id("status")).getText()).isEqualTo("muted");
+
+        // the bars are the kernels with the most MACs, largest first, as the API described them
+        @SuppressWarnings("unchecked")
+        List<Number> bars = (List<Number>) js("return haloChart.getOption().series[0].data");
+        long multiplying = (Long) js("return haloResult.kernels.nodes.filter(n => n.macs > 0).length");
+        assertThat(multiplying).isGreaterThan(3);
+        assertThat(bars).hasSize((int) Math.min(20, multiplying));
+        assertThat(bars.getFirst().doubleValue()).isEqualTo(((Number) js("return Math.max(...haloResult.kernels.nodes.map(n => n.macs || 0)) / 1e6")).doubleValue());
+        for (int i = 1; i < bars.size(); i++) assertThat(bars.get(i).doubleValue()).isLessThanOrEqualTo(bars.get(i - 1).doubleValue());
+        assertThat(js("return haloChart.getOption().yAxis[0].data.length")).isEqualTo((long) bars.size());
+
+        // one table row per kernel ONNX Runtime executes, with its MACs; no predicted latency, and the page says why
+        List<WebElement> rows = browser.findElements(By.cssSelector("#kernels tr[data-kernel]"));
+        assertThat(rows).hasSize(((Number) js("return haloResult.kernels.nodes.length")).intValue());
+        assertThat(rows.getFirst().findElements(By.tagName("td")).get(2).getText()).isNotEmpty();
+        assertThat(rows.stream().map(r -> r.findElements(By.tagName("td")).get(8).getText())).containsOnly("–");
+        assertThat(browser.findElement(By.id("latency")).getText()).contains("not predicted yet");
+        assertThat(browser.findElement(By.id("status")).getText()).startsWith(model.getFileName() + ": ").contains("kernels after ONNX Runtime's optimisation");
+    }
 }

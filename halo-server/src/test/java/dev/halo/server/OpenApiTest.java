@@ -4,6 +4,7 @@ import static dev.halo.server.TestServer.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.halo.server.api.Api;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,14 +28,24 @@ class OpenApiTest {
             doc.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
                     .forEachRemaining(m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + p.getKey())));
             assertThat(t.server.routes()).hasSizeGreaterThan(10);
-            assertThat(documented).containsExactlyInAnyOrderElementsOf(t.server.routes());
+            assertThat(documented).containsExactlyInAnyOrderElementsOf(t.server.routes().keySet());
 
-            // write routes declare the token; the read-only ones do not
+            // each route declares the token it needs: the server's ("token"), an agent's own ("agentToken"), or none
+            assertThat(doc.get("components").get("securitySchemes").fieldNames()).toIterable().containsExactlyInAnyOrder("token", "agentToken");
             doc.get("paths").fields().forEachRemaining(p -> p.getValue().fields().forEachRemaining(op -> {
-                boolean secured = op.getValue().has("security");
-                boolean write = !op.getKey().equals("get") && !p.getKey().equals("/api/predict");
-                assertThat(secured).as(op.getKey() + " " + p.getKey()).isEqualTo(write);
+                String route = op.getKey().toUpperCase(Locale.ROOT) + " " + p.getKey();
+                JsonNode security = op.getValue().get("security");
+                String scheme = security == null ? null : security.get(0).fieldNames().next();
+                String expected = switch (t.server.routes().get(route)) {
+                    case PUBLIC -> null;
+                    case ADMIN -> "token";
+                    case AGENT -> "agentToken";
+                };
+                assertThat(scheme).as(route).isEqualTo(expected);
             }));
+            assertThat(t.server.routes()).containsEntry("POST /api/agents/{id}/lease", Api.Access.AGENT).containsEntry("POST /api/farm/measure", Api.Access.ADMIN)
+                    .containsEntry("POST /api/predict", Api.Access.PUBLIC).containsEntry("POST /api/models/describe", Api.Access.ADMIN)
+                    .containsEntry("DELETE /api/jobs/{id}", Api.Access.ADMIN);
         }
     }
 

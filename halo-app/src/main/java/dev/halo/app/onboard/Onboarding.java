@@ -9,10 +9,12 @@ import dev.halo.Halo;
 import dev.halo.app.measure.CampaignProgress;
 import dev.halo.eval.selection.SampleSelections;
 import dev.halo.measure.DeviceFingerprint;
+import dev.halo.measure.GraphOptimization;
 import dev.halo.measure.LatencyStats;
 import dev.halo.measure.MeasureSettings;
 import dev.halo.measure.MeasurementCampaign;
 import dev.halo.measure.MeasurementStore;
+import dev.halo.measure.Nb201KernelCheck;
 import dev.halo.measure.OrtLatencyMeter;
 import dev.halo.measure.Outcome;
 import dev.halo.measure.Stability;
@@ -22,6 +24,7 @@ import dev.halo.predict.LatencyPredictor.Prediction;
 import dev.halo.fewshot.Split;
 import dev.halo.predict.additive.AdditiveCostMethod;
 import dev.halo.predict.additive.CostFeatures;
+import dev.halo.predict.additive.Nb201ExecutedKernels;
 import dev.halo.predict.auto.AutoMethod;
 import dev.halo.predict.additive.CostModelFile;
 import dev.halo.predict.help.AdaptedHelpPredictor;
@@ -141,12 +144,19 @@ public final class Onboarding {
      * @param level      central level of the prediction interval (e.g. 0.8)
      * @param model      the meta-trained model to adapt (HELP only; null for op-costs, which needs none)
      * @param predictor  how the measurements become the device's predictor
+     * @param features   op-costs' feature set ({@link CostFeatures#namesFor}), or {@value #AUTO_FEATURES}: the kernels ONNX
+     *                   Runtime runs where the kernel model matches this machine's runtime, else the space's default
      */
-    public record Plan(String space, String name, Model model, Predictor predictor, int samples, int validate, int rounds, long seed,
+    public record Plan(String space, String name, Model model, Predictor predictor, String features, int samples, int validate, int rounds, long seed,
                        Statistic statistic, int mcSamples, double level, MeasureSettings settings, Path store, Path out) {
         public Plan {
             if ((predictor == Predictor.HELP) != (model != null))
                 throw new IllegalArgumentException("a model goes with --predictor help and with nothing else");
+            if (!features.equals(AUTO_FEATURES) && predictor != Predictor.OP_COSTS)
+                throw new BadInputException("--features chooses op-costs' feature set; it does not apply to --predictor " + predictor.label());
+            if (!features.equals(AUTO_FEATURES) && !CostFeatures.namesFor(Spaces.byName(space)).contains(features))
+                throw new BadInputException("--features must be " + AUTO_FEATURES + " or one of " + String.join(", ", CostFeatures.namesFor(Spaces.byName(space)))
+                        + " for " + space + ", got '" + features + "'");
             if (!NAME.matcher(name).matches())
                 throw new BadInputException("--name '" + name + "': use 1-64 letters, digits, '.', '_' or '-' (it names files)");
             if (samples < 2) throw new BadInputException("--samples must be at least 2 (the adaptation scales latencies by their range), got " + samples);
@@ -178,8 +188,11 @@ public final class Onboarding {
                 + Nb201Space.NAME + " and " + FbnetSpace.NAME);
     }
 
+    /** {@code --features auto}: the executed kernels where they describe this machine's runtime ({@link #chooseFeatures}). */
+    public static final String AUTO_FEATURES = "auto";
+
     /** What a user chose, as given (texts are checked by {@link #plan}); {@code model}, {@code store}, {@code out} may be null. */
-    public record Choices(String predictor, Path model, int samples, int validate, int rounds, long seed, String statistic, int mcSamples,
+    public record Choices(String predictor, String features, Path model, int samples, int validate, int rounds, long seed, String statistic, int mcSamples,
             double level, Path store, Path out) {}
 
     /** A plan and why {@code auto} chose its predictor (empty when the predictor was named). */
@@ -205,7 +218,8 @@ public final class Onboarding {
         Path db = c.store() != null ? c.store() : dir.resolve(STORE);
         // op-costs needs no model: nothing is loaded for it
         Model helpModel = chosen == Predictor.HELP ? ShippedModels.resolve(c.model(), space) : null;
-        return new Planned(new Plan(space, name, helpModel, chosen, c.samples(), c.validate(), c.rounds(), c.seed(), stat, c.mcSamples(), c.level(),
+        String features = c.features().strip().toLowerCase(Locale.ROOT);
+        return new Planned(new Plan(space, name, helpModel, chosen, features, c.samples(), c.validate(), c.rounds(), c.seed(), stat, c.mcSamples(), c.level(),
                 settings, db, dir), choice.why());
     }
 
@@ -223,10 +237,23 @@ public final class Onboarding {
      * @param spearmanCi      95 % interval of {@code spearman} ({@link Metrics#spearmanInterval}); NaNs below 4 archs
      * @param stabilityCi     95 % interval of the round-1-vs-round-2 Spearman, likewise
      * @param byKind          the scores per NAS-Bench-201 cell kind (empty for other spaces)
+     * @param otherFeatures   op-costs fitted over the space's other feature sets to the same known latencies, scored on the
+     *                        same validation archs (empty for HELP)
      */
     public record Validation(int validated, int failed, double spearman, double mape, double within10, double coverage,
                              Stability stability, double repeatMape, double repeatWithin10, Interval spearmanCi, Interval stabilityCi,
-                             List<KindScore> byKind, List<Checked> archs) {}
+                             List<KindScore> byKind, List<FeatureScore> otherFeatures, List<Checked> archs) {}
+
+    /** The validation scores of op-costs fitted over another feature set ({@link Validation#otherFeatures}). */
+    public record FeatureScore(String features, double spearman, Interval spearmanCi, double mape, double within10) {}
+
+    /**
+     * The feature set op-costs was fitted over and why (the reason is empty when the user named it).
+     *
+     * @param name        {@link CostFeatures#name}
+     * @param description what the features count
+     */
+    public record FeatureChoice(String name, String description, String why) {}
 
     /** A two-sided 95 % interval; NaN bounds when it cannot be computed. */
     public record Interval(double low, double high) {
@@ -249,8 +276,9 @@ public final class Onboarding {
      * @param nonPositivePredictions architectures of the space predicted at or below 0 ms
      * @param level                  HELP: the level calibration factor applied to its predictions; op-costs: the median ratio
      *                               measured / fitted on the known archs (not applied); NaN before the predictor exists
+     * @param features               op-costs' feature set; null for HELP
      */
-    public record Result(DeviceFingerprint fingerprint, Path deviceModel, Path predictions, Path report, Path store,
+    public record Result(DeviceFingerprint fingerprint, FeatureChoice features, Path deviceModel, Path predictions, Path report, Path store,
                          Map<String, Double> referenceMs, Map<String, Double> sampleMs, int nonPositivePredictions, double level, Validation validation,
                          boolean stopped, double seconds) {}
 
@@ -291,6 +319,12 @@ public final class Onboarding {
      * from the references and samples, so they check the predictor honestly.
      */
     public static Draw draw(SearchSpace<?> space, List<String> referenceArchs, int samples, int validate, long seed, boolean designed) {
+        return draw(space, referenceArchs, samples, validate, seed, designed ? CostFeatures.require(space, "the op-costs design") : null);
+    }
+
+    /** The same draw with the samples designed for {@code design}'s costs, or random where it is null. */
+    public static Draw draw(SearchSpace<?> space, List<String> referenceArchs, int samples, int validate, long seed, CostFeatures design) {
+        boolean designed = design != null;
         List<Architecture> refs = referenceArchs.stream().map(s -> (Architecture) space.parse(s)).toList();
         Set<String> taken = new LinkedHashSet<>();
         refs.forEach(a -> taken.add(a.canonical()));
@@ -306,7 +340,7 @@ public final class Onboarding {
         List<Architecture> candidates = distinct(space, pool, new Random(seed + 1), taken);
         if (designed) {
             if (pool < samples) throw new BadInputException("--samples " + samples + ": too few architectures left to choose from");
-            s = SampleSelections.costOptimal(space, refs, candidates, samples);
+            s = SampleSelections.costOptimal(design, refs, candidates, samples);
         }
         List<Architecture> v = space instanceof Nb201Space ? stratified(space, validationStrata(validate), rng, taken) : distinct(space, validate, rng, taken);
         return new Draw(refs, s, v);
@@ -407,7 +441,8 @@ public final class Onboarding {
                         + " reference latencies; " + space.name() + " has " + referenceArchs.size() + " reference archs");
         }
         Path out = prepareOutputFolder(plan.out());
-        Draw draw = draw(space, referenceArchs, plan.samples(), plan.validate(), plan.seed(), plan.predictor() == Predictor.OP_COSTS);
+        ChosenFeatures chosen = plan.predictor() == Predictor.OP_COSTS ? chooseFeatures(space, referenceArchs, listener) : null;
+        Draw draw = draw(space, referenceArchs, plan.samples(), plan.validate(), plan.seed(), chosen == null ? null : chosen.features());
 
         MeasureSettings settings = plan.settings();
         DeviceFingerprint fingerprint = DeviceFingerprint.current(settings);
@@ -426,13 +461,13 @@ public final class Onboarding {
                     draw.references().size(), draw.samples().size(),
                     plan.predictor() == Predictor.OP_COSTS ? "sample (chosen to pin down the operation costs)" : "random sample", plan.rounds(), fingerprint.label()));
             if (!measure(db, device, space, adaptSet, meter, listener, "adapt"))
-                return new Result(fingerprint, null, null, null, plan.store(), Map.of(), Map.of(), 0, Double.NaN, null, true, seconds(start));
+                return new Result(fingerprint, chosen == null ? null : chosen.choice(), null, null, null, plan.store(), Map.of(), Map.of(), 0, Double.NaN, null, true, seconds(start));
             Map<String, Double> lat = db.latencies(device, space.name(), plan.statistic().of);
             Map<String, Double> refMs = latencies(db, device, space, draw.references(), lat, "reference");
             Map<String, Double> sampleMs = latencies(db, device, space, draw.samples(), lat, "sample");
 
             Fitted fitted = plan.predictor() == Predictor.OP_COSTS
-                    ? fitOpCosts(space, draw, refMs, sampleMs, out, listener) : adaptHelp(plan.model().stored(), draw, refMs, sampleMs, out, listener);
+                    ? fitOpCosts(space, chosen.features(), draw, refMs, sampleMs, out, listener) : adaptHelp(plan.model().stored(), draw, refMs, sampleMs, out, listener);
             Path deviceModel = fitted.file();
             addMeasurementProvenance(deviceModel, fingerprint);
 
@@ -457,10 +492,10 @@ public final class Onboarding {
             listener.phase(String.format(Locale.ROOT, "[4/4] validating on %d fresh archs x %d rounds (never seen by the predictor)",
                     draw.validation().size(), plan.rounds()));
             if (!measure(db, device, space, draw.validation(), meter, listener, "validate"))
-                return new Result(fingerprint, deviceModel, predictions, null, plan.store(), refMs, sampleMs, nonPositive, fitted.level(), null, true, seconds(start));
-            Validation validation = validate(db, device, space, draw.validation(), fitted.predict());
+                return new Result(fingerprint, chosen == null ? null : chosen.choice(), deviceModel, predictions, null, plan.store(), refMs, sampleMs, nonPositive, fitted.level(), null, true, seconds(start));
+            Validation validation = validate(db, device, space, draw.validation(), fitted.predict(), fitted.others());
             Path report = out.resolve(REPORT);
-            Result result = new Result(fingerprint, deviceModel, predictions, report, plan.store(), refMs, sampleMs, nonPositive, fitted.level(), validation, false, seconds(start));
+            Result result = new Result(fingerprint, chosen == null ? null : chosen.choice(), deviceModel, predictions, report, plan.store(), refMs, sampleMs, nonPositive, fitted.level(), validation, false, seconds(start));
             writeReport(report, result);
             return result;
         }
@@ -513,7 +548,8 @@ public final class Onboarding {
      * (reference + sample) archs: for HELP the calibration factor applied; for op-costs, fitted in ms, the median ratio
      * measured / fitted on those archs (in-sample), reported and not applied.
      */
-    private record Fitted(Path file, Function<List<? extends Architecture>, Prediction[]> predict, double level) {}
+    private record Fitted(Path file, Function<List<? extends Architecture>, Prediction[]> predict, double level,
+            Map<String, Function<List<? extends Architecture>, Prediction[]>> others) {}
 
     private Fitted adaptHelp(HelpModelFile.Stored model, Draw draw, Map<String, Double> refMs, Map<String, Double> sampleMs, Path out, Listener listener) {
         listener.phase("[2/4] adapting " + plan.model().source() + " to " + plan.name());
@@ -530,28 +566,76 @@ public final class Onboarding {
         HelpAdaptation.save(file, predictor, HelpModelFile.Precision.FLOAT32);
         // Intervals from the samples' held-out errors: the model's own z spread is far narrower than its errors.
         double intervalFactor = LeaveOneOutInterval.factor(predictor, plan.level());
-        return new Fitted(file, archs -> LeaveOneOutInterval.predict(predictor, archs, intervalFactor), level);
+        return new Fitted(file, archs -> LeaveOneOutInterval.predict(predictor, archs, intervalFactor), level, Map.of());
     }
 
-    private Fitted fitOpCosts(SearchSpace<?> space, Draw draw, Map<String, Double> refMs, Map<String, Double> sampleMs, Path out, Listener listener) {
-        listener.phase("[2/4] fitting " + plan.name() + "'s operation costs (op-costs) to its " + (refMs.size() + sampleMs.size()) + " measurements");
+    private Fitted fitOpCosts(SearchSpace<?> space, CostFeatures features, Draw draw, Map<String, Double> refMs, Map<String, Double> sampleMs, Path out,
+            Listener listener) {
+        listener.phase("[2/4] fitting " + plan.name() + "'s costs per " + features.name() + " feature (op-costs) to its " + (refMs.size() + sampleMs.size())
+                + " measurements");
         List<Architecture> known = new ArrayList<>(draw.references());
         known.addAll(draw.samples());
         double[] ms = new double[known.size()];
         double[] ref = values(refMs), samples = values(sampleMs);
         System.arraycopy(ref, 0, ms, 0, ref.length);
         System.arraycopy(samples, 0, ms, ref.length, samples.length);
-        CostModelFile.Adapted adapted = CostModelFile.adapt(space, plan.name(), known, ms);
+        CostModelFile.Adapted adapted = CostModelFile.adapt(space, features, plan.name(), known, ms);
         Path file = out.resolve(plan.name() + ".op-costs.json");
         CostModelFile.save(file, adapted);
         double level = LevelCalibration.medianRatio(ms, adapted.predictor().predictMs(known));
         listener.phase(String.format(Locale.ROOT, "      level on the %d known archs: median ratio measured/fitted %.3f (op-costs is fitted in ms; no rescaling)",
                 known.size(), level));
-        return new Fitted(file, archs -> adapted.predictor().predictWithInterval(archs, plan.level()), level);
+        // the space's other feature sets fitted to the same latencies, so the validation scores them on the same archs
+        Map<String, Function<List<? extends Architecture>, Prediction[]>> others = new LinkedHashMap<>();
+        for (String name : CostFeatures.namesFor(space)) {
+            if (name.equals(features.name())) continue;
+            CostModelFile.Adapted other = CostModelFile.adapt(space, CostFeatures.named(space, name).orElseThrow(), plan.name(), known, ms);
+            others.put(name, archs -> other.predictor().predictWithInterval(archs, plan.level()));
+        }
+        return new Fitted(file, archs -> adapted.predictor().predictWithInterval(archs, plan.level()), level, others);
+    }
+
+    /** op-costs' feature set for this run, and the choice for reports. */
+    private record ChosenFeatures(CostFeatures features, FeatureChoice choice) {}
+
+    /**
+     * The feature set op-costs fits: the one named, or for {@code auto} on NAS-Bench-201 the kernels ONNX Runtime runs
+     * ({@link Nb201ExecutedKernels}) if the kernel model holds for this machine's runtime — CPU execution provider,
+     * optimisation level ALL, and ORT's own optimised graph having exactly the model's kernels for the references and
+     * the uniform and degenerate probe cells (about 0.5 s) — else the space's default with the reason. Named executed
+     * kernels that do not hold are bad input: their fit would rest on counts this runtime does not run.
+     */
+    private ChosenFeatures chooseFeatures(SearchSpace<?> space, List<String> referenceArchs, Listener listener) {
+        boolean auto = plan.features().equals(AUTO_FEATURES);
+        CostFeatures fallback = CostFeatures.require(space, AdditiveCostMethod.NAME);
+        if (!(space instanceof Nb201Space nb201) || plan.features().equals(fallback.name()))
+            return chosen(fallback, auto ? "the cost features of " + space.name() : "");
+        String unusable = null;
+        if (plan.settings().cuda()) unusable = "the kernel model describes ONNX Runtime's CPU execution provider, this run uses CUDA";
+        else if (plan.settings().optimization() != GraphOptimization.ALL)
+            unusable = "the kernel model describes optimisation level ALL, this run uses " + plan.settings().optimization().name();
+        List<Nb201Arch> checked = new ArrayList<>(referenceArchs.stream().map(nb201::parse).toList());
+        checked.addAll(Nb201ExecutedKernels.probeCells(nb201).subList(0, 7)); // the uniform and degenerate probes
+        if (unusable == null) {
+            listener.phase("      checking the kernel model against ONNX Runtime's optimised graph of " + checked.size() + " archs");
+            unusable = Nb201KernelCheck.firstMismatch(nb201.macro(), checked, GraphOptimization.ALL)
+                    .map(m -> "ONNX Runtime here runs other kernels than the kernel model works out: " + m).orElse(null);
+        }
+        if (unusable != null) {
+            if (!auto) throw new BadInputException("--features " + Nb201ExecutedKernels.NAME + ": " + unusable);
+            return chosen(fallback, "auto chose " + fallback.name() + ": " + unusable);
+        }
+        return chosen(Nb201ExecutedKernels.of(nb201.macro()), (auto ? "auto chose " + Nb201ExecutedKernels.NAME + ": " : "")
+                + "ONNX Runtime's optimised graph here has exactly the kernel model's kernels for the " + checked.size()
+                + " archs checked (the references, uniform and degenerate cells)");
+    }
+
+    private static ChosenFeatures chosen(CostFeatures features, String why) {
+        return new ChosenFeatures(features, new FeatureChoice(features.name(), features.description(), why));
     }
 
     private Validation validate(MeasurementStore db, long device, SearchSpace<?> space, List<Architecture> archs,
-            Function<List<? extends Architecture>, Prediction[]> predict) {
+            Function<List<? extends Architecture>, Prediction[]> predict, Map<String, Function<List<? extends Architecture>, Prediction[]>> others) {
         Map<String, Double> lat = db.latencies(device, space.name(), plan.statistic().of);
         List<Architecture> ok = archs.stream().filter(a -> lat.containsKey(a.canonical())).toList();
         Prediction[] p = predict.apply(ok);
@@ -587,10 +671,16 @@ public final class Onboarding {
                 byKind.add(new KindScore(kind.name(), idx.size(), rho, Interval.ofSpearman(rho, idx.size()), Metrics.mape(pk, mk),
                         Metrics.withinTolerance(pk, mk, 0.10)));
             }
+        List<FeatureScore> otherFeatures = new ArrayList<>();
+        others.forEach((name, other) -> {
+            double[] po = java.util.Arrays.stream(other.apply(ok)).mapToDouble(Prediction::ms).toArray();
+            double rho = ok.size() >= 3 ? Metrics.spearman(po, measured) : Double.NaN;
+            otherFeatures.add(new FeatureScore(name, rho, Interval.ofSpearman(rho, ok.size()), Metrics.mape(po, measured), Metrics.withinTolerance(po, measured, 0.10)));
+        });
         return new Validation(ok.size(), archs.size() - ok.size(), spearman, Metrics.mape(predicted, measured),
                 Metrics.withinTolerance(predicted, measured, 0.10), Metrics.intervalCoverage(lower, upper, measured), stability,
                 Metrics.mape(round2, round1), Metrics.withinTolerance(round2, round1, 0.10), Interval.ofSpearman(spearman, ok.size()),
-                Interval.ofSpearman(stability.spearman(), stability.pairs()), List.copyOf(byKind), checked);
+                Interval.ofSpearman(stability.spearman(), stability.pairs()), List.copyOf(byKind), List.copyOf(otherFeatures), checked);
     }
 
     private static Path prepareOutputFolder(Path out) {
@@ -624,6 +714,7 @@ public final class Onboarding {
         fp.set("fields", parse(r.fingerprint().toJson()));
         doc.set("settings", parse(plan.settings().toJson()));
         doc.put("predictor", plan.predictor().label());
+        if (r.features() != null) doc.set("features", featuresJson(r.features()));
         if (plan.predictor() == Predictor.HELP) {
             ObjectNode model = doc.putObject("model");
             model.put("source", plan.model().source());
@@ -712,6 +803,15 @@ public final class Onboarding {
         return String.format(Locale.ROOT, "%.6g", v);
     }
 
+    /** The feature choice as a JSON object (the report's {@code features}, {@code halo onboard --format json}). */
+    public static ObjectNode featuresJson(FeatureChoice f) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("name", f.name());
+        o.put("description", f.description());
+        o.put("choice", f.why());
+        return o;
+    }
+
     /** The validation's scores as JSON fields (the report's {@code validation} object, {@code halo onboard --format json}). */
     public static ObjectNode putValidation(ObjectNode o, Validation v) {
         o.put("validated", v.validated());
@@ -733,6 +833,14 @@ public final class Onboarding {
                 ObjectNode n = kinds.addObject().put("kind", k.kind()).put("validated", k.n()).put("spearman", k.spearman());
                 n.putArray("spearman_ci95").add(k.spearmanCi().low()).add(k.spearmanCi().high());
                 n.put("mape", k.mape()).put("within10", k.within10());
+            }
+        }
+        if (!v.otherFeatures().isEmpty()) {
+            ArrayNode others = o.putArray("other_features");
+            for (FeatureScore f : v.otherFeatures()) {
+                ObjectNode n = others.addObject().put("features", f.features()).put("spearman", f.spearman());
+                n.putArray("spearman_ci95").add(f.spearmanCi().low()).add(f.spearmanCi().high());
+                n.put("mape", f.mape()).put("within10", f.within10());
             }
         }
         return o;

@@ -1,6 +1,8 @@
 package dev.halo.app.search;
 
 import dev.halo.BadInputException;
+import dev.halo.app.Cancelled;
+import dev.halo.app.Listener;
 import dev.halo.app.Methods;
 import dev.halo.data.AccuracyTable;
 import dev.halo.data.LatencyDataset;
@@ -25,6 +27,7 @@ import dev.halo.search.LatencyVerifier;
 import dev.halo.search.SafetyMargin;
 import dev.halo.search.SearchAlgorithm;
 import dev.halo.search.SearchProblem;
+import dev.halo.search.SearchProgress;
 import dev.halo.search.SearchResult;
 import dev.halo.search.TableLatencyPredictor;
 import dev.halo.space.Architecture;
@@ -43,32 +46,67 @@ import java.util.Map;
 public final class SearchSetup {
     private SearchSetup() {}
 
-    /** Runs the search the options describe with {@code algorithm} ({@code exhaustive} needs an enumerable space). */
-    public static SearchResult<?> run(SearchRequest o, String algorithm) {
-        return searched(o, algorithm).result();
+    /**
+     * Runs the search the options describe with {@code algorithm} ({@code exhaustive} needs an enumerable space),
+     * telling {@code listener} its progress (stage {@code search}: architectures scored of the budget).
+     *
+     * @throws Cancelled once {@code listener} is cancelled: at the search's next step, or before it starts
+     */
+    public static SearchResult<?> run(SearchRequest o, String algorithm, Listener listener) {
+        return searched(o, algorithm, listener).result();
     }
 
     /** The search's result with the setup it ran on (the few-shot devices' known samples and calibrations included). */
     public record Searched<A extends Architecture>(Setup<A> setup, SearchResult<A> result) {}
 
-    public static Searched<?> searched(SearchRequest o, String algorithm) {
+    /** As {@link #run}, with the setup. */
+    public static Searched<?> searched(SearchRequest o, String algorithm, Listener listener) {
         SearchSpace<?> space = Spaces.byName(o.space());
-        return run(space, o, algorithm);
+        return run(space, o, algorithm, listener);
     }
 
-    private static <A extends Architecture> Searched<A> run(SearchSpace<A> space, SearchRequest o, String algorithm) {
+    private static <A extends Architecture> Searched<A> run(SearchSpace<A> space, SearchRequest o, String algorithm, Listener listener) {
         SearchAlgorithm algo = algorithm.equals("exhaustive") ? null : SearchAlgorithm.byName(algorithm);
         Setup<A> setup = setup(space, o, enumerate(space));
+        // reading tables and adapting few-shot predictors can take a while: a cancel that came meanwhile is heard here
+        listener.checkCancelled();
+        SearchResult<A> result;
         if (algo == null) {
             if (setup.candidates() == null)
                 throw new BadInputException("--algorithm exhaustive needs an enumerable space or a latency dataset to list; " + space.name() + " with a model file is neither");
-            return new Searched<>(setup, ExhaustiveSearch.search(setup.problem(), setup.candidates()));
+            result = ExhaustiveSearch.search(setup.problem(), setup.candidates(), progress(listener));
+        } else {
+            // A dataset that measured only a sample of the space (FBNet, OFA) knows nothing of the other architectures.
+            if (setup.candidates() != null && setup.candidates().size() < space.size())
+                throw new BadInputException("the latency dataset holds " + setup.candidates().size() + " of the " + (space.size() < 1e9 ? String.valueOf((long) space.size()) : String.format(java.util.Locale.ROOT, "%.3g", space.size()))
+                        + " " + space.name() + " architectures; search them with --algorithm exhaustive, or give a --latency-model that predicts any architecture");
+            result = algo.search(setup.problem(), o.budget(), o.seed(), progress(listener));
         }
-        // A dataset that measured only a sample of the space (FBNet, OFA) knows nothing of the other architectures.
-        if (setup.candidates() != null && setup.candidates().size() < space.size())
-            throw new BadInputException("the latency dataset holds " + setup.candidates().size() + " of the " + (space.size() < 1e9 ? String.valueOf((long) space.size()) : String.format(java.util.Locale.ROOT, "%.3g", space.size()))
-                    + " " + space.name() + " architectures; search them with --algorithm exhaustive, or give a --latency-model that predicts any architecture");
-        return new Searched<>(setup, algo.search(setup.problem(), o.budget(), o.seed()));
+        // a search may end below its budget (a small space has run out of new architectures): it is done all the same
+        listener.progress(STAGE, result.evaluations(), result.evaluations(), "");
+        return new Searched<>(setup, result);
+    }
+
+    /** The listener's stage while a search scores architectures. */
+    public static final String STAGE = "search";
+
+    /**
+     * The search's steps as the listener's progress, at most about once per 1 % of the budget (a search takes thousands of
+     * steps; a server sends each progress to its clients); every step asks whether the listener was cancelled.
+     */
+    private static SearchProgress progress(Listener listener) {
+        return new SearchProgress() {
+            private int reported = -1;
+
+            @Override
+            public void scored(int scored, int budget) {
+                listener.checkCancelled();
+                if (scored != reported && (reported < 0 || scored - reported >= Math.max(1, budget / 100) || scored == budget)) {
+                    reported = scored;
+                    listener.progress(STAGE, scored, budget, "");
+                }
+            }
+        };
     }
 
     /**

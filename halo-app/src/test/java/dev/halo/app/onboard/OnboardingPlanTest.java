@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class OnboardingPlanTest {
     static Onboarding.Choices choices(String predictor, Path model, String statistic) {
-        return new Onboarding.Choices(predictor, model, 10, 30, 2, 0, statistic, 10, 0.8, null, null);
+        return new Onboarding.Choices(predictor, Onboarding.AUTO_FEATURES, model, 10, 30, 2, 0, statistic, 10, 0.8, null, null);
     }
 
     @Test

@@ -59,7 +59,8 @@ public final class DemoCommand implements Callable<Integer> {
 
                 """, Nb201Space.SIZE, dev.halo.predict.help.HelpReferenceArchs.NASBENCH201.size(), plan.samples(),
                 plan.predictor() == Onboarding.Predictor.OP_COSTS ? "more chosen to pin down its operation costs" : "random ones", plan.rounds(),
-                plan.predictor() == Onboarding.Predictor.OP_COSTS ? "fit this machine's cost per operation to those few measurements (op-costs)"
+                plan.predictor() == Onboarding.Predictor.OP_COSTS ? "fit this machine's cost per kernel ONNX Runtime runs (or per operation where\n"
+                        + "     its kernels cannot be worked out here) to those few measurements (op-costs)"
                         : "adapt the meta-trained HELP model (" + plan.model().source() + ") to those few measurements",
                 plan.validate(), plan.out());
         out.flush();

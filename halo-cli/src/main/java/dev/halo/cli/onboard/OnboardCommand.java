@@ -65,6 +65,13 @@ public final class OnboardCommand implements Callable<Integer> {
                         + "project's VM, docs/results/onboard.md); help: adapt the meta-trained HELP model.")
         String predictor = "auto";
 
+        @Option(names = "--features", paramLabel = "auto|op-counts|executed-kernels",
+                description = "op-costs' feature set. auto (default): on nasbench201 the kernels ONNX Runtime runs (executed-kernels, "
+                        + "worked out from the cell string) when ORT's own optimised graph on this machine has exactly those kernels "
+                        + "for the references and degenerate cells (checked first, about 0.5 s), else op-counts (how many edges carry "
+                        + "each operation); fbnet has one set.")
+        String features = Onboarding.AUTO_FEATURES;
+
         @Option(names = "--samples", paramLabel = "N", description = "Archs measured for the adaptation besides the references: random, or chosen for op-costs (default: ${DEFAULT-VALUE}).")
         int samples = 10;
 
@@ -107,7 +114,7 @@ public final class OnboardCommand implements Callable<Integer> {
         /** The plan these options describe, with why {@code auto} chose its predictor. */
         Onboarding.Planned plan(String space, String name, dev.halo.measure.MeasureSettings settings) {
             json(); // reject a bad --format before any work
-            return Onboarding.plan(space, name, new Onboarding.Choices(predictor, model, samples, validate, rounds, seed, statistic, mcSamples, level, store, out),
+            return Onboarding.plan(space, name, new Onboarding.Choices(predictor, features, model, samples, validate, rounds, seed, statistic, mcSamples, level, store, out),
                     settings);
         }
     }

@@ -68,8 +68,10 @@ final class OnboardRun {
         Table t = new Table("onboarded", "");
         t.row("device", plan.name() + ": " + r.fingerprint().label() + " (" + r.fingerprint().id() + ")");
         t.row("device model", r.deviceModel() + (plan.predictor() == Onboarding.Predictor.OP_COSTS
-                ? " (op-costs: a fixed cost plus a cost per operation, fitted to the measurements)" : " (adapted from " + plan.model().source() + ")"));
+                ? " (op-costs: a fixed cost plus a cost per unit of each feature below, fitted to the measurements)" : " (adapted from " + plan.model().source() + ")"));
         if (!planned.why().isEmpty()) t.row("predictor", planned.why());
+        if (r.features() != null)
+            t.row("features", r.features().name() + ": " + r.features().description() + (r.features().why().isEmpty() ? "" : "; " + r.features().why()));
         t.row("predictions", r.predictions() == null ? "none listed (" + plan.space() + " is too large; the device model predicts any arch)"
                 : r.predictions() + " (every " + plan.space() + " arch, " + pct(plan.level()) + " interval"
                 + (r.nonPositivePredictions() > 0 ? "; " + r.nonPositivePredictions() + " at or below 0 ms" : "") + ")");
@@ -98,6 +100,9 @@ final class OnboardRun {
             b.setLength(b.length() - 1);
             out.println(b);
         }
+        for (Onboarding.FeatureScore f : v.otherFeatures())
+            out.printf(Locale.ROOT, "op-costs over %s, fitted to the same measurements: Spearman %s (%s), MAPE %s %%, within ±10 %% %s%n", f.features(),
+                    f3(f.spearman()), ci(f.spearmanCi()), f1(f.mape()), pct(f.within10()));
         out.flush();
     }
 
@@ -111,6 +116,7 @@ final class OnboardRun {
         o.put("device", r.fingerprint().label());
         o.put("predictor", plan.predictor().label());
         if (!planned.why().isEmpty()) o.put("predictor_choice", planned.why());
+        if (r.features() != null) o.set("features", Onboarding.featuresJson(r.features()));
         o.put("model", plan.predictor() == Onboarding.Predictor.OP_COSTS ? null : plan.model().source());
         o.put("device_model", r.deviceModel().toString());
         o.put("predictions", r.predictions() == null ? null : r.predictions().toString());

@@ -5,6 +5,7 @@ import dev.halo.app.search.SearchSetup;
 import dev.halo.cli.output.Format;
 import dev.halo.cli.output.FormatOption;
 import dev.halo.cli.output.Table;
+import dev.halo.cli.progress.BarListener;
 import dev.halo.search.Candidate;
 import dev.halo.search.LatencyConstraint;
 import dev.halo.search.SearchResult;
@@ -53,7 +54,7 @@ public final class ParetoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (plot != null && !plot.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png"))
             throw new BadInputException("--plot must name a .png file, got " + plot);
-        SearchResult<?> r = SearchSetup.run(options.toRequest(), algorithm);
+        SearchResult<?> r = BarListener.onTerminal(spec.commandLine().getErr(), progress -> SearchSetup.run(options.toRequest(), algorithm, progress));
         Table t = table(r);
         PrintWriter stdout = spec.commandLine().getOut();
         if (out != null) {

@@ -7,6 +7,7 @@ import dev.halo.app.search.MeasuredSearch;
 import dev.halo.app.search.SearchSetup;
 import dev.halo.cli.output.FormatOption;
 import dev.halo.cli.output.Table;
+import dev.halo.cli.progress.BarListener;
 import dev.halo.search.SearchResult;
 import dev.halo.space.Architecture;
 import java.io.PrintWriter;
@@ -80,8 +81,8 @@ public final class SearchCommand implements Callable<Integer> {
         if (measure > 0 && options.source.adaptFrom == null)
             throw new BadInputException("--measure needs --adapt-from DIR: the chance that a candidate meets the budget comes from the device's known samples");
         if (measure > 0 && options.devices.size() != 1) throw new BadInputException("--measure measures one device; name exactly one --device");
-        SearchSetup.Searched<?> searched = SearchSetup.searched(options.toRequest(), algorithm);
         PrintWriter err = spec.commandLine().getErr();
+        SearchSetup.Searched<?> searched = BarListener.onTerminal(err, progress -> SearchSetup.searched(options.toRequest(), algorithm, progress));
         if (!searched.setup().methodSummary().isEmpty()) printNote(err, "predictor " + searched.setup().methodSummary());
         Table t = measure > 0 ? measured(searched, err) : verified(searched, err);
         t.print(format.format, spec.commandLine().getOut());

@@ -124,10 +124,16 @@ class OnboardCommandTest {
         CliRun r = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--out", out.toString(), "--format", "json")); // auto, op-costs on NB201, is the default
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).contains("[1/4] measuring 10 reference + 4 sample (chosen to pin down the operation costs) archs")
-                .contains("[2/4] fitting box's operation costs (op-costs) to its 14 measurements");
+                .contains("checking the kernel model against ONNX Runtime's optimised graph of 17 archs")
+                .contains("[2/4] fitting box's costs per executed-kernels feature (op-costs) to its 14 measurements");
         JsonNode j = JSON.readTree(r.out());
         assertThat(j.get("predictor").asText()).isEqualTo("op-costs");
         assertThat(j.get("predictor_choice").asText()).startsWith("auto chose op-costs: op-cost features exist for nasbench201");
+        // on an x86 machine at level ALL the kernels ORT runs are the features; op counts are scored beside them
+        assertThat(j.at("/features/name").asText()).isEqualTo("executed-kernels");
+        assertThat(j.at("/features/choice").asText()).startsWith("auto chose executed-kernels: ONNX Runtime's optimised graph here has exactly");
+        assertThat(j.at("/other_features/0/features").asText()).isEqualTo("op-counts");
+        assertThat(j.at("/other_features/0/spearman").isNumber()).isTrue();
         assertThat(j.get("model").isNull()).isTrue();
         assertThat(j.get("validated").asInt()).isEqualTo(3);
         List<String> predictions = Files.readAllLines(out.resolve("predictions.csv"));
@@ -138,12 +144,32 @@ class OnboardCommandTest {
         assertThat(fit.archs()).hasSize(14);
         JsonNode deviceModel = JSON.readTree(out.resolve("box.op-costs.json").toFile());
         assertThat(deviceModel.at("/measurement/model_source").asText()).isEqualTo("op-costs");
+        assertThat(deviceModel.get("features").asText()).isEqualTo("executed-kernels");
+        assertThat(fit.predictor().features().name()).isEqualTo("executed-kernels");
         JsonNode report = JSON.readTree(out.resolve("onboard.json").toFile());
         assertThat(report.get("predictor").asText()).isEqualTo("op-costs");
+        assertThat(report.at("/features/name").asText()).isEqualTo("executed-kernels");
+        assertThat(report.at("/validation/other_features/0/features").asText()).isEqualTo("op-counts");
         assertThat(report.has("model")).isFalse();
         CliRun bad = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--predictor", "lut", "--out", dir.resolve("x").toString()));
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("--predictor must be auto, help or op-costs, got 'lut'");
+    }
+
+    @Test
+    void autoKeepsOpCountsWhereTheKernelModelDoesNotDescribeTheRuntime() throws Exception {
+        // without graph optimisation ORT runs the exported nodes: the kernel model (level ALL) does not apply
+        Path out = dir.resolve("none");
+        CliRun r = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--opt", "none", "--out", out.toString(), "--format", "json"));
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.at("/features/name").asText()).isEqualTo("op-counts");
+        assertThat(j.at("/features/choice").asText()).isEqualTo("auto chose op-counts: the kernel model describes optimisation level ALL, this run uses NONE");
+        assertThat(JSON.readTree(out.resolve("box.op-costs.json").toFile()).get("features").asText()).isEqualTo("op-counts");
+        CliRun named = run(tiny("onboard", "--space", "nasbench201", "--name", "box", "--opt", "none", "--features", "executed-kernels",
+                "--out", dir.resolve("none2").toString()));
+        assertThat(named.exit()).as(named.err()).isEqualTo(2);
+        assertThat(named.err()).contains("--features executed-kernels: the kernel model describes optimisation level ALL");
     }
 
     @Test
@@ -242,6 +268,9 @@ class OnboardCommandTest {
             tiny("onboard", "--space", "nasbench201", "--name", "x", "--predictor", "help", "--model", dir.resolve("missing.json").toString()),
             tiny("onboard", "--space", "nasbench201", "--name", "x", "--model", dir.resolve("missing.json").toString()), // op-costs takes no model
             tiny("onboard", "--space", "nasbench201", "--name", "x", "--out", file.resolve("sub").toString()),
+            tiny("onboard", "--space", "nasbench201", "--name", "x", "--features", "flops"),
+            tiny("onboard", "--space", "nasbench201", "--name", "x", "--predictor", "help", "--features", "executed-kernels"),
+            tiny("onboard", "--space", "fbnet", "--name", "x", "--features", "executed-kernels"),
         };
         for (String[] args : cases) {
             CliRun r = run(args);

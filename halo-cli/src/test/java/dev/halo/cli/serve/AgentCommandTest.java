@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Collectors;
@@ -20,7 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code halo agent} against a server on loopback: drains its device's queue and stops when idle; a wrong token stops it with one line. */
+/**
+ * {@code halo agent} against a server on loopback: drains its device's queue and stops when idle; a wrong token stops it
+ * with one line. Offline: {@code halo farm export-job}, {@code halo agent --offline}, {@code halo farm import-result}.
+ */
 @Timeout(120)
 class AgentCommandTest {
     static final String TOKEN = "agent-test-token-42";
@@ -42,13 +46,60 @@ class AgentCommandTest {
             assertThat(wrong.exit()).isEqualTo(2);
             assertThat(wrong.err()).contains("registering: the server answered 401: wrong token");
 
-            CliRun run = CliRun.of("agent", "--server", server.url(), "--token", TOKEN, "--name", "a1", "--device", "box", "--idle-exit", "1", "--fake", "0");
+            CliRun run = CliRun.of("agent", "--server", server.url(), "--token", TOKEN, "--name", "a1", "--device", "box", "--idle-exit", "1", "--fake", "0",
+                    "--threads", "1", "--batch", "1");
             assertThat(run.exit()).as(run.err()).isZero();
             assertThat(run.out()).contains("agent a1 stopped (idle for 1.0 s): 10 stored, 0 already stored, 0 failed, 0 refused");
             try (Database db = Database.open(config.db())) {
                 Repository repo = new Repository(db);
                 assertThat(repo.countMeasurements()).isEqualTo(10);
                 assertThat(repo.taskCounts()).containsEntry(Repository.TaskState.done, 10L);
+            }
+        }
+    }
+
+    @Test
+    void anOfflineJobGoesOutAsAFileIsMeasuredWithoutTheServerAndComesBackOnce() throws Exception {
+        ServerConfig config = ServerConfig.local(dir, TOKEN);
+        try (HaloServer server = HaloServer.create(config).start()) {
+            String archs = ((Nb201Space) Spaces.byName("nasbench201")).all().stream().skip(100).limit(3).map(a -> "\"" + a.canonical() + "\"")
+                    .collect(Collectors.joining(","));
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> q = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/farm/measure")).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString("{\"device\":\"remote\",\"archs\":[" + archs + "]}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(q.statusCode()).as(q.body()).isEqualTo(201);
+            Path job = dir.resolve("job.json"), result = dir.resolve("result.json");
+
+            CliRun export = CliRun.of("farm", "export-job", "--server", server.url(), "--token", TOKEN, "--device", "remote", "--out", job.toString());
+            assertThat(export.exit()).as(export.err()).isZero();
+            assertThat(export.out()).containsPattern("job \\d+: 3 tasks of device remote, leased until ");
+
+            CliRun noJob = CliRun.of("agent", "--offline", "--job", dir.resolve("missing.json").toString(), "--result", result.toString());
+            assertThat(noJob.exit()).isEqualTo(2);
+            assertThat(noJob.err().strip()).startsWith("halo: --job ").endsWith("missing.json: no such file").doesNotContain("\n");
+            assertThat(CliRun.of("agent", "--offline", "--server", server.url(), "--job", job.toString(), "--result", result.toString()).exit()).isEqualTo(2);
+
+            // the server is not asked for anything while the job is measured (it could be stopped: the agent has no URL)
+            CliRun measure = CliRun.of("agent", "--offline", "--job", job.toString(), "--result", result.toString(), "--fake", "0");
+            assertThat(measure.exit()).as(measure.err()).isZero();
+            assertThat(measure.out()).contains("3 measured, 0 failed, 0 already in");
+
+            Path bad = dir.resolve("bad.json");
+            Files.writeString(bad, Files.readString(result).replaceFirst("\"medianMs\" : [0-9.]+", "\"medianMs\" : 0"));
+            CliRun refused = CliRun.of("farm", "import-result", "--server", server.url(), "--token", TOKEN, bad.toString());
+            assertThat(refused.exit()).isEqualTo(2);
+            assertThat(refused.err()).contains("the server answered 400").contains("(field results[0].stats.medianMs)");
+
+            CliRun imported = CliRun.of("farm", "import-result", "--server", server.url(), "--token", TOKEN, result.toString());
+            assertThat(imported.exit()).as(imported.err()).isZero();
+            assertThat(imported.out()).containsPattern("job \\d+: 3 stored, 0 already stored, 0 failed");
+            CliRun again = CliRun.of("farm", "import-result", "--server", server.url(), "--token", TOKEN, result.toString());
+            assertThat(again.out()).containsPattern("job \\d+: 0 stored, 3 already stored, 0 failed");
+            try (Database db = Database.open(config.db())) {
+                Repository repo = new Repository(db);
+                assertThat(repo.countMeasurements()).isEqualTo(3);
+                assertThat(repo.taskCounts()).containsEntry(Repository.TaskState.done, 3L);
             }
         }
     }

@@ -135,10 +135,14 @@ public final class SampleSelections {
      * measured, for op-costs: the cost-optimal design over these architectures alone (no benchmark table needed).
      */
     public static <A extends Architecture> List<A> costOptimal(SearchSpace<?> space, List<? extends Architecture> known, List<A> candidates, int n) {
+        return costOptimal(CostFeatures.require(space, "--selection cost-optimal"), known, candidates, n);
+    }
+
+    /** The same for the costs of another feature set of the space (e.g. the kernels ONNX Runtime runs). */
+    public static <A extends Architecture> List<A> costOptimal(CostFeatures costs, List<? extends Architecture> known, List<A> candidates, int n) {
         if (n > candidates.size()) throw new IllegalArgumentException(n + " picks from " + candidates.size() + " candidates");
         List<Architecture> all = new java.util.ArrayList<>(known);
         all.addAll(candidates);
-        CostFeatures costs = CostFeatures.require(space, "--selection cost-optimal");
         double[][] features = standardisedCosts(costs, all);
         boolean[] prunable = prunable(costs, all);
         int[] knownRows = IntStream.range(0, known.size()).toArray();

@@ -49,6 +49,11 @@ public final class AdditiveCostPredictor implements LeaveOneOutPredictor {
         return new AdditiveCostPredictor(features, RobustCostFit.fit(x, ms, nonNegative), floor, loo, ms);
     }
 
+    /** The features the costs are per unit of. */
+    public CostFeatures features() {
+        return features;
+    }
+
     /** b0, then one cost per feature (ms), in {@link CostFeatures#names()} order. */
     public double[] coefficients() {
         return fit.coefficients();

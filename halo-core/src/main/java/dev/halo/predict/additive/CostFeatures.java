@@ -14,6 +14,12 @@ import java.util.Optional;
  * weights can be fitted from the ~20 latencies a user measures on it.
  */
 public interface CostFeatures {
+    /** The feature set's name, as device model files record it ({@link CostModelFile}) and {@code --features} takes it. */
+    String name();
+
+    /** What the features count, in a few words (for reports). */
+    String description();
+
     /** The search space whose architectures this understands. */
     String space();
 
@@ -35,7 +41,27 @@ public interface CostFeatures {
         return false;
     }
 
-    /** The cost features halo has for {@code space}, if any. */
+    /**
+     * The feature set called {@code name} for {@code space} ({@link #namesFor}), if there is one. NAS-Bench-201 has two:
+     * {@code op-counts} ({@link #forSpace}) and {@code executed-kernels}, the kernels ONNX Runtime runs on an x86 CPU
+     * ({@link Nb201ExecutedKernels}), for machines whose latencies were measured through it.
+     */
+    static Optional<CostFeatures> named(SearchSpace<?> space, String name) {
+        if (space instanceof Nb201Space nb201 && name.equals(Nb201ExecutedKernels.NAME)) return Optional.of(Nb201ExecutedKernels.of(nb201.macro()));
+        return forSpace(space).filter(f -> f.name().equals(name));
+    }
+
+    /** The names of {@code space}'s feature sets, its default ({@link #forSpace}) first. */
+    static List<String> namesFor(SearchSpace<?> space) {
+        List<String> names = new java.util.ArrayList<>(forSpace(space).map(f -> List.of(f.name())).orElse(List.of()));
+        if (space instanceof Nb201Space) names.add(Nb201ExecutedKernels.NAME);
+        return List.copyOf(names);
+    }
+
+    /**
+     * The cost features halo has for {@code space}, if any: the ones that describe any device (HELP's benchmark
+     * devices were not measured through ONNX Runtime, so NAS-Bench-201's default is its op counts).
+     */
     static Optional<CostFeatures> forSpace(SearchSpace<?> space) {
         if (space instanceof Nb201Space) return Optional.of(new Nb201OpCounts());
         if (space instanceof FbnetSpace fbnet) return Optional.of(new FbnetCostFeatures(fbnet.macro()));

@@ -16,8 +16,10 @@ import java.util.List;
 
 /**
  * An op-costs predictor adapted to one device, as a file ({@code "format": "halo-op-costs"}): the device's measured
- * latencies with provenance, and the fitted costs for people to read. Loading refits from the measurements — the fit
- * is deterministic and takes milliseconds — so the file cannot disagree with the code that reads it.
+ * latencies with provenance, the feature set they were fitted over ({@code "features"}, e.g. {@code executed-kernels};
+ * files without it predate the choice and mean the space's default), and the fitted costs for people to read. Loading
+ * refits from the measurements — the fit is deterministic and takes milliseconds — so the file cannot disagree with
+ * the code that reads it.
  */
 public final class CostModelFile {
     public static final String FORMAT = "halo-op-costs";
@@ -40,7 +42,13 @@ public final class CostModelFile {
 
     /** Fits {@code device}'s measured latencies; a space without cost features, too few rows or a bad latency is bad input. */
     public static Adapted adapt(SearchSpace<?> space, String device, List<? extends Architecture> archs, double[] ms) {
-        CostFeatures features = CostFeatures.require(space, AdditiveCostMethod.NAME);
+        return adapt(space, CostFeatures.require(space, AdditiveCostMethod.NAME), device, archs, ms);
+    }
+
+    /** Fits {@code device}'s measured latencies over {@code features} (one of {@code space}'s feature sets). */
+    public static Adapted adapt(SearchSpace<?> space, CostFeatures features, String device, List<? extends Architecture> archs, double[] ms) {
+        if (!features.space().equals(space.name()))
+            throw new IllegalArgumentException("features " + features.name() + " are for " + features.space() + ", not " + space.name());
         for (int i = 0; i < ms.length; i++)
             if (!(ms[i] >= dev.halo.io.Limits.MIN_LATENCY_MS && ms[i] <= dev.halo.io.Limits.MAX_LATENCY_MS))
                 throw new BadInputException("samples[" + i + "].ms is " + ms[i] + ", not a latency in [" + dev.halo.io.Limits.MIN_LATENCY_MS + ", "
@@ -58,7 +66,8 @@ public final class CostModelFile {
         doc.put("format", FORMAT);
         doc.put("space", a.space().name());
         doc.put("device", a.device());
-        CostFeatures features = CostFeatures.require(a.space(), AdditiveCostMethod.NAME);
+        CostFeatures features = a.predictor().features();
+        doc.put("features", features.name());
         ObjectNode costs = doc.putObject("costsMs");
         double[] b = a.predictor().coefficients();
         costs.put("fixed", b[0]);
@@ -80,6 +89,9 @@ public final class CostModelFile {
         } catch (BadInputException e) {
             throw new BadInputException(file + ": field 'space': " + e.getMessage());
         }
+        String featureSet = doc.hasNonNull("features") ? doc.get("features").asText() : CostFeatures.require(space, AdditiveCostMethod.NAME).name();
+        CostFeatures features = CostFeatures.named(space, featureSet).orElseThrow(() -> new BadInputException(
+                file + ": field 'features' is '" + featureSet + "'; " + space.name() + " has: " + String.join(", ", CostFeatures.namesFor(space))));
         JsonNode samples = doc.get("samples");
         if (samples == null || !samples.isArray()) throw new BadInputException(file + ": field 'samples' missing or not a list");
         List<Architecture> archs = new ArrayList<>();
@@ -96,7 +108,7 @@ public final class CostModelFile {
             ms[i] = s.get("ms").asDouble();
         }
         try {
-            Adapted fresh = adapt(space, text(doc, "device", file), archs, ms);
+            Adapted fresh = adapt(space, features, text(doc, "device", file), archs, ms);
             return new Adapted(fresh.device(), space, archs, ms, doc.path("haloVersion").asText(""), doc.path("created").asText(""), fresh.predictor());
         } catch (BadInputException e) {
             throw new BadInputException(file + ": " + e.getMessage());

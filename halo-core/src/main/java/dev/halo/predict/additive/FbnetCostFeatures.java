@@ -31,6 +31,16 @@ final class FbnetCostFeatures implements CostFeatures {
     /** {@code [layer][block index][feature]}: what choosing that block at that layer adds to each feature. */
     private final double[][][] contributions;
 
+    @Override
+    public String name() {
+        return "block-costs";
+    }
+
+    @Override
+    public String description() {
+        return "pointwise and depthwise work at two resolutions, block counts and weights (" + String.join(", ", NAMES) + ")";
+    }
+
     FbnetCostFeatures(FbnetMacro macro) {
         List<FbnetMacro.Layer> layers = macro.layers();
         List<FbnetBlock> blocks = FbnetBlock.all();

@@ -15,6 +15,17 @@ import java.util.List;
  */
 record Nb201OpCounts() implements CostFeatures {
     private static final List<Nb201Op> COUNTED = List.of(Nb201Op.SKIP_CONNECT, Nb201Op.NOR_CONV_1X1, Nb201Op.NOR_CONV_3X3, Nb201Op.AVG_POOL_3X3);
+    static final String NAME = "op-counts";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "how many cell edges carry each operation (skip, conv1x1, conv3x3, avgpool)";
+    }
 
     @Override
     public String space() {

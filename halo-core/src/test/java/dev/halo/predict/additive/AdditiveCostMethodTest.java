@@ -93,6 +93,30 @@ class AdditiveCostMethodTest {
     }
 
     @Test
+    void aDeviceFileNamesItsFeatureSetAndReloadsWithIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        CostFeatures executed = Nb201ExecutedKernels.of(SPACE.macro());
+        List<Nb201Arch> known = IntStream.range(0, 30).mapToObj(i -> SPACE.fromIndex(i * 101)).filter(Nb201Space::outputConnected).toList();
+        // latencies that only the executed kernels explain: a cost per zero product and per reorder
+        int mul = executed.names().indexOf("Mul"), reorders = executed.names().indexOf("nchwc.ReorderInput");
+        double[] ms = known.stream().mapToDouble(a -> 1 + 0.05 * executed.of(a)[mul] + 0.02 * executed.of(a)[reorders]
+                + 0.1 * new Nb201OpCounts().of(a)[2]).toArray();
+        CostModelFile.Adapted fit = CostModelFile.adapt(SPACE, executed, "box", known, ms);
+        java.nio.file.Path file = dir.resolve("box.json");
+        CostModelFile.save(file, fit);
+        assertThat(java.nio.file.Files.readString(file)).contains("\"features\" : \"executed-kernels\"", "\"nchwc.ReorderInput\"");
+        CostModelFile.Adapted back = CostModelFile.load(file);
+        assertThat(back.predictor().features()).isSameAs(executed);
+        assertThat(back.predictor().predictMs(known)).containsExactly(fit.predictor().predictMs(known));
+
+        // a file from before feature sets were named means the space's default, op counts
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file).replace("\"features\" : \"executed-kernels\",", ""));
+        assertThat(CostModelFile.load(file).predictor().features().name()).isEqualTo("op-counts");
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file).replace("\"format\"", "\"features\" : \"flops\", \"format\""));
+        assertThatThrownBy(() -> CostModelFile.load(file)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("field 'features' is 'flops'").hasMessageContaining("op-counts, executed-kernels");
+    }
+
+    @Test
     void refusesASpaceWithoutCostFeatures() {
         Benchmark toy = ToyBenchmark.of(100, 50, 40, i -> i + 1, Map.of("a", i -> i + 1.0, "b", i -> i + 2.0));
         assertThatThrownBy(() -> new Evaluator(toy).evaluate(new AdditiveCostMethod(), new Split(List.of("a"), List.of(), List.of("b")), 10, List.of(0L)))

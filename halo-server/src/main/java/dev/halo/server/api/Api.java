@@ -11,6 +11,7 @@ import dev.halo.server.db.Repository.Job;
 import dev.halo.server.db.Repository.Profile;
 import dev.halo.server.farm.Farm;
 import dev.halo.server.jobs.Jobs;
+import dev.halo.server.work.ModelDescriptions;
 import dev.halo.server.work.OnboardJob;
 import dev.halo.server.work.Profiles;
 import dev.halo.server.work.SearchJob;
@@ -22,6 +23,8 @@ import io.javalin.http.sse.SseClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,7 +48,8 @@ public final class Api {
     private final OnboardJob onboard;
     private final SearchJob search;
     private final Farm farm;
-    private final List<String> registered = new ArrayList<>();
+    private final ModelDescriptions models;
+    private final Map<String, Access> registered = new LinkedHashMap<>();
     private final List<SseClient> streams = new CopyOnWriteArrayList<>();
 
     public Api(ServerConfig config, Repository repo, Jobs jobs, ObjectMapper json) {
@@ -56,11 +60,13 @@ public final class Api {
         this.profiles = new Profiles(repo, config.dataDir(), json);
         this.uploads = new Uploads(repo, config.dataDir());
         this.onboard = new OnboardJob(repo, config.dataDir(), json);
-        this.search = new SearchJob(repo, profiles, config.accuracyTable());
+        this.search = new SearchJob(repo, profiles, config.accuracyTable(), json);
+        this.models = new ModelDescriptions(config.dataDir().resolve("describe"));
         // a long-poll ends a second before the server would drop the connection as idle
         this.farm = new Farm(repo, json, config.leaseMs(), config.maxAttempts(), Math.max(0, Math.min(30_000, config.idleTimeoutMs() - 1_000)));
-        for (Job j : jobs.interrupted()) {
-            int recovered = onboard.recover(j);
+        for (Job j : jobs.resumeUnfinished(Map.of("onboard", onboard::resume, "search", search::resume))) {
+            // an onboarding given up on: what it measured still goes into the database (a resumed one did this already)
+            int recovered = j.state().finished() ? onboard.recover(j) : 0;
             if (recovered > 0)
                 System.getLogger("halo.server").log(System.Logger.Level.INFO, "job " + j.id() + ": " + recovered + " measurements recovered from its store");
         }
@@ -79,8 +85,17 @@ public final class Api {
         }), 10, 10, TimeUnit.SECONDS);
     }
 
-    public List<String> registered() {
-        return List.copyOf(registered);
+    /** Who may call a route: anyone, whoever has the server's token, or a registered farm agent with its own token. */
+    public enum Access { PUBLIC, ADMIN, AGENT }
+
+    /** Every route as "METHOD /path" with who may call it (what the OpenAPI test checks against the document). */
+    public Map<String, Access> registered() {
+        return Map.copyOf(registered);
+    }
+
+    /** A handler of an agent's route, given the agent its token belongs to. */
+    interface AgentHandler {
+        void handle(Context ctx, Repository.Agent agent) throws Exception;
     }
 
     public void routes(RoutesConfig r) {
@@ -89,33 +104,76 @@ public final class Api {
         get(r, "/api/docs", this::docs);
         get(r, "/api/devices", this::devices);
         get(r, "/api/devices/{id}", this::device);
-        post(r, "/api/devices/{id}/profile", this::fitProfile);
+        post(r, "/api/devices/{id}/profile", Access.ADMIN, this::fitProfile);
         get(r, "/api/measurements", this::measurements);
-        post(r, "/api/measurements", this::upload);
-        post(r, "/api/predict", this::predict);
-        post(r, "/api/jobs/onboard", this::startOnboard);
-        post(r, "/api/jobs/search", this::startSearch);
+        post(r, "/api/measurements", Access.ADMIN, this::upload);
+        // computes, stores nothing: no token
+        post(r, "/api/predict", Access.PUBLIC, this::predict);
+        post(r, "/api/jobs/onboard", Access.ADMIN, this::startOnboard);
+        post(r, "/api/jobs/search", Access.ADMIN, this::startSearch);
         get(r, "/api/jobs/{id}", this::job);
-        r.delete("/api/jobs/{id}", this::cancel);
-        registered.add("DELETE /api/jobs/{id}");
+        r.delete("/api/jobs/{id}", admin(this::cancel));
+        registered.put("DELETE /api/jobs/{id}", Access.ADMIN);
         r.sse("/api/jobs/{id}/events", this::events);
-        registered.add("GET /api/jobs/{id}/events");
-        post(r, "/api/agents", this::registerAgent);
-        post(r, "/api/agents/{id}/lease", this::lease);
-        post(r, "/api/tasks/{id}/heartbeat", this::heartbeat);
-        post(r, "/api/tasks/{id}/result", this::result);
-        post(r, "/api/farm/measure", this::farmMeasure);
+        registered.put("GET /api/jobs/{id}/events", Access.PUBLIC);
+        post(r, "/api/agents", Access.ADMIN, this::registerAgent);
+        agentPost(r, "/api/agents/{id}/lease", this::lease);
+        agentPost(r, "/api/tasks/{id}/heartbeat", this::heartbeat);
+        agentPost(r, "/api/tasks/{id}/result", this::result);
+        post(r, "/api/farm/measure", Access.ADMIN, this::farmMeasure);
+        post(r, "/api/farm/jobs", Access.ADMIN, this::exportJob);
+        post(r, "/api/farm/results", Access.ADMIN, this::importResults);
+        // computes, but takes an uploaded model onto this machine's disk and ONNX Runtime: the server's token
+        post(r, "/api/models/describe", Access.ADMIN, this::describeModel);
         get(r, "/api/tasks", this::tasks);
     }
 
     private void get(RoutesConfig r, String path, Handler h) {
         r.get(path, h);
-        registered.add("GET " + path);
+        registered.put("GET " + path, Access.PUBLIC);
     }
 
-    private void post(RoutesConfig r, String path, Handler h) {
-        r.post(path, h);
-        registered.add("POST " + path);
+    private void post(RoutesConfig r, String path, Access access, Handler h) {
+        r.post(path, access == Access.ADMIN ? admin(h) : h);
+        registered.put("POST " + path, access);
+    }
+
+    private void agentPost(RoutesConfig r, String path, AgentHandler h) {
+        r.post(path, ctx -> h.handle(ctx, agent(ctx)));
+        registered.put("POST " + path, Access.AGENT);
+    }
+
+    /** The handler behind the server's token (checked before the body is read). */
+    private Handler admin(Handler h) {
+        return ctx -> {
+            requireAdmin(ctx);
+            h.handle(ctx);
+        };
+    }
+
+    private static String bearer(Context ctx) {
+        String auth = ctx.header("Authorization");
+        return auth != null && auth.startsWith("Bearer ") ? auth.substring(7).strip() : ctx.header("X-Halo-Token");
+    }
+
+    private void requireAdmin(Context ctx) {
+        String given = bearer(ctx);
+        if (given == null || !isAdmin(given))
+            throw new ApiException(401, "Authorization", given == null
+                    ? "this endpoint writes: send the server's token as 'Authorization: Bearer TOKEN' (printed when halo serve started)"
+                    : "wrong token");
+    }
+
+    private boolean isAdmin(String given) {
+        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), config.token().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The agent whose own token the request carries; the server's token is not an agent's (401 saying so). */
+    private Repository.Agent agent(Context ctx) {
+        String given = bearer(ctx);
+        if (given != null && isAdmin(given))
+            throw new ApiException(401, "Authorization", "this is the server's token; an agent's requests carry the agent's own token (answered by POST /api/agents)");
+        return farm.authenticate(given);
     }
 
     // ---------------------------------------------------------------- meta
@@ -340,6 +398,7 @@ public final class Api {
         m.put("result", j.result() == null ? null : json.readTree(j.result()));
         m.put("created", j.created());
         m.put("updated", j.updated());
+        m.put("interruptions", j.interruptions());
         return m;
     }
 
@@ -385,32 +444,52 @@ public final class Api {
         }
     }
 
+    // ---------------------------------------------------------------- models
+
+    /** The body is the .onnx file itself; {@code name} (shown only) and {@code input=NAME=SHAPE} (repeatable) are query parameters. */
+    private void describeModel(Context ctx) {
+        ctx.json(models.describe(ctx.queryParam("name"), body(ctx), ctx.queryParams("input")));
+    }
+
     // ---------------------------------------------------------------- farm (docs/farm.md)
 
     private void registerAgent(Context ctx) {
         ctx.status(201).json(farm.register(HaloServer.body(json, body(ctx, Farm.MAX_RESULT_BYTES), Farm.RegisterRequest.class)));
     }
 
-    private void lease(Context ctx) throws InterruptedException {
+    private void lease(Context ctx, Repository.Agent agent) throws InterruptedException {
         long id = longPath(ctx, "id");
         int max = intParam(ctx, "max", 1, 1, 100);
         int waitS = intParam(ctx, "wait", 0, 0, 600);
-        ctx.json(farm.lease(id, max, waitS * 1000L));
+        ctx.json(farm.lease(agent, id, max, waitS * 1000L));
     }
 
-    private void heartbeat(Context ctx) {
+    private void heartbeat(Context ctx, Repository.Agent agent) {
         long id = longPath(ctx, "id");
-        ctx.json(farm.heartbeat(id, HaloServer.body(json, body(ctx, Farm.MAX_RESULT_BYTES), Farm.HeartbeatRequest.class)));
+        ctx.json(farm.heartbeat(agent, id, HaloServer.body(json, body(ctx, Farm.MAX_RESULT_BYTES), Farm.HeartbeatRequest.class)));
     }
 
-    private void result(Context ctx) {
+    private void result(Context ctx, Repository.Agent agent) {
         long id = longPath(ctx, "id");
-        Farm.Outcome o = farm.result(id, HaloServer.body(json, body(ctx, Farm.MAX_RESULT_BYTES), Farm.ResultRequest.class));
+        Farm.Outcome o = farm.result(agent, id, HaloServer.body(json, body(ctx, Farm.MAX_RESULT_BYTES), Farm.ResultRequest.class));
         ctx.status(o.status()).json(o.body());
     }
 
     private void farmMeasure(Context ctx) {
         ctx.status(201).json(farm.enqueue(HaloServer.body(json, body(ctx), Farm.MeasureRequest.class)));
+    }
+
+    private void exportJob(Context ctx) {
+        ctx.status(201).json(farm.exportJob(HaloServer.body(json, body(ctx, Farm.MAX_RESULT_BYTES), Farm.ExportRequest.class)));
+    }
+
+    private void importResults(Context ctx) {
+        ctx.json(farm.importResults(HaloServer.body(json, body(ctx), Farm.ResultFile.class)));
+    }
+
+    /** Stops the farm's background work (the lease sweeper). */
+    public void close() {
+        farm.close();
     }
 
     private void tasks(Context ctx) {

@@ -41,7 +41,7 @@ public final class Database implements AutoCloseable {
         String description;
         if (u.startsWith("postgresql://") || u.startsWith("postgres://") || u.startsWith("jdbc:postgresql:")) {
             vendor = Vendor.POSTGRESQL;
-            String jdbc = u.startsWith("jdbc:") ? u : "jdbc:postgresql://" + u.substring(u.indexOf("://") + 3);
+            String jdbc = postgresJdbcUrl(u);
             cfg.setJdbcUrl(jdbc);
             cfg.setMaximumPoolSize(8);
             description = "PostgreSQL " + jdbc.replaceAll("password=[^&]*", "password=***");
@@ -80,6 +80,11 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException(description + ": migrating the schema failed: " + rootMessage(e), e);
         }
         return new Database(pool, vendor, description);
+    }
+
+    /** {@code postgresql://…} or {@code postgres://…} as the driver's {@code jdbc:postgresql://…}; a JDBC URL as it is. */
+    static String postgresJdbcUrl(String url) {
+        return url.startsWith("jdbc:") ? url : "jdbc:postgresql://" + url.substring(url.indexOf("://") + 3);
     }
 
     private static Map<String, String> placeholders(Vendor v) {

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -285,8 +287,11 @@ public final class Repository {
         }
     }
 
+    /** A job as stored; {@code interruptions}: how many times a server stopped while it ran (see {@link #takeOverUnfinishedJobs}). */
     public record Job(String id, String kind, JobState state, String request, String stage, long done, long total, String message, String error,
-                      String result, String created, String updated) {}
+                      String result, String created, String updated, int interruptions) {}
+
+    private static final String JOB_COLUMNS = "id, kind, state, request, stage, done, total, message, error, result, created, updated, interruptions";
 
     public void addJob(String id, String kind, String requestJson) {
         write(c -> {
@@ -347,28 +352,42 @@ public final class Repository {
         });
     }
 
-    /** Marks every job left queued or running (by a server that stopped or was killed) as failed with {@code reason}; returns them. */
-    public List<Job> failUnfinishedJobs(String reason) {
+    /**
+     * Takes over the jobs a server that stopped (or was killed) left queued or running, oldest first: one that was running
+     * counts one more interruption; one that reaches {@code maxInterruptions} fails with {@code giveUpReason}; the others
+     * go back to queued (their progress kept) for this server to run again. Returns them as they are now.
+     */
+    public List<Job> takeOverUnfinishedJobs(int maxInterruptions, String giveUpReason) {
         return write(c -> {
             List<Job> left;
-            try (PreparedStatement q = c.prepareStatement(
-                    "SELECT id, kind, state, request, stage, done, total, message, error, result, created, updated FROM jobs WHERE state IN ('queued', 'running') ORDER BY created")) {
+            try (PreparedStatement q = c.prepareStatement("SELECT " + JOB_COLUMNS + " FROM jobs WHERE state IN ('queued', 'running') ORDER BY created")) {
                 left = list(q, Repository::job);
             }
-            try (PreparedStatement up = c.prepareStatement(
-                    "UPDATE jobs SET state = 'failed', error = ?, updated = ? WHERE state IN ('queued', 'running')")) {
-                up.setString(1, reason);
-                up.setString(2, now());
-                up.executeUpdate();
+            List<Job> now = new ArrayList<>();
+            try (PreparedStatement up = c.prepareStatement("UPDATE jobs SET state = ?, error = ?, interruptions = ?, updated = ? WHERE id = ?")) {
+                String t = now();
+                for (Job j : left) {
+                    int interruptions = j.interruptions() + (j.state() == JobState.running ? 1 : 0);
+                    boolean giveUp = interruptions >= maxInterruptions;
+                    JobState state = giveUp ? JobState.failed : JobState.queued;
+                    String error = giveUp ? giveUpReason : null;
+                    up.setString(1, state.name());
+                    up.setString(2, error);
+                    up.setInt(3, interruptions);
+                    up.setString(4, t);
+                    up.setString(5, j.id());
+                    up.executeUpdate();
+                    now.add(new Job(j.id(), j.kind(), state, j.request(), j.stage(), j.done(), j.total(), j.message(), error, j.result(), j.created(), t,
+                            interruptions));
+                }
             }
-            return left;
+            return now;
         });
     }
 
     public Optional<Job> job(String id) {
         return read(c -> {
-            try (PreparedStatement q = c.prepareStatement(
-                    "SELECT id, kind, state, request, stage, done, total, message, error, result, created, updated FROM jobs WHERE id = ?")) {
+            try (PreparedStatement q = c.prepareStatement("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = ?")) {
                 q.setString(1, id);
                 return list(q, Repository::job).stream().findFirst();
             }
@@ -377,44 +396,118 @@ public final class Repository {
 
     private static Job job(ResultSet rs) throws SQLException {
         return new Job(rs.getString(1), rs.getString(2), JobState.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5), rs.getLong(6),
-                rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12));
+                rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getInt(13));
     }
 
 
     // ---------------------------------------------------------------- farm: agents and measurement tasks
 
-    public record Agent(long id, String name, long deviceId, String fingerprintId, String fingerprint, String created, String lastSeen) {}
+    /**
+     * The settings an agent measures with: intra-op thread counts and batch sizes. A null list offers any value (an agent
+     * that declared nothing takes every task of its device).
+     */
+    public record Offer(List<Integer> threads, List<Integer> batch) {
+        public static final Offer ANY = new Offer(null, null);
 
-    /** Registers an agent measuring as device {@code deviceName} (created on first use, taking the agent's fingerprint if it has none). */
-    public Agent registerAgent(String name, String deviceName, String fingerprintId, String fingerprintJson, String label) {
+        /** Unmodifiable copies that keep null entries, so that a request's bad entry can be named by the check ({@code offers.threads[1]}). */
+        public Offer {
+            threads = threads == null ? null : Collections.unmodifiableList(new ArrayList<>(threads));
+            batch = batch == null ? null : Collections.unmodifiableList(new ArrayList<>(batch));
+        }
+    }
+
+    public record Agent(long id, String name, long deviceId, String fingerprintId, String fingerprint, Offer offer, String created, String lastSeen) {}
+
+    private static final String AGENT_COLUMNS = "id, name, device_id, fingerprint_id, fingerprint, offer_threads, offer_batch, created, last_seen";
+
+    private static Agent agent(ResultSet rs) throws SQLException {
+        return new Agent(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5), new Offer(ints(rs.getString(6)), ints(rs.getString(7))),
+                rs.getString(8), rs.getString(9));
+    }
+
+    /** A stored offer list ("1,2"; null for any) as integers. */
+    private static List<Integer> ints(String csv) {
+        if (csv == null) return null;
+        List<Integer> out = new ArrayList<>();
+        for (String s : csv.split(",")) out.add(Integer.parseInt(s.strip()));
+        return out;
+    }
+
+    private static String csv(List<Integer> v) {
+        return v == null ? null : String.join(",", v.stream().map(String::valueOf).toList());
+    }
+
+    /**
+     * Registers an agent measuring as device {@code deviceName} (created on first use, taking the agent's fingerprint if
+     * it has none). {@code tokenHash} is the hash of the agent's secret (null for an agent that never calls in: an
+     * offline export's); the secret itself is not stored.
+     */
+    public Agent registerAgent(String name, String deviceName, String fingerprintId, String fingerprintJson, String label, String tokenHash, Offer offer) {
         return write(c -> {
             long device = deviceId(c, deviceName, fingerprintId, fingerprintJson, label);
             String t = now();
             long id;
-            try (PreparedStatement ins = c.prepareStatement(
-                    "INSERT INTO agents (name, device_id, fingerprint_id, fingerprint, created, last_seen) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+            try (PreparedStatement ins = c.prepareStatement("""
+                    INSERT INTO agents (name, device_id, fingerprint_id, fingerprint, token_hash, offer_threads, offer_batch, created, last_seen)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
                 ins.setString(1, name);
                 ins.setLong(2, device);
                 ins.setString(3, fingerprintId);
                 ins.setString(4, fingerprintJson);
-                ins.setString(5, t);
-                ins.setString(6, t);
+                ins.setString(5, tokenHash);
+                ins.setString(6, csv(offer.threads()));
+                ins.setString(7, csv(offer.batch()));
+                ins.setString(8, t);
+                ins.setString(9, t);
                 try (ResultSet rs = ins.executeQuery()) {
                     rs.next();
                     id = rs.getLong(1);
                 }
             }
-            return new Agent(id, name, device, fingerprintId, fingerprintJson, t, t);
+            return new Agent(id, name, device, fingerprintId, fingerprintJson, offer, t, t);
         });
     }
 
     public Optional<Agent> agent(long id) {
         return read(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT id, name, device_id, fingerprint_id, fingerprint, created, last_seen FROM agents WHERE id = ?")) {
+            try (PreparedStatement q = c.prepareStatement("SELECT " + AGENT_COLUMNS + " FROM agents WHERE id = ?")) {
                 q.setLong(1, id);
-                return list(q, rs -> new Agent(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                        rs.getString(7))).stream().findFirst();
+                return list(q, Repository::agent).stream().findFirst();
             }
+        });
+    }
+
+    /** The agent whose secret hashes to {@code tokenHash}, if any. */
+    public Optional<Agent> agentByTokenHash(String tokenHash) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT " + AGENT_COLUMNS + " FROM agents WHERE token_hash = ?")) {
+                q.setString(1, tokenHash);
+                return list(q, Repository::agent).stream().findFirst();
+            }
+        });
+    }
+
+    /** Sets the fingerprint of an agent that had none (an offline export's, once its results come back); its device takes it too if it has none. */
+    public void agentFingerprint(long agentId, String fingerprintId, String fingerprintJson, String label) {
+        write(c -> {
+            try (PreparedStatement up = c.prepareStatement(
+                    "UPDATE agents SET fingerprint_id = ?, fingerprint = ?, last_seen = ? WHERE id = ? AND fingerprint_id IS NULL")) {
+                up.setString(1, fingerprintId);
+                up.setString(2, fingerprintJson);
+                up.setString(3, now());
+                up.setLong(4, agentId);
+                up.executeUpdate();
+            }
+            try (PreparedStatement up = c.prepareStatement("""
+                    UPDATE devices SET fingerprint_id = ?, fingerprint = ?, label = ?
+                    WHERE id = (SELECT device_id FROM agents WHERE id = ?) AND fingerprint_id IS NULL""")) {
+                up.setString(1, fingerprintId);
+                up.setString(2, fingerprintJson);
+                up.setString(3, label);
+                up.setLong(4, agentId);
+                up.executeUpdate();
+            }
+            return null;
         });
     }
 
@@ -422,28 +515,29 @@ public final class Repository {
 
     public record NewTask(String space, String arch, int round) {}
 
-    public record Task(long id, long deviceId, String space, String arch, int round, String settings, TaskState state, Long leaseOwner,
-                       String leaseToken, Long leaseDeadline, int attempts, String lastError, String created, String updated) {}
+    public record Task(long id, long deviceId, String space, String arch, int round, String settings, Integer threads, Integer batch, TaskState state,
+                       Long leaseOwner, String leaseToken, Long leaseDeadline, int attempts, String lastError, String created, String updated) {}
 
     private static final String TASK_COLUMNS =
-            "id, device_id, space, arch, round, settings, state, lease_owner, lease_token, lease_deadline, attempts, last_error, created, updated";
+            "id, device_id, space, arch, round, settings, threads, batch, state, lease_owner, lease_token, lease_deadline, attempts, last_error, created, updated";
 
     private static Task task(ResultSet rs) throws SQLException {
-        long owner = rs.getLong(8);
-        Long ownerOrNull = rs.wasNull() ? null : owner;
-        long deadline = rs.getLong(10);
-        Long deadlineOrNull = rs.wasNull() ? null : deadline;
-        return new Task(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6), TaskState.valueOf(rs.getString(7)),
-                ownerOrNull, rs.getString(9), deadlineOrNull, rs.getInt(11), rs.getString(12), rs.getString(13), rs.getString(14));
+        return new Task(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6), integer(rs, 7), integer(rs, 8),
+                TaskState.valueOf(rs.getString(9)), longOrNull(rs, 10), rs.getString(11), longOrNull(rs, 12), rs.getInt(13), rs.getString(14), rs.getString(15),
+                rs.getString(16));
     }
 
-    /** Queues the tasks for a device in one transaction; a task already there (same device, space, arch, round) is not queued again. Returns how many were added. */
-    public int enqueue(long deviceId, String settingsJson, List<NewTask> tasks) {
+    /**
+     * Queues the tasks for a device in one transaction, with their settings JSON and (for matching agents' offers) its
+     * threads and batch; a task already there (same device, space, arch, round) is not queued again. Returns how many were added.
+     */
+    public int enqueue(long deviceId, String settingsJson, int threads, int batch, List<NewTask> tasks) {
         return write(c -> {
             int added = 0;
             String t = now();
             try (PreparedStatement ins = c.prepareStatement("""
-                    INSERT INTO tasks (device_id, space, arch, round, settings, state, attempts, created, updated) VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?)
+                    INSERT INTO tasks (device_id, space, arch, round, settings, threads, batch, state, attempts, created, updated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)
                     ON CONFLICT (device_id, space, arch, round) DO NOTHING""")) {
                 for (NewTask n : tasks) {
                     ins.setLong(1, deviceId);
@@ -451,8 +545,10 @@ public final class Repository {
                     ins.setString(3, n.arch());
                     ins.setInt(4, n.round());
                     ins.setString(5, settingsJson);
-                    ins.setString(6, t);
-                    ins.setString(7, t);
+                    ins.setInt(6, threads);
+                    ins.setInt(7, batch);
+                    ins.setString(8, t);
+                    ins.setString(9, t);
                     added += ins.executeUpdate();
                 }
             }
@@ -461,28 +557,35 @@ public final class Repository {
     }
 
     /**
-     * Leases up to {@code max} queued tasks of the agent's device to it until {@code nowMs + leaseMs}, each with a fresh
-     * lease token, in one transaction: on PostgreSQL the candidate rows are locked with {@code FOR UPDATE SKIP LOCKED}
-     * (concurrent leases take different rows); on SQLite the transaction is {@code BEGIN IMMEDIATE} (the database's one
-     * writer; see {@link Database}), so no two leases can read the same queued row. Expired leases are returned first.
+     * Leases up to {@code max} queued tasks of the agent's device whose threads and batch the agent offers, until
+     * {@code nowMs + leaseMs}, each with a fresh lease token, in one transaction: on PostgreSQL the candidate rows are
+     * locked with {@code FOR UPDATE SKIP LOCKED} (concurrent leases take different rows); on SQLite the transaction is
+     * {@code BEGIN IMMEDIATE} (the database's one writer; see {@link Database}), so no two leases can read the same
+     * queued row. Expired leases are returned first.
      */
     public List<Task> lease(long agentId, int max, long nowMs, long leaseMs, int maxAttempts) {
         return write(c -> {
             expire(c, nowMs, maxAttempts);
             long device;
-            try (PreparedStatement q = c.prepareStatement("UPDATE agents SET last_seen = ? WHERE id = ? RETURNING device_id")) {
+            Offer offer;
+            try (PreparedStatement q = c.prepareStatement("UPDATE agents SET last_seen = ? WHERE id = ? RETURNING device_id, offer_threads, offer_batch")) {
                 q.setString(1, now());
                 q.setLong(2, agentId);
                 try (ResultSet rs = q.executeQuery()) {
                     if (!rs.next()) return List.<Task>of();
                     device = rs.getLong(1);
+                    offer = new Offer(ints(rs.getString(2)), ints(rs.getString(3)));
                 }
             }
             List<Long> ids = new ArrayList<>();
             String lock = db.vendor() == Database.Vendor.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "";
-            try (PreparedStatement q = c.prepareStatement("SELECT id FROM tasks WHERE state = 'queued' AND device_id = ? ORDER BY id LIMIT ?" + lock)) {
-                q.setLong(1, device);
-                q.setInt(2, max);
+            try (PreparedStatement q = c.prepareStatement("SELECT id FROM tasks WHERE state = 'queued' AND device_id = ?" + offered("threads", offer.threads())
+                    + offered("batch", offer.batch()) + " ORDER BY id LIMIT ?" + lock)) {
+                int i = 1;
+                q.setLong(i++, device);
+                for (List<Integer> values : Arrays.asList(offer.threads(), offer.batch()))
+                    if (values != null) for (int v : values) q.setInt(i++, v);
+                q.setInt(i, max);
                 try (ResultSet rs = q.executeQuery()) {
                     while (rs.next()) ids.add(rs.getLong(1));
                 }
@@ -507,6 +610,12 @@ public final class Repository {
         });
     }
 
+    /** The SQL condition that a task's {@code column} is one of the offered values ({@code values} null: any). */
+    private static String offered(String column, List<Integer> values) {
+        if (values == null) return "";
+        return " AND (" + column + " IS NULL OR " + column + " IN (" + String.join(", ", Collections.nCopies(values.size(), "?")) + "))";
+    }
+
     /** Returns every lease past its deadline to the queue (or parks its task after {@code maxAttempts} leases); how many. */
     public int expireLeases(long nowMs, int maxAttempts) {
         return write(c -> expire(c, nowMs, maxAttempts));
@@ -525,65 +634,103 @@ public final class Repository {
         }
     }
 
-    /** Extends a lease its holder still holds to {@code nowMs + leaseMs}; false if that lease is not (any more) held. */
-    public boolean heartbeat(long taskId, String leaseToken, long nowMs, long leaseMs) {
+    /** Extends a lease the agent still holds to {@code nowMs + leaseMs}; false if that lease is not (any more) held by it. */
+    public boolean heartbeat(long taskId, long agentId, String leaseToken, long nowMs, long leaseMs) {
         return write(c -> {
             try (PreparedStatement up = c.prepareStatement(
-                    "UPDATE tasks SET lease_deadline = ?, updated = ? WHERE id = ? AND state = 'leased' AND lease_token = ?")) {
+                    "UPDATE tasks SET lease_deadline = ?, updated = ? WHERE id = ? AND state = 'leased' AND lease_owner = ? AND lease_token = ?")) {
                 up.setLong(1, nowMs + leaseMs);
                 up.setString(2, now());
                 up.setLong(3, taskId);
-                up.setString(4, leaseToken);
+                up.setLong(4, agentId);
+                up.setString(5, leaseToken);
                 return up.executeUpdate() == 1;
             }
         });
     }
 
-    /** What a result upload did: stored it now, found it stored by this very lease before (a retry), or refused it. */
-    public enum Completion { stored, already, notHeld, unknown }
+    /**
+     * What a result upload did or would do: store it, find it stored by this very lease before (a retry), or refuse it:
+     * the lease token is not the task's ({@code notHeld}), the token is right but the task is leased to another agent
+     * ({@code otherAgent}), or there is no such task.
+     */
+    public enum Completion {
+        stored, already, notHeld, otherAgent, unknown;
+
+        public boolean accepted() {
+            return this == stored || this == already;
+        }
+    }
+
+    /** One result to store: the task, the agent and lease that measured it, the row's provenance and the measurement. */
+    public record TaskResult(long taskId, long agentId, String leaseToken, String source, NewMeasurement measurement) {}
 
     /**
-     * Completes a task with its measurement, in one transaction: only the holder of the current lease can (a retried
+     * Completes a task with its measurement, in one transaction: only the agent holding the current lease can (a retried
      * upload with the lease that completed it answers {@code already} and writes nothing). The measurement row is keyed
      * by (device, arch, round) like every other, so it can never be stored twice.
      */
-    public Completion complete(long taskId, String leaseToken, String source, NewMeasurement m) {
+    public Completion complete(TaskResult r) {
+        return completeAll(List.of(r)).get(0);
+    }
+
+    /**
+     * Completes several tasks in one transaction, all or nothing: each result is judged first (as {@link #complete}); if
+     * any is refused, nothing is written and the verdicts say which. Used for an offline agent's result file.
+     */
+    public List<Completion> completeAll(List<TaskResult> results) {
         return write(c -> {
-            Optional<Task> t;
+            List<Completion> verdicts = new ArrayList<>();
+            List<Task> tasks = new ArrayList<>();
             try (PreparedStatement q = c.prepareStatement("SELECT " + TASK_COLUMNS + " FROM tasks WHERE id = ?" + forUpdate())) {
-                q.setLong(1, taskId);
-                t = list(q, Repository::task).stream().findFirst();
+                for (TaskResult r : results) {
+                    q.setLong(1, r.taskId());
+                    Task t = list(q, Repository::task).stream().findFirst().orElse(null);
+                    tasks.add(t);
+                    verdicts.add(verdict(t, r));
+                }
             }
-            if (t.isEmpty()) return Completion.unknown;
-            Task task = t.get();
-            if (!leaseToken.equals(task.leaseToken())) return Completion.notHeld;
-            if (task.state() == TaskState.done) return Completion.already;
-            if (task.state() != TaskState.leased) return Completion.notHeld;
-            NewMeasurement row = new NewMeasurement(task.space(), task.arch(), task.round(), m.runs(), m.minMs(), m.medianMs(), m.p90Ms(), m.meanMs(), m.cv(),
-                    m.robustCv(), m.medianRelCi(), m.failure(), m.settings(), m.startedAt(), m.measuredAt());
-            insertMeasurements(c, task.deviceId(), source, List.of(row));
+            if (!verdicts.stream().allMatch(Completion::accepted)) return verdicts;
             try (PreparedStatement up = c.prepareStatement(
                     "UPDATE tasks SET state = 'done', lease_deadline = NULL, last_error = NULL, updated = ? WHERE id = ?")) {
-                up.setString(1, now());
-                up.setLong(2, taskId);
-                up.executeUpdate();
+                for (int i = 0; i < results.size(); i++) {
+                    if (verdicts.get(i) != Completion.stored) continue;
+                    Task task = tasks.get(i);
+                    NewMeasurement m = results.get(i).measurement();
+                    NewMeasurement row = new NewMeasurement(task.space(), task.arch(), task.round(), m.runs(), m.minMs(), m.medianMs(), m.p90Ms(), m.meanMs(),
+                            m.cv(), m.robustCv(), m.medianRelCi(), m.failure(), m.settings(), m.startedAt(), m.measuredAt());
+                    insertMeasurements(c, task.deviceId(), results.get(i).source(), List.of(row));
+                    up.setString(1, now());
+                    up.setLong(2, task.id());
+                    up.executeUpdate();
+                }
             }
-            return Completion.stored;
+            return verdicts;
         });
     }
 
-    /** The holder of the lease reports that measuring failed: the task is queued again, or parked after {@code maxAttempts} leases. */
-    public Optional<TaskState> fail(long taskId, String leaseToken, String reason, int maxAttempts) {
+    private static Completion verdict(Task task, TaskResult r) {
+        if (task == null) return Completion.unknown;
+        if (!r.leaseToken().equals(task.leaseToken())) return Completion.notHeld;
+        if (task.leaseOwner() == null || task.leaseOwner() != r.agentId()) return Completion.otherAgent;
+        if (task.state() == TaskState.done) return Completion.already;
+        if (task.state() != TaskState.leased) return Completion.notHeld;
+        return Completion.stored;
+    }
+
+    /** The agent holding the lease reports that measuring failed: the task is queued again, or parked after {@code maxAttempts} leases. */
+    public Optional<TaskState> fail(long taskId, long agentId, String leaseToken, String reason, int maxAttempts) {
         return write(c -> {
             try (PreparedStatement up = c.prepareStatement("""
                     UPDATE tasks SET state = CASE WHEN attempts >= ? THEN 'parked' ELSE 'queued' END, lease_owner = NULL, lease_token = NULL,
                       lease_deadline = NULL, last_error = ?, updated = ?
-                    WHERE id = ? AND state = 'leased' AND lease_token = ?""")) {
+                    WHERE id = ? AND state = 'leased' AND lease_owner = ? AND lease_token = ?""")) {
                 up.setInt(1, maxAttempts);
                 up.setString(2, reason);
                 up.setString(3, now());
                 up.setLong(4, taskId);
-                up.setString(5, leaseToken);
+                up.setLong(5, agentId);
+                up.setString(6, leaseToken);
                 if (up.executeUpdate() != 1) return Optional.<TaskState>empty();
             }
             try (PreparedStatement q = c.prepareStatement("SELECT state FROM tasks WHERE id = ?")) {
@@ -705,6 +852,11 @@ public final class Repository {
 
     private static Integer integer(ResultSet rs, int i) throws SQLException {
         int v = rs.getInt(i);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Long longOrNull(ResultSet rs, int i) throws SQLException {
+        long v = rs.getLong(i);
         return rs.wasNull() ? null : v;
     }
 

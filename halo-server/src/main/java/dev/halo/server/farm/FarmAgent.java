@@ -21,6 +21,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -37,17 +38,22 @@ import java.util.concurrent.TimeUnit;
 public final class FarmAgent {
     /**
      * @param server       base URL, e.g. http://127.0.0.1:7070
-     * @param token        the server's token
+     * @param token        the server's token (for registering; the agent's own token, answered then, is used after)
      * @param name         this agent's name
      * @param device       the device it measures as (tasks queued for it come here)
+     * @param threads      the intra-op thread counts it offers to measure with (null: any)
+     * @param batch        the batch sizes it offers (null: any)
      * @param maxJobs      stop after this many tasks (0: no limit)
      * @param idleExitS    stop after this many seconds without a task (0: never)
      * @param fakeMs       tests and benchmarks only: no measuring; each task "takes" this many ms and gets a made-up
      *                     latency derived from the arch string. Null: real measurements.
      * @param retrySeconds how long a request is retried while the server cannot be reached (e.g. restarting)
      */
-    public record Config(String server, String token, String name, String device, int maxJobs, double idleExitS, Double fakeMs, double retrySeconds) {
+    public record Config(String server, String token, String name, String device, List<Integer> threads, List<Integer> batch, int maxJobs, double idleExitS,
+                         Double fakeMs, double retrySeconds) {
         public Config {
+            threads = threads == null ? null : List.copyOf(threads);
+            batch = batch == null ? null : List.copyOf(batch);
             if (server == null || !(server.startsWith("http://") || server.startsWith("https://")))
                 throw new BadInputException("--server must be an http:// or https:// URL, got " + server);
             if (token == null || token.isBlank()) throw new BadInputException("--token is required (the server's token)");
@@ -75,7 +81,12 @@ public final class FarmAgent {
     public FarmAgent(Config config, PrintWriter log) {
         this.config = config;
         this.log = log;
-        this.measurer = config.fakeMs() != null ? fake(config.fakeMs()) : new ArchTimer()::measure;
+        this.measurer = measurer(config.fakeMs());
+    }
+
+    /** halo's harness, or with {@code fakeMs} set the made-up measurer of tests and benchmarks. */
+    static Measurer measurer(Double fakeMs) {
+        return fakeMs != null ? fake(fakeMs) : new ArchTimer()::measure;
     }
 
     /** Tests and benchmarks only: sleeps {@code ms}, answers a latency made up from the arch string (clearly not a measurement). */
@@ -92,16 +103,15 @@ public final class FarmAgent {
     }
 
     /** The fingerprint this agent registers: halo's {@link DeviceFingerprint} under default settings, plus memory and versions. */
-    ObjectNode fingerprint() throws IOException {
-        MeasureSettings s = MeasureSettings.defaults();
-        ObjectNode fp = (ObjectNode) JSON.readTree(config.fakeMs() != null ? fakeFingerprint().toJson() : DeviceFingerprint.current(s).toJson());
-        DeviceFingerprint f = config.fakeMs() != null ? fakeFingerprint() : DeviceFingerprint.current(s);
+    static ObjectNode fingerprint(boolean fake) throws IOException {
+        DeviceFingerprint f = fake ? fakeFingerprint() : DeviceFingerprint.current(MeasureSettings.defaults());
+        ObjectNode fp = (ObjectNode) JSON.readTree(f.toJson());
         fp.put("id", f.id());
         fp.put("label", f.label());
         fp.put("memory_bytes", memoryBytes());
         fp.put("halo", Halo.version());
         fp.put("agent", "java");
-        if (config.fakeMs() != null) fp.put("fake_measurements", true);
+        if (fake) fp.put("fake_measurements", true);
         return fp;
     }
 
@@ -120,9 +130,14 @@ public final class FarmAgent {
         Map<String, Object> reg = new LinkedHashMap<>();
         reg.put("name", config.name());
         reg.put("device", config.device());
-        reg.put("fingerprint", fingerprint());
-        JsonNode r = expect(call("POST", "/api/agents", reg), 201, "registering");
+        reg.put("fingerprint", fingerprint(config.fakeMs() != null));
+        Map<String, Object> offers = new LinkedHashMap<>();
+        if (config.threads() != null) offers.put("threads", config.threads());
+        if (config.batch() != null) offers.put("batch", config.batch());
+        reg.put("offers", offers);
+        JsonNode r = expect(call("POST", "/api/agents", reg, config.token()), 201, "registering");
         long agent = r.get("agent").asLong();
+        String agentToken = r.get("token").asText();
         double leaseSeconds = r.get("leaseSeconds").asDouble();
         log.printf(Locale.ROOT, "agent %s #%d: device %s, fingerprint %s, lease %.1f s%n", config.name(), agent, config.device(),
                 r.get("fingerprintId").asText(), leaseSeconds);
@@ -140,9 +155,8 @@ public final class FarmAgent {
                 double idle = (System.nanoTime() - idleSince) / 1e9;
                 if (config.idleExitS() > 0 && idle >= config.idleExitS()) return new Summary(stored, already, failed, refused, "idle for " + config.idleExitS() + " s");
                 long wait = config.idleExitS() > 0 ? (long) Math.ceil(Math.min(20, config.idleExitS() - idle)) : 20;
-                JsonNode lease = expect(call("POST", "/api/agents/" + agent + "/lease?wait=" + Math.max(0, wait), null), 200, "leasing");
+                JsonNode lease = expect(call("POST", "/api/agents/" + agent + "/lease?wait=" + Math.max(0, wait), null, agentToken), 200, "leasing");
                 if (lease.get("tasks").isEmpty()) continue;
-                idleSince = System.nanoTime();
                 for (JsonNode t : lease.get("tasks")) {
                     long id = t.get("id").asLong();
                     String token = t.get("leaseToken").asText();
@@ -150,7 +164,7 @@ public final class FarmAgent {
                     long beatMs = Math.max(50, (long) (leaseSeconds * 1000 / 3));
                     ScheduledFuture<?> beat = beats.scheduleAtFixedRate(() -> {
                         try {
-                            call("POST", "/api/tasks/" + id + "/heartbeat", Map.of("leaseToken", token));
+                            call("POST", "/api/tasks/" + id + "/heartbeat", Map.of("leaseToken", token), agentToken);
                         } catch (IOException | InterruptedException | RuntimeException e) {
                             // the next beat or the upload tries again
                         }
@@ -162,15 +176,8 @@ public final class FarmAgent {
                     } finally {
                         beat.cancel(false);
                     }
-                    Map<String, Object> result = new LinkedHashMap<>();
-                    result.put("leaseToken", token);
-                    switch (o) {
-                        case Outcome.Measured m -> result.put("stats", stats(m.stats()));
-                        case Outcome.Failed f -> result.put("failure", f.reason());
-                    }
-                    result.put("startedAt", started);
-                    result.put("measuredAt", Instant.now().toString());
-                    Reply up = call("POST", "/api/tasks/" + id + "/result", result);
+                    Map<String, Object> result = result(token, o, started);
+                    Reply up = call("POST", "/api/tasks/" + id + "/result", result, agentToken);
                     if (up.status() == 201) stored++;
                     else if (up.status() == 200 && result.containsKey("failure")) failed++;
                     else if (up.status() == 200) already++;
@@ -180,11 +187,26 @@ public final class FarmAgent {
                             o instanceof Outcome.Measured m ? String.format(Locale.ROOT, "%.3f ms", m.stats().medianMs()) : "failed: " + ((Outcome.Failed) o).reason(),
                             up.status());
                 }
+                // idle means without work: counted from the end of the last task, not from its lease
+                idleSince = System.nanoTime();
             }
         } finally {
             beats.shutdownNow();
             log.flush();
         }
+    }
+
+    /** A result as the protocol sends it: the lease token, the statistics or the failure, and when it was measured. */
+    static Map<String, Object> result(String leaseToken, Outcome o, String startedAt) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("leaseToken", leaseToken);
+        switch (o) {
+            case Outcome.Measured m -> result.put("stats", stats(m.stats()));
+            case Outcome.Failed f -> result.put("failure", f.reason());
+        }
+        result.put("startedAt", startedAt);
+        result.put("measuredAt", Instant.now().toString());
+        return result;
     }
 
     private static Map<String, Object> stats(LatencyStats s) {
@@ -204,9 +226,9 @@ public final class FarmAgent {
     record Reply(int status, JsonNode body) {}
 
     /** One request, retried (with backoff) while the server cannot be reached, up to {@code retrySeconds}. */
-    Reply call(String method, String path, Object body) throws IOException, InterruptedException {
+    Reply call(String method, String path, Object body, String token) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.server() + path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + config.token()).header("Content-Type", "application/json");
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         HttpRequest req = b.build();
         long end = System.nanoTime() + (long) (config.retrySeconds() * 1e9);
@@ -242,7 +264,7 @@ public final class FarmAgent {
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) a.put(args[i], args[i + 1]);
-        Config c = new Config(a.get("--server"), a.get("--token"), a.getOrDefault("--name", "agent"), a.getOrDefault("--device", "agent"),
+        Config c = new Config(a.get("--server"), a.get("--token"), a.getOrDefault("--name", "agent"), a.getOrDefault("--device", "agent"), null, null,
                 Integer.parseInt(a.getOrDefault("--max-jobs", "0")), Double.parseDouble(a.getOrDefault("--idle-exit", "0")),
                 a.containsKey("--fake") ? Double.parseDouble(a.get("--fake")) : null, Double.parseDouble(a.getOrDefault("--retry", "60")));
         Summary s = new FarmAgent(c, new PrintWriter(System.out, true)).run();

@@ -82,17 +82,18 @@ public final class FarmBenchmark {
         JsonNode reg = post(http, url + "/api/agents", token, java.util.Map.of("name", name, "device", "bench",
                 "fingerprint", java.util.Map.of("cpu_model", "simulated", "fake_measurements", true)), 201);
         long agent = reg.get("agent").asLong();
+        String agentToken = reg.get("token").asText();
         List<Double> out = new ArrayList<>();
         for (int guard = 0; guard < 100_000; guard++) {
             long t0 = System.nanoTime();
-            JsonNode lease = post(http, url + "/api/agents/" + agent + "/lease?wait=0", token, null, 200);
+            JsonNode lease = post(http, url + "/api/agents/" + agent + "/lease?wait=0", agentToken, null, 200);
             if (lease == null) {
                 errors.incrementAndGet();
                 continue;
             }
             if (lease.get("tasks").isEmpty()) break;
             JsonNode t = lease.get("tasks").get(0);
-            JsonNode done = post(http, url + "/api/tasks/" + t.get("id").asLong() + "/result", token,
+            JsonNode done = post(http, url + "/api/tasks/" + t.get("id").asLong() + "/result", agentToken,
                     java.util.Map.of("leaseToken", t.get("leaseToken").asText(), "stats", java.util.Map.of("runs", 10, "medianMs", 1.0)), 201);
             if (done == null) errors.incrementAndGet();
             out.add((System.nanoTime() - t0) / 1e6);

@@ -22,16 +22,28 @@ import java.util.function.Consumer;
 /**
  * Long use cases (onboarding, search) as jobs: one worker thread, a bounded queue behind it, state and progress in the
  * database (so a poll after a restart still answers), live events for subscribers (server-sent events), cancellation
- * through the use case's {@link dev.halo.app.Listener}. Jobs left queued or running by a server that stopped are
- * marked failed, with that reason, when the next one starts.
+ * through the use case's {@link dev.halo.app.Listener}. Jobs left queued or running by a server that stopped are run
+ * again by the next one ({@link #resumeUnfinished}), up to {@link #MAX_INTERRUPTIONS} stops of the same job.
  */
 public final class Jobs implements AutoCloseable {
-    /** What the server stores when it finds a job it did not finish. */
-    public static final String INTERRUPTED = "the server stopped while this job was queued or running; start the job again";
+    /**
+     * How many times a job may be interrupted by a server stop before a restarted server gives up on it: a job that
+     * brings its server down (out of memory, a crash in native code) must not do so on every start.
+     */
+    public static final int MAX_INTERRUPTIONS = 3;
+
+    /** What the server stores when it gives up on a job that servers stopped under {@link #MAX_INTERRUPTIONS} times. */
+    public static final String GAVE_UP = "the server stopped while this job was running, " + MAX_INTERRUPTIONS
+            + " times; it is not resumed again (start it again if the cause is gone)";
 
     /** A job's body: runs the use case with {@code listener} and returns its result (serialised to JSON). */
     public interface Work {
         Object run(JobListener listener) throws Exception;
+    }
+
+    /** How a kind of job is rebuilt from its stored request when a restarted server resumes it. */
+    public interface Resumer {
+        Work work(Repository.Job job) throws Exception;
     }
 
     /** One event of a job: {@code progress}, {@code phase} or {@code state} (the last one has a final state). */
@@ -41,7 +53,6 @@ public final class Jobs implements AutoCloseable {
     private final ObjectMapper json;
     private final ThreadPoolExecutor executor;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
-    private final List<Repository.Job> interrupted;
 
     /** A job this server runs: its cancel flag, subscribers, and what a late subscriber is replayed (phases, the last progress). */
     private static final class Live {
@@ -54,9 +65,6 @@ public final class Jobs implements AutoCloseable {
     public Jobs(Repository repo, ObjectMapper json, int queueCapacity) {
         this.repo = repo;
         this.json = json;
-        this.interrupted = repo.failUnfinishedJobs(INTERRUPTED);
-        if (!interrupted.isEmpty())
-            System.getLogger("halo.server").log(System.Logger.Level.WARNING, interrupted.size() + " unfinished job(s) of a previous run marked failed");
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueCapacity), r -> {
             Thread t = new Thread(r, "halo-job");
             t.setDaemon(true);
@@ -64,9 +72,29 @@ public final class Jobs implements AutoCloseable {
         });
     }
 
-    /** The jobs a previous server left queued or running, as they were when this runner marked them failed. */
-    public List<Repository.Job> interrupted() {
-        return interrupted;
+    /**
+     * Queues again the jobs a previous server left queued or running, oldest first, with the work {@code kinds} rebuilds
+     * from each one's stored request; a job stopped {@link #MAX_INTERRUPTIONS} times, of an unknown kind, whose request
+     * no longer holds (e.g. its device is gone) or that does not fit the queue fails with that reason. Returns the jobs
+     * found, as they were taken over (state {@code queued} for those resumed).
+     */
+    public List<Repository.Job> resumeUnfinished(Map<String, Resumer> kinds) {
+        List<Repository.Job> left = repo.takeOverUnfinishedJobs(MAX_INTERRUPTIONS, GAVE_UP);
+        for (Repository.Job j : left) {
+            if (j.state().finished()) continue;
+            Resumer resumer = kinds.get(j.kind());
+            try {
+                if (resumer == null) throw new IllegalStateException("this server cannot run jobs of kind '" + j.kind() + "'");
+                enqueue(j.id(), resumer.work(j));
+            } catch (Exception e) {
+                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+                repo.finishJob(j.id(), JobState.failed, "the server stopped while this job was queued or running, and cannot resume it: " + why, null);
+            }
+        }
+        if (!left.isEmpty())
+            System.getLogger("halo.server").log(System.Logger.Level.WARNING, left.size() + " unfinished job(s) of a previous run taken over: "
+                    + left.stream().filter(j -> !j.state().finished()).count() + " queued again");
+        return left;
     }
 
     /** Queues {@code work}; 503 when the queue is full. */
@@ -78,9 +106,15 @@ public final class Jobs implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot serialise the job request", e);
         }
+        repo.addJob(id, kind, requestJson);
+        enqueue(id, work);
+        return id;
+    }
+
+    /** Runs a stored, queued job on the worker once its turn comes; fails it and answers 503 when the queue is full. */
+    private void enqueue(String id, Work work) {
         Live l = new Live();
         live.put(id, l);
-        repo.addJob(id, kind, requestJson);
         try {
             executor.execute(() -> run(id, l, work));
         } catch (RejectedExecutionException e) {
@@ -88,7 +122,6 @@ public final class Jobs implements AutoCloseable {
             repo.finishJob(id, JobState.failed, "refused: the job queue is full", null);
             throw new ApiException(503, null, "the job queue is full (" + executor.getQueue().size() + " waiting); try again later");
         }
-        return id;
     }
 
     private void run(String id, Live l, Work work) {

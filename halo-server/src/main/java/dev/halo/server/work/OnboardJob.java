@@ -51,7 +51,7 @@ public final class OnboardJob {
                     s.targetRelCi(), r.maxSecondsPerArch(), s.timeoutSeconds());
         Path dir = dataDir.resolve("jobs").resolve(jobId);
         // halo-app's plan: the predictor resolved (auto), the model for help, the checks of every number
-        return Onboarding.plan(space, r.name(), new Onboarding.Choices(r.predictor() == null ? "auto" : r.predictor(), null,
+        return Onboarding.plan(space, r.name(), new Onboarding.Choices(r.predictor() == null ? "auto" : r.predictor(), Onboarding.AUTO_FEATURES, null,
                 r.samples() == null ? 10 : r.samples(), r.validate() == null ? 100 : r.validate(), r.rounds() == null ? 2 : r.rounds(),
                 r.seed() == null ? 0 : r.seed(), "median", 20, 0.8, store(r.name()), dir), s).plan();
     }
@@ -79,6 +79,19 @@ public final class OnboardJob {
         if (name == null || !Files.isRegularFile(store(name))) return 0;
         return StoreImport.into(repo, store(name), fp -> name, "onboard job " + job.id() + " (recovered after the server stopped)").stream()
                 .mapToInt(StoreImport.Imported::inserted).sum();
+    }
+
+    /**
+     * The work of an onboarding a stopped server left unfinished, for the restarted one to run again under the same id:
+     * what it had measured goes into the database first (whatever becomes of the rerun), and the rerun measures only
+     * what its device's store does not hold yet.
+     */
+    public Jobs.Work resume(Repository.Job job) throws IOException {
+        int recovered = recover(job);
+        if (recovered > 0)
+            System.getLogger("halo.server").log(System.Logger.Level.INFO, "job " + job.id() + ": " + recovered + " measurements recovered from its store");
+        Request r = json.readValue(job.request(), Request.class);
+        return listener -> run(plan(r, job.id()), listener);
     }
 
     /** Runs the plan and stores what it produced; the result lists what was stored. */

@@ -1,5 +1,6 @@
 package dev.halo.server.work;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halo.app.search.SearchRequest;
 import dev.halo.app.search.SearchSetup;
 import dev.halo.search.Candidate;
@@ -16,7 +17,8 @@ import java.util.Locale;
 /**
  * A latency-constrained search as a job: the devices' stored profiles are the latency models of halo-app's search
  * ({@link SearchSetup}), the accuracy a proxy or the server's accuracy table; the result is the Pareto front with the
- * budget and the chosen architecture.
+ * budget and the chosen architecture. The job's listener gets the search's progress, and cancelling the job stops the
+ * search at its next step.
  */
 public final class SearchJob {
     /**
@@ -42,11 +44,13 @@ public final class SearchJob {
     private final Repository repo;
     private final Profiles profiles;
     private final Path accuracyTable;
+    private final ObjectMapper json;
 
-    public SearchJob(Repository repo, Profiles profiles, Path accuracyTable) {
+    public SearchJob(Repository repo, Profiles profiles, Path accuracyTable, ObjectMapper json) {
         this.repo = repo;
         this.profiles = profiles;
         this.accuracyTable = accuracyTable;
+        this.json = json;
     }
 
     public Prepared prepare(Request r) {
@@ -85,12 +89,15 @@ public final class SearchJob {
         return new Prepared(r, search, algorithm);
     }
 
+    /** The work of a search a stopped server left unfinished: the same request, checked again (its devices may be gone), run from the start. */
+    public Jobs.Work resume(Repository.Job job) throws java.io.IOException {
+        Prepared p = prepare(json.readValue(job.request(), Request.class));
+        return listener -> run(p, listener);
+    }
+
     public Result run(Prepared p, Jobs.JobListener listener) {
-        listener.checkCancelled();
         listener.phase("searching " + p.search().space() + " with " + p.algorithm() + " (" + p.search().budget() + " evaluations)");
-        listener.progress("search", 0, 1, "");
-        SearchResult<?> r = SearchSetup.run(p.search(), p.algorithm());
-        listener.progress("search", 1, 1, "");
+        SearchResult<?> r = SearchSetup.run(p.search(), p.algorithm(), listener);
         String chosenArch = r.feasible() ? r.best().arch().canonical() : null;
         List<Point> front = new ArrayList<>();
         Point chosen = null;

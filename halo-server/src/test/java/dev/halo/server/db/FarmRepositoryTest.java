@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.halo.server.db.Repository.Completion;
 import dev.halo.server.db.Repository.NewMeasurement;
 import dev.halo.server.db.Repository.NewTask;
+import dev.halo.server.db.Repository.Offer;
 import dev.halo.server.db.Repository.Task;
+import dev.halo.server.db.Repository.TaskResult;
 import dev.halo.server.db.Repository.TaskState;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,11 +46,11 @@ class FarmRepositoryTest {
     void aTaskIsLeasedCompletedOnceAndARetriedUploadWritesNothing(String backend) {
         try (Database db = TestDatabases.open(backend, dir)) {
             Repository repo = new Repository(db);
-            Repository.Agent a = repo.registerAgent("a1", "box", "fp1", "{\"cpu_model\":\"x\"}", "x");
-            Repository.Agent b = repo.registerAgent("b1", "box", "fp1", "{\"cpu_model\":\"x\"}", "x");
+            Repository.Agent a = repo.registerAgent("a1", "box", "fp1", "{\"cpu_model\":\"x\"}", "x", null, Offer.ANY);
+            Repository.Agent b = repo.registerAgent("b1", "box", "fp1", "{\"cpu_model\":\"x\"}", "x", null, Offer.ANY);
             assertThat(a.deviceId()).isEqualTo(b.deviceId());
-            assertThat(repo.enqueue(a.deviceId(), SETTINGS, tasks(3))).isEqualTo(3);
-            assertThat(repo.enqueue(a.deviceId(), SETTINGS, tasks(4))).as("the same tasks are not queued twice").isEqualTo(1);
+            assertThat(repo.enqueue(a.deviceId(), SETTINGS, 1, 1, tasks(3))).isEqualTo(3);
+            assertThat(repo.enqueue(a.deviceId(), SETTINGS, 1, 1, tasks(4))).as("the same tasks are not queued twice").isEqualTo(1);
 
             long now = 1_000_000;
             List<Task> got = repo.lease(a.id(), 2, now, 10_000, 3);
@@ -63,15 +65,15 @@ class FarmRepositoryTest {
 
             Task t = got.get(0);
             // b does not hold a's task: refused, nothing written
-            assertThat(repo.complete(t.id(), other.get(0).leaseToken(), "farm", result(2.0))).isEqualTo(Completion.notHeld);
+            assertThat(repo.complete(new TaskResult(t.id(), b.id(), other.get(0).leaseToken(), "farm", result(2.0)))).isEqualTo(Completion.notHeld);
             assertThat(repo.countMeasurements()).isZero();
-            assertThat(repo.heartbeat(t.id(), "not-the-token", now, 10_000)).isFalse();
-            assertThat(repo.heartbeat(t.id(), t.leaseToken(), now + 5_000, 10_000)).isTrue();
+            assertThat(repo.heartbeat(t.id(), a.id(), "not-the-token", now, 10_000)).isFalse();
+            assertThat(repo.heartbeat(t.id(), a.id(), t.leaseToken(), now + 5_000, 10_000)).isTrue();
             assertThat(repo.task(t.id()).orElseThrow().leaseDeadline()).isEqualTo(now + 15_000);
 
-            assertThat(repo.complete(t.id(), t.leaseToken(), "farm agent a1", result(2.0))).isEqualTo(Completion.stored);
-            assertThat(repo.complete(t.id(), t.leaseToken(), "farm agent a1", result(2.0))).isEqualTo(Completion.already);
-            assertThat(repo.complete(424242, t.leaseToken(), "farm agent a1", result(2.0))).isEqualTo(Completion.unknown);
+            assertThat(repo.complete(new TaskResult(t.id(), a.id(), t.leaseToken(), "farm agent a1", result(2.0)))).isEqualTo(Completion.stored);
+            assertThat(repo.complete(new TaskResult(t.id(), a.id(), t.leaseToken(), "farm agent a1", result(2.0)))).isEqualTo(Completion.already);
+            assertThat(repo.complete(new TaskResult(424242, a.id(), t.leaseToken(), "farm agent a1", result(2.0)))).isEqualTo(Completion.unknown);
             assertThat(repo.countMeasurements()).isEqualTo(1);
             Repository.Measurement m = repo.measurements(a.deviceId(), null, 10).get(0);
             assertThat(m.arch()).isEqualTo(t.arch());
@@ -88,8 +90,8 @@ class FarmRepositoryTest {
     void anExpiredLeaseReturnsTheTaskAndAFailingTaskIsParkedAfterNAttempts(String backend) {
         try (Database db = TestDatabases.open(backend, dir)) {
             Repository repo = new Repository(db);
-            Repository.Agent a = repo.registerAgent("a1", "box", null, null, null);
-            repo.enqueue(a.deviceId(), SETTINGS, tasks(2));
+            Repository.Agent a = repo.registerAgent("a1", "box", null, null, null, null, Offer.ANY);
+            repo.enqueue(a.deviceId(), SETTINGS, 1, 1, tasks(2));
             long now = 5_000_000;
             Task first = repo.lease(a.id(), 1, now, 1_000, 2).get(0);
             // past the deadline: the next lease returns it to the queue first, then hands it out with a new token
@@ -98,18 +100,18 @@ class FarmRepositoryTest {
             assertThat(again.attempts()).isEqualTo(2);
             assertThat(again.leaseToken()).isNotEqualTo(first.leaseToken());
             // the old holder comes back late: its result and heartbeat are refused
-            assertThat(repo.complete(first.id(), first.leaseToken(), "late", result(1.0))).isEqualTo(Completion.notHeld);
-            assertThat(repo.heartbeat(first.id(), first.leaseToken(), now + 2_000, 1_000)).isFalse();
+            assertThat(repo.complete(new TaskResult(first.id(), a.id(), first.leaseToken(), "late", result(1.0)))).isEqualTo(Completion.notHeld);
+            assertThat(repo.heartbeat(first.id(), a.id(), first.leaseToken(), now + 2_000, 1_000)).isFalse();
             // two leases so far (maxAttempts 2): a reported failure parks it with its reason
-            assertThat(repo.fail(again.id(), again.leaseToken(), "session failed: bad op", 2)).contains(TaskState.parked);
+            assertThat(repo.fail(again.id(), a.id(), again.leaseToken(), "session failed: bad op", 2)).contains(TaskState.parked);
             Task parked = repo.task(again.id()).orElseThrow();
             assertThat(parked.state()).isEqualTo(TaskState.parked);
             assertThat(parked.lastError()).isEqualTo("session failed: bad op");
-            assertThat(repo.fail(again.id(), again.leaseToken(), "twice", 2)).isEqualTo(Optional.empty());
+            assertThat(repo.fail(again.id(), a.id(), again.leaseToken(), "twice", 2)).isEqualTo(Optional.empty());
 
             Task second = repo.lease(a.id(), 1, now + 3_000, 1_000, 2).get(0);
             assertThat(second.id()).isNotEqualTo(first.id());
-            assertThat(repo.fail(second.id(), second.leaseToken(), "transient", 2)).contains(TaskState.queued);
+            assertThat(repo.fail(second.id(), a.id(), second.leaseToken(), "transient", 2)).contains(TaskState.queued);
             assertThat(repo.expireLeases(now + 10_000, 2)).isZero();
             Task third = repo.lease(a.id(), 1, now + 4_000, 1_000, 2).get(0);
             assertThat(third.id()).isEqualTo(second.id());
@@ -127,9 +129,9 @@ class FarmRepositoryTest {
         try (Database db = TestDatabases.open(backend, dir)) {
             Repository repo = new Repository(db);
             List<Repository.Agent> agents = new ArrayList<>();
-            for (int i = 0; i < 6; i++) agents.add(repo.registerAgent("a" + i, "box", null, null, null));
+            for (int i = 0; i < 6; i++) agents.add(repo.registerAgent("a" + i, "box", null, null, null, null, Offer.ANY));
             int n = 120;
-            repo.enqueue(agents.get(0).deviceId(), SETTINGS, tasks(n));
+            repo.enqueue(agents.get(0).deviceId(), SETTINGS, 1, 1, tasks(n));
             ExecutorService pool = Executors.newFixedThreadPool(agents.size());
             try {
                 List<Future<List<Long>>> futures = new ArrayList<>();
@@ -140,7 +142,7 @@ class FarmRepositoryTest {
                             List<Task> got = repo.lease(a.id(), 3, 0, 60_000, 3);
                             if (got.isEmpty()) break;
                             for (Task t : got) {
-                                assertThat(repo.complete(t.id(), t.leaseToken(), "farm " + a.name(), result(1.0 + t.id()))).isEqualTo(Completion.stored);
+                                assertThat(repo.complete(new TaskResult(t.id(), a.id(), t.leaseToken(), "farm " + a.name(), result(1.0 + t.id())))).isEqualTo(Completion.stored);
                                 mine.add(t.id());
                             }
                         }
@@ -160,6 +162,59 @@ class FarmRepositoryTest {
             }
             assertThat(repo.countMeasurements()).isEqualTo(n);
             assertThat(repo.taskCounts()).containsEntry(TaskState.done, (long) n);
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("backends")
+    void anAgentIsLeasedOnlyTasksWhoseThreadsAndBatchItOffers(String backend) {
+        try (Database db = TestDatabases.open(backend, dir)) {
+            Repository repo = new Repository(db);
+            Repository.Agent one = repo.registerAgent("one-thread", "box", null, null, null, "hash-1", new Offer(List.of(1), List.of(1)));
+            Repository.Agent wide = repo.registerAgent("two-or-four", "box", null, null, null, "hash-2", new Offer(List.of(2, 4), null));
+            Repository.Agent any = repo.registerAgent("any", "box", null, null, null, "hash-3", Offer.ANY);
+            repo.enqueue(one.deviceId(), "{\"threads\":4,\"batch\":8}", 4, 8, List.of(new NewTask("nasbench201", "t4b8", 1)));
+            repo.enqueue(one.deviceId(), "{\"threads\":2,\"batch\":1}", 2, 1, List.of(new NewTask("nasbench201", "t2b1", 1)));
+            repo.enqueue(one.deviceId(), "{\"threads\":1,\"batch\":1}", 1, 1, List.of(new NewTask("nasbench201", "t1b1", 1)));
+            repo.enqueue(one.deviceId(), "{\"threads\":3,\"batch\":1}", 3, 1, List.of(new NewTask("nasbench201", "t3b1", 1)));
+
+            assertThat(repo.lease(one.id(), 10, 0, 60_000, 3)).extracting(Task::arch).containsExactly("t1b1");
+            assertThat(repo.lease(wide.id(), 10, 0, 60_000, 3)).extracting(Task::arch).containsExactly("t4b8", "t2b1");
+            assertThat(repo.lease(one.id(), 10, 0, 60_000, 3)).as("nothing else offered to it").isEmpty();
+            assertThat(repo.lease(any.id(), 10, 0, 60_000, 3)).extracting(Task::arch).containsExactly("t3b1");
+            assertThat(repo.agentByTokenHash("hash-2")).map(Repository.Agent::offer).contains(new Offer(List.of(2, 4), null));
+            assertThat(repo.agentByTokenHash("hash-9")).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("backends")
+    void anotherAgentCannotUseALeaseTokenAndABatchOfResultsIsStoredAllOrNothing(String backend) {
+        try (Database db = TestDatabases.open(backend, dir)) {
+            Repository repo = new Repository(db);
+            Repository.Agent a = repo.registerAgent("a", "box", null, null, null, "ha", Offer.ANY);
+            Repository.Agent b = repo.registerAgent("b", "box", null, null, null, "hb", Offer.ANY);
+            repo.enqueue(a.deviceId(), SETTINGS, 1, 1, tasks(3));
+            List<Task> mine = repo.lease(a.id(), 3, 0, 60_000, 3);
+            Task t0 = mine.get(0), t1 = mine.get(1), t2 = mine.get(2);
+            // b knows a's lease token (leaked): it still may not act on a's task
+            assertThat(repo.heartbeat(t0.id(), b.id(), t0.leaseToken(), 1_000, 60_000)).isFalse();
+            assertThat(repo.fail(t0.id(), b.id(), t0.leaseToken(), "sabotage", 3)).isEmpty();
+            assertThat(repo.complete(new TaskResult(t0.id(), b.id(), t0.leaseToken(), "b", result(1.0)))).isEqualTo(Completion.otherAgent);
+
+            // one bad entry (a wrong token for t2) refuses the whole batch: nothing written
+            List<Completion> refused = repo.completeAll(List.of(new TaskResult(t0.id(), a.id(), t0.leaseToken(), "a", result(1.0)),
+                    new TaskResult(t1.id(), a.id(), t1.leaseToken(), "a", result(2.0)), new TaskResult(t2.id(), a.id(), "wrong", "a", result(3.0))));
+            assertThat(refused).containsExactly(Completion.stored, Completion.stored, Completion.notHeld);
+            assertThat(repo.countMeasurements()).isZero();
+            assertThat(repo.taskCounts()).containsEntry(TaskState.leased, 3L);
+
+            List<TaskResult> all = List.of(new TaskResult(t0.id(), a.id(), t0.leaseToken(), "a", result(1.0)),
+                    new TaskResult(t1.id(), a.id(), t1.leaseToken(), "a", result(2.0)), new TaskResult(t2.id(), a.id(), t2.leaseToken(), "a", result(3.0)));
+            assertThat(repo.completeAll(all)).containsOnly(Completion.stored);
+            assertThat(repo.completeAll(all)).as("the same batch again: stored before").containsOnly(Completion.already);
+            assertThat(repo.countMeasurements()).isEqualTo(3);
+            assertThat(repo.taskCounts()).containsEntry(TaskState.done, 3L);
         }
     }
 }

@@ -108,7 +108,7 @@ class RepositoryTest {
 
     @ParameterizedTest
     @FieldSource("backends")
-    void jobsMoveThroughTheirStatesAndUnfinishedOnesFailAfterARestart(String backend) {
+    void jobsMoveThroughTheirStatesAndUnfinishedOnesAreTakenOverAfterARestartUntilTheirLimit(String backend) {
         try (Database db = TestDatabases.open(backend, dir)) {
             Repository repo = new Repository(db);
             repo.addJob("j1", "search", "{}");
@@ -126,10 +126,23 @@ class RepositoryTest {
             assertThat(repo.job("j1").orElseThrow().result()).isEqualTo("{\"ok\":true}");
             repo.setJobState("j2", JobState.running);
 
-            assertThat(repo.failUnfinishedJobs("the server stopped")).extracting(Repository.Job::id).containsExactly("j2", "j3");
-            assertThat(repo.job("j2").orElseThrow().state()).isEqualTo(JobState.failed);
-            assertThat(repo.job("j3").orElseThrow().error()).isEqualTo("the server stopped");
+            // a restart: the running job counts an interruption, the queued one (never started) none; both are queued again
+            List<Repository.Job> left = repo.takeOverUnfinishedJobs(2, "stopped twice");
+            assertThat(left).extracting(Repository.Job::id).containsExactly("j2", "j3");
+            assertThat(left).extracting(Repository.Job::interruptions).containsExactly(1, 0);
+            assertThat(left).extracting(Repository.Job::state).containsOnly(JobState.queued);
+            assertThat(repo.job("j2").orElseThrow().state()).isEqualTo(JobState.queued);
+            assertThat(repo.job("j2").orElseThrow().interruptions()).isEqualTo(1);
+            // j2 runs and the server stops again: its second interruption reaches the limit
+            repo.setJobState("j2", JobState.running);
+            assertThat(repo.takeOverUnfinishedJobs(2, "stopped twice")).extracting(Repository.Job::state).containsExactly(JobState.failed, JobState.queued);
+            Repository.Job gaveUp = repo.job("j2").orElseThrow();
+            assertThat(gaveUp.state()).isEqualTo(JobState.failed);
+            assertThat(gaveUp.error()).isEqualTo("stopped twice");
+            assertThat(gaveUp.interruptions()).isEqualTo(2);
+            assertThat(repo.job("j3").orElseThrow().state()).isEqualTo(JobState.queued);
             assertThat(repo.job("j1").orElseThrow().state()).isEqualTo(JobState.succeeded);
+            assertThat(repo.job("j1").orElseThrow().interruptions()).isZero();
             assertThat(repo.job("nope")).isEmpty();
         }
     }

@@ -150,15 +150,42 @@ class JobsTest {
     }
 
     @Test
-    void aNewRunnerMarksJobsAPreviousServerLeftUnfinishedAsFailed() {
-        repo.addJob("left-running", "onboard", "{}");
+    void aNewRunnerResumesWhatAPreviousServerLeftUnfinishedUnlessItWasInterruptedTooOften() throws Exception {
+        // a job that servers stopped under (MAX - 1) times, and that is running when the last one stops
+        repo.addJob("worn-out", "count", "{\"to\": 1}");
+        for (int i = 1; i < Jobs.MAX_INTERRUPTIONS; i++) {
+            repo.setJobState("worn-out", JobState.running);
+            assertThat(repo.takeOverUnfinishedJobs(Jobs.MAX_INTERRUPTIONS, Jobs.GAVE_UP).get(0).interruptions()).isEqualTo(i);
+        }
+        repo.setJobState("worn-out", JobState.running);
+        repo.addJob("left-running", "count", "{\"to\": 3}");
         repo.setJobState("left-running", JobState.running);
-        repo.addJob("left-queued", "search", "{}");
-        Jobs next = new Jobs(repo, HaloServer.mapper(), 1);
+        repo.jobProgress("left-running", "count", 1, 3, "");
+        repo.addJob("left-queued", "count", "{\"to\": 5}");
+        repo.addJob("unknown-kind", "sculpt", "{}");
+
+        Jobs next = new Jobs(repo, HaloServer.mapper(), 4);
         try {
-            assertThat(repo.job("left-running").orElseThrow().state()).isEqualTo(JobState.failed);
-            assertThat(repo.job("left-running").orElseThrow().error()).isEqualTo(Jobs.INTERRUPTED);
-            assertThat(repo.job("left-queued").orElseThrow().state()).isEqualTo(JobState.failed);
+            Jobs.Resumer count = j -> {
+                int to = HaloServer.mapper().readTree(j.request()).get("to").asInt();
+                return l -> Map.of("counted", to);
+            };
+            List<Repository.Job> found = next.resumeUnfinished(Map.of("count", count));
+            assertThat(found).extracting(Repository.Job::id).containsExactly("worn-out", "left-running", "left-queued", "unknown-kind");
+            assertThat(await("left-running")).isEqualTo(JobState.succeeded);
+            assertThat(await("left-queued")).isEqualTo(JobState.succeeded);
+            Repository.Job resumed = repo.job("left-running").orElseThrow();
+            assertThat(resumed.result()).isEqualTo("{\"counted\":3}");
+            assertThat(resumed.interruptions()).isEqualTo(1);
+            assertThat(repo.job("left-queued").orElseThrow().result()).isEqualTo("{\"counted\":5}");
+            assertThat(repo.job("left-queued").orElseThrow().interruptions()).as("it never ran").isZero();
+
+            Repository.Job wornOut = repo.job("worn-out").orElseThrow();
+            assertThat(wornOut.state()).isEqualTo(JobState.failed);
+            assertThat(wornOut.error()).isEqualTo(Jobs.GAVE_UP);
+            assertThat(wornOut.interruptions()).isEqualTo(Jobs.MAX_INTERRUPTIONS);
+            assertThat(repo.job("unknown-kind").orElseThrow().state()).isEqualTo(JobState.failed);
+            assertThat(repo.job("unknown-kind").orElseThrow().error()).contains("cannot resume it").contains("kind 'sculpt'");
         } finally {
             next.shutdown(1);
         }

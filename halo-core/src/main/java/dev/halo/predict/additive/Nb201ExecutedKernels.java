@@ -1,12 +1,12 @@
-package dev.halo.measure;
+package dev.halo.predict.additive;
 
-import dev.halo.onnx.NetworkExporter;
-import dev.halo.onnx.Nb201Network;
-import dev.halo.predict.additive.CostFeatures;
 import dev.halo.space.Architecture;
 import dev.halo.space.Nb201Arch;
+import dev.halo.space.Nb201Macro;
 import dev.halo.space.Nb201Space;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -14,46 +14,43 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Cost features for a device that runs halo's exported networks through ONNX Runtime: how many kernels of each kind
- * the runtime executes ({@link ExecutedKernels}), rather than how many operations the architecture names. On the
- * 2-vCPU dev VM's own NAS-Bench-201 measurements (2,006 archs, optimisation ALL) the architecture's op counts
- * under-predict every cell with a zero node by 22 % on average (the zero tensor breaks ORT's NCHWc layout chain and
- * costs reorder kernels); the executed-kernel counts remove that bias (−1 %) and raise the fit's Spearman from .920 to
- * .957 at 1 thread and from .934 to .981 at 2 threads (docs/results/onboard.md, "executed kernels").
+ * Cost features for a machine that runs halo's exported NAS-Bench-201 networks through ONNX Runtime on an x86 CPU
+ * (optimisation level ALL): how many kernels of each kind the runtime executes ({@link Nb201OrtKernels}), rather
+ * than how many operations the cell names. The architecture's op counts miss what ORT adds and removes: on this
+ * project's 2-vCPU VM they under-predict every cell with a zero node by 22 % (the zero tensor breaks the NCHWc layout
+ * chain and costs reorder kernels), and with these counts op-costs ranked 666 fresh archs at Spearman .995 instead of
+ * .952 from the same 20 known latencies (docs/results/onboard.md, "executed kernels").
  *
- * <p>The whole network is optimised, not one cell or one stage: where a cell's output is its input, ONNX Runtime
- * merges the same ReLU across consecutive cells and across the reduction blocks, which only the whole network shows.
- * That costs about 25 ms of CPU per architecture (2-vCPU dev VM), so values are cached per architecture.
- *
- * <p>The feature names are the kernel kinds that vary over a fixed probe set of cells (uniform, degenerate and random
- * ones), minus any kind whose count is an exact affine function of kinds already kept (e.g. 1×1 convolutions are
- * 15 × the cell's conv1x1 edges plus the network's fixed ones), so that a fit from 20 latencies stays well posed.
+ * <p>The features are the kernel kinds that vary over a fixed probe set of cells (uniform, degenerate and random
+ * ones), minus any kind whose count is an exact affine function of kinds already kept (e.g. 1×1 convolutions are 15 ×
+ * the cell's conv1x1 edges plus the network's fixed ones), so that a fit from 20 latencies stays well posed.
  */
-public final class ExecutedKernelFeatures implements CostFeatures {
-    private final NetworkExporter probe;
-    private final GraphOptimization level;
-    private final List<String> names;
-    private final Map<String, double[]> cache = new ConcurrentHashMap<>();
+public final class Nb201ExecutedKernels implements CostFeatures {
+    /** The name device model files record for these features ({@link CostModelFile}). */
+    public static final String NAME = "executed-kernels";
 
-    private ExecutedKernelFeatures(NetworkExporter probe, GraphOptimization level, List<String> names) {
-        this.probe = probe;
-        this.level = level;
-        this.names = names;
+    private static final Map<Nb201Macro, Nb201ExecutedKernels> BY_MACRO = new ConcurrentHashMap<>();
+
+    private final Nb201Macro macro;
+    private final List<String> names;
+    private final Map<List<?>, double[]> cache = new ConcurrentHashMap<>();
+
+    private Nb201ExecutedKernels(Nb201Macro macro) {
+        this.macro = macro;
+        Nb201Space space = new Nb201Space(macro);
+        this.names = independentKinds(probeCells(space).stream().map(a -> Nb201OrtKernels.count(macro, a)).toList());
     }
 
-    /** NAS-Bench-201's CIFAR-10 network (the one halo measures) as ONNX Runtime runs it at {@code level} on this machine. */
-    public static ExecutedKernelFeatures nasbench201(GraphOptimization level) {
-        NetworkExporter probe = Nb201Network.cifar10();
-        Nb201Space space = new Nb201Space();
-        List<Map<String, Integer>> counts = probeCells(space).stream().map(a -> ExecutedKernels.count(probe.export(a, 1, 0), level)).toList();
-        return new ExecutedKernelFeatures(probe, level, independentKinds(counts));
+    /** The features of {@code macro}'s network (one instance per macro: its per-architecture counts are kept). */
+    public static Nb201ExecutedKernels of(Nb201Macro macro) {
+        return BY_MACRO.computeIfAbsent(macro, Nb201ExecutedKernels::new);
     }
 
     /** Uniform cells, cells with a zero node or a dead node, and seeded random cells. */
-    static List<Nb201Arch> probeCells(Nb201Space space) {
+    public static List<Nb201Arch> probeCells(Nb201Space space) {
         List<Nb201Arch> cells = new ArrayList<>();
         for (String op : List.of("skip", "conv1x1", "conv3x3", "avgpool"))
-            cells.add(space.parse(String.join(",", java.util.Collections.nCopies(Nb201Arch.EDGES, op))));
+            cells.add(space.parse(String.join(",", Collections.nCopies(Nb201Arch.EDGES, op))));
         cells.add(space.parse("none,conv3x3,conv3x3,conv1x1,avgpool,skip"));   // node 1 is the zero tensor
         cells.add(space.parse("conv3x3,none,none,conv3x3,conv1x1,conv3x3"));   // node 2 is zero, its convs still run
         cells.add(space.parse("conv3x3,conv3x3,none,skip,none,none"));         // nodes 1 and 2 are dead
@@ -62,7 +59,7 @@ public final class ExecutedKernelFeatures implements CostFeatures {
             Nb201Arch a = space.fromIndex(random.nextInt(Nb201Space.SIZE));
             if (Nb201Space.outputConnected(a)) cells.add(a);
         }
-        return cells;
+        return List.copyOf(cells);
     }
 
     /** Kinds that vary over the probes, dropping each one that is an exact affine function of the kinds kept before it. */
@@ -71,7 +68,7 @@ public final class ExecutedKernelFeatures implements CostFeatures {
         counts.forEach(c -> kinds.addAll(c.keySet()));
         List<double[]> basis = new ArrayList<>();
         double[] ones = new double[counts.size()];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         basis.add(normalised(ones));
         List<String> kept = new ArrayList<>();
         for (String kind : kinds) {
@@ -102,14 +99,24 @@ public final class ExecutedKernelFeatures implements CostFeatures {
         return out;
     }
 
-    /** The optimisation level whose kernels these are. */
-    public GraphOptimization level() {
-        return level;
+    /** The network these counts are for. */
+    public Nb201Macro macro() {
+        return macro;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "the kernels ONNX Runtime runs for the exported network on an x86 CPU at optimisation level ALL (" + String.join(", ", names) + ")";
     }
 
     @Override
     public String space() {
-        return probe.space();
+        return Nb201Space.NAME;
     }
 
     @Override
@@ -119,8 +126,9 @@ public final class ExecutedKernelFeatures implements CostFeatures {
 
     @Override
     public double[] of(Architecture arch) {
-        return cache.computeIfAbsent(arch.canonical(), k -> {
-            Map<String, Integer> counts = ExecutedKernels.count(probe.export(arch, 1, 0), level);
+        if (!(arch instanceof Nb201Arch a)) throw new IllegalArgumentException("not a NAS-Bench-201 architecture: " + arch.canonical());
+        return cache.computeIfAbsent(a.ops(), k -> {
+            Map<String, Integer> counts = Nb201OrtKernels.count(macro, a);
             return names.stream().mapToDouble(n -> counts.getOrDefault(n, 0)).toArray();
         }).clone();
     }
@@ -130,6 +138,7 @@ public final class ExecutedKernelFeatures implements CostFeatures {
         return false;
     }
 
+    /** A cell whose output is not reachable from its input, as for op counts: some runtimes skip such networks. */
     @Override
     public boolean prunable(Architecture arch) {
         return arch instanceof Nb201Arch a && !Nb201Space.outputConnected(a);

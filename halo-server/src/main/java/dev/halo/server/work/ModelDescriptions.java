@@ -1,0 +1,146 @@
+package dev.halo.server.work;
+
+import dev.halo.BadInputException;
+import dev.halo.app.model.DescribeModel;
+import dev.halo.graph.GraphReport;
+import dev.halo.graph.NodeCost;
+import dev.halo.graph.NodeReport;
+import dev.halo.graph.TensorShape;
+import dev.halo.graph.ValueInfo;
+import dev.halo.io.Leftovers;
+import dev.halo.measure.GraphOptimization;
+import dev.halo.server.api.ApiException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+
+/**
+ * {@code POST /api/models/describe}: an uploaded ONNX model described by halo-app's {@link DescribeModel} (what
+ * {@code halo model describe --kernels} prints): its nodes with shapes and costs, the kernels ONNX Runtime executes
+ * after optimising it at level {@code all} on this machine, and the totals of both.
+ *
+ * <p>The upload is written alone into a fresh folder (under a fixed name, whatever the client called it) and deleted
+ * afterwards: external data it names cannot be there, and the reader refuses locations outside that folder anyway.
+ */
+public final class ModelDescriptions {
+    /** Descriptions run at once at most: each one has ONNX Runtime optimise a whole model. */
+    static final int CONCURRENT = 2;
+
+    /**
+     * @param name     what the client called the file (shown, never used as a path)
+     * @param sha256   of the uploaded bytes
+     * @param graph    the model as exported
+     * @param kernels  the nodes ONNX Runtime executes after its graph optimisation (level {@code all}, this machine)
+     * @param latency  predicted latency per kernel: the place for it, empty until halo predicts arbitrary models
+     */
+    public record Description(String name, long fileBytes, String sha256, String producer, long opset, List<Value> inputs, List<Value> outputs,
+                              Graph graph, Graph kernels, Latency latency) {}
+
+    public record Value(String name, String type, String shape) {}
+
+    /** A graph's nodes, its node count per operator (most frequent first), totals, and the nodes that could not be costed. */
+    public record Graph(List<Node> nodes, Map<String, Long> opCounts, Totals totals, List<String> problems) {}
+
+    /** Shapes as {@code 1x3x224x224} ({@code ?} unknown); the costs are null for a node that could not be costed ({@code problem}). */
+    public record Node(int index, String name, String op, List<String> inputs, List<String> weights, List<String> outputs, Long macs, Long flops,
+                       Long params, Long bytesMoved, String problem) {}
+
+    public record Totals(int nodes, int costed, long macs, long flops, long params, long buffers, long bytesMoved, long weightBytes) {}
+
+    /**
+     * Predicted latency of the executed kernels on a device. {@code kernelMs} will be aligned with {@code kernels.nodes};
+     * until halo-app has a latency predictor for arbitrary ONNX models every number is null and {@code note} says so.
+     */
+    public record Latency(String device, Double totalMs, List<Double> kernelMs, String note) {
+        static final Latency NOT_YET = new Latency(null, null, null,
+                "not predicted yet: halo has no latency predictor for arbitrary ONNX models (the architecture spaces' predictors do not apply)");
+    }
+
+    private final Path scratch;
+    private final Semaphore running = new Semaphore(CONCURRENT);
+
+    /** @param scratch the folder uploads are described in (one fresh folder per upload, deleted after) */
+    public ModelDescriptions(Path scratch) {
+        this.scratch = scratch;
+    }
+
+    /**
+     * Describes {@code model} (the uploaded bytes); {@code inputs} are {@code NAME=SHAPE} for dynamic dimensions. 400 for
+     * a file that is not a model halo can read (the message names the upload, never a server path), 503 when
+     * {@value #CONCURRENT} descriptions are running.
+     */
+    public Description describe(String name, byte[] model, List<String> inputs) {
+        String shown = name == null || name.isBlank() ? "the upload" : name.strip();
+        Map<String, TensorShape> shapes;
+        try {
+            shapes = DescribeModel.parseInputs(inputs);
+        } catch (BadInputException e) {
+            throw ApiException.badInput("input", e.getMessage().replace("--input", "input"));
+        }
+        if (model.length == 0) throw ApiException.badInput("body", "the request body is empty: send the .onnx file's bytes");
+        if (!running.tryAcquire())
+            throw new ApiException(503, null, CONCURRENT + " model descriptions are running; try again in a moment");
+        Path dir = null;
+        try {
+            Files.createDirectories(scratch);
+            dir = Files.createTempDirectory(scratch, "describe-");
+            Path file = Files.write(dir.resolve("model.onnx"), model);
+            DescribeModel.Result r;
+            try {
+                r = new DescribeModel().run(new DescribeModel.Request(file, shapes, true, GraphOptimization.ALL));
+            } catch (BadInputException e) {
+                // the reader's messages start with the file's path (the client knows its file by its own name), and
+                // speak of the CLI's --input where the request has its input parameter
+                String m = e.getMessage().replace(file.toString(), shown).replace(dir.toString(), "the upload's folder");
+                throw ApiException.badInput(m.contains("--input") ? "input" : "body", m.replace("--input", "input"));
+            }
+            return new Description(shown, r.fileBytes(), sha256(model), r.producer(), r.opset(), values(r.graph().inputs()), values(r.graph().outputs()),
+                    graph(r.graph()), graph(r.kernels()), Latency.NOT_YET);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the uploaded model under " + scratch, e);
+        } finally {
+            running.release();
+            if (dir != null) Leftovers.deleteRecursively(dir);
+        }
+    }
+
+    private static List<Value> values(List<ValueInfo> vs) {
+        return vs.stream().map(v -> new Value(v.name(), v.type().label(), shape(v.shape()))).toList();
+    }
+
+    private static Graph graph(GraphReport g) {
+        List<Node> nodes = g.nodes().stream().map(ModelDescriptions::node).toList();
+        GraphReport.Totals t = g.totals();
+        return new Graph(nodes, g.opCounts(), new Totals(t.nodes(), t.costed(), t.macs(), t.flops(), t.params(), t.buffers(), t.bytesMoved(), t.weightBytes()),
+                g.problems().stream().map(NodeReport::problem).toList());
+    }
+
+    private static Node node(NodeReport n) {
+        NodeCost c = n.cost();
+        return new Node(n.index(), n.name(), n.op(), shapes(n.inputShapes()), shapes(n.weightShapes()), shapes(n.outputShapes()),
+                c == null ? null : c.macs(), c == null ? null : c.flops(), c == null ? null : c.params(), c == null ? null : c.bytesMoved(), n.problem());
+    }
+
+    private static List<String> shapes(List<TensorShape> shapes) {
+        return shapes.stream().map(ModelDescriptions::shape).toList();
+    }
+
+    private static String shape(TensorShape s) {
+        return s == null ? "?" : s.toString();
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+}
