@@ -50,7 +50,7 @@ public final class OnboardModels {
         }
     }
 
-    /** How the device model predicted the fresh models: shares, errors, rank agreement and interval coverage. */
+    /** How the device model predicted the fresh models: shares and errors as fractions (0.05 = 5 %), rank agreement, interval coverage. */
     public record Validation(int models, double within10, double medianAbsError, double mape, double spearman, double coverage90) {}
 
     public record Result(GraphLatencyModel model, Path modelFile, Validation validation, DeviceFingerprint device, double minutes) {}
@@ -107,7 +107,7 @@ public final class OnboardModels {
         }
         Arrays.sort(err);
         double median = n == 0 ? Double.NaN : n % 2 == 1 ? err[n / 2] : 0.5 * (err[n / 2 - 1] + err[n / 2]);
-        return new Validation(n, n == 0 ? Double.NaN : Metrics.withinTolerance(p, a, 0.10), median, n == 0 ? Double.NaN : Metrics.mape(p, a),
+        return new Validation(n, n == 0 ? Double.NaN : Metrics.withinTolerance(p, a, 0.10), median, n == 0 ? Double.NaN : Metrics.mape(p, a) / 100,
                 n < 3 ? Double.NaN : Metrics.spearman(p, a), n == 0 ? Double.NaN : Metrics.intervalCoverage(lo, hi, a));
     }
 
