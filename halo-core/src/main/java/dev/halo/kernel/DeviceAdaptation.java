@@ -1,5 +1,6 @@
 package dev.halo.kernel;
 
+import dev.halo.nn.LinearSolve;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
