@@ -65,8 +65,14 @@ public final class HaloServer implements AutoCloseable {
             api.routes(cfg.routes);
             // the pages are static files; the model page also answers at the short address the docs give
             cfg.routes.get("/models", ctx -> ctx.redirect("/models.html"));
-            cfg.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(problem(e.getMessage(), e.field())));
-            cfg.routes.exception(BadInputException.class, (e, ctx) -> ctx.status(400).json(problem(e.getMessage(), null)));
+            cfg.routes.exception(ApiException.class, (e, ctx) -> {
+                Api.drainBeforeRefusal(ctx);
+                ctx.status(e.status()).json(problem(e.getMessage(), e.field()));
+            });
+            cfg.routes.exception(BadInputException.class, (e, ctx) -> {
+                Api.drainBeforeRefusal(ctx);
+                ctx.status(400).json(problem(e.getMessage(), null));
+            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.log(System.Logger.Level.ERROR, "internal error on " + ctx.method() + " " + ctx.path(), e);
                 String m = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");

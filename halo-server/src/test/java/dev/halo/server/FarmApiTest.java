@@ -295,6 +295,18 @@ class FarmApiTest {
         }
     }
 
+    /** The same for a refusal decided from the headers alone (a wrong token) before any of the body was read. */
+    @Test
+    void aWrongTokenIsAnsweredWith401NotWithAResetConnectionWhateverTheBody() {
+        try (TestServer t = new TestServer(ServerConfig.local(dir, TOKEN))) {
+            String big = "x".repeat(200_000);
+            for (int i = 0; i < 200; i++) {
+                Reply r = t.post("/api/farm/measure", "application/json", "{\"device\":\"d\",\"archs\":[\"" + big + "\"]}", "wrong-" + i);
+                assertThat(r.status()).as("post " + i).isEqualTo(401);
+            }
+        }
+    }
+
     @Test
     void anExpiredLeaseReturnsTheTaskToTheQueueAndAFailingTaskIsParked() throws Exception {
         ServerConfig c = ServerConfig.local(dir, TOKEN).withFarm(1_500, 2);

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
             "",
             "Latency of a model file: 'halo measure --model FILE.onnx --store FILE.db'."
         },
-        subcommands = {ModelDescribeCommand.class})
+        subcommands = {ModelDescribeCommand.class, ModelProfileCommand.class, ModelFitCommand.class,
+                ModelOnboardCommand.class, ModelPredictCommand.class})
 public final class ModelCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -64,6 +64,13 @@ public final class KernelProfile {
 
     /** Kernels by mean time per run, slowest first, from an ORT Chrome-trace file; the first {@code skip} runs are dropped. */
     static List<Kernel> parse(Path trace, int skip) {
+        List<Kernel> out = new ArrayList<>(parseInOrder(trace, skip));
+        out.sort(Comparator.comparingDouble(Kernel::ms).reversed());
+        return out;
+    }
+
+    /** As {@link #parse}, in the order the kernels first ran. */
+    static List<Kernel> parseInOrder(Path trace, int skip) {
         JsonNode events;
         try {
             events = new ObjectMapper().readTree(trace.toFile());
@@ -89,7 +96,6 @@ public final class KernelProfile {
             double ms = a[1] == 0 ? 0 : a[2] / a[1] / 1000.0;
             out.add(new Kernel(node, ops.get(node), ms, total == 0 ? 0 : ms * 1000.0 / total));
         });
-        out.sort(Comparator.comparingDouble(Kernel::ms).reversed());
         return out;
     }
 }

@@ -541,7 +541,7 @@ public final class Api {
      * while the client is still sending makes many clients (java.net.http among them) see a reset connection instead of
      * the answer; a modestly oversized body is cheap to swallow, a huge one is cut off (the client then sees the reset).
      */
-    private static void drainBounded(InputStream in) {
+    static void drainBounded(InputStream in) {
         try {
             long left = DRAIN_LIMIT_BYTES;
             byte[] sink = new byte[8192];
@@ -553,6 +553,18 @@ public final class Api {
     }
 
     private static final long DRAIN_LIMIT_BYTES = 4L << 20;
+
+    /**
+     * Drains what is left of the request body before a refusal is written (a 401 or 400 decided before the body was
+     * read would otherwise reach many clients as a reset connection); a body already read or closed is left alone.
+     */
+    public static void drainBeforeRefusal(Context ctx) {
+        try {
+            drainBounded(ctx.req().getInputStream());
+        } catch (IOException | IllegalStateException ignored) {
+            // nothing left to drain, or the stream is gone: the refusal is written either way
+        }
+    }
 
     private static ApiException tooLarge(long size, long limit) {
         return new ApiException(413, "body", "the request body" + (size >= 0 ? " (" + size + " bytes)" : "") + " exceeds the limit of " + limit + " bytes");

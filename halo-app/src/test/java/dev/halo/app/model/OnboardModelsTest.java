@@ -1,0 +1,57 @@
+package dev.halo.app.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.halo.BadInputException;
+import dev.halo.app.Listener;
+import dev.halo.kernel.DeviceAdaptation;
+import dev.halo.kernel.KernelCorpus;
+import dev.halo.kernel.KernelCostModel;
+import dev.halo.measure.MeasureSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Small real runs (a few seconds): tiny MobileNetV3 variants profiled, fitted, adapted and predicted on this machine. */
+class OnboardModelsTest {
+    private static final MeasureSettings QUICK = MeasureSettings.defaults().withRuns(1, 5, 20);
+
+    @TempDir Path dir;
+
+    @Test
+    void profilesFitsValidatesAndResumesThenAdaptsToAnotherSettingAndPredictsAFile() throws Exception {
+        var request = new OnboardModels.Request("here", dir.resolve("here"), null, "shufflenetv2", 12, 5, QUICK, 3);
+        OnboardModels.Result r = OnboardModels.run(request, Listener.NONE);
+        assertThat(r.model()).isInstanceOf(KernelCostModel.class);
+        assertThat(Files.isRegularFile(r.modelFile())).isTrue();
+        assertThat(r.validation().models()).isEqualTo(5);
+        assertThat(r.validation().medianAbsError()).as("the fit is no wild guess even on 12 models").isLessThan(0.5);
+        assertThat(KernelCorpus.read(dir.resolve("here").resolve("corpus"))).hasSize(12);
+        // a second run measures nothing new: every model is already in the corpora
+        OnboardModels.Result again = OnboardModels.run(request, Listener.NONE);
+        assertThat(again.validation()).isEqualTo(r.validation());
+
+        var adapt = new OnboardModels.Request("other", dir.resolve("other"), r.modelFile(), "shufflenetv2", 6, 5, QUICK.withThreads(2), 4);
+        OnboardModels.Result a = OnboardModels.run(adapt, Listener.NONE);
+        assertThat(a.model()).isInstanceOf(DeviceAdaptation.class);
+        assertThat(a.model().describe()).contains("6 latencies");
+
+        Path onnx = dir.resolve("m.onnx");
+        Files.write(onnx, dev.halo.onnx.zoo.ModelZoo.parse("shufflenetv2:res=96").export(1, 0).bytes());
+        PredictModel.Result p = PredictModel.run(new PredictModel.Request(onnx, Map.of(), List.of(r.modelFile(), a.modelFile())));
+        assertThat(p.devices()).hasSize(2).allMatch(d -> d.prediction().ms() > 0 && d.prediction().lowMs() <= d.prediction().ms());
+        assertThat(p.kernels()).isNotEmpty();
+    }
+
+    @Test
+    void badRequestsAreRefusedBeforeAnythingIsMeasured() {
+        assertThatThrownBy(() -> new OnboardModels.Request("bad name", dir, null, "all", 300, 40, QUICK, 1)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("--name");
+        assertThatThrownBy(() -> new OnboardModels.Request("x", dir, null, "all", 5, 40, QUICK, 1)).hasMessageContaining("--models must be in 10..5000");
+        assertThatThrownBy(() -> PredictModel.load(dir.resolve("none.json"))).hasMessageContaining("no such file");
+    }
+}

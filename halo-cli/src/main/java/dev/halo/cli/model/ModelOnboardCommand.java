@@ -1,0 +1,78 @@
+package dev.halo.cli.model;
+
+import dev.halo.app.model.OnboardModels;
+import dev.halo.cli.measure.MeasureOptions;
+import dev.halo.cli.progress.BarListener;
+import dev.halo.cli.progress.GracefulStop;
+import dev.halo.measure.MeasureSettings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code halo model onboard}: this machine as a device for arbitrary ONNX models. */
+@Command(name = "onboard", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Make this machine a device that any ONNX model can be predicted for, then check it on fresh models.",
+            "Without --from: profile --models zoo models here (kernels, their times, whole latencies) and fit this",
+            "device's own kernel model (300 models take about 4 minutes on a 2-vCPU VM). With --from A.json (a kernel",
+            "model of another device): profile only --models zoo models here (default 20 then) and adapt A to them (their",
+            "kernel times correct A's, their latencies fit a factor per kernel group). Either way, --validate fresh zoo models are timed and the device model's predictions",
+            "are scored against them (share within ±10 %, median error, Spearman, 90 % interval coverage).",
+            "Writes into --out: NAME.kernel-model.json (for 'halo model predict --device'), onboard-models.json and",
+            "the measured corpora; running the same command again resumes.",
+            "",
+            "Examples:",
+            "  halo model onboard --name here --out here/",
+            "  halo model onboard --name laptop --from here/here.kernel-model.json --out laptop/"})
+public final class ModelOnboardCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--name", required = true, paramLabel = "NAME", description = "Name of this device (letters, digits, . _ -).")
+    String name;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the device model, the report and the corpora.")
+    Path out;
+
+    @Option(names = "--from", paramLabel = "FILE", description = "A kernel model of another device to adapt from a few measurements here.")
+    Path from;
+
+    @Option(names = "--models", paramLabel = "N", description = "Zoo models profiled for the fit (default: 300), or timed to adapt --from (default: 20).")
+    Integer models;
+
+    @Option(names = "--validate", paramLabel = "N", defaultValue = "40", description = "Fresh zoo models timed to check the result (default: ${DEFAULT-VALUE}).")
+    int validate;
+
+    @Option(names = "--family", defaultValue = "all", description = "Zoo family the models are drawn from (default: ${DEFAULT-VALUE}: every family in turn).")
+    String family;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the zoo samples and weights (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Mixin MeasureOptions how = new MeasureOptions();
+
+    @Override
+    public Integer call() {
+        MeasureSettings settings = how.settings();
+        int n = models != null ? models : from == null ? 300 : 20;
+        var request = new OnboardModels.Request(name, out, from, family, n, validate, settings, seed);
+        PrintWriter stdout = spec.commandLine().getOut();
+        BarListener progress = new BarListener(spec.commandLine().getErr());
+        return GracefulStop.run("halo-model-onboard-stop", settings.timeoutSeconds() * 2 + 5, progress::cancel, () -> {
+            OnboardModels.Result r;
+            try (progress) {
+                r = OnboardModels.run(request, progress);
+            }
+            OnboardModels.Validation v = r.validation();
+            stdout.printf(Locale.ROOT, "device %s (%s)%n%s%nvalidation on %d fresh zoo models: %.0f %% within ±10 %%, median error %.1f %%, MAPE %.1f %%,"
+                    + " Spearman %.3f, 90 %% intervals cover %.0f %%%nwrote %s (%.1f min)%n", r.device().label(), r.device().id(), r.model().describe(),
+                    v.models(), 100 * v.within10(), 100 * v.medianAbsError(), 100 * v.mape(), v.spearman(), 100 * v.coverage90(), r.modelFile(), r.minutes());
+            stdout.flush();
+            return 0;
+        });
+    }
+}

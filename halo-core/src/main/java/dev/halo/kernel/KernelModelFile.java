@@ -1,0 +1,191 @@
+package dev.halo.kernel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.halo.BadInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The JSON form of a {@link GraphLatencyModel}: format name and version, the kernel feature version and names, the
+ * provenance, the calibration and the trees; an adapted model also holds its device factors and the source model.
+ * Everything is checked on load (finite numbers, array lengths, child indices that only point forward, feature
+ * indices in range), so a damaged file is refused naming its field instead of predicting nonsense.
+ */
+public final class KernelModelFile {
+    public static final String FORMAT = "halo-kernel-model";
+    public static final int VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private KernelModelFile() {}
+
+    public static String toJson(GraphLatencyModel model) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        switch (model) {
+            case KernelCostModel m -> root.set("profiled", profiled(m));
+            case DeviceAdaptation a -> {
+                ObjectNode ad = root.putObject("adapted");
+                ad.put("device", a.device());
+                ArrayNode s = ad.putArray("groupScales");
+                for (double v : a.groupScales()) s.add(v);
+                ad.put("overheadMs", a.overheadMs());
+                ad.put("shrinkage", a.shrinkage());
+                if (Double.isFinite(a.looMape())) ad.put("looMape", a.looMape());
+                ad.put("known", a.known());
+                if (a.correction() != null) ad.set("correction", trees(a.correction()));
+                root.set("profiled", profiled(a.source()));
+            }
+        }
+        return root.toString();
+    }
+
+    private static ObjectNode profiled(KernelCostModel m) {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("featureVersion", KernelFeatures.VERSION);
+        ArrayNode names = p.putArray("features");
+        KernelFeatures.names().forEach(names::add);
+        p.set("provenance", JSON.valueToTree(m.provenance()));
+        p.set("baseline", JSON.valueToTree(m.baseline()));
+        p.set("calibration", JSON.valueToTree(m.calibration()));
+        p.set("trees", trees(m.trees()));
+        return p;
+    }
+
+    private static ObjectNode trees(BoostedTrees bt) {
+        ObjectNode t = JSON.createObjectNode();
+        t.put("base", bt.base());
+        ArrayNode list = t.putArray("trees");
+        for (BoostedTrees.Tree tree : bt.trees()) {
+            ObjectNode o = list.addObject();
+            ints(o.putArray("feature"), tree.feature());
+            doubles(o.putArray("threshold"), tree.threshold());
+            ints(o.putArray("left"), tree.left());
+            ints(o.putArray("right"), tree.right());
+            doubles(o.putArray("value"), tree.value());
+        }
+        return t;
+    }
+
+    /** Reads and checks a model; {@code source} names the file in messages. */
+    public static GraphLatencyModel read(InputStream in, String source) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(in);
+        } catch (IOException e) {
+            throw new BadInputException(source + ": not JSON: " + (e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("")));
+        }
+        if (root == null || !FORMAT.equals(root.path("format").asText()))
+            throw new BadInputException(source + ": field format: expected '" + FORMAT + "' (a file written by halo model fit or onboard --models)");
+        if (root.path("version").asInt() != VERSION)
+            throw new BadInputException(source + ": field version: " + root.path("version") + ", this halo reads version " + VERSION);
+        KernelCostModel profiled = profiled(root.path("profiled"), source + ": profiled");
+        JsonNode ad = root.path("adapted");
+        if (ad.isMissingNode() || ad.isNull()) return profiled;
+        String where = source + ": adapted";
+        double[] scales = doubles(ad.path("groupScales"), where + ".groupScales");
+        if (scales.length != DeviceAdaptation.GROUPS) throw new BadInputException(where + ".groupScales: expected " + DeviceAdaptation.GROUPS + " values");
+        for (double s : scales) if (!(s > 0)) throw new BadInputException(where + ".groupScales: factors must be positive, got " + s);
+        BoostedTrees correction = ad.has("correction") ? trees(ad.path("correction"), where + ".correction") : null;
+        return new DeviceAdaptation(text(ad, "device", where), profiled, correction, scales, number(ad, "overheadMs", where), number(ad, "shrinkage", where),
+                ad.has("looMape") ? number(ad, "looMape", where) : Double.NaN, (int) number(ad, "known", where));
+    }
+
+    private static KernelCostModel profiled(JsonNode p, String where) {
+        if (!p.isObject()) throw new BadInputException(where + ": missing");
+        if (p.path("featureVersion").asInt() != KernelFeatures.VERSION)
+            throw new BadInputException(where + ".featureVersion: " + p.path("featureVersion") + ", this halo describes kernels with version "
+                    + KernelFeatures.VERSION + ": fit the model again");
+        JsonNode prov = p.path("provenance");
+        List<String> families = new ArrayList<>();
+        prov.path("families").forEach(f -> families.add(f.asText()));
+        var provenance = new KernelCostModel.Provenance(text(prov, "device", where + ".provenance"), text(prov, "deviceLabel", where + ".provenance"),
+                (int) number(prov, "models", where + ".provenance"), (int) number(prov, "kernels", where + ".provenance"), families,
+                (int) number(prov, "featureVersion", where + ".provenance"), prov.path("fittedAt").asText(""));
+        JsonNode c = p.path("calibration");
+        String cw = where + ".calibration";
+        var calibration = new KernelCostModel.Calibration(number(c, "scale", cw), number(c, "perKernelMs", cw), number(c, "overheadMs", cw),
+                number(c, "lowLogRatio", cw), number(c, "highLogRatio", cw));
+        if (!(calibration.scale() > 0)) throw new BadInputException(cw + ".scale: must be positive, got " + calibration.scale());
+        if (calibration.lowLogRatio() > calibration.highLogRatio()) throw new BadInputException(cw + ": lowLogRatio above highLogRatio");
+        JsonNode bl = p.path("baseline");
+        String bw = where + ".baseline";
+        double perMac = number(bl, "msPerMac", bw), perByte = number(bl, "msPerByte", bw), perKernel = number(bl, "msPerKernel", bw);
+        if (!(perMac > 0) || !(perByte > 0) || !(perKernel > 0)) throw new BadInputException(bw + ": every term must be positive");
+        var baseline = new KernelCostModel.Baseline(perMac, perByte, perKernel);
+        return new KernelCostModel(baseline, trees(p.path("trees"), where + ".trees"), calibration, provenance);
+    }
+
+    private static BoostedTrees trees(JsonNode t, String where) {
+        List<BoostedTrees.Tree> trees = new ArrayList<>();
+        int d = KernelFeatures.size();
+        int i = 0;
+        for (JsonNode o : t.path("trees")) {
+            String tw = where + "[" + i++ + "]";
+            int[] feature = ints(o.path("feature"), tw + ".feature");
+            double[] threshold = doubles(o.path("threshold"), tw + ".threshold");
+            int[] left = ints(o.path("left"), tw + ".left");
+            int[] right = ints(o.path("right"), tw + ".right");
+            double[] value = doubles(o.path("value"), tw + ".value");
+            int n = feature.length;
+            if (n == 0 || threshold.length != n || left.length != n || right.length != n || value.length != n)
+                throw new BadInputException(tw + ": arrays must be non-empty and of one length");
+            for (int k = 0; k < n; k++) {
+                if (feature[k] >= d || feature[k] < -1) throw new BadInputException(tw + ".feature[" + k + "]: " + feature[k] + " is not a feature index");
+                // children only point forward, so walking a tree always ends
+                if (feature[k] >= 0 && (left[k] <= k || right[k] <= k || left[k] >= n || right[k] >= n))
+                    throw new BadInputException(tw + ": node " + k + " has children outside " + (k + 1) + ".." + (n - 1));
+            }
+            trees.add(new BoostedTrees.Tree(feature, threshold, left, right, value));
+        }
+        if (trees.isEmpty()) throw new BadInputException(where + ": no trees");
+        return new BoostedTrees(number(t, "base", where), trees, d);
+    }
+
+    private static String text(JsonNode o, String field, String where) {
+        JsonNode v = o.path(field);
+        if (!v.isTextual()) throw new BadInputException(where + "." + field + ": missing or not text");
+        return v.asText();
+    }
+
+    private static double number(JsonNode o, String field, String where) {
+        JsonNode v = o.path(field);
+        if (!v.isNumber() || !Double.isFinite(v.asDouble())) throw new BadInputException(where + "." + field + ": missing or not a finite number");
+        return v.asDouble();
+    }
+
+    private static double[] doubles(JsonNode a, String where) {
+        if (!a.isArray()) throw new BadInputException(where + ": missing or not an array");
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode v = a.get(i);
+            if (!v.isNumber() || !Double.isFinite(v.asDouble())) throw new BadInputException(where + "[" + i + "]: not a finite number");
+            out[i] = v.asDouble();
+        }
+        return out;
+    }
+
+    private static int[] ints(JsonNode a, String where) {
+        if (!a.isArray()) throw new BadInputException(where + ": missing or not an array");
+        int[] out = new int[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode v = a.get(i);
+            if (!v.canConvertToInt()) throw new BadInputException(where + "[" + i + "]: not an integer");
+            out[i] = v.asInt();
+        }
+        return out;
+    }
+
+    private static void ints(ArrayNode a, int[] v) {
+        for (int x : v) a.add(x);
+    }
+
+    private static void doubles(ArrayNode a, double[] v) {
+        for (double x : v) a.add(x);
+    }
+}
