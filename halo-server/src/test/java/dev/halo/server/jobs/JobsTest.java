@@ -82,6 +82,7 @@ class JobsTest {
         assertThat(j.done()).isEqualTo(5);
         assertThat(j.total()).isEqualTo(5);
         assertThat(j.message()).isEqualTo("half way");
+        awaitLastEvent(events, "state");
         assertThat(events).extracting(Jobs.Event::type).contains("phase", "progress").last().isEqualTo("state");
         assertThat(events.get(events.size() - 1).data()).containsEntry("state", "succeeded");
     }
@@ -104,6 +105,8 @@ class JobsTest {
         jobs.subscribe(id, events::add);
         go.countDown();
         assertThat(await(id)).isEqualTo(JobState.succeeded);
+        // the state is stored before its event is published: a poller can see "succeeded" a moment before subscribers do
+        awaitLastEvent(events, "state");
         assertThat(events).extracting(e -> e.type() + " " + e.data().getOrDefault("message", e.data().getOrDefault("done", e.data().get("state"))))
                 .containsExactly("phase [1/2] first", "progress 2", "phase [2/2] second", "state succeeded");
     }
@@ -189,5 +192,10 @@ class JobsTest {
         } finally {
             next.shutdown(1);
         }
+    }
+
+    private static void awaitLastEvent(List<Jobs.Event> events, String type) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline && (events.isEmpty() || !events.get(events.size() - 1).type().equals(type))) Thread.sleep(10);
     }
 }
