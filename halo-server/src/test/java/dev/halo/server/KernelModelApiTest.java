@@ -162,6 +162,11 @@ class KernelModelApiTest {
             assertThat(r.json().get("latency").get("device").asText()).isEqualTo("b");
             double a = r.json().get("latencies").get(1).get("totalMs").asDouble(), b = r.json().get("latencies").get(0).get("totalMs").asDouble();
             assertThat(b - 0.05).isCloseTo(2 * (a - 0.05), org.assertj.core.data.Offset.offset(1e-9));
+            // a model stored again replaces the parsed one the server kept for the device
+            assertThat(t.put("/api/devices/a/kernel-model", "application/json", TestKernelModels.json("a3", 3), TOKEN).status()).isEqualTo(200);
+            JsonNode again = describe(t, tinyModel(dir.resolve("again")), "?device=a").json().get("latency");
+            assertThat(again.get("model").asText()).contains("a3");
+            assertThat(again.get("totalMs").asDouble() - 0.05).isCloseTo(3 * (a - 0.05), org.assertj.core.data.Offset.offset(1e-9));
         }
         try (TestServer small = new TestServer(ServerConfig.local(dir.resolve("small"), TOKEN).withLimits(16 * 1024, 2))) {
             String big = TestKernelModels.json("x") + " ".repeat(20_000);

@@ -31,7 +31,9 @@ import java.util.concurrent.Semaphore;
 /**
  * {@code POST /api/models/describe}: an uploaded ONNX model described by halo-app's {@link DescribeModel} (what
  * {@code halo model describe --kernels} prints): its nodes with shapes and costs, the kernels ONNX Runtime executes
- * after optimising it at level {@code all} on this machine, and the totals of both.
+ * after optimising it at level {@code all} on this machine, and the totals of both; with devices, those kernels'
+ * latency on each by its kernel model ({@link KernelModels}), predicted by halo-app's {@link PredictModel#predict}
+ * (what {@code halo model predict} runs) on the kernels of this same optimisation.
  *
  * <p>The upload is written alone into a fresh folder (under a fixed name, whatever the client called it) and deleted
  * afterwards: external data it names cannot be there, and the reader refuses locations outside that folder anyway.
