@@ -48,6 +48,9 @@ class BrowserTest {
         }
         s = new TestServer(ServerConfig.local(dir.resolve("data"), TOKEN));
         ApiTest.profiled(s, "gpu");
+        // a device with a kernel latency model, which predicts uploaded ONNX models on the model page
+        TestServer.Reply stored = s.put("/api/devices/cpu-kernels/kernel-model", "application/json", TestKernelModels.json("test cpu"), TOKEN);
+        assertThat(stored.status()).as(stored.body()).isEqualTo(201);
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());
         o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -80,6 +83,8 @@ class BrowserTest {
         assertThat(row.findElement(By.className("c-kind")).getText()).contains("leave-one-out").contains("40 archs");
         assertThat(Double.parseDouble(row.findElement(By.className("c-spearman")).getText())).isBetween(0.5, 1.0);
         assertThat(browser.findElement(By.id("status")).getText()).matches("\\d+ devices?");
+        assertThat(row.findElement(By.className("c-kernel-model")).getText()).isEqualTo("–");
+        assertThat(browser.findElement(By.cssSelector("tr[data-device='cpu-kernels'] .c-kernel-model")).getText()).contains("test cpu");
 
         row.findElement(By.linkText("gpu")).click();
         waiting(20).until(d -> js("return window.haloChart !== undefined"));
@@ -164,11 +169,16 @@ class BrowserTest {
     }
 
     @Test
-    void theModelPageUploadsAModelAndDrawsItsTopKernelsByMacsAndTheKernelTable() throws Exception {
+    void theModelPageUploadsAModelAndDrawsItsTopKernelsByMacsOrByPredictedMsAndTheKernelTable() throws Exception {
         Path zoo = Files.createDirectories(dir.resolve("zoo"));
         Path model = dev.halo.app.zoo.Zoo.export(List.of(ModelApiTest.TINY), zoo, 1, 0).getFirst().file();
         browser.get(s.url() + "/models");
         assertThat(browser.getCurrentUrl()).endsWith("/models.html");
+        // the device selector lists the devices with a kernel model (not gpu, which has only a profile)
+        waiting(20).until(d -> "true".equals(d.findElement(By.id("device")).getAttribute("data-loaded")));
+        Select device = new Select(browser.findElement(By.id("device")));
+        assertThat(device.getOptions().stream().map(o -> o.getAttribute("value"))).containsExactly("", "cpu-kernels");
+        device.selectByValue("");
         browser.findElement(By.id("file")).sendKeys(model.toAbsolutePath().toString());
         browser.findElement(By.id("token")).sendKeys(TOKEN);
         browser.findElement(By.id("describe")).click();
@@ -176,7 +186,7 @@ class BrowserTest {
                 || d.findElement(By.id("status")).getAttribute("class").equals("error"));
         assertThat(browser.findElement(By.id("status")).getAttribute("class")).as(browser.findElement(By.id("status")).getText()).isEqualTo("muted");
 
-        // the bars are the kernels with the most MACs, largest first, as the API described them
+        // without a device the bars are the kernels with the most MACs, largest first, as the API described them
         @SuppressWarnings("unchecked")
         List<Number> bars = (List<Number>) js("return haloChart.getOption().series[0].data");
         long multiplying = (Long) js("return haloResult.kernels.nodes.filter(n => n.macs > 0).length");
@@ -185,6 +195,7 @@ class BrowserTest {
         assertThat(bars.getFirst().doubleValue()).isEqualTo(((Number) js("return Math.max(...haloResult.kernels.nodes.map(n => n.macs || 0)) / 1e6")).doubleValue());
         for (int i = 1; i < bars.size(); i++) assertThat(bars.get(i).doubleValue()).isLessThanOrEqualTo(bars.get(i - 1).doubleValue());
         assertThat(js("return haloChart.getOption().yAxis[0].data.length")).isEqualTo((long) bars.size());
+        assertThat((String) js("return haloChart.getOption().title[0].text")).endsWith("kernels by MACs");
 
         // one table row per kernel ONNX Runtime executes, with its MACs; no predicted latency, and the page says why
         List<WebElement> rows = browser.findElements(By.cssSelector("#kernels tr[data-kernel]"));
@@ -193,5 +204,35 @@ class BrowserTest {
         assertThat(rows.stream().map(r -> r.findElements(By.tagName("td")).get(8).getText())).containsOnly("–");
         assertThat(browser.findElement(By.id("latency")).getText()).contains("not predicted yet");
         assertThat(browser.findElement(By.id("status")).getText()).startsWith(model.getFileName() + ": ").contains("kernels after ONNX Runtime's optimisation");
+
+        // with the device: the kernels its kernel model predicts slowest, and every costed kernel's predicted ms in the table
+        js("window.haloResult = undefined");
+        device.selectByValue("cpu-kernels");
+        browser.findElement(By.id("describe")).click();
+        waiting(60).until(d -> js("return window.haloResult !== undefined") == Boolean.TRUE
+                || d.findElement(By.id("status")).getAttribute("class").equals("error"));
+        assertThat(browser.findElement(By.id("status")).getAttribute("class")).as(browser.findElement(By.id("status")).getText()).isEqualTo("muted");
+        assertThat(js("return haloResult.latency.device")).isEqualTo("cpu-kernels");
+        @SuppressWarnings("unchecked")
+        List<Number> msBars = (List<Number>) js("return haloChart.getOption().series[0].data");
+        long predicted = (Long) js("return haloResult.latency.kernelMs.filter(x => x !== null).length");
+        assertThat(predicted).isGreaterThan(3);
+        assertThat(msBars).hasSize((int) Math.min(20, predicted));
+        assertThat(msBars.getFirst().doubleValue()).isPositive()
+                .isEqualTo(((Number) js("return Math.max(...haloResult.latency.kernelMs.filter(x => x !== null))")).doubleValue());
+        for (int i = 1; i < msBars.size(); i++) assertThat(msBars.get(i).doubleValue()).isLessThanOrEqualTo(msBars.get(i - 1).doubleValue());
+        assertThat((String) js("return haloChart.getOption().title[0].text")).endsWith("kernels by predicted ms on cpu-kernels");
+        assertThat((String) js("return haloChart.getOption().xAxis[0].name")).isEqualTo("ms");
+        List<WebElement> predictedRows = browser.findElements(By.cssSelector("#kernels tr[data-kernel]"));
+        @SuppressWarnings("unchecked")
+        List<Object> kernelMs = (List<Object>) js("return haloResult.latency.kernelMs");
+        assertThat(predictedRows).hasSize(kernelMs.size());
+        for (int i = 0; i < predictedRows.size(); i++) {
+            String cell = predictedRows.get(i).findElements(By.tagName("td")).get(8).getText();
+            if (kernelMs.get(i) == null) assertThat(cell).isEqualTo("–");
+            else assertThat(Double.parseDouble(cell)).isCloseTo(((Number) kernelMs.get(i)).doubleValue(), org.assertj.core.data.Offset.offset(1e-4));
+        }
+        assertThat(browser.findElement(By.id("latency")).getText()).startsWith("predicted on cpu-kernels: ").contains("90 % interval")
+                .contains("test cpu");
     }
 }

@@ -51,6 +51,20 @@ public final class TestServer implements AutoCloseable {
         return send(b);
     }
 
+    public Reply postBytes(String path, String contentType, byte[] body, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return send(b);
+    }
+
+    public Reply put(String path, String contentType, String body, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return send(b);
+    }
+
     public Reply postJson(String path, Object body) {
         try {
             return post(path, "application/json", body instanceof String s ? s : JSON.writeValueAsString(body), TOKEN);

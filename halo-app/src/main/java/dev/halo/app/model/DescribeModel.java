@@ -5,7 +5,9 @@ import dev.halo.graph.Graph;
 import dev.halo.graph.GraphAnalysis;
 import dev.halo.graph.GraphReport;
 import dev.halo.graph.TensorShape;
+import dev.halo.kernel.KernelShape;
 import dev.halo.measure.GraphOptimization;
+import dev.halo.measure.model.ModelProfiler;
 import dev.halo.measure.model.OptimizedModel;
 import dev.halo.onnx.model.OnnxModelReader;
 import java.nio.file.Path;
@@ -38,8 +40,15 @@ public final class DescribeModel {
      * @param graph the model as exported: its nodes, shapes, costs and totals
      * @param kernels the nodes ONNX Runtime executes, or null when not asked for
      * @param producer the tool that wrote the model, and its opset
+     * @param executedKernels the costed kernels of {@code kernels} as a kernel latency model reads them (empty when
+     *     kernels were not asked for): what {@link PredictModel#predict(List, List)} takes
      */
-    public record Result(Path model, String producer, long opset, long fileBytes, GraphReport graph, GraphReport kernels) {
+    public record Result(Path model, String producer, long opset, long fileBytes, GraphReport graph, GraphReport kernels,
+                         List<KernelShape> executedKernels) {
+        public Result {
+            executedKernels = List.copyOf(executedKernels);
+        }
+
         /** One line per node that could not be costed. */
         public List<String> problems() {
             return graph.problems().stream().map(n -> n.problem()).toList();
@@ -51,12 +60,14 @@ public final class DescribeModel {
         Graph g = read.graph();
         GraphReport report = analyze(request.model(), g, request.inputs());
         GraphReport kernels = null;
+        List<KernelShape> executed = List.of();
         if (request.kernels()) {
             Graph optimised = OptimizedModel.kernels(request.model(), g, request.inputs(), request.level());
             kernels = analyze(request.model(), optimised, request.inputs());
+            executed = ModelProfiler.executedKernels(optimised, kernels);
         }
         String producer = g.producer().isEmpty() ? "unknown" : g.producer();
-        return new Result(request.model(), producer, g.opset(), read.fileBytes(), report, kernels);
+        return new Result(request.model(), producer, g.opset(), read.fileBytes(), report, kernels, executed);
     }
 
     static GraphReport analyze(Path model, Graph g, Map<String, TensorShape> inputs) {

@@ -47,8 +47,21 @@ public final class PredictModel {
         List<GraphLatencyModel> devices = r.devices().stream().map(PredictModel::load).toList();
         List<KernelShape> kernels = executedKernels(r.model(), r.inputs());
         List<DevicePrediction> out = new ArrayList<>();
-        for (int i = 0; i < devices.size(); i++) out.add(new DevicePrediction(r.devices().get(i), devices.get(i), devices.get(i).predict(kernels)));
+        List<DevicePrediction> predicted = predict(kernels, devices);
+        for (int i = 0; i < devices.size(); i++) out.add(new DevicePrediction(r.devices().get(i), devices.get(i), predicted.get(i).prediction()));
         return new Result(r.model(), kernels, out, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * The same prediction for kernels already known (e.g. {@link DescribeModel.Result#executedKernels()}) on device
+     * models already loaded (e.g. from a server's database): nothing is read or optimised again. The predictions come
+     * in the order of {@code devices}, each with a null {@code file}.
+     */
+    public static List<DevicePrediction> predict(List<KernelShape> kernels, List<GraphLatencyModel> devices) {
+        if (kernels.isEmpty()) throw new BadInputException("no kernel of the optimised graph could be described");
+        List<DevicePrediction> out = new ArrayList<>(devices.size());
+        for (GraphLatencyModel d : devices) out.add(new DevicePrediction(null, d, d.predict(kernels)));
+        return out;
     }
 
     /** The kernels ONNX Runtime executes for a model file at optimisation level ALL on this machine. */
@@ -58,6 +71,11 @@ public final class PredictModel {
         List<KernelShape> kernels = ModelProfiler.executedKernels(optimized, inputs);
         if (kernels.isEmpty()) throw new BadInputException(model + ": no kernel of the optimised graph could be described");
         return kernels;
+    }
+
+    /** Reads and checks a kernel model from a stream (e.g. an upload); {@code source} names it in messages. */
+    public static GraphLatencyModel load(InputStream in, String source) {
+        return KernelModelFile.read(in, source);
     }
 
     public static GraphLatencyModel load(Path file) {

@@ -51,7 +51,11 @@ public final class ModelProfiler {
 
     /** The kernels ONNX Runtime executes for {@code model} at the optimisation level of {@code settings}, with their shapes. */
     public static List<KernelShape> executedKernels(Graph optimized, Map<String, TensorShape> given) {
-        GraphReport report = GraphAnalysis.analyze(optimized, given);
+        return executedKernels(optimized, GraphAnalysis.analyze(optimized, given));
+    }
+
+    /** As {@link #executedKernels(Graph, Map)}, from the report of {@code optimized} already made (uncosted nodes left out). */
+    public static List<KernelShape> executedKernels(Graph optimized, GraphReport report) {
         List<KernelShape> out = new ArrayList<>();
         for (NodeReport r : report.nodes()) {
             KernelShape k = KernelShape.of(optimized.nodes().get(r.index()), r);

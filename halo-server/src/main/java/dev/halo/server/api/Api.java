@@ -11,6 +11,7 @@ import dev.halo.server.db.Repository.Job;
 import dev.halo.server.db.Repository.Profile;
 import dev.halo.server.farm.Farm;
 import dev.halo.server.jobs.Jobs;
+import dev.halo.server.work.KernelModels;
 import dev.halo.server.work.ModelDescriptions;
 import dev.halo.server.work.OnboardJob;
 import dev.halo.server.work.Profiles;
@@ -49,6 +50,7 @@ public final class Api {
     private final SearchJob search;
     private final Farm farm;
     private final ModelDescriptions models;
+    private final KernelModels kernelModels;
     private final Map<String, Access> registered = new LinkedHashMap<>();
     private final List<SseClient> streams = new CopyOnWriteArrayList<>();
 
@@ -62,6 +64,7 @@ public final class Api {
         this.onboard = new OnboardJob(repo, config.dataDir(), json);
         this.search = new SearchJob(repo, profiles, config.accuracyTable(), json);
         this.models = new ModelDescriptions(config.dataDir().resolve("describe"));
+        this.kernelModels = new KernelModels(repo);
         // a long-poll ends a second before the server would drop the connection as idle
         this.farm = new Farm(repo, json, config.leaseMs(), config.maxAttempts(), Math.max(0, Math.min(30_000, config.idleTimeoutMs() - 1_000)));
         for (Job j : jobs.resumeUnfinished(Map.of("onboard", onboard::resume, "search", search::resume))) {
@@ -105,6 +108,10 @@ public final class Api {
         get(r, "/api/devices", this::devices);
         get(r, "/api/devices/{id}", this::device);
         post(r, "/api/devices/{id}/profile", Access.ADMIN, this::fitProfile);
+        // a device's kernel latency model (issue 16), by device name: what predicts uploaded ONNX models on it
+        r.put("/api/devices/{name}/kernel-model", admin(this::putKernelModel));
+        registered.put("PUT /api/devices/{name}/kernel-model", Access.ADMIN);
+        get(r, "/api/devices/{name}/kernel-model", this::kernelModel);
         get(r, "/api/measurements", this::measurements);
         post(r, "/api/measurements", Access.ADMIN, this::upload);
         // computes, stores nothing: no token
@@ -198,11 +205,17 @@ public final class Api {
 
     private void devices(Context ctx) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Device d : repo.devices()) out.add(summary(d, repo.latestProfile(d.id())));
+        Map<Long, Repository.KernelModel> kms = repo.kernelModels();
+        for (Device d : repo.devices()) out.add(summary(d, repo.latestProfile(d.id()), kms.get(d.id())));
         ctx.json(out);
     }
 
     private Map<String, Object> summary(Device d, Optional<Profile> p) {
+        return summary(d, p, repo.kernelModels().get(d.id()));
+    }
+
+    /** A device with its newest profile (architecture spaces) and its kernel model (any ONNX model), each null when it has none. */
+    private Map<String, Object> summary(Device d, Optional<Profile> p, Repository.KernelModel km) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", d.id());
         m.put("name", d.name());
@@ -221,7 +234,24 @@ public final class Api {
         } else {
             m.put("profile", null);
         }
+        m.put("kernelModel", km == null ? null : KernelModels.summary(km));
         return m;
+    }
+
+    /** The body is a kernel-model JSON file ({@code halo model onboard} / {@code fit}); 201 when new, 200 when it replaced one. */
+    private void putKernelModel(Context ctx) {
+        String name = ctx.pathParam("name");
+        KernelModels.checkName(name, "name");
+        KernelModels.Stored s = kernelModels.put(name, body(ctx));
+        ctx.status(s.replaced() ? 200 : 201).json(s);
+    }
+
+    /** The device's kernel-model file as stored (404 when the device or its model is missing). */
+    private void kernelModel(Context ctx) {
+        String name = ctx.pathParam("name");
+        Repository.KernelModel k = repo.kernelModel(name).orElseThrow(() -> ApiException.notFound("name",
+                repo.deviceByName(name).isPresent() ? "device '" + name + "' has no kernel model" : "no device called '" + name + "'"));
+        ctx.contentType("application/json").result(k.json());
     }
 
     private Device deviceParam(Context ctx) {
@@ -446,9 +476,14 @@ public final class Api {
 
     // ---------------------------------------------------------------- models
 
-    /** The body is the .onnx file itself; {@code name} (shown only) and {@code input=NAME=SHAPE} (repeatable) are query parameters. */
+    /**
+     * The body is the .onnx file itself; {@code name} (shown only), {@code input=NAME=SHAPE} and {@code device=NAME} (both
+     * repeatable) are query parameters. Each device must have a kernel model (404 naming {@code device} before the upload
+     * is looked at).
+     */
     private void describeModel(Context ctx) {
-        ctx.json(models.describe(ctx.queryParam("name"), body(ctx), ctx.queryParams("input")));
+        List<KernelModels.Loaded> devices = kernelModels.load(ctx.queryParams("device").stream().distinct().toList());
+        ctx.json(models.describe(ctx.queryParam("name"), body(ctx), ctx.queryParams("input"), devices));
     }
 
     // ---------------------------------------------------------------- farm (docs/farm.md)

@@ -277,6 +277,70 @@ public final class Repository {
         });
     }
 
+    // ---------------------------------------------------------------- kernel models (issue 16)
+
+    /** A device's kernel latency model: what {@code describe} and {@code modelDevice} say of it, its size; {@code json} only when asked for. */
+    public record KernelModel(long deviceId, String device, String json, String describe, String modelDevice, long bytes, String storedAt) {}
+
+    /**
+     * Stores the device's kernel model (the device is created by name on first use), replacing the one it had; true
+     * when it replaced one.
+     */
+    public boolean putKernelModel(String deviceName, String json, String describe, String modelDevice) {
+        return write(c -> {
+            long id = deviceId(c, deviceName, null, null, null);
+            boolean had;
+            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM kernel_models WHERE device_id = ?" + forUpdate())) {
+                q.setLong(1, id);
+                try (ResultSet rs = q.executeQuery()) {
+                    had = rs.next();
+                }
+            }
+            try (PreparedStatement up = c.prepareStatement("""
+                    INSERT INTO kernel_models (device_id, json, describe, model_device, bytes, stored_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (device_id) DO UPDATE SET json = excluded.json, describe = excluded.describe, model_device = excluded.model_device,
+                    bytes = excluded.bytes, stored_at = excluded.stored_at""")) {
+                up.setLong(1, id);
+                up.setString(2, json);
+                up.setString(3, describe);
+                up.setString(4, modelDevice);
+                up.setLong(5, json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                up.setString(6, now());
+                up.executeUpdate();
+            }
+            return had;
+        });
+    }
+
+    /** The kernel model of the device called {@code deviceName}, with its JSON. */
+    public Optional<KernelModel> kernelModel(String deviceName) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("""
+                    SELECT k.device_id, d.name, k.json, k.describe, k.model_device, k.bytes, k.stored_at FROM kernel_models k
+                    JOIN devices d ON d.id = k.device_id WHERE d.name = ?""")) {
+                q.setString(1, deviceName);
+                return list(q, Repository::kernelModel).stream().findFirst();
+            }
+        });
+    }
+
+    /** Every stored kernel model without its JSON (the device list shows which devices have one), by device id. */
+    public java.util.Map<Long, KernelModel> kernelModels() {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("""
+                    SELECT k.device_id, d.name, NULL, k.describe, k.model_device, k.bytes, k.stored_at FROM kernel_models k
+                    JOIN devices d ON d.id = k.device_id ORDER BY d.id""")) {
+                java.util.Map<Long, KernelModel> out = new java.util.LinkedHashMap<>();
+                for (KernelModel k : list(q, Repository::kernelModel)) out.put(k.deviceId(), k);
+                return out;
+            }
+        });
+    }
+
+    private static KernelModel kernelModel(ResultSet rs) throws SQLException {
+        return new KernelModel(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getString(7));
+    }
+
     // ---------------------------------------------------------------- jobs
 
     public enum JobState {

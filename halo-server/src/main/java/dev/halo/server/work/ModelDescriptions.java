@@ -2,6 +2,9 @@ package dev.halo.server.work;
 
 import dev.halo.BadInputException;
 import dev.halo.app.model.DescribeModel;
+import dev.halo.app.model.PredictModel;
+import dev.halo.kernel.GraphLatencyModel;
+import dev.halo.kernel.KernelCostModel;
 import dev.halo.graph.GraphReport;
 import dev.halo.graph.NodeCost;
 import dev.halo.graph.NodeReport;
@@ -16,6 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +31,9 @@ import java.util.concurrent.Semaphore;
 /**
  * {@code POST /api/models/describe}: an uploaded ONNX model described by halo-app's {@link DescribeModel} (what
  * {@code halo model describe --kernels} prints): its nodes with shapes and costs, the kernels ONNX Runtime executes
- * after optimising it at level {@code all} on this machine, and the totals of both.
+ * after optimising it at level {@code all} on this machine, and the totals of both; with devices, those kernels'
+ * latency on each by its kernel model ({@link KernelModels}), predicted by halo-app's {@link PredictModel#predict}
+ * (what {@code halo model predict} runs) on the kernels of this same optimisation.
  *
  * <p>The upload is written alone into a fresh folder (under a fixed name, whatever the client called it) and deleted
  * afterwards: external data it names cannot be there, and the reader refuses locations outside that folder anyway.
@@ -38,10 +47,11 @@ public final class ModelDescriptions {
      * @param sha256   of the uploaded bytes
      * @param graph    the model as exported
      * @param kernels  the nodes ONNX Runtime executes after its graph optimisation (level {@code all}, this machine)
-     * @param latency  predicted latency per kernel: the place for it, empty until halo predicts arbitrary models
+     * @param latency  the predicted latency on the first device asked for (every number null when none was)
+     * @param latencies the predicted latency on each device asked for, in the order asked (empty when none was)
      */
     public record Description(String name, long fileBytes, String sha256, String producer, long opset, List<Value> inputs, List<Value> outputs,
-                              Graph graph, Graph kernels, Latency latency) {}
+                              Graph graph, Graph kernels, Latency latency, List<Latency> latencies) {}
 
     public record Value(String name, String type, String shape) {}
 
@@ -55,12 +65,18 @@ public final class ModelDescriptions {
     public record Totals(int nodes, int costed, long macs, long flops, long params, long buffers, long bytesMoved, long weightBytes) {}
 
     /**
-     * Predicted latency of the executed kernels on a device. {@code kernelMs} will be aligned with {@code kernels.nodes};
-     * until halo-app has a latency predictor for arbitrary ONNX models every number is null and {@code note} says so.
+     * Predicted latency of the executed kernels on a device, by the device's kernel model (halo-app's
+     * {@link PredictModel#predict}): the total with its 90 % interval, and {@code kernelMs} aligned with
+     * {@code kernels.nodes} (matched by node name; null for a kernel that could not be costed, which the model does
+     * not see). Without a device every number is null and {@code note} says why.
+     *
+     * @param model how the device's kernel model was made (one line)
+     * @param predictedKernels how many of {@code kernels.nodes} have a predicted time
      */
-    public record Latency(String device, Double totalMs, List<Double> kernelMs, String note) {
-        static final Latency NOT_YET = new Latency(null, null, null,
-                "not predicted yet: halo has no latency predictor for arbitrary ONNX models (the architecture spaces' predictors do not apply)");
+    public record Latency(String device, String model, Double totalMs, Double lowMs, Double highMs, List<Double> kernelMs, int predictedKernels,
+                          String note) {
+        static final Latency NOT_YET = new Latency(null, null, null, null, null, null, 0,
+                "not predicted yet: give ?device=NAME, a device with a kernel model (PUT /api/devices/NAME/kernel-model), to predict this model's latency");
     }
 
     private final Path scratch;
@@ -77,6 +93,11 @@ public final class ModelDescriptions {
      * {@value #CONCURRENT} descriptions are running.
      */
     public Description describe(String name, byte[] model, List<String> inputs) {
+        return describe(name, model, inputs, List.of());
+    }
+
+    /** As {@link #describe(String, byte[], List)}, with the model's latency predicted on each of {@code devices}. */
+    public Description describe(String name, byte[] model, List<String> inputs, List<KernelModels.Loaded> devices) {
         String shown = name == null || name.isBlank() ? "the upload" : name.strip();
         Map<String, TensorShape> shapes;
         try {
@@ -101,14 +122,42 @@ public final class ModelDescriptions {
                 String m = e.getMessage().replace(file.toString(), shown).replace(dir.toString(), "the upload's folder");
                 throw ApiException.badInput(m.contains("--input") ? "input" : "body", m.replace("--input", "input"));
             }
+            List<Latency> latencies = devices.isEmpty() ? List.of() : latencies(r, devices);
             return new Description(shown, r.fileBytes(), sha256(model), r.producer(), r.opset(), values(r.graph().inputs()), values(r.graph().outputs()),
-                    graph(r.graph()), graph(r.kernels()), Latency.NOT_YET);
+                    graph(r.graph()), graph(r.kernels()), latencies.isEmpty() ? Latency.NOT_YET : latencies.getFirst(), latencies);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the uploaded model under " + scratch, e);
         } finally {
             running.release();
             if (dir != null) Leftovers.deleteRecursively(dir);
         }
+    }
+
+    /** Each device's prediction of the described model's executed kernels, per kernel matched to the description's nodes by name. */
+    static List<Latency> latencies(DescribeModel.Result r, List<KernelModels.Loaded> devices) {
+        if (r.executedKernels().isEmpty())
+            throw ApiException.badInput("body", "no kernel of the optimised graph could be costed, so none can be predicted");
+        List<PredictModel.DevicePrediction> predicted = PredictModel.predict(r.executedKernels(), devices.stream().map(KernelModels.Loaded::model).toList());
+        List<Latency> out = new ArrayList<>();
+        for (int i = 0; i < devices.size(); i++) {
+            KernelCostModel.Prediction p = predicted.get(i).prediction();
+            Map<String, ArrayDeque<Double>> byNode = new HashMap<>();
+            for (KernelCostModel.KernelMs k : p.kernels()) byNode.computeIfAbsent(k.kernel().node(), n -> new ArrayDeque<>()).add(k.ms());
+            List<Double> kernelMs = new ArrayList<>();
+            int matched = 0;
+            for (NodeReport n : r.kernels().nodes()) {
+                ArrayDeque<Double> q = byNode.get(n.name());
+                Double ms = q == null ? null : q.poll();
+                kernelMs.add(ms);
+                if (ms != null) matched++;
+            }
+            int uncosted = r.kernels().nodes().size() - matched;
+            GraphLatencyModel m = devices.get(i).model();
+            out.add(new Latency(devices.get(i).device(), m.describe(), p.ms(), p.lowMs(), p.highMs(), Collections.unmodifiableList(kernelMs), matched,
+                    "the kernels ONNX Runtime executes after optimising the model on this server (level all); 90 % interval"
+                            + (uncosted > 0 ? "; " + uncosted + " kernel(s) not costed have no time of their own" : "")));
+        }
+        return out;
     }
 
     private static List<Value> values(List<ValueInfo> vs) {

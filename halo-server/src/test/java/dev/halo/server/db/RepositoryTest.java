@@ -175,4 +175,35 @@ class RepositoryTest {
             assertThat(new Repository(db).devices()).extracting(Repository.Device::name).containsExactly("kept");
         }
     }
+
+    @ParameterizedTest
+    @FieldSource("backends")
+    void aDevicesKernelModelIsStoredReplacedAndListedWithoutItsJson(String backend) {
+        try (Database db = TestDatabases.open(backend, dir)) {
+            Repository repo = new Repository(db);
+            assertThat(repo.kernelModel("box")).isEmpty();
+            long other = repo.deviceId("other");
+            // the device is created on first use
+            assertThat(repo.putKernelModel("box", "{\"v\":1}", "model one", "fp1")).isFalse();
+            long box = repo.deviceByName("box").orElseThrow().id();
+            Repository.KernelModel k = repo.kernelModel("box").orElseThrow();
+            assertThat(k.deviceId()).isEqualTo(box);
+            assertThat(k.json()).isEqualTo("{\"v\":1}");
+            assertThat(k.describe()).isEqualTo("model one");
+            assertThat(k.modelDevice()).isEqualTo("fp1");
+            assertThat(k.bytes()).isEqualTo(7);
+            // storing another replaces it: one per device
+            String big = "{\"v\":\"" + "é".repeat(100_000) + "\"}";
+            assertThat(repo.putKernelModel("box", big, "model two", "fp2")).isTrue();
+            k = repo.kernelModel("box").orElseThrow();
+            assertThat(k.json()).isEqualTo(big);
+            assertThat(k.bytes()).isEqualTo(big.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            assertThat(k.describe()).isEqualTo("model two");
+            var all = repo.kernelModels();
+            assertThat(all).containsOnlyKeys(box).doesNotContainKey(other);
+            assertThat(all.get(box).json()).isNull();
+            assertThat(all.get(box).describe()).isEqualTo("model two");
+            assertThat(repo.kernelModel("other")).isEmpty();
+        }
+    }
 }
