@@ -238,9 +238,13 @@ class FarmApiTest {
             String path = "/api/tasks/" + task.get("id").asLong() + "/result";
             String token = task.get("leaseToken").asText();
 
-            Reply big = postAs(t, a, path, Map.of("leaseToken", token, "failure", "x".repeat(70_000)));
-            assertThat(big.status()).isEqualTo(413);
-            assertThat(big.json().get("error").asText()).contains("exceeds the limit of 65536 bytes");
+            // refused for its size while the client is still sending: before the server drained such bodies, 23 of 300
+            // of these posts reached the client as a reset connection instead of the 413
+            for (int i = 0; i < 200; i++) {
+                Reply big = postAs(t, a, path, Map.of("leaseToken", token, "failure", "x".repeat(70_000 + i * 1_000)));
+                assertThat(big.status()).as("post " + i).isEqualTo(413);
+                assertThat(big.json().get("error").asText()).contains("exceeds the limit of 65536 bytes");
+            }
 
             Map<String, Reply> bad = new LinkedHashMap<>();
             bad.put("body", postAs(t, a, path, "{not json"));
@@ -274,28 +278,7 @@ class FarmApiTest {
         }
     }
 
-    /**
-     * A body refused for its size while the client is still sending it must still reach the client as a 413. Before
-     * the server drained such bodies, about 8 % of these posts (23 of 300) saw a reset connection instead of the answer.
-     */
-    @Test
-    void anOversizedBodyIsAnsweredWith413NotWithAResetConnection() {
-        ServerConfig c = ServerConfig.local(dir, TOKEN);
-        try (TestServer t = new TestServer(c)) {
-            Agent a = register(t, "a", "d");
-            enqueue(t, "d", archs(1, 1), null);
-            JsonNode task = leaseOne(t, a);
-            String path = "/api/tasks/" + task.get("id").asLong() + "/result";
-            String token = task.get("leaseToken").asText();
-            for (int i = 0; i < 200; i++) {
-                Reply big = postAs(t, a, path, Map.of("leaseToken", token, "failure", "x".repeat(70_000 + i * 1_000)));
-                assertThat(big.status()).as("post " + i).isEqualTo(413);
-            }
-            assertThat(measurements(c)).isZero();
-        }
-    }
-
-    /** The same for a refusal decided from the headers alone (a wrong token) before any of the body was read. */
+    /** A refusal decided from the headers alone (a wrong token), before any of the body was read, still reaches the client. */
     @Test
     void aWrongTokenIsAnsweredWith401NotWithAResetConnectionWhateverTheBody() {
         try (TestServer t = new TestServer(ServerConfig.local(dir, TOKEN))) {
