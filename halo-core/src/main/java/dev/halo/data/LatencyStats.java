@@ -1,5 +1,6 @@
 package dev.halo.data;
 
+import dev.halo.stats.Metrics;
 import java.util.Arrays;
 
 /**
@@ -26,16 +27,7 @@ public record LatencyStats(int count, int distinct, boolean integerValued,
             sum += v;
             if (v != Math.rint(v)) integral = false;
         }
-        return new LatencyStats(sorted.length, distinct, integral, sorted[0], quantile(sorted, 0.1),
-                quantile(sorted, 0.5), quantile(sorted, 0.9), sorted[sorted.length - 1], sum / sorted.length);
-    }
-
-    /** Linear-interpolation quantile of sorted data (NumPy {@code method='linear'}). */
-    static double quantile(double[] sorted, double q) {
-        double pos = q * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        double frac = pos - lo;
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
+        return new LatencyStats(sorted.length, distinct, integral, sorted[0], Metrics.quantile(sorted, 0.1),
+                Metrics.quantile(sorted, 0.5), Metrics.quantile(sorted, 0.9), sorted[sorted.length - 1], sum / sorted.length);
     }
 }

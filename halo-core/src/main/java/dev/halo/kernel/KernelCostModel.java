@@ -1,6 +1,7 @@
 package dev.halo.kernel;
 
 import dev.halo.nn.LinearSolve;
+import dev.halo.stats.Metrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -145,7 +146,7 @@ public final class KernelCostModel implements GraphLatencyModel {
         if (logRatios.size() < 10) return this;
         double[] s = logRatios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         Calibration c = calibration;
-        return new KernelCostModel(baseline, trees, new Calibration(c.scale(), c.perKernelMs(), c.overheadMs(), quantile(s, 0.05), quantile(s, 0.95)),
+        return new KernelCostModel(baseline, trees, new Calibration(c.scale(), c.perKernelMs(), c.overheadMs(), Metrics.quantile(s, 0.05), Metrics.quantile(s, 0.95)),
                 provenance);
     }
 
@@ -222,13 +223,6 @@ public final class KernelCostModel implements GraphLatencyModel {
 
     static List<String> families(List<KernelCorpus.Model> corpus) {
         return List.copyOf(new TreeSet<>(corpus.stream().map(KernelCorpus.Model::family).toList()));
-    }
-
-    static double quantile(double[] sorted, double q) {
-        double pos = q * (sorted.length - 1);
-        int i = (int) Math.floor(pos);
-        int j = Math.min(sorted.length - 1, i + 1);
-        return sorted[i] + (pos - i) * (sorted[j] - sorted[i]);
     }
 
     /** Predicted ms per kernel kind of a prediction, largest first (for breakdown tables and charts). */

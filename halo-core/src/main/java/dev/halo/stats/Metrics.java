@@ -100,6 +100,14 @@ public final class Metrics {
         return (total - xTies - yTies + jointTies - 2.0 * discordant) / denominator;
     }
 
+    /** Linear-interpolation quantile of sorted data (NumPy's {@code method='linear'}); {@code q} in [0, 1]. */
+    public static double quantile(double[] sorted, double q) {
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+    }
+
     /** Mean absolute percentage error, in percent: mean of |p - a| / |a| * 100. */
     public static double mape(double[] predicted, double[] actual) {
         requireSameLength(predicted, actual);

@@ -3,6 +3,7 @@ package dev.halo.predict.help;
 import dev.halo.nn.Params;
 import dev.halo.predict.LatencyPredictor;
 import dev.halo.space.Architecture;
+import dev.halo.stats.Metrics;
 import java.util.Arrays;
 import java.util.List;
 
@@ -98,16 +99,10 @@ public final class AdaptedHelpPredictor implements LatencyPredictor {
                 mean += col[s] / per.length;
             }
             Arrays.sort(col);
-            double lo = quantile(col, (1 - level) / 2), hi = quantile(col, (1 + level) / 2);
+            double lo = Metrics.quantile(col, (1 - level) / 2), hi = Metrics.quantile(col, (1 + level) / 2);
             out[i] = new Prediction(levelFactor * scale.denormalise(mean), levelFactor * scale.denormalise(lo), levelFactor * scale.denormalise(hi));
         }
         return out;
-    }
-
-    private static double quantile(double[] sorted, double q) {
-        double pos = q * (sorted.length - 1);
-        int i = (int) Math.floor(pos);
-        return i + 1 < sorted.length ? sorted[i] + (pos - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
     }
 
     private double[][] perSample(List<? extends Architecture> archs) {
