@@ -137,7 +137,7 @@ public final class ProfileModels {
             Graph g = OnnxModelReader.read(file);
             GraphReport report = GraphAnalysis.analyze(g, Map.of());
             List<ValueInfo> inputs = GraphAnalysis.resolveInputs(g, Map.of());
-            ModelProfiler.Profile p = ModelProfiler.profile(file, Map.of(), r.settings(), r.profileRuns(), r.seed());
+            ModelProfiler.Profile p = ModelProfiler.profile(file, g, Map.of(), r.settings(), r.profileRuns(), r.seed());
             if (!p.uncosted().isEmpty()) throw new BadInputException("executed kernels halo cannot describe: " + String.join(", ", p.uncosted()));
             double[] rounds = new double[r.rounds()];
             rounds[0] = median(p.latency(), s.id());

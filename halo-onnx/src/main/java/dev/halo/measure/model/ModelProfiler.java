@@ -69,8 +69,13 @@ public final class ModelProfiler {
      * profile), {@code profileRuns} profiled runs, then the harness's timed runs with profiling off.
      */
     public static Profile profile(Path model, Map<String, TensorShape> given, MeasureSettings settings, int profileRuns, long seed) {
+        return profile(model, OnnxModelReader.read(model), given, settings, profileRuns, seed);
+    }
+
+    /** As {@link #profile(Path, Map, MeasureSettings, int, long)}, for a caller that has read the model already. */
+    public static Profile profile(Path model, Graph original, Map<String, TensorShape> given, MeasureSettings settings, int profileRuns,
+            long seed) {
         if (profileRuns < 1) throw new BadInputException("profile runs must be at least 1, got " + profileRuns);
-        Graph original = OnnxModelReader.read(model);
         List<ValueInfo> inputs = GraphAnalysis.resolveInputs(original, given);
         ModelInputs.requireFeedable(inputs);
         Path dir;
