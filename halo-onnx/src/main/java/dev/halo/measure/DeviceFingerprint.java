@@ -56,6 +56,13 @@ public record DeviceFingerprint(
                 "fp32");
     }
 
+    /** The fingerprint {@link #toJson()} wrote (a field it lacks reads as "?", 0 or false). */
+    public static DeviceFingerprint fromJson(com.fasterxml.jackson.databind.JsonNode f) {
+        return new DeviceFingerprint(f.path("cpu_model").asText("?"), f.path("logical_cores").asInt(), f.path("os").asText("?"),
+                f.path("jvm").asText("?"), f.path("ort_version").asText("?"), f.path("provider").asText("?"), f.path("threads").asInt(),
+                f.path("batch").asInt(), f.path("optimization").asText("?"), f.path("spinning").asBoolean(), f.path("precision").asText("?"));
+    }
+
     /** First 16 hex digits of the SHA-256 of {@link #toJson()}: equal fingerprints, equal ids, on any machine. */
     public String id() {
         try {

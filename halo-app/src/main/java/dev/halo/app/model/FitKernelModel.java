@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halo.BadInputException;
 import dev.halo.io.SafeOutput;
+import dev.halo.measure.DeviceFingerprint;
 import dev.halo.kernel.BoostedTrees;
 import dev.halo.kernel.KernelCorpus;
 import dev.halo.kernel.KernelCostModel;
@@ -46,10 +47,7 @@ public final class FitKernelModel {
         Path file = corpus.resolve(ProfileModels.DEVICE_FILE);
         try {
             JsonNode d = new ObjectMapper().readTree(Files.readString(file));
-            JsonNode f = d.path("fingerprint");
-            String label = f.path("cpu_model").asText("?") + " x" + f.path("logical_cores").asInt() + " / " + f.path("provider").asText("?") + " "
-                    + f.path("threads").asInt() + "t b" + f.path("batch").asInt() + " " + f.path("optimization").asText("?");
-            return new String[] {d.path("id").asText("unknown"), label};
+            return new String[] {d.path("id").asText("unknown"), DeviceFingerprint.fromJson(d.path("fingerprint")).label()};
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read the corpus's device (" + e.getMessage() + ")");
         }
