@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "fit", mixinStandardHelpOptions = true,
         description = {"Fit a kernel-level latency model on a corpus profiled by 'halo model profile' and write it as JSON:",
             "boosted trees on each executed kernel's profiled time (by its kind, shapes, work and bytes), calibrated to the",
-            "whole-model latencies, with a 90 % interval from leave-one-family-out errors on the corpus.",
+            "whole-model latencies, with a 90 %% interval from leave-one-family-out errors on the corpus.",
             "",
             "Example:",
             "  halo model fit --corpus corpus/ --out here.kernel-model.json"})

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
             "device's own kernel model (300 models take about 4 minutes on a 2-vCPU VM). With --from A.json (a kernel",
             "model of another device): profile only --models zoo models here (default 20 then) and adapt A to them (their",
             "kernel times correct A's, their latencies fit a factor per kernel group). Either way, --validate fresh zoo models are timed and the device model's predictions",
-            "are scored against them (share within ±10 %, median error, Spearman, 90 % interval coverage).",
+            "are scored against them (share within ±10 %%, median error, Spearman, 90 %% interval coverage).",
             "Writes into --out: NAME.kernel-model.json (for 'halo model predict --device'), onboard-models.json and",
             "the measured corpora; running the same command again resumes.",
             "",

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Predict an ONNX model's latency on one or more devices, each given by a kernel model file (from",
             "'halo model onboard' on that device, or adapted to it from a few measurements). Prints, per device, the",
-            "predicted ms with a 90 % interval, then the slowest kernels with their predicted ms. The kernels are those",
+            "predicted ms with a 90 %% interval, then the slowest kernels with their predicted ms. The kernels are those",
             "ONNX Runtime executes after its graph optimisation on this machine.",
             "",
             "Examples:",
