@@ -34,7 +34,6 @@ import dev.halo.predict.help.HelpReferenceArchs;
 import dev.halo.predict.help.LeaveOneOutInterval;
 import dev.halo.predict.help.LevelCalibration;
 import dev.halo.space.Architecture;
-import dev.halo.space.FbnetSpace;
 import dev.halo.space.Nb201Arch;
 import dev.halo.space.Nb201Space;
 import dev.halo.space.SearchSpace;
@@ -176,18 +175,6 @@ public final class Onboarding {
         }
     }
 
-    /**
-     * The space if onboarding can predict its every architecture for a lone machine (NAS-Bench-201 and FBNet: op-cost
-     * features and built-in reference archs), else a bad input naming what is missing.
-     */
-    private static SearchSpace<?> onboardable(String space) {
-        SearchSpace<?> s = Spaces.byName(space);
-        if (s instanceof Nb201Space || s instanceof FbnetSpace) return s;
-        throw new BadInputException("--space " + s.name() + ": onboarding cannot predict it for a lone machine: it has no op-cost features (op-costs),"
-                + " no built-in HELP reference archs (help), and auto's other methods need other devices' latencies; onboard supports "
-                + Nb201Space.NAME + " and " + FbnetSpace.NAME);
-    }
-
     /** {@code --features auto}: the executed kernels where they describe this machine's runtime ({@link #chooseFeatures}). */
     public static final String AUTO_FEATURES = "auto";
 
@@ -203,7 +190,7 @@ public final class Onboarding {
      * {@code onboard-NAME} and its store unless given, and for HELP the model file or the one shipped for the space.
      */
     public static Planned plan(String space, String name, Choices c, MeasureSettings settings) {
-        onboardable(space);
+        Spaces.byName(space);
         Chosen choice = Predictor.choose(c.predictor(), space);
         Predictor chosen = choice.predictor();
         if (chosen != Predictor.HELP && c.model() != null)
@@ -430,7 +417,7 @@ public final class Onboarding {
 
     public Result run(Listener listener) {
         long start = System.nanoTime();
-        SearchSpace<?> space = onboardable(plan.space());
+        SearchSpace<?> space = Spaces.byName(plan.space());
         List<String> referenceArchs = HelpReferenceArchs.forSpace(space.name());
         if (plan.predictor() == Predictor.HELP) {
             HelpModelFile.Stored model = plan.model().stored();

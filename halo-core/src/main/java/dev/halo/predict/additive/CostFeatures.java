@@ -4,6 +4,7 @@ import dev.halo.BadInputException;
 import dev.halo.space.Architecture;
 import dev.halo.space.FbnetSpace;
 import dev.halo.space.Nb201Space;
+import dev.halo.space.OfaSpace;
 import dev.halo.space.SearchSpace;
 import java.util.List;
 import java.util.Optional;
@@ -65,6 +66,7 @@ public interface CostFeatures {
     static Optional<CostFeatures> forSpace(SearchSpace<?> space) {
         if (space instanceof Nb201Space) return Optional.of(new Nb201OpCounts());
         if (space instanceof FbnetSpace fbnet) return Optional.of(new FbnetCostFeatures(fbnet.macro()));
+        if (space instanceof OfaSpace ofa) return Optional.of(new OfaCostFeatures(ofa.macro()));
         return Optional.empty();
     }
 
@@ -76,6 +78,6 @@ public interface CostFeatures {
 
     /** Names of the spaces {@link #forSpace} knows, for error messages. */
     static List<String> spaces() {
-        return List.of(Nb201Space.NAME, FbnetSpace.NAME);
+        return List.of(Nb201Space.NAME, FbnetSpace.NAME, OfaSpace.NAME);
     }
 }
