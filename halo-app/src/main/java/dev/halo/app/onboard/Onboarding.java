@@ -590,13 +590,16 @@ public final class Onboarding {
      * ({@link Nb201ExecutedKernels}) if the kernel model holds for this machine's runtime — CPU execution provider,
      * optimisation level ALL, and ORT's own optimised graph having exactly the model's kernels for the references and
      * the uniform and degenerate probe cells (about 0.5 s) — else the space's default with the reason. Named executed
-     * kernels that do not hold are bad input: their fit would rest on counts this runtime does not run.
+     * kernels that do not hold are bad input: their fit would rest on counts this runtime does not run. On other spaces
+     * {@code auto} is the space's default set (OFA's executed kernels are reported beside it, not chosen: no rule has
+     * chosen them yet).
      */
     private ChosenFeatures chooseFeatures(SearchSpace<?> space, List<String> referenceArchs, Listener listener) {
         boolean auto = plan.features().equals(AUTO_FEATURES);
         CostFeatures fallback = CostFeatures.require(space, AdditiveCostMethod.NAME);
-        if (!(space instanceof Nb201Space nb201) || plan.features().equals(fallback.name()))
+        if (auto && !(space instanceof Nb201Space) || plan.features().equals(fallback.name()))
             return chosen(fallback, auto ? "the cost features of " + space.name() : "");
+        if (!(space instanceof Nb201Space nb201)) return chosen(CostFeatures.named(space, plan.features()).orElseThrow(), ""); // a set the plan checked
         String unusable = null;
         if (plan.settings().cuda()) unusable = "the kernel model describes ONNX Runtime's CPU execution provider, this run uses CUDA";
         else if (plan.settings().optimization() != GraphOptimization.ALL)

@@ -22,23 +22,43 @@ import java.util.List;
  */
 final class OfaCostFeatures implements CostFeatures {
     static final String NAME = "block-costs";
-    private static final List<String> NAMES = List.of("conv_macs", "dw_macs", "blocks", "se_blocks");
-    private static final int CONV = 0, DW = 1, BLOCKS = 2, SE = 3;
+    private static final List<String> BLOCK_COSTS = List.of("conv_macs", "dw_macs", "blocks", "se_blocks");
+    private static final int CONV = 0, DW = 1, BLOCKS = 2, SE = 3, ELEMENTWISE = 4;
 
     private final OfaMacro macro;
+    private final boolean elementwise;
 
-    OfaCostFeatures(OfaMacro macro) {
+    private OfaCostFeatures(OfaMacro macro, boolean elementwise) {
         this.macro = macro;
+        this.elementwise = elementwise;
+    }
+
+    /** The space's default set, chosen by the rule on HELP's OFA devices. */
+    static OfaCostFeatures blockCosts(OfaMacro macro) {
+        return new OfaCostFeatures(macro, false);
+    }
+
+    /**
+     * {@code executed-kernels}: the block costs plus {@code eltwise_melems}, the elements (millions) of the element-wise
+     * kernels ONNX Runtime runs outside the convolutions on an x86 CPU — every h-swish (which ORT runs as HardSigmoid
+     * and Mul, each wrapped in NCHWc layout reorders) and every squeeze-excite multiply. GPUs in HELP's tables fuse them;
+     * ORT on a CPU does not ({@code OfaExecutedKernelsTest}), so for machines measured through ORT.
+     */
+    static OfaCostFeatures executedKernels(OfaMacro macro) {
+        return new OfaCostFeatures(macro, true);
     }
 
     @Override
     public String name() {
-        return NAME;
+        return elementwise ? Nb201ExecutedKernels.NAME : NAME;
     }
 
     @Override
     public String description() {
-        return "dense and depthwise convolution work, blocks and squeeze-excite blocks (" + String.join(", ", NAMES) + ")";
+        return elementwise
+                ? "dense and depthwise convolution work, blocks, squeeze-excite blocks and the element-wise work ONNX Runtime runs on a CPU ("
+                        + String.join(", ", names()) + ")"
+                : "dense and depthwise convolution work, blocks and squeeze-excite blocks (" + String.join(", ", names()) + ")";
     }
 
     @Override
@@ -48,7 +68,10 @@ final class OfaCostFeatures implements CostFeatures {
 
     @Override
     public List<String> names() {
-        return NAMES;
+        if (!elementwise) return BLOCK_COSTS;
+        List<String> names = new java.util.ArrayList<>(BLOCK_COSTS);
+        names.add("eltwise_melems");
+        return List.copyOf(names);
     }
 
     /** Non-negative, as FBNet's: correlated physical costs fitted to twenty latencies. */
@@ -60,10 +83,11 @@ final class OfaCostFeatures implements CostFeatures {
     @Override
     public double[] of(Architecture arch) {
         if (!(arch instanceof OfaArch a)) throw new IllegalArgumentException("not an OFA architecture: " + arch.canonical());
-        double[] f = new double[NAMES.size()];
+        double[] f = new double[elementwise ? BLOCK_COSTS.size() + 1 : BLOCK_COSTS.size()];
         List<OfaMacro.Block> blocks = macro.blocks(a);
         double stem = blocks.get(0).inResolution();
         f[CONV] += stem * stem * 3 * 9 * macro.firstConvChannels() / 1e6;
+        double eltwise = stem * stem * macro.firstConvChannels(); // the stem's h-swish
         int lastResolution = 0, lastChannels = 0;
         for (OfaMacro.Block b : blocks) {
             double in = b.inResolution(), out = b.outResolution();
@@ -71,11 +95,17 @@ final class OfaCostFeatures implements CostFeatures {
             f[DW] += out * out * b.midChannels() * b.kernel() * b.kernel() / 1e6;
             f[CONV] += out * out * b.midChannels() * b.outChannels() / 1e6;
             if (b.stage() >= 0) f[BLOCKS]++;
-            if (b.squeezeExcite()) f[SE]++;
+            if (b.squeezeExcite()) {
+                f[SE]++;
+                eltwise += out * out * b.midChannels();
+            }
+            if (b.activation() == OfaMacro.Activation.H_SWISH) eltwise += (b.expandConv() ? in * in * b.midChannels() : 0) + out * out * b.midChannels();
             lastResolution = b.outResolution();
             lastChannels = b.outChannels();
         }
         f[CONV] += (double) lastResolution * lastResolution * lastChannels * macro.finalExpandChannels() / 1e6;
+        eltwise += (double) lastResolution * lastResolution * macro.finalExpandChannels(); // the final expand's h-swish
+        if (elementwise) f[ELEMENTWISE] = eltwise / 1e6;
         return f;
     }
 }

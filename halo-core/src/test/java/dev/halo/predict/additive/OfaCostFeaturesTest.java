@@ -32,6 +32,24 @@ class OfaCostFeaturesTest {
         assertThat(f.nonNegativeCosts()).isTrue();
     }
 
+    /**
+     * The executed-kernels set adds the element-wise work (h-swish and SE multiplies), also from the independent
+     * computation. By hand for the smallest subnet: the stem's h-swish is 24·64² = 98,304 elements, the final expand's
+     * 1152·4² = 18,432; the rest are the h-swish stages' blocks and the SE multiplies.
+     */
+    @Test
+    void executedKernelsAddTheElementwiseWork() {
+        CostFeatures f = CostFeatures.named(SPACE, "executed-kernels").orElseThrow();
+        assertThat(f.names()).containsExactly("conv_macs", "dw_macs", "blocks", "se_blocks", "eltwise_melems");
+        assertThat(CostFeatures.namesFor(SPACE)).containsExactly("block-costs", "executed-kernels");
+        assertThat(f.of(SPACE.parse("r128_d22222_ks33--33--33--33--33--_e33--33--33--33--33--")))
+                .containsExactly(new double[] {58.0608, 3.777408, 10, 6, 0.461568}, within(1e-9));
+        assertThat(f.of(SPACE.parse("r224_d44444_ks77777777777777777777_e66666666666666666666")))
+                .containsExactly(new double[] {623.56224, 212.576112, 20, 12, 4.671072}, within(1e-9));
+        assertThat(f.of(SPACE.parse("r176_d23423_ks35--573-735735--573-_e34--463-634634--463-")))
+                .containsExactly(new double[] {183.737856, 29.394176, 14, 8, 1.568256}, within(1e-9));
+    }
+
     @Test
     void theSmallestSubnetCostsLessThanTheLargestInEveryFeature() {
         CostFeatures f = CostFeatures.forSpace(SPACE).orElseThrow();
