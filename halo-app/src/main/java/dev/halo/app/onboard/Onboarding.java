@@ -34,7 +34,6 @@ import dev.halo.predict.help.HelpReferenceArchs;
 import dev.halo.predict.help.LeaveOneOutInterval;
 import dev.halo.predict.help.LevelCalibration;
 import dev.halo.space.Architecture;
-import dev.halo.space.FbnetSpace;
 import dev.halo.space.Nb201Arch;
 import dev.halo.space.Nb201Space;
 import dev.halo.space.SearchSpace;
@@ -176,18 +175,6 @@ public final class Onboarding {
         }
     }
 
-    /**
-     * The space if onboarding can predict its every architecture for a lone machine (NAS-Bench-201 and FBNet: op-cost
-     * features and built-in reference archs), else a bad input naming what is missing.
-     */
-    private static SearchSpace<?> onboardable(String space) {
-        SearchSpace<?> s = Spaces.byName(space);
-        if (s instanceof Nb201Space || s instanceof FbnetSpace) return s;
-        throw new BadInputException("--space " + s.name() + ": onboarding cannot predict it for a lone machine: it has no op-cost features (op-costs),"
-                + " no built-in HELP reference archs (help), and auto's other methods need other devices' latencies; onboard supports "
-                + Nb201Space.NAME + " and " + FbnetSpace.NAME);
-    }
-
     /** {@code --features auto}: the executed kernels where they describe this machine's runtime ({@link #chooseFeatures}). */
     public static final String AUTO_FEATURES = "auto";
 
@@ -203,7 +190,7 @@ public final class Onboarding {
      * {@code onboard-NAME} and its store unless given, and for HELP the model file or the one shipped for the space.
      */
     public static Planned plan(String space, String name, Choices c, MeasureSettings settings) {
-        onboardable(space);
+        Spaces.byName(space);
         Chosen choice = Predictor.choose(c.predictor(), space);
         Predictor chosen = choice.predictor();
         if (chosen != Predictor.HELP && c.model() != null)
@@ -430,7 +417,7 @@ public final class Onboarding {
 
     public Result run(Listener listener) {
         long start = System.nanoTime();
-        SearchSpace<?> space = onboardable(plan.space());
+        SearchSpace<?> space = Spaces.byName(plan.space());
         List<String> referenceArchs = HelpReferenceArchs.forSpace(space.name());
         if (plan.predictor() == Predictor.HELP) {
             HelpModelFile.Stored model = plan.model().stored();
@@ -603,13 +590,16 @@ public final class Onboarding {
      * ({@link Nb201ExecutedKernels}) if the kernel model holds for this machine's runtime — CPU execution provider,
      * optimisation level ALL, and ORT's own optimised graph having exactly the model's kernels for the references and
      * the uniform and degenerate probe cells (about 0.5 s) — else the space's default with the reason. Named executed
-     * kernels that do not hold are bad input: their fit would rest on counts this runtime does not run.
+     * kernels that do not hold are bad input: their fit would rest on counts this runtime does not run. On other spaces
+     * {@code auto} is the space's default set (OFA's executed kernels are reported beside it, not chosen: no rule has
+     * chosen them yet).
      */
     private ChosenFeatures chooseFeatures(SearchSpace<?> space, List<String> referenceArchs, Listener listener) {
         boolean auto = plan.features().equals(AUTO_FEATURES);
         CostFeatures fallback = CostFeatures.require(space, AdditiveCostMethod.NAME);
-        if (!(space instanceof Nb201Space nb201) || plan.features().equals(fallback.name()))
+        if (auto && !(space instanceof Nb201Space) || plan.features().equals(fallback.name()))
             return chosen(fallback, auto ? "the cost features of " + space.name() : "");
+        if (!(space instanceof Nb201Space nb201)) return chosen(CostFeatures.named(space, plan.features()).orElseThrow(), ""); // a set the plan checked
         String unusable = null;
         if (plan.settings().cuda()) unusable = "the kernel model describes ONNX Runtime's CPU execution provider, this run uses CUDA";
         else if (plan.settings().optimization() != GraphOptimization.ALL)

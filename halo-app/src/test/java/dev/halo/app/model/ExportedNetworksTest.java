@@ -64,6 +64,38 @@ class ExportedNetworksTest {
         }
     }
 
+    /**
+     * OFA's op-cost features are counts over the graph the exporter writes: dense convs on feature maps (not the SE and
+     * feature-mix convs on pooled 1×1 maps, which every subnet runs the same number of times per SE block), depthwise
+     * convs (weight shape [C, 1, k, k]), one depthwise conv per block (the first one is the fixed first block's) and one
+     * Mul per squeeze-excite.
+     */
+    @Test
+    void ofaCostFeaturesCountTheExportedGraph() throws IOException {
+        OfaSpace space = new OfaSpace();
+        OfaNetwork net = new OfaNetwork(space.macro());
+        var features = dev.halo.predict.additive.CostFeatures.forSpace(space).orElseThrow();
+        Random rng = new Random(6);
+        for (int i = 0; i < 4; i++) {
+            var a = i == 0 ? space.parse("r128_d22222_ks33--33--33--33--33--_e33--33--33--33--33--") : space.sample(rng);
+            Path f = Files.write(dir.resolve("ofa.onnx"), net.export(a, 1, 0).bytes());
+            GraphReport r = new DescribeModel().run(DescribeModel.Request.of(f)).graph();
+            double conv = 0, dw = 0;
+            int depthwise = 0, mul = 0;
+            for (var n : r.nodes()) {
+                if (n.op().equals("Mul")) mul++;
+                if (!n.op().equals("Conv")) continue;
+                boolean isDepthwise = n.weightShapes().getFirst().dim(1) == 1;
+                var out = n.outputShapes().getFirst();
+                if (isDepthwise) {
+                    dw += n.cost().macs() / 1e6;
+                    depthwise++;
+                } else if (out.dim(2) > 1) conv += n.cost().macs() / 1e6;
+            }
+            assertThat(features.of(a)).as(a.canonical()).containsExactly(new double[] {conv, dw, depthwise - 1, mul}, within(1e-9));
+        }
+    }
+
     private void check(OnnxNetwork net, Architecture arch, ToLongFunction<Long> params, ToDoubleFunction<Long> mflops,
             double expectedMflops) throws IOException {
         Path f = Files.write(dir.resolve("net.onnx"), net.bytes());

@@ -41,6 +41,14 @@ class OnboardingPlanTest {
                 .isInstanceOf(BadInputException.class).hasMessageContaining("no shipped model for space 'fbnet'").hasMessageContaining("--model FILE");
     }
 
+    /** OFA's auto (a lone machine) is op-costs for the reason that nothing else needs no other device. */
+    @Test
+    void ofaOnboardsWithOpCostsByDefault() {
+        Onboarding.Planned p = Onboarding.plan("ofa", "box", choices("auto", null, "median"), MeasureSettings.defaults());
+        assertThat(p.plan().predictor()).isEqualTo(Onboarding.Predictor.OP_COSTS);
+        assertThat(p.why()).startsWith("auto chose op-costs: no train devices are given and ofa has op-cost features");
+    }
+
     @Test
     void choicesThatDoNotFitAreRefused() {
         assertThatThrownBy(() -> Onboarding.plan("nasbench201", "box", choices("lut", null, "median"), MeasureSettings.defaults()))
@@ -49,10 +57,7 @@ class OnboardingPlanTest {
                 .isInstanceOf(BadInputException.class).hasMessageContaining("applies to --predictor help only");
         assertThatThrownBy(() -> Onboarding.plan("nasbench201", "box", choices("auto", null, "mean"), MeasureSettings.defaults()))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--statistic must be median or min");
-        assertThatThrownBy(() -> Onboarding.plan("ofa", "box", choices("auto", null, "median"), MeasureSettings.defaults()))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("--space ofa: onboarding cannot predict it for a lone machine: it has no op-cost features")
-                .hasMessageContaining("onboard supports nasbench201 and fbnet");
         assertThatThrownBy(() -> Onboarding.plan("ofa", "box", choices("help", null, "median"), MeasureSettings.defaults()))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("no built-in HELP reference archs");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("no shipped model for space 'ofa'").hasMessageContaining("--model FILE");
     }
 }

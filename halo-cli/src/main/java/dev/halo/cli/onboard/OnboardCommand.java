@@ -26,18 +26,18 @@ import picocli.CommandLine.Spec;
             "(Spearman with its 95 %% interval, MAPE, share within ±10 %%) next to how",
             "well this machine reproduces its own measurements (round 1 vs round 2: the",
             "ceiling for any predictor). HELP's level is calibrated to the machine's.",
-            "Spaces: nasbench201, fbnet (ofa has no op-cost features and no built-in",
-            "references: refused).",
+            "Spaces: nasbench201, fbnet, ofa (HELP's 10 reference archs of each are",
+            "built in; fbnet and ofa have no shipped HELP model, so auto is op-costs).",
             "Writes into --out: NAME.op-costs.json or NAME.help.json (the device model),",
-            "predictions.csv (arch,predicted_ms,lower,upper; nasbench201 only: fbnet is",
-            "too large to list), onboard.json (provenance and validation) and",
+            "predictions.csv (arch,predicted_ms,lower,upper; nasbench201 only: fbnet and",
+            "ofa are too large to list), onboard.json (provenance and validation) and",
             "measurements.db (the store, unless --store is given).",
             "Running the same command again skips everything already measured."
         })
 public final class OnboardCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--space", required = true, paramLabel = "S", description = "Search space: nasbench201 or fbnet.")
+    @Option(names = "--space", required = true, paramLabel = "S", description = "Search space: nasbench201, fbnet or ofa.")
     String space;
 
     @Option(names = "--name", required = true, paramLabel = "NAME", description = "Name of this device (letters, digits, . _ -).")
@@ -59,7 +59,7 @@ public final class OnboardCommand implements Callable<Integer> {
         Path model;
 
         @Option(names = "--predictor", paramLabel = "auto|help|op-costs",
-                description = "auto (default): the rule of docs/RESULTS.md for one machine, which is op-costs on nasbench201 and fbnet; "
+                description = "auto (default): the rule of docs/RESULTS.md for one machine, which is op-costs on nasbench201, fbnet and ofa; "
                         + "op-costs: fit this machine's own cost per operation to the reference and sample latencies together, "
                         + "with the samples chosen to pin those costs down (no model needed; level with help in paired demo runs on this "
                         + "project's VM, docs/results/onboard.md); help: adapt the meta-trained HELP model.")
@@ -69,7 +69,7 @@ public final class OnboardCommand implements Callable<Integer> {
                 description = "op-costs' feature set. auto (default): on nasbench201 the kernels ONNX Runtime runs (executed-kernels, "
                         + "worked out from the cell string) when ORT's own optimised graph on this machine has exactly those kernels "
                         + "for the references and degenerate cells (checked first, about 0.5 s), else op-counts (how many edges carry "
-                        + "each operation); fbnet has one set.")
+                        + "each operation); fbnet and ofa have one set each (block-costs).")
         String features = Onboarding.AUTO_FEATURES;
 
         @Option(names = "--samples", paramLabel = "N", description = "Archs measured for the adaptation besides the references: random, or chosen for op-costs (default: ${DEFAULT-VALUE}).")

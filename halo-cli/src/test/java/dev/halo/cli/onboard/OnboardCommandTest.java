@@ -211,6 +211,37 @@ class OnboardCommandTest {
         assertThat(table.out()).contains("none listed (fbnet is too large").contains("95 % interval").doesNotContain("by cell kind");
     }
 
+    /** OFA: op-costs over its block costs, with HELP's 10 OFA reference archs built in; no data folder needed. */
+    @Test
+    void ofaOnboardsEndToEndWithItsBuiltInReferences() throws Exception {
+        Path out = dir.resolve("ofa");
+        String before = System.getProperty("halo.data");
+        System.setProperty("halo.data", dir.resolve("no-data-here").toString());
+        CliRun r;
+        try {
+            r = run(tiny("onboard", "--space", "ofa", "--name", "obox", "--out", out.toString(), "--format", "json"));
+        } finally {
+            if (before == null) System.clearProperty("halo.data");
+            else System.setProperty("halo.data", before);
+        }
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("[1/4] measuring 10 reference + 4 sample").contains("[3/4] ofa has").contains("[4/4] validating on 3 fresh archs");
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("space").asText()).isEqualTo("ofa");
+        assertThat(j.get("predictor").asText()).isEqualTo("op-costs");
+        assertThat(j.get("validated").asInt()).isEqualTo(3);
+        assertThat(j.get("predictions").isNull()).isTrue();
+        JsonNode report = JSON.readTree(out.resolve("onboard.json").toFile());
+        assertThat(report.at("/features/name").asText()).isEqualTo("block-costs");
+        List<String> refs = new ArrayList<>();
+        report.get("reference_ms").forEach(n -> refs.add(n.get("arch").asText()));
+        assertThat(refs).isEqualTo(dev.halo.predict.help.HelpReferenceArchs.OFA);
+        var fit = dev.halo.predict.additive.CostModelFile.load(out.resolve("obox.op-costs.json"));
+        JsonNode v0 = report.at("/validation/archs/0");
+        assertThat(fit.predictor().predictMs(List.of(new dev.halo.space.OfaSpace().parse(v0.get("arch").asText())))[0])
+                .isCloseTo(v0.get("predicted_ms").asDouble(), within(1e-9 * v0.get("predicted_ms").asDouble()));
+    }
+
     @Test
     void opCostsSamplesAreADesignAndTheValidationArchsStayTheSameRandomOnes() {
         Nb201Space space = new Nb201Space();
@@ -257,7 +288,7 @@ class OnboardCommandTest {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         String[][] cases = {
             tiny("onboard", "--space", "nosuchspace", "--name", "x"),
-            tiny("onboard", "--space", "ofa", "--name", "x"),
+            tiny("onboard", "--space", "ofa", "--name", "x", "--predictor", "help"), // no shipped ofa model
             tiny("onboard", "--space", "fbnet", "--name", "x", "--predictor", "help"), // no shipped fbnet model
             concat("onboard", timing("--space", "nasbench201", "--name", "x", "--samples", "1")),
             concat("onboard", timing("--space", "nasbench201", "--name", "x", "--samples", "0")),

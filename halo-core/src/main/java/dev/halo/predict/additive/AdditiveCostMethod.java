@@ -9,10 +9,11 @@ import java.util.List;
 /**
  * {@code op-costs}: a new device's latency as a fixed cost plus a cost per operation, {@code ŷ = b0 + Σ b_k x_k}
  * over the space's {@link CostFeatures} (NAS-Bench-201: how many cell edges carry skip, conv 1×1, conv 3×3 and
- * avg-pool; FBNet: pointwise and depthwise work at two resolutions, block counts, weights), fitted to the device's known latencies alone by {@link RobustCostFit}. It learns nothing from the
+ * avg-pool; FBNet: pointwise and depthwise work at two resolutions, block counts, weights; OFA: dense and depthwise
+ * convolution work, blocks and squeeze-excite blocks), fitted to the device's known latencies alone by {@link RobustCostFit}. It learns nothing from the
  * train or valid devices: with five unknowns and twenty known latencies the device's own measurements suffice,
  * and a device unlike every train device (a phone among GPUs) is no harder than any other.
- * Spaces without cost features (OFA) are refused with a clear error.
+ * Spaces without cost features are refused with a clear error.
  */
 public final class AdditiveCostMethod implements FewShotMethod {
     public static final String NAME = "op-costs";

@@ -4,6 +4,7 @@ import dev.halo.BadInputException;
 import dev.halo.space.Architecture;
 import dev.halo.space.FbnetSpace;
 import dev.halo.space.Nb201Space;
+import dev.halo.space.OfaSpace;
 import dev.halo.space.SearchSpace;
 import java.util.List;
 import java.util.Optional;
@@ -44,17 +45,19 @@ public interface CostFeatures {
     /**
      * The feature set called {@code name} for {@code space} ({@link #namesFor}), if there is one. NAS-Bench-201 has two:
      * {@code op-counts} ({@link #forSpace}) and {@code executed-kernels}, the kernels ONNX Runtime runs on an x86 CPU
-     * ({@link Nb201ExecutedKernels}), for machines whose latencies were measured through it.
+     * ({@link Nb201ExecutedKernels}), for machines whose latencies were measured through it; OFA likewise has
+     * {@code block-costs} and {@code executed-kernels} ({@link OfaCostFeatures#executedKernels}).
      */
     static Optional<CostFeatures> named(SearchSpace<?> space, String name) {
         if (space instanceof Nb201Space nb201 && name.equals(Nb201ExecutedKernels.NAME)) return Optional.of(Nb201ExecutedKernels.of(nb201.macro()));
+        if (space instanceof OfaSpace ofa && name.equals(Nb201ExecutedKernels.NAME)) return Optional.of(OfaCostFeatures.executedKernels(ofa.macro()));
         return forSpace(space).filter(f -> f.name().equals(name));
     }
 
     /** The names of {@code space}'s feature sets, its default ({@link #forSpace}) first. */
     static List<String> namesFor(SearchSpace<?> space) {
         List<String> names = new java.util.ArrayList<>(forSpace(space).map(f -> List.of(f.name())).orElse(List.of()));
-        if (space instanceof Nb201Space) names.add(Nb201ExecutedKernels.NAME);
+        if (space instanceof Nb201Space || space instanceof OfaSpace) names.add(Nb201ExecutedKernels.NAME);
         return List.copyOf(names);
     }
 
@@ -65,6 +68,7 @@ public interface CostFeatures {
     static Optional<CostFeatures> forSpace(SearchSpace<?> space) {
         if (space instanceof Nb201Space) return Optional.of(new Nb201OpCounts());
         if (space instanceof FbnetSpace fbnet) return Optional.of(new FbnetCostFeatures(fbnet.macro()));
+        if (space instanceof OfaSpace ofa) return Optional.of(OfaCostFeatures.blockCosts(ofa.macro()));
         return Optional.empty();
     }
 
@@ -76,6 +80,6 @@ public interface CostFeatures {
 
     /** Names of the spaces {@link #forSpace} knows, for error messages. */
     static List<String> spaces() {
-        return List.of(Nb201Space.NAME, FbnetSpace.NAME);
+        return List.of(Nb201Space.NAME, FbnetSpace.NAME, OfaSpace.NAME);
     }
 }

@@ -19,6 +19,9 @@ import java.util.function.Supplier;
 public final class AutoMethod implements FewShotMethod {
     public static final String NAME = "auto";
 
+    /** The spaces rule v4 was checked on; on others (OFA) op-cost features alone do not make auto prefer op-costs. */
+    static final java.util.Set<String> RULE_SPACES = java.util.Set.of("nasbench201", "fbnet");
+
     /** What {@link #choose} picked: the method's name, why, and how to make it. */
     public record Choice(String method, String reason, Supplier<FewShotMethod> make) {}
 
@@ -29,18 +32,23 @@ public final class AutoMethod implements FewShotMethod {
      * device (the valid-weighted blend collapses without valid devices: FBNet phones→GPUs .358 against .954; the
      * per-device blends, even with a significance guard, lose .002–.010 on some splits because the mix's
      * leave-one-out errors on the known rows are optimistic). Elsewhere the device mix when train and valid devices
-     * exist, the nearest train device when only train devices exist; with neither, bad input naming {@code --method}.
+     * exist, the nearest train device when only train devices exist; with neither, op-costs where the space has cost
+     * features (OFA's came after the rule: nothing else can predict a lone device there), else bad input naming
+     * {@code --method}.
      */
     public static Choice choose(String space, boolean hasCostFeatures, Split split) {
-        if (hasCostFeatures)
+        if (hasCostFeatures && RULE_SPACES.contains(space))
             return new Choice(AdditiveCostMethod.NAME, "op-cost features exist for " + space
                     + "; op-costs needs no train device and ranked best of the named predictors on every held-out device split"
                     + " (docs/results/auto.md)", AdditiveCostMethod::new);
+        if (hasCostFeatures && split.train().isEmpty())
+            return new Choice(AdditiveCostMethod.NAME, "no train devices are given and " + space
+                    + " has op-cost features; op-costs is the one predictor that needs no other device", AdditiveCostMethod::new);
+        String why = hasCostFeatures ? "op-costs on " + space + " is outside the rule (fixed on nasbench201 and fbnet)" : "no op-cost features for " + space;
         if (!split.train().isEmpty() && !split.valid().isEmpty())
-            return new Choice("device-mix", "no op-cost features for " + space + "; train and valid devices exist for the device mix", DeviceMixMethod::new);
+            return new Choice("device-mix", why + "; train and valid devices exist for the device mix", DeviceMixMethod::new);
         if (!split.train().isEmpty())
-            return new Choice("nearest-device", "no op-cost features for " + space + " and no valid devices; the most similar train device",
-                    NearestDeviceMethod::new);
+            return new Choice("nearest-device", why + " and no valid devices; the most similar train device", NearestDeviceMethod::new);
         throw new BadInputException("auto has nothing to predict " + space + " with: it has no op-cost features and no train devices are"
                 + " given; name a method with --method (e.g. help with a meta-trained model)");
     }

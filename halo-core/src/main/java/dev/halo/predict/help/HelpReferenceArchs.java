@@ -3,6 +3,7 @@ package dev.halo.predict.help;
 import dev.halo.BadInputException;
 import dev.halo.space.FbnetSpace;
 import dev.halo.space.Nb201Space;
+import dev.halo.space.OfaSpace;
 import java.util.List;
 
 /**
@@ -43,10 +44,30 @@ public final class HelpReferenceArchs {
             "1240730564570143233306" // 2100
     );
 
+    /**
+     * OFA-MobileNetV3, in hardware-embedding position order (HELP's {@code hardware_embedding_index.pt}, canonical form with
+     * {@code -} in inactive slots; HELP's arch index after each). No HELP model for OFA ships with halo: onboarding
+     * measures them as known archs for op-costs, as on the other spaces.
+     */
+    public static final List<String> OFA = List.of(
+            "r196_d43342_ks7755773-775-353335--_e3636643-466-344333--", // 1316
+            "r172_d32232_ks733-53--57--375-35--_e436-66--36--633-63--", // 1587
+            "r204_d22223_ks75--33--77--55--777-_e44--44--63--36--364-", // 1621
+            "r200_d43444_ks3757335-335375377553_e4336334-664636664446", // 1636
+            "r136_d22232_ks57--77--73--777-77--_e46--46--43--644-46--", // 1980
+            "r224_d42344_ks775737--377-33773577_e643666--646-66434663", // 2329
+            "r132_d42423_ks557333--733573--333-_e634433--334433--366-", // 2487
+            "r152_d24244_ks73--375773--33377737_e36--643464--63434336", // 3355
+            "r152_d24344_ks73--3735555-55355537_e44--6364444-34646333", // 3740
+            "r200_d44342_ks33777777573-355337--_e33466643633-336366--" // 4948
+    );
+
     /** The reference archs of {@code space} (architecture strings the space parses). */
     public static List<String> forSpace(String space) {
         if (Nb201Space.NAME.equals(space)) return NASBENCH201;
         if (FbnetSpace.NAME.equals(space)) return FBNET;
-        throw new BadInputException("space '" + space + "': no built-in hardware-embedding reference archs (only " + Nb201Space.NAME + " and " + FbnetSpace.NAME + ")");
+        if (OfaSpace.NAME.equals(space)) return OFA;
+        throw new BadInputException("space '" + space + "': no built-in hardware-embedding reference archs (only " + Nb201Space.NAME + ", " + FbnetSpace.NAME
+                + " and " + OfaSpace.NAME + ")");
     }
 }

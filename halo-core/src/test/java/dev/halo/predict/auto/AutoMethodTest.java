@@ -43,6 +43,18 @@ class AutoMethodTest {
                 .isInstanceOf(BadInputException.class).hasMessageContaining("--method");
     }
 
+    /** OFA's op-cost features came after rule v4: auto keeps the device mix there, and takes op-costs only for a lone device. */
+    @Test
+    void onOfaCostFeaturesServeOnlyALoneDevice() {
+        assertThat(AutoMethod.choose("ofa", true, FULL).method()).isEqualTo("device-mix");
+        assertThat(AutoMethod.choose("ofa", true, FULL).reason()).startsWith("op-costs on ofa is outside the rule");
+        assertThat(AutoMethod.choose("ofa", true, new Split(List.of("a"), List.of(), List.of("t"))).method()).isEqualTo("nearest-device");
+        AutoMethod.Choice lone = AutoMethod.choose("ofa", true, new Split(List.of(), List.of(), List.of("t")));
+        assertThat(lone.method()).isEqualTo(AdditiveCostMethod.NAME);
+        assertThat(lone.reason()).contains("no train devices").contains("ofa");
+        assertThat(lone.make().get()).isInstanceOf(AdditiveCostMethod.class);
+    }
+
     /** On a space without op-cost features auto is the device mix: the same scores, and a summary naming the choice. */
     @Test
     void autoPredictsExactlyAsItsChoiceAndSaysWhichAndWhy() {

@@ -7,6 +7,7 @@ import dev.halo.BadInputException;
 import dev.halo.space.FbnetSpace;
 import dev.halo.space.Nb201Graph;
 import dev.halo.space.Nb201Space;
+import dev.halo.space.OfaSpace;
 import dev.halo.testing.SharedData;
 import java.util.Arrays;
 import java.util.List;
@@ -30,9 +31,17 @@ class HelpReferenceArchsTest {
     }
 
     @Test
+    void builtInOfaReferencesEqualTheBenchmarksHardwareEmbeddingIndex() {
+        dev.halo.data.LatencyDataset data = dev.halo.data.LatencyDataset.load(SharedData.path("help/ofa"), "ofa");
+        OfaSpace space = new OfaSpace();
+        List<String> fromData = Arrays.stream(data.referenceArchIndices()).mapToObj(i -> space.parse(data.archStrings().get(i)).canonical()).toList();
+        assertThat(HelpReferenceArchs.OFA).isEqualTo(fromData).hasSize(10).doesNotHaveDuplicates();
+    }
+
+    @Test
     void referencesAreTenDistinctArchsOfTheSpace() {
         Nb201Space space = new Nb201Space();
         assertThat(HelpReferenceArchs.forSpace("nasbench201").stream().map(s -> space.parse(s).canonical()).distinct()).hasSize(10);
-        assertThatThrownBy(() -> HelpReferenceArchs.forSpace("ofa")).isInstanceOf(BadInputException.class).hasMessageContaining("ofa");
+        assertThatThrownBy(() -> HelpReferenceArchs.forSpace("nope")).isInstanceOf(BadInputException.class).hasMessageContaining("nope");
     }
 }
