@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  */
 public final class ModelZoo {
     private static final List<ModelFamily> FAMILIES = List.of(new ResNet(), new MobileNetV2(), new MobileNetV3(),
-            new EfficientNet(), new ShuffleNetV2(), new RegNet(), new DenseNet(), new VisionTransformer());
+            new EfficientNet(), new ShuffleNetV2(), new RegNet(), new DenseNet(), new VisionTransformer(), new SwinTransformer());
 
     private ModelZoo() {}
 
@@ -51,7 +51,7 @@ public final class ModelZoo {
 
     /**
      * {@code n} distinct models from {@code seed}: of one family, or of all families in turn when {@code familyName}
-     * is {@code all} (model i comes from family {@code i mod 8}). The same arguments always give the same list, and
+     * is {@code all} (model i comes from family {@code i mod 9}, in the order of {@link #families()}). The same arguments always give the same list, and
      * a longer list starts with the shorter one.
      */
     public static List<ZooModel> sample(String familyName, int n, long seed) {
