@@ -35,7 +35,7 @@ public class KernelModelCheck {
             Map.entry("wide_resnet", "resnet"), Map.entry("mobilenetv2", "mobilenetv2"), Map.entry("mnasnet", "mobilenetv2"),
             Map.entry("mobilenetv3", "mobilenetv3"), Map.entry("efficientnet", "efficientnet"), Map.entry("efficientnet_v2", "efficientnet"),
             Map.entry("shufflenetv2", "shufflenetv2"), Map.entry("regnet", "regnet"), Map.entry("densenet", "densenet"),
-            Map.entry("vit", "vit"), Map.entry("swin", "vit"));
+            Map.entry("vit", "vit"), Map.entry("swin", "swin"));
 
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);

@@ -30,12 +30,12 @@ MODELS = {
     "regnet_x_400mf": ("regnet", "regnet"), "regnet_x_800mf": ("regnet", "regnet"),
     "regnet_y_400mf": ("regnet", "regnet"), "regnet_y_800mf": ("regnet", "regnet"),
     "densenet121": ("densenet", "densenet"), "densenet169": ("densenet", "densenet"),
-    "vit_b_16": ("vit", "vit"), "vit_b_32": ("vit", "vit"),
+    "vit_b_16": ("vit", "vit"), "vit_b_32": ("vit", "vit"), "swin_t": ("swin", "swin"),
     # families halo does not generate
     "resnext50_32x4d": ("resnext", ""), "wide_resnet50_2": ("wide_resnet", ""),
     "mnasnet0_5": ("mnasnet", ""), "mnasnet1_0": ("mnasnet", ""),
     "squeezenet1_1": ("squeezenet", ""), "googlenet": ("googlenet", ""), "vgg11_bn": ("vgg", ""),
-    "convnext_tiny": ("convnext", ""), "swin_t": ("swin", ""), "efficientnet_v2_s": ("efficientnet_v2", ""),
+    "convnext_tiny": ("convnext", ""), "efficientnet_v2_s": ("efficientnet_v2", ""),
 }
 OPSET = 17
 
