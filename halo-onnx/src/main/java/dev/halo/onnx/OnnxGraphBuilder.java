@@ -228,7 +228,7 @@ public final class OnnxGraphBuilder {
      * PyTorch exports a linear layer on a 3-d input).
      */
     public Tensor linear(Tensor x, int outFeatures) {
-        if (x.sequence()) return sequenceLinear(x, outFeatures);
+        if (x.sequence()) return sequenceLinear(x, outFeatures, true);
         if (!x.flat()) throw new IllegalArgumentException("linear needs a flattened input or a sequence, got " + x);
         String name = fresh("linear");
         int in = x.channels();
@@ -383,6 +383,280 @@ public final class OnnxGraphBuilder {
                 Tensor.vector(name, x.channels()), x.channels(), x);
     }
 
+    // ---- Swin: a token sequence [N, H*W, C] read as its row-major grid [N, H, W, C] ----
+
+    /** A linear layer without bias on every token (Swin's patch-merging reduction): a single MatMul. */
+    public Tensor linearNoBias(Tensor x, int outFeatures) {
+        requireSequence(x);
+        return sequenceLinear(x, outFeatures, false);
+    }
+
+    /**
+     * {@code torch.roll} of the grid by {@code shift} along height and width (Swin's cyclic shift, negative to shift
+     * up and left): per axis, the two Slices and the Concat that PyTorch exports it as.
+     */
+    public Tensor roll(Tensor x, int height, int width, int shift) {
+        View g = gridView(x, height, width);
+        for (int axis = 1; axis <= 2; axis++) {
+            long size = g.dims()[axis];
+            long k = Math.floorMod(shift, size);
+            if (k == 0) continue;
+            View tail = slice(g, new long[] {axis}, new long[] {size - k}, new long[] {size}, new long[] {1});
+            View head = slice(g, new long[] {axis}, new long[] {0}, new long[] {size - k}, new long[] {1});
+            g = concat(axis, tail, head);
+        }
+        return toSequence(g);
+    }
+
+    /** Zero-pads the grid at the bottom and right to {@code padHeight x padWidth} (torchvision pads Swin's maps to whole windows). */
+    public Tensor padGrid(Tensor x, int height, int width, int padHeight, int padWidth) {
+        if (padHeight < height || padWidth < width) throw new IllegalArgumentException("cannot pad " + height + "x" + width + " to " + padHeight + "x" + padWidth);
+        View g = gridView(x, height, width);
+        String pads = constantLongs(0, 0, 0, 0, 0, padHeight - height, padWidth - width, 0);
+        View out = new View(fresh("Pad"), batch, padHeight, padWidth, x.channels());
+        return toSequence(emit(node("Pad", out.name(), g.name(), pads), out, out.elements(), g));
+    }
+
+    /** The top-left {@code height x width} of a padded grid (undoes {@link #padGrid}). */
+    public Tensor cropGrid(Tensor x, int padHeight, int padWidth, int height, int width) {
+        View g = gridView(x, padHeight, padWidth);
+        return toSequence(slice(g, new long[] {1, 2}, new long[] {0, 0}, new long[] {height, width}, new long[] {1, 1}));
+    }
+
+    /**
+     * Reorders the grid window by window, {@code [N, H/w, w, W/w, w, C] -> [N, H/w, W/w, w, w, C]} (Swin's window
+     * partition): the {@code w*w} tokens of each window become contiguous.
+     */
+    public Tensor windows(Tensor x, int height, int width, int window) {
+        requireWindows(height, width, window);
+        View split = reshape(gridView(x, height, width), height / window, window, width / window, window, x.channels());
+        return toSequence(transpose(split, 0, 1, 3, 2, 4, 5));
+    }
+
+    /** Undoes {@link #windows}: window order back to the row-major grid. */
+    public Tensor unwindows(Tensor x, int height, int width, int window) {
+        requireWindows(height, width, window);
+        View split = reshape(asView(x), height / window, width / window, window, window, x.channels());
+        return toSequence(transpose(split, 0, 1, 3, 2, 4, 5));
+    }
+
+    /**
+     * Swin's window multi-head self-attention on a sequence in {@link #windows} order: QKV projection, {@code q}
+     * scaled, {@code q kᵀ} per window and head, plus the learned relative position bias (a {@code [(2w-1)², heads]}
+     * table gathered to {@code [heads, 1, w², w²]}; ONNX Runtime folds the gather), plus, when {@code shifted}, the
+     * constant mask ({@code -100} between tokens from different regions of the rolled map, as torchvision computes
+     * it), Softmax, {@code · v}, output projection. Windows are folded into the head axis
+     * ({@code [N, heads * windows, w², headDim]}): the same matrix products as torchvision's batch of windows.
+     * Parameters: {@code 3C*C + 3C}, {@code (2w-1)² heads}, {@code C*C + C}.
+     */
+    public Tensor windowAttention(Tensor x, int heads, int window, int height, int width, boolean shifted) {
+        requireSequence(x);
+        requireWindows(height, width, window);
+        int d = x.channels();
+        if (d % heads != 0) throw new IllegalArgumentException(heads + " heads do not divide embedding " + d);
+        if (x.tokens() != height * width) throw new IllegalArgumentException(x + " is not a " + height + "x" + width + " grid");
+        int hd = d / heads;
+        int t = window * window;
+        int nW = (height / window) * (width / window);
+        int folded = heads * nW;
+        View qkv = reshape(asView(linear(x, 3 * d)), nW, t, 3L * heads, hd);              // [N, nW, t, 3*heads, hd]
+        View perHead = transpose(qkv, 0, 3, 1, 2, 4);                                      // [N, 3*heads, nW, t, hd]
+        Tensor[] qkvParts = split(toMap(reshape(perHead, 3L * folded, t, hd)), folded, folded, folded);
+        String scaled = fresh("Mul");
+        Tensor q = emit(node("Mul", scaled, qkvParts[0].name(), scalar((float) (1.0 / Math.sqrt(hd)))), rename(qkvParts[0], scaled),
+                qkvParts[0].elements(), qkvParts[0]);
+        Tensor kT = transpose(qkvParts[1], Tensor.map(fresh("Transpose"), folded, hd, t), 0, 1, 3, 2);
+        Tensor scores = matMul(q, kT, Tensor.map(fresh("MatMul"), folded, t, t), (long) folded * t * t * hd);
+        View biased = addBroadcast(reshape(asView(scores), heads, nW, t, t), relativePositionBias(heads, window));
+        if (shifted) biased = addBroadcast(biased, shiftMask(height, width, window));
+        Tensor s = toMap(reshape(biased, folded, t, t));
+        String softmax = fresh("Softmax");
+        Tensor p = emit(node("Softmax", softmax, s.name()).addAttribute(intAttr("axis", -1)), rename(s, softmax), s.elements(), s);
+        Tensor context = matMul(p, qkvParts[2], Tensor.map(fresh("MatMul"), folded, t, hd), (long) folded * t * t * hd);
+        View tokensFirst = transpose(reshape(asView(context), heads, nW, t, hd), 0, 2, 3, 1, 4); // [N, nW, t, heads, hd]
+        return linear(toSequence(reshape(tokensFirst, (long) nW * t, d)), d);
+    }
+
+    /**
+     * Swin V1's patch merging before the norm and reduction: the 2x2 neighbours {@code x[0::2, 0::2]},
+     * {@code x[1::2, 0::2]}, {@code x[0::2, 1::2]}, {@code x[1::2, 1::2]} (four strided Slices) concatenated along
+     * the channels: {@code [N, H*W, C] -> [N, H/2 * W/2, 4C]}.
+     */
+    public Tensor mergePatches(Tensor x, int height, int width) {
+        if (height % 2 != 0 || width % 2 != 0) throw new IllegalArgumentException("patch merging needs an even grid, got " + height + "x" + width);
+        View g = gridView(x, height, width);
+        long[][] offsets = {{0, 0}, {1, 0}, {0, 1}, {1, 1}};
+        View[] parts = new View[4];
+        for (int i = 0; i < 4; i++)
+            parts[i] = slice(g, new long[] {1, 2}, offsets[i], new long[] {height, width}, new long[] {2, 2});
+        return toSequence(concat(3, parts));
+    }
+
+    /**
+     * The mean over all tokens as a flat vector {@code [N, C]}, computed as torchvision's Swin head does: channels
+     * first ({@code permute(0, 3, 1, 2)}), global average pooling, flatten.
+     */
+    public Tensor meanOverTokens(Tensor x, int height, int width) {
+        View channelsFirst = transpose(gridView(x, height, width), 0, 3, 1, 2);
+        return flatten(globalAvgPool(toMap(channelsFirst)));
+    }
+
+    /** {@code table[index]} reshaped to {@code [heads, 1, w², w²]}, broadcast over the windows. */
+    private View relativePositionBias(int heads, int window) {
+        int span = 2 * window - 1;
+        int t = window * window;
+        String name = fresh("rpb");
+        String table = weight(name + ".table", 0.02, span * span, heads);
+        long[] index = new long[t * t];
+        for (int a = 0; a < t; a++)
+            for (int b = 0; b < t; b++)
+                index[a * t + b] = (long) (a / window - b / window + window - 1) * span + (a % window - b % window + window - 1);
+        String indexName = CONSTANT_PREFIX + fresh("index");
+        if (withWeights) graph.addInitializer(longs(indexName, index));
+        View gathered = new View(fresh("Gather"), 0, (long) t * t, heads);
+        emit(node("Gather", gathered.name(), table, indexName).addAttribute(intAttr("axis", 0)), gathered, gathered.elements(),
+                new View(table, 0, (long) span * span, heads), new View(indexName, 0, (long) t * t));
+        View perHead = transpose(reshape(gathered, t, t, heads), 2, 0, 1);
+        return reshape(perHead, heads, 1, t, t);
+    }
+
+    /** torchvision's shifted-window mask {@code [nW, w², w²]}: 0 within a region of the rolled map, -100 across regions. */
+    private View shiftMask(int height, int width, int window) {
+        int shift = window / 2;
+        int t = window * window;
+        int cols = width / window;
+        int nW = (height / window) * cols;
+        String name = CONSTANT_PREFIX + fresh("mask");
+        if (withWeights) {
+            float[] mask = new float[nW * t * t];
+            for (int w = 0; w < nW; w++)
+                for (int a = 0; a < t; a++)
+                    for (int b = 0; b < t; b++) {
+                        int ra = region(w / cols * window + a / window, height, window, shift) * 3 + region(w % cols * window + a % window, width, window, shift);
+                        int rb = region(w / cols * window + b / window, height, window, shift) * 3 + region(w % cols * window + b % window, width, window, shift);
+                        mask[(w * t + a) * t + b] = ra == rb ? 0.0f : -100.0f;
+                    }
+            graph.addInitializer(tensor(name, mask, nW, t, t));
+        }
+        return new View(name, 0, nW, t, t);
+    }
+
+    /** Which of torchvision's three slices along one axis ({@code [0, -w)}, {@code [-w, -s)}, {@code [-s, end)}) holds {@code i}. */
+    private static int region(int i, int size, int window, int shift) {
+        return i < size - window ? 0 : i < size - shift ? 1 : 2;
+    }
+
+    private static void requireWindows(int height, int width, int window) {
+        if (height % window != 0 || width % window != 0)
+            throw new IllegalArgumentException("window " + window + " does not divide the grid " + height + "x" + width);
+    }
+
+    /**
+     * A value of any rank inside a composite operation. {@code dims} is the full ONNX shape; when {@code batched} is
+     * set its first entry is the batch (left out of layer signatures, like a {@link Tensor}'s), otherwise the value
+     * is a constant without one.
+     */
+    private record View(String name, boolean batched, long... dims) {
+        View(String name, int batch, long... perSample) {
+            this(name, batch > 0, batch > 0 ? prepend(batch, perSample) : perSample);
+        }
+
+        long elements() {
+            long e = 1;
+            for (int i = batched ? 1 : 0; i < dims.length; i++) e *= dims[i];
+            return e;
+        }
+
+        String shape() {
+            return Arrays.stream(dims).skip(batched ? 1 : 0).mapToObj(String::valueOf).collect(Collectors.joining("x"));
+        }
+
+        private static long[] prepend(long first, long[] rest) {
+            long[] all = new long[rest.length + 1];
+            all[0] = first;
+            System.arraycopy(rest, 0, all, 1, rest.length);
+            return all;
+        }
+    }
+
+    private View asView(Tensor x) {
+        long[] full = x.shape(batch);
+        return new View(x.name(), true, full);
+    }
+
+    private View gridView(Tensor x, int height, int width) {
+        requireSequence(x);
+        if (x.tokens() != height * width) throw new IllegalArgumentException(x + " is not a " + height + "x" + width + " grid");
+        return reshape(asView(x), height, width, x.channels());
+    }
+
+    /** Reshapes a batched value to {@code [N, perSample...]}, or a constant to {@code perSample}. */
+    private View reshape(View x, long... perSample) {
+        View out = new View(fresh("Reshape"), x.batched() ? batch : 0, perSample);
+        if (out.elements() != x.elements()) throw new IllegalArgumentException("cannot reshape " + x.shape() + " to " + out.shape());
+        String shape = CONSTANT_PREFIX + fresh("shape");
+        if (withWeights) graph.addInitializer(longs(shape, out.dims()));
+        return emit(node("Reshape", out.name(), x.name(), shape), out, out.elements(), x);
+    }
+
+    /** Transposes by {@code perm} over all axes (batch included, so a batched value keeps 0 first). */
+    private View transpose(View x, int... perm) {
+        if (perm.length != x.dims().length || (x.batched() && perm[0] != 0)) throw new IllegalArgumentException("bad permutation of " + x.shape());
+        long[] dims = new long[perm.length];
+        for (int i = 0; i < perm.length; i++) dims[i] = x.dims()[perm[i]];
+        View out = new View(fresh("Transpose"), x.batched(), dims);
+        return emit(node("Transpose", out.name(), x.name()).addAttribute(ints("perm", Arrays.stream(perm).asLongStream().toArray())),
+                out, out.elements(), x);
+    }
+
+    /** One Slice node over the given axes of a batched value. */
+    private View slice(View x, long[] axes, long[] starts, long[] ends, long[] steps) {
+        long[] dims = x.dims().clone();
+        for (int i = 0; i < axes.length; i++) dims[(int) axes[i]] = (ends[i] - starts[i] + steps[i] - 1) / steps[i];
+        View out = new View(fresh("Slice"), true, dims);
+        String name = out.name();
+        return emit(node("Slice", name, x.name(), constantLongs(starts), constantLongs(ends), constantLongs(axes), constantLongs(steps)),
+                out, out.elements(), x);
+    }
+
+    /** Concatenates batched values along {@code axis} (batch is axis 0). */
+    private View concat(int axis, View... parts) {
+        long[] dims = parts[0].dims().clone();
+        dims[axis] = Arrays.stream(parts).mapToLong(p -> p.dims()[axis]).sum();
+        View out = new View(fresh("Concat"), true, dims);
+        NodeProto.Builder node = node("Concat", out.name()).addAttribute(intAttr("axis", axis));
+        for (View p : parts) node.addInput(p.name());
+        return emit(node, out, out.elements(), parts);
+    }
+
+    /** {@code x + addend}, the addend broadcasting over the leading axes it lacks. */
+    private View addBroadcast(View x, View addend) {
+        View out = new View(fresh("Add"), true, x.dims());
+        return emit(node("Add", out.name(), x.name(), addend.name()), out, out.elements(), x, addend);
+    }
+
+    /** A batched 3-d value {@code [N, T, C]} as a sequence, reshaping other ranks to {@code [N, T, last]}. */
+    private Tensor toSequence(View v) {
+        long[] d = v.dims();
+        int channels = Math.toIntExact(d[d.length - 1]);
+        int tokens = Math.toIntExact(v.elements() / channels);
+        View seq = d.length == 3 ? v : reshape(v, tokens, channels);
+        return Tensor.sequence(seq.name(), tokens, channels);
+    }
+
+    /** A batched 4-d value {@code [N, C, H, W]} as a map. */
+    private Tensor toMap(View v) {
+        long[] d = v.dims();
+        if (!v.batched() || d.length != 4) throw new IllegalArgumentException("not a 4-d batched value: " + v.shape());
+        return Tensor.map(v.name(), Math.toIntExact(d[1]), Math.toIntExact(d[2]), Math.toIntExact(d[3]));
+    }
+
+    private String constantLongs(long... values) {
+        String name = CONSTANT_PREFIX + fresh("ints");
+        if (withWeights) graph.addInitializer(longs(name, values));
+        return name;
+    }
+
     /** Marks {@code x} (a flat tensor) as the graph's single output and returns the finished network. */
     public OnnxNetwork build(Tensor x, String docString) {
         if (input == null) throw new IllegalStateException("the graph has no input");
@@ -422,16 +696,17 @@ public final class OnnxGraphBuilder {
         return emit(node(op, name, x.name()), rename(x, name), x.elements(), x);
     }
 
-    private Tensor sequenceLinear(Tensor x, int outFeatures) {
+    private Tensor sequenceLinear(Tensor x, int outFeatures, boolean bias) {
         String name = fresh("linear");
         int in = x.channels();
         String w = weight(name + ".weight", Math.sqrt(1.0 / in), in, outFeatures);
-        String b = weight(name + ".bias", 0.01, outFeatures);
         long work = (long) x.tokens() * in * outFeatures;
         String mm = name + ".MatMul";
         Tensor out = Tensor.sequence(mm, x.tokens(), outFeatures);
         macs += work;
         emit(node("MatMul", mm, x.name(), w), out, work, x);
+        if (!bias) return out;
+        String b = weight(name + ".bias", 0.01, outFeatures);
         String add = name + ".Add";
         return emit(node("Add", add, mm, b), rename(out, add), out.elements(), out);
     }
@@ -467,17 +742,27 @@ public final class OnnxGraphBuilder {
 
     /** Adds the node to the graph and records it as a {@link Layer} with its signature and work. */
     private Tensor emit(NodeProto.Builder node, Tensor out, long work, Tensor... inputs) {
+        append(node, work, shape(out), Arrays.stream(inputs).map(OnnxGraphBuilder::shape).toArray(String[]::new));
+        return out;
+    }
+
+    /** {@link #emit} for values of any rank. */
+    private View emit(NodeProto.Builder node, View out, long work, View... inputs) {
+        append(node, work, out.shape(), Arrays.stream(inputs).map(View::shape).toArray(String[]::new));
+        return out;
+    }
+
+    private void append(NodeProto.Builder node, long work, String outShape, String... inShapes) {
         StringBuilder sig = new StringBuilder(node.getOpType());
         node.getAttributeList().stream()
                 .sorted(Comparator.comparing(AttributeProto::getName))
                 .forEach(a -> sig.append(' ').append(a.getName()).append('=').append(attributeValue(a)));
         sig.append(" |");
-        for (Tensor t : inputs) sig.append(' ').append(shape(t));
-        sig.append(" -> ").append(shape(out));
+        for (String in : inShapes) sig.append(' ').append(in);
+        sig.append(" -> ").append(outShape);
         node.setDocString(sig.toString());
         graph.addNode(node);
         layers.add(new Layer(node.getName(), node.getOpType(), sig.toString(), work));
-        return out;
     }
 
     private static String attributeValue(AttributeProto a) {

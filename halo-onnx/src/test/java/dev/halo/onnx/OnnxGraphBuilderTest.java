@@ -71,6 +71,49 @@ class OnnxGraphBuilderTest {
         assertThat(gated).containsExactly(2.5f, 5, 7.5f, 10, 32.5f, 39, 45.5f, 52);
     }
 
+    private static float[] range(int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = i;
+        return v;
+    }
+
+    @Test
+    void rollShiftsTheGridCyclicallyLikeTorchRoll() throws Exception {
+        // one channel, 3x4 grid 0..11; torch.roll(x, (1, 1), (0, 1))[i][j] = x[(i-1) mod 3][(j-1) mod 4]
+        float[] out = apply(1, 3, 4, range(12), (b, x) -> b.flatten(b.roll(b.tokens(x), 3, 4, 1)));
+        assertThat(out).containsExactly(11, 8, 9, 10, 3, 0, 1, 2, 7, 4, 5, 6);
+        float[] back = apply(1, 3, 4, range(12), (b, x) -> b.flatten(b.roll(b.roll(b.tokens(x), 3, 4, 1), 3, 4, -1)));
+        assertThat(back).containsExactly(range(12));
+    }
+
+    @Test
+    void windowsMakeEachWindowContiguousAndUnwindowsUndoIt() throws Exception {
+        float[] out = apply(1, 4, 4, range(16), (b, x) -> b.flatten(b.windows(b.tokens(x), 4, 4, 2)));
+        assertThat(out).containsExactly(0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15);
+        float[] back = apply(1, 4, 4, range(16), (b, x) -> b.flatten(b.unwindows(b.windows(b.tokens(x), 4, 4, 2), 4, 4, 2)));
+        assertThat(back).containsExactly(range(16));
+        assertThatThrownBy(() -> apply(1, 4, 4, range(16), (b, x) -> b.windows(b.tokens(x), 4, 4, 3))).hasMessageContaining("does not divide");
+    }
+
+    @Test
+    void mergePatchesConcatenatesTheTwoByTwoNeighboursInSwinOrder() throws Exception {
+        // x[0::2, 0::2], x[1::2, 0::2], x[0::2, 1::2], x[1::2, 1::2] of the grid [[0, 1], [2, 3]]
+        assertThat(apply(1, 2, 2, range(4), (b, x) -> b.flatten(b.mergePatches(b.tokens(x), 2, 2)))).containsExactly(0, 2, 1, 3);
+    }
+
+    @Test
+    void padGridAddsZerosBottomRightAndCropGridRemovesThem() throws Exception {
+        float[] in = {1, 2, 3, 4};
+        assertThat(apply(1, 2, 2, in, (b, x) -> b.flatten(b.padGrid(b.tokens(x), 2, 2, 3, 3)))).containsExactly(1, 2, 0, 3, 4, 0, 0, 0, 0);
+        assertThat(apply(1, 2, 2, in, (b, x) -> b.flatten(b.cropGrid(b.padGrid(b.tokens(x), 2, 2, 3, 3), 3, 3, 2, 2)))).containsExactly(in);
+    }
+
+    @Test
+    void meanOverTokensAveragesEachChannel() throws Exception {
+        float[] in = {1, 2, 3, 4, 5, 6, 7, 8}; // channel 0: 1..4, channel 1: 5..8
+        assertThat(apply(2, 2, 2, in, (b, x) -> b.meanOverTokens(b.tokens(x), 2, 2))).containsExactly(2.5f, 6.5f);
+    }
+
     @Test
     void countsParametersAndMacsLikePyTorch() {
         OnnxGraphBuilder b = new OnnxGraphBuilder(1, 0);

@@ -16,7 +16,13 @@ import java.util.SplittableRandom;
  */
 public final class ModelZoo {
     private static final List<ModelFamily> FAMILIES = List.of(new ResNet(), new MobileNetV2(), new MobileNetV3(),
-            new EfficientNet(), new ShuffleNetV2(), new RegNet(), new DenseNet(), new VisionTransformer());
+            new EfficientNet(), new ShuffleNetV2(), new RegNet(), new DenseNet(), new VisionTransformer(), new SwinTransformer());
+    /**
+     * The families {@code all} cycles through (what onboarding profiles by default). Swin is left out until the rule
+     * fixed for it in docs/results/kernels.md (session 8, item 3: it must help the zoo's own leave-one-family-out
+     * predictions of vit) has been run on measured data; until then it is profiled only with {@code --family swin}.
+     */
+    private static final List<ModelFamily> DEFAULT_SAMPLE = FAMILIES.stream().filter(f -> !f.name().equals(SwinTransformer.NAME)).toList();
 
     private ModelZoo() {}
 
@@ -51,12 +57,12 @@ public final class ModelZoo {
 
     /**
      * {@code n} distinct models from {@code seed}: of one family, or of all families in turn when {@code familyName}
-     * is {@code all} (model i comes from family {@code i mod 8}). The same arguments always give the same list, and
+     * is {@code all} (model i comes from family {@code i mod 8}: every family but swin, in the order of {@link #families()}). The same arguments always give the same list, and
      * a longer list starts with the shorter one.
      */
     public static List<ZooModel> sample(String familyName, int n, long seed) {
         if (n < 1) throw new BadInputException("the number of models must be at least 1, got " + n);
-        List<ModelFamily> from = familyName.equals("all") ? FAMILIES : List.of(family(familyName));
+        List<ModelFamily> from = familyName.equals("all") ? DEFAULT_SAMPLE : List.of(family(familyName));
         List<SplittableRandom> streams = new ArrayList<>();
         SplittableRandom root = new SplittableRandom(seed);
         for (int i = 0; i < from.size(); i++) streams.add(root.split());

@@ -56,7 +56,7 @@ public final class VisionTransformer implements ModelFamily {
 
     @Override
     public String description() {
-        return "pre-norm transformer; patch {14,16,32}, heads {2,3,4,6,8} x head width {32,48,64}, depth 4-12, "
+        return "pre-norm transformer; patch {14,16,32}, heads {2,3,4,6,8,12} x head width {32,48,64} (up to ViT-B's 768), depth 4-12, "
                 + "MLP ratio {2,3,4}; resolution a multiple of the patch in 96-320";
     }
 
@@ -74,7 +74,7 @@ public final class VisionTransformer implements ModelFamily {
     @Override
     public Variant sample(SplittableRandom r) {
         int patch = Spec.pick(r, 14, 16, 16, 32);
-        int heads = Spec.pick(r, 2, 3, 4, 6, 8);
+        int heads = Spec.pick(r, 2, 3, 4, 6, 8, 12);
         int dim = heads * Spec.pick(r, 32, 48, 64);
         int res = patch * Spec.between(r, (96 + patch - 1) / patch, 320 / patch);
         return new Variant(patch, dim, Spec.between(r, 4, 12), heads, Spec.pick(r, 2.0, 3.0, 4.0), res);

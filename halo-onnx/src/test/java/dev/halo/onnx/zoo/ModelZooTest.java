@@ -14,22 +14,28 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class ModelZooTest {
-    private static final List<ZooModel> SAMPLE = ModelZoo.sample("all", 800, 11);
+    /** The default sample (800: 100 of each default family) and 100 swin models, which only --family swin draws. */
+    private static final List<ZooModel> SAMPLE = java.util.stream.Stream.concat(ModelZoo.sample("all", 800, 11).stream(),
+            ModelZoo.sample("swin", 100, 11).stream()).toList();
 
     @Test
     void samplingIsDeterministicDistinctAndPrefixStable() {
         List<String> again = ModelZoo.sample("all", 800, 11).stream().map(ZooModel::canonical).toList();
-        assertThat(SAMPLE.stream().map(ZooModel::canonical).toList()).isEqualTo(again).doesNotHaveDuplicates();
+        assertThat(SAMPLE.subList(0, 800).stream().map(ZooModel::canonical).toList()).isEqualTo(again);
+        assertThat(SAMPLE.stream().map(ZooModel::canonical).toList()).doesNotHaveDuplicates();
         assertThat(ModelZoo.sample("all", 40, 11).stream().map(ZooModel::canonical).toList()).isEqualTo(again.subList(0, 40));
         assertThat(ModelZoo.sample("all", 40, 12).stream().map(ZooModel::canonical).toList()).isNotEqualTo(again.subList(0, 40));
         assertThat(ModelZoo.sample("resnet", 5, 1)).allMatch(m -> m.family().equals("resnet"));
     }
 
     @Test
-    void everyFamilyIsDrawnEquallyOften() {
-        Map<String, Long> perFamily = SAMPLE.stream().collect(Collectors.groupingBy(ZooModel::family, TreeMap::new, Collectors.counting()));
-        assertThat(perFamily.keySet()).containsExactlyInAnyOrderElementsOf(ModelZoo.families().stream().map(ModelFamily::name).toList());
+    void everyDefaultFamilyIsDrawnEquallyOftenAndSwinOnlyOnRequest() {
+        Map<String, Long> perFamily = ModelZoo.sample("all", 800, 11).stream()
+                .collect(Collectors.groupingBy(ZooModel::family, TreeMap::new, Collectors.counting()));
+        assertThat(perFamily.keySet()).containsExactlyInAnyOrderElementsOf(ModelZoo.families().stream().map(ModelFamily::name)
+                .filter(name -> !name.equals(SwinTransformer.NAME)).toList());
         assertThat(perFamily.values()).containsOnly(100L);
+        assertThat(ModelZoo.sample("swin", 3, 11)).allMatch(m -> m.family().equals(SwinTransformer.NAME));
     }
 
     @Test
@@ -73,6 +79,13 @@ class ModelZooTest {
         assertThat(values(VisionTransformer.Variant.class, VisionTransformer.Variant::patch)).containsExactlyInAnyOrder(14, 16, 32);
         assertThat(values(VisionTransformer.Variant.class, VisionTransformer.Variant::depth)).hasSize(9);
         assertThat(values(DenseNet.Variant.class, DenseNet.Variant::growth)).hasSize(6);
+        assertThat(values(VisionTransformer.Variant.class, VisionTransformer.Variant::dim)).contains(768); // ViT-B's width
+        assertThat(values(VisionTransformer.Variant.class, VisionTransformer.Variant::heads)).contains(12);
+        assertThat(values(SwinTransformer.Variant.class, SwinTransformer.Variant::dim)).containsExactlyInAnyOrder(48, 64, 96, 128);
+        assertThat(values(SwinTransformer.Variant.class, SwinTransformer.Variant::window)).containsExactlyInAnyOrder(4, 7, 8);
+        assertThat(values(SwinTransformer.Variant.class, SwinTransformer.Variant::resolution)).hasSize(8);
+        for (ZooModel m : SAMPLE)
+            if (m instanceof SwinTransformer.Variant v) assertThat(v.width(3) / v.heads().get(3)).as(v.canonical()).isIn(16, 32);
         for (ZooModel m : SAMPLE)
             if (m instanceof RegNet.Variant r) assertThat(r.stages()).as(r.canonical()).hasSize(4);
     }

@@ -41,6 +41,9 @@ class TorchvisionCountsTest {
         "vit_s_16, 22050664",
         "vit_b_16, 86567656",
         "vit_b_32, 88224232",
+        "swin_t, 28288354",
+        "swin_s, 49606258",
+        "swin_b, 87768224",
     })
     void presetMatchesTorchvision(String preset, long expected) {
         ZooModel m = ModelZoo.parse(preset);

@@ -31,6 +31,11 @@ class ZooExportTest {
         "densenet:growth=8:blocks=2-2-3-2:init=16:bn=4:res=64",
         "vit:patch=16:dim=32:depth=2:heads=2:mlp=2:res=64",
         "vit:patch=14:dim=48:depth=1:heads=3:mlp=3:res=98",
+        "vit:patch=32:dim=128:depth=1:heads=2:mlp=4:res=64",
+        // grids 16-8-4-2: shifted windows with the mask in stage 1, the last 2x2 map padded to one unshifted window
+        "swin:dim=16:depth=2-1-2-1:heads=1-2-2-4:window=4:res=64",
+        // grids 24-12-6-3 padded to whole 7x7 windows, shifted blocks on the padded maps of stages 1 and 2
+        "swin:dim=16:depth=2-2-1-1:heads=1-2-4-4:window=7:res=96",
     })
     void tinyVariantRunsInOnnxRuntime(String spec) throws Exception {
         ZooModel m = ModelZoo.parse(spec);
@@ -69,6 +74,7 @@ class ZooExportTest {
         "regnet_y_400mf, Sigmoid Mul Add",
         "densenet121, Concat AveragePool",
         "vit_s_16, LayerNormalization MatMul Softmax Erf Split Transpose Gather Concat",
+        "swin_t, LayerNormalization MatMul Softmax Erf Split Transpose Gather Slice Concat GlobalAveragePool",
     })
     void eachFamilyUsesItsOperators(String preset, String ops) {
         List<String> used = ModelZoo.parse(preset).structure().layers().stream().map(dev.halo.onnx.Layer::opType).distinct().toList();
@@ -157,10 +163,25 @@ class ZooExportTest {
         return total + c * v.last() + bn(v.last()) + (long) v.last() * 1000 + 1000;
     }
 
+    static long swin(SwinTransformer.Variant v) {
+        long c = v.dim();
+        long w2 = (2L * v.window() - 1) * (2L * v.window() - 1);
+        long total = 3 * 16 * c + c + 2 * c;
+        for (int s = 0; s < 4; s++) {
+            if (s > 0) {
+                total += 2 * (4 * c) + 4 * c * 2 * c;
+                c *= 2;
+            }
+            long perBlock = 2 * c + (3 * c * c + 3 * c) + w2 * v.heads().get(s) + (c * c + c) + 2 * c + (c * 4 * c + 4 * c) + (4 * c * c + c);
+            total += v.depth().get(s) * perBlock;
+        }
+        return total + 2 * c + c * 1000 + 1000;
+    }
+
     @Test
     void parameterCountsMatchClosedFormsOnPresetsAndSamples() {
         List<ZooModel> models = new java.util.ArrayList<>();
-        for (String f : List.of("resnet", "densenet", "vit", "shufflenetv2")) {
+        for (String f : List.of("resnet", "densenet", "vit", "shufflenetv2", "swin")) {
             models.addAll(ModelZoo.sample(f, 12, 5));
             ModelZoo.family(f).presets().values().forEach(p -> models.add(ModelZoo.parse(p)));
         }
@@ -170,10 +191,11 @@ class ZooExportTest {
                 case DenseNet.Variant v -> densenet(v);
                 case VisionTransformer.Variant v -> vit(v);
                 case ShuffleNetV2.Variant v -> shufflenet(v);
+                case SwinTransformer.Variant v -> swin(v);
                 default -> throw new AssertionError(m);
             };
             assertThat(m.structure().trainableParams()).as(m.canonical()).isEqualTo(formula);
         }
-        assertThat(models).hasSize(4 * 12 + 4 + 4 + 4 + 4);
+        assertThat(models).hasSize(5 * 12 + 4 + 4 + 4 + 4 + 3);
     }
 }
