@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code halo agent}: registers this machine with a halo server as a device, then leases measurement tasks, measures
  * each with halo's harness (halo-app's {@link ArchTimer}: ONNX Runtime with the task's {@link MeasureSettings}, the same timing loop as
- * {@code halo measure} and {@code halo onboard}), heartbeats while measuring, and uploads the statistics. The protocol
+ * {@code halo measure} and {@code halo onboard}; for a model file, fetched for the task, halo-app's {@link ModelTimer},
+ * one round of {@code halo measure --model}), heartbeats while measuring, and uploads the statistics. The protocol
  * is in docs/farm.md. Every wait is bounded: a lost server is retried for {@code retrySeconds}, then the agent stops.
  */
 public final class FarmAgent {
