@@ -155,6 +155,15 @@ public final class MeasureModel {
         return new Prepared(model, g, Map.copyOf(inputs), List.copyOf(resolved), sha256(model));
     }
 
+    /**
+     * The inputs a model file declares (shape dimensions may be open), read as {@link #prepare} reads it: a file that
+     * cannot be read, or names external data outside its folder, is a {@link BadInputException}. What a server checks an
+     * upload with before any shape is chosen.
+     */
+    public static List<ValueInfo> declaredInputs(Path model) {
+        return List.copyOf(OnnxModelReader.read(model).feeds());
+    }
+
     /** The SHA-256 of a file, in hex. */
     public static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {

@@ -3,11 +3,9 @@ package dev.halo.server.farm;
 import dev.halo.BadInputException;
 import dev.halo.app.model.DescribeModel;
 import dev.halo.app.model.MeasureModel;
-import dev.halo.graph.Graph;
 import dev.halo.graph.TensorShape;
 import dev.halo.graph.ValueInfo;
 import dev.halo.io.Leftovers;
-import dev.halo.onnx.model.OnnxModelReader;
 import dev.halo.server.api.ApiException;
 import dev.halo.server.db.Repository;
 import java.io.IOException;
@@ -24,7 +22,8 @@ import java.util.Map;
 
 /**
  * ONNX model files that farm agents measure: uploaded by the server's token holder, stored once by SHA-256, read by
- * the same reader as the server's model upload ({@code POST /api/models/describe}) before anything is stored.
+ * halo-app's {@link MeasureModel} (the reader of the server's model upload, {@code POST /api/models/describe}) before
+ * anything is stored.
  *
  * <p>Each file is read alone in a fresh folder under a fixed name (whatever the client called it) that is deleted
  * afterwards: external data it names cannot be there, and the reader refuses locations outside that folder anyway.
@@ -62,9 +61,9 @@ public final class FarmModels {
         String actual = sha256(bytes);
         if (!actual.equals(sha256))
             throw ApiException.badInput("sha256", "the body's SHA-256 is " + actual + ", not the " + sha256 + " of the path: a damaged or different file");
-        Graph g = inScratch(bytes, OnnxModelReader::read);
+        List<ValueInfo> declared = inScratch(bytes, MeasureModel::declaredInputs);
         List<Input> inputs = new ArrayList<>();
-        for (ValueInfo v : g.feeds()) inputs.add(new Input(v.name(), v.type().label(), v.shape() == null ? "?" : v.shape().toString()));
+        for (ValueInfo v : declared) inputs.add(new Input(v.name(), v.type().label(), v.shape() == null ? "?" : v.shape().toString()));
         return new Stored(sha256, bytes.length, List.copyOf(inputs), repo.storeModel(sha256, bytes));
     }
 
