@@ -45,7 +45,8 @@ class OpenApiTest {
             }));
             assertThat(t.server.routes()).containsEntry("POST /api/agents/{id}/lease", Api.Access.AGENT).containsEntry("POST /api/farm/measure", Api.Access.ADMIN)
                     .containsEntry("POST /api/predict", Api.Access.PUBLIC).containsEntry("POST /api/models/describe", Api.Access.ADMIN)
-                    .containsEntry("DELETE /api/jobs/{id}", Api.Access.ADMIN);
+                    .containsEntry("DELETE /api/jobs/{id}", Api.Access.ADMIN).containsEntry("GET /api/tasks/{id}/model", Api.Access.AGENT)
+                    .containsEntry("PUT /api/farm/models/{sha256}", Api.Access.ADMIN);
         }
     }
 

@@ -1,9 +1,14 @@
 package dev.halo.server;
 
+import static dev.halo.onnx.model.TestModels.FLOAT;
+import static dev.halo.onnx.model.TestModels.convRelu;
+import static dev.halo.onnx.model.TestModels.value;
+import static dev.halo.onnx.model.TestModels.weight;
 import static dev.halo.server.TestServer.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.halo.server.TestServer.Reply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -65,6 +70,12 @@ class PythonAgentTest {
             List<String> archs = FarmApiTest.archs(5, 1009);
             FarmApiTest.enqueue(t, "py-device", archs.subList(0, 4), Map.of("threads", 1, "batch", 1));
             FarmApiTest.enqueue(t, "py-device", archs.subList(4, 5), Map.of("threads", 2));
+            // an ONNX model task with settings it offers: the Python agent measures with PyTorch, does not offer models, is not leased it
+            byte[] model = convRelu(value("x", FLOAT, 1, 3, 8, 8), weight("w", 4, 3, 3, 3)).toByteArray();
+            String sha = FarmModelApiTest.sha256(model);
+            assertThat(FarmModelApiTest.upload(t, sha, model, TOKEN).status()).isEqualTo(201);
+            Reply queued = t.postJson("/api/farm/measure", Map.of("device", "py-device", "model", sha, "settings", Map.of("threads", 1, "batch", 1)));
+            assertThat(queued.status()).as(queued.body()).isEqualTo(201);
 
             Run wrong = agent("--server", t.url(), "--token", "not-the-token", "--name", "py-x", "--fake", "0", "--retry", "2");
             assertThat(wrong.exit()).as(wrong.output()).isEqualTo(2);
@@ -83,7 +94,9 @@ class PythonAgentTest {
             });
             JsonNode tasks = t.get("/api/tasks").json();
             assertThat(tasks.get("counts").get("done").asInt()).isEqualTo(4);
-            assertThat(tasks.get("counts").get("queued").asInt()).as("threads 2 is not offered").isEqualTo(1);
+            assertThat(tasks.get("counts").get("queued").asInt()).as("threads 2 and models are not offered").isEqualTo(2);
+            assertThat(tasks.get("tasks")).filteredOn(x -> x.get("space").asText().equals("onnx-model")).singleElement()
+                    .satisfies(x -> assertThat(x.get("attempts").asInt()).as("never leased").isZero());
             assertThat(tasks.get("tasks")).allSatisfy(x -> assertThat(x.get("attempts").asInt()).isLessThanOrEqualTo(1));
             long device = t.get("/api/devices").json().get(0).get("id").asLong();
             JsonNode fp = t.get("/api/devices/" + device).json().get("fingerprint");

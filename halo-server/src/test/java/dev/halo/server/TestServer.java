@@ -65,6 +65,13 @@ public final class TestServer implements AutoCloseable {
         return send(b);
     }
 
+    public Reply putBytes(String path, String contentType, byte[] body, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return send(b);
+    }
+
     public Reply postJson(String path, Object body) {
         try {
             return post(path, "application/json", body instanceof String s ? s : JSON.writeValueAsString(body), TOKEN);

@@ -95,16 +95,10 @@ public final class MeasureModel {
 
     /** Measures the model, reporting its rounds to {@code listener} (stage {@code measure}); a cancelled listener stops the campaign. */
     public Result run(Request r, Listener listener) {
-        Graph g = OnnxModelReader.read(r.model());
-        List<ValueInfo> inputs;
-        try {
-            inputs = GraphAnalysis.resolveInputs(g, r.inputs());
-            ModelInputs.requireFeedable(inputs);
-        } catch (BadInputException e) {
-            throw new BadInputException(r.model() + ": " + e.getMessage(), e);
-        }
-        String identity = identity(r.model(), inputs);
-        ModelLatencyMeter meter = new ModelLatencyMeter(r.model(), g.feeds(), inputs, r.inputs(), r.settings(), r.seed());
+        Prepared p = prepare(r.model(), r.inputs());
+        List<ValueInfo> inputs = p.inputs();
+        String identity = p.identity();
+        ModelLatencyMeter meter = p.meter(r.settings(), r.seed());
         DeviceFingerprint fingerprint = DeviceFingerprint.current(r.settings());
         try (MeasurementStore db = MeasurementStore.open(r.store())) {
             long device = db.device(fingerprint);
@@ -117,17 +111,61 @@ public final class MeasureModel {
             MeasurementCampaign.Summary summary = campaign.run(new CampaignProgress(campaign, "measure", listener, (round, outcome) -> ""));
             List<MeasurementStore.Row> rows = db.rows(device, SPACE).stream().filter(row -> row.canonical().equals(identity)).toList();
             List<KernelProfile.Kernel> profile = r.profileRuns() == 0 ? List.of()
-                    : KernelProfile.profile(r.model(), g.feeds(), inputs, r.inputs(), r.settings(), r.profileRuns(), r.seed());
+                    : KernelProfile.profile(r.model(), p.graph().feeds(), inputs, r.inputs(), r.settings(), r.profileRuns(), r.seed());
             return new Result(identity, inputs, fingerprint, summary, rows, profile);
         }
     }
 
-    /** {@code sha256:<hex of the file>;<input>=<shape>;...} in the model's input order. */
-    static String identity(Path model, List<ValueInfo> inputs) {
-        return "sha256:" + sha256(model) + ";" + inputs.stream().map(v -> v.name() + "=" + v.shape()).collect(Collectors.joining(";"));
+    /**
+     * A model file read and checked for measuring: its graph, the input shapes it will be fed, and its identity in a
+     * store. What {@link #run} measures, and what a farm checks a model with before queueing it and measures it with.
+     */
+    public record Prepared(Path model, Graph graph, Map<String, TensorShape> given, List<ValueInfo> inputs, String sha256) {
+        /** {@code sha256:<hex of the file>;<input>=<shape>;...} in the model's input order. */
+        public String identity() {
+            return "sha256:" + sha256 + ";" + inputs.stream().map(v -> v.name() + "=" + v.shape()).collect(Collectors.joining(";"));
+        }
+
+        /** The resolved input shapes by name, in the model's input order (given back to {@link #prepare}, they resolve to the same). */
+        public Map<String, TensorShape> shapes() {
+            Map<String, TensorShape> m = new LinkedHashMap<>();
+            for (ValueInfo v : inputs) m.put(v.name(), v.shape());
+            return java.util.Collections.unmodifiableMap(m);
+        }
+
+        /** halo's timing harness for this model: a fresh session per round, warm-up, timed runs until the median is stable. */
+        public ModelLatencyMeter meter(MeasureSettings settings, long seed) {
+            return new ModelLatencyMeter(model, graph.feeds(), inputs, given, settings, seed);
+        }
     }
 
-    static String sha256(Path file) {
+    /**
+     * Reads {@code model} (external data only inside its folder) and resolves the shapes fed to it ({@code inputs}
+     * fixes dynamic dimensions); a model that cannot be read or fed is a {@link BadInputException} naming the file.
+     */
+    public static Prepared prepare(Path model, Map<String, TensorShape> inputs) {
+        Graph g = OnnxModelReader.read(model);
+        List<ValueInfo> resolved;
+        try {
+            resolved = GraphAnalysis.resolveInputs(g, inputs);
+            ModelInputs.requireFeedable(resolved);
+        } catch (BadInputException e) {
+            throw new BadInputException(model + ": " + e.getMessage(), e);
+        }
+        return new Prepared(model, g, Map.copyOf(inputs), List.copyOf(resolved), sha256(model));
+    }
+
+    /**
+     * The inputs a model file declares (shape dimensions may be open), read as {@link #prepare} reads it: a file that
+     * cannot be read, or names external data outside its folder, is a {@link BadInputException}. What a server checks an
+     * upload with before any shape is chosen.
+     */
+    public static List<ValueInfo> declaredInputs(Path model) {
+        return List.copyOf(OnnxModelReader.read(model).feeds());
+    }
+
+    /** The SHA-256 of a file, in hex. */
+    public static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];

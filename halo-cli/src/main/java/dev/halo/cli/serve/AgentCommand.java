@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Measure for a halo server: register this machine's fingerprint as a device, lease measurement tasks queued",
-            "for it (POST /api/farm/measure), time each with halo's ONNX Runtime harness under the task's settings,",
-            "heartbeat while measuring, and upload the statistics. Protocol: docs/farm.md.",
-            "With --offline it measures a job file (halo farm export-job) without any server and writes a result file",
+            "for it (halo farm measure: architectures or ONNX model files), time each with halo's ONNX Runtime harness",
+            "under the task's settings, heartbeat while measuring, and upload the statistics. Protocol: docs/farm.md.",
+            "With --offline it measures a job file (halo farm export-job; model files beside it) without any server and writes a result file",
             "for halo farm import-result; run again with the same files, it measures only what is missing.",
             "",
             "Examples:",

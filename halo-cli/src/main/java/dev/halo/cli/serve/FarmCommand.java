@@ -1,8 +1,13 @@
 package dev.halo.cli.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.halo.BadInputException;
 import dev.halo.server.farm.FarmFiles;
+import dev.halo.server.farm.FarmSettings;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,17 +16,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code halo farm}: the operator's side of measuring on machines a halo server cannot reach (docs/farm.md, offline mode). */
+/** {@code halo farm}: the operator's side of a halo server's device farm: queue measurements, and measure offline (docs/farm.md). */
 @Command(name = "farm", mixinStandardHelpOptions = true,
         description = {
-            "Offline measuring for a halo server's device farm: export a job file of a device's queued tasks, carry it to",
-            "the machine, run 'halo agent --offline' there, and import the result file it wrote.",
+            "A halo server's device farm: queue architectures or an ONNX model file for a device's agents; for a machine",
+            "the server cannot reach, export a job file of a device's queued tasks, carry it (with the model files beside",
+            "it) to the machine, run 'halo agent --offline' there, and import the result file it wrote.",
             "",
             "Examples:",
+            "  halo farm measure --server http://127.0.0.1:7070 --token T --device pi4 --model resnet18.onnx --rounds 3",
+            "  halo farm measure --server http://127.0.0.1:7070 --token T --device pi4 --arch '|nor_conv_3x3~0|+|...|' --threads 1",
             "  halo farm export-job --server http://127.0.0.1:7070 --token T --device pi4 --max 200 --out pi4-job.json",
             "  halo farm import-result --server http://127.0.0.1:7070 --token T pi4-result.json"
         },
-        subcommands = {FarmCommand.ExportJob.class, FarmCommand.ImportResult.class})
+        subcommands = {FarmCommand.Measure.class, FarmCommand.ExportJob.class, FarmCommand.ImportResult.class})
 public final class FarmCommand implements Runnable {
     @Spec CommandSpec spec;
 
@@ -39,8 +47,59 @@ public final class FarmCommand implements Runnable {
         String token;
     }
 
+    @Command(name = "measure", mixinStandardHelpOptions = true,
+            description = {"Queue measurement tasks for a device's agents: architectures (--arch), or an ONNX model file (--model),",
+                "uploaded once (the server keeps it by its SHA-256) and measured by agents that offer models as 'halo measure --model' would."})
+    static final class Measure implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Mixin ServerOptions server = new ServerOptions();
+
+        @Option(names = "--device", required = true, paramLabel = "DEVICE", description = "The device whose agents measure them.")
+        String device;
+
+        @Option(names = "--arch", paramLabel = "ARCH", description = "An architecture to measure (repeatable).")
+        List<String> archs;
+
+        @Option(names = "--space", paramLabel = "SPACE", description = "The architectures' space (default: nasbench201).")
+        String space;
+
+        @Option(names = "--model", paramLabel = "FILE.onnx", description = "An ONNX model file to measure (self-contained: no external data).")
+        Path model;
+
+        @Option(names = "--input", paramLabel = "NAME=SHAPE", description = "With --model: the shape of an input with dynamic dimensions, e.g. x=1x3x224x224 (repeatable).")
+        List<String> inputs;
+
+        @Option(names = "--rounds", defaultValue = "1", paramLabel = "N", description = "Rounds, a task each (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads to measure with (default: halo's).")
+        Integer threads;
+
+        @Option(names = "--batch", paramLabel = "N", description = "Batch size of architectures (default: 1; a model's is its input shapes').")
+        Integer batch;
+
+        @Override
+        public Integer call() throws Exception {
+            if ((archs == null) == (model == null)) throw new BadInputException("give either --arch (repeatable) or --model FILE.onnx");
+            if (inputs != null && model == null) throw new BadInputException("--input goes with --model");
+            Map<String, String> shapes = new LinkedHashMap<>();
+            for (String in : inputs == null ? List.<String>of() : inputs) {
+                int eq = in.indexOf('=');
+                if (eq < 1) throw new BadInputException("--input must be NAME=SHAPE, e.g. x=1x3x224x224, got '" + in + "'");
+                shapes.put(in.substring(0, eq), in.substring(eq + 1));
+            }
+            FarmSettings settings = new FarmSettings(threads, batch, null, null, null, null);
+            JsonNode r = FarmFiles.measure(server.server, server.token, new FarmFiles.Measure(device, space, archs, model, shapes, rounds, settings));
+            spec.commandLine().getOut().printf("device %s: %d tasks queued, %d already queued%s%n", device, r.get("queued").asInt(), r.get("alreadyQueued").asInt(),
+                    r.has("identity") ? " (model " + r.get("identity").asText() + ")" : "");
+            return 0;
+        }
+    }
+
     @Command(name = "export-job", mixinStandardHelpOptions = true,
-            description = "Lease up to --max queued tasks of a device to a new job file for 'halo agent --offline'.")
+            description = {"Lease up to --max queued tasks of a device to a new job file for 'halo agent --offline';",
+                "the model file of each model task is written beside it (SHA256.onnx): carry them along."})
     static final class ExportJob implements Callable<Integer> {
         @Spec CommandSpec spec;
 

@@ -2,6 +2,7 @@ package dev.halo.cli.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.halo.app.zoo.Zoo;
 import dev.halo.cli.CliRun;
 import dev.halo.server.HaloServer;
 import dev.halo.server.ServerConfig;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -102,5 +104,42 @@ class AgentCommandTest {
                 assertThat(repo.taskCounts()).containsEntry(Repository.TaskState.done, 3L);
             }
         }
+    }
+
+    @Test
+    void farmMeasureUploadsAModelOnceAndAnOfflineJobCarriesItsFileBesideTheJob() throws Exception {
+        ServerConfig config = ServerConfig.local(dir.resolve("data"), TOKEN);
+        Path model = Zoo.export(List.of("resnet:block=basic:depth=1-1:width=8-16:res=32"), Files.createDirectories(dir.resolve("zoo")), 1, 0).getFirst().file();
+        try (HaloServer server = HaloServer.create(config).start()) {
+            String[] base = {"farm", "measure", "--server", server.url(), "--token", TOKEN, "--device", "remote"};
+            CliRun neither = CliRun.of(base);
+            assertThat(neither.exit()).isEqualTo(2);
+            assertThat(neither.err().strip()).isEqualTo("halo: give either --arch (repeatable) or --model FILE.onnx");
+            CliRun queued = CliRun.of(concat(base, "--model", model.toString(), "--rounds", "2", "--threads", "1"));
+            assertThat(queued.exit()).as(queued.err()).isZero();
+            assertThat(queued.out()).containsPattern("device remote: 2 tasks queued, 0 already queued \\(model sha256:[0-9a-f]{64};.*=1x3x32x32\\)");
+            CliRun again = CliRun.of(concat(base, "--model", model.toString(), "--rounds", "2", "--threads", "1"));
+            assertThat(again.out()).as("the file is stored once and its tasks queued once").contains("0 tasks queued, 2 already queued");
+
+            Path carried = Files.createDirectories(dir.resolve("carried"));
+            Path job = carried.resolve("job.json"), result = carried.resolve("result.json");
+            CliRun export = CliRun.of("farm", "export-job", "--server", server.url(), "--token", TOKEN, "--device", "remote", "--out", job.toString());
+            assertThat(export.exit()).as(export.err()).isZero();
+            try (var files = Files.list(carried)) {
+                assertThat(files.map(f -> f.getFileName().toString())).as("the model beside the job file")
+                        .containsExactlyInAnyOrder("job.json", dev.halo.app.model.MeasureModel.sha256(model) + ".onnx");
+            }
+            CliRun measure = CliRun.of("agent", "--offline", "--job", job.toString(), "--result", result.toString(), "--fake", "0");
+            assertThat(measure.exit()).as(measure.err()).isZero();
+            assertThat(measure.out()).contains("2 measured, 0 failed, 0 already in");
+            CliRun imported = CliRun.of("farm", "import-result", "--server", server.url(), "--token", TOKEN, result.toString());
+            assertThat(imported.out()).as(imported.err()).containsPattern("job \\d+: 2 stored, 0 already stored, 0 failed");
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

@@ -10,6 +10,7 @@ import dev.halo.server.db.Repository.Device;
 import dev.halo.server.db.Repository.Job;
 import dev.halo.server.db.Repository.Profile;
 import dev.halo.server.farm.Farm;
+import dev.halo.server.farm.FarmModels;
 import dev.halo.server.jobs.Jobs;
 import dev.halo.server.work.KernelModels;
 import dev.halo.server.work.ModelDescriptions;
@@ -66,7 +67,8 @@ public final class Api {
         this.models = new ModelDescriptions(config.dataDir().resolve("describe"));
         this.kernelModels = new KernelModels(repo);
         // a long-poll ends a second before the server would drop the connection as idle
-        this.farm = new Farm(repo, json, config.leaseMs(), config.maxAttempts(), Math.max(0, Math.min(30_000, config.idleTimeoutMs() - 1_000)));
+        this.farm = new Farm(repo, json, config.leaseMs(), config.maxAttempts(), Math.max(0, Math.min(30_000, config.idleTimeoutMs() - 1_000)),
+                config.dataDir().resolve("farm-models"));
         for (Job j : jobs.resumeUnfinished(Map.of("onboard", onboard::resume, "search", search::resume))) {
             // an onboarding given up on: what it measured still goes into the database (a resumed one did this already)
             int recovered = j.state().finished() ? onboard.recover(j) : 0;
@@ -130,6 +132,7 @@ public final class Api {
         post(r, "/api/farm/measure", Access.ADMIN, this::farmMeasure);
         post(r, "/api/farm/jobs", Access.ADMIN, this::exportJob);
         post(r, "/api/farm/results", Access.ADMIN, this::importResults);
+        farmModelRoutes(r);
         // computes, but takes an uploaded model onto this machine's disk and ONNX Runtime: the server's token
         post(r, "/api/models/describe", Access.ADMIN, this::describeModel);
         get(r, "/api/tasks", this::tasks);
@@ -520,6 +523,26 @@ public final class Api {
 
     private void importResults(Context ctx) {
         ctx.json(farm.importResults(HaloServer.body(json, body(ctx), Farm.ResultFile.class)));
+    }
+
+    /**
+     * ONNX model files that agents measure (docs/farm.md): stored and read back with the server's token, fetched by an
+     * agent only for a task it holds.
+     */
+    private void farmModelRoutes(RoutesConfig r) {
+        r.put("/api/farm/models/{sha256}", admin(ctx -> {
+            FarmModels.Stored s = farm.models().put(ctx.pathParam("sha256"), body(ctx));
+            ctx.status(s.stored() ? 201 : 200).json(s);
+        }));
+        registered.put("PUT /api/farm/models/{sha256}", Access.ADMIN);
+        r.get("/api/farm/models/{sha256}", admin(ctx -> modelFile(ctx, farm.models().bytes(ctx.pathParam("sha256"), "sha256"))));
+        registered.put("GET /api/farm/models/{sha256}", Access.ADMIN);
+        r.get("/api/tasks/{id}/model", ctx -> modelFile(ctx, farm.taskModel(agent(ctx), longPath(ctx, "id"))));
+        registered.put("GET /api/tasks/{id}/model", Access.AGENT);
+    }
+
+    private static void modelFile(Context ctx, byte[] bytes) {
+        ctx.contentType("application/octet-stream").result(bytes);
     }
 
     /** Stops the farm's background work (the lease sweeper). */

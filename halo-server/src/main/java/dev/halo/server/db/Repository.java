@@ -467,26 +467,28 @@ public final class Repository {
     // ---------------------------------------------------------------- farm: agents and measurement tasks
 
     /**
-     * The settings an agent measures with: intra-op thread counts and batch sizes. A null list offers any value (an agent
-     * that declared nothing takes every task of its device).
+     * What an agent measures: intra-op thread counts and batch sizes (a null list offers any value: an agent that
+     * declared nothing takes every architecture task of its device), and whether it measures uploaded ONNX model files
+     * ({@code models}; null is false: an agent must say so, since one that cannot, like the PyTorch agent, would only fail them).
      */
-    public record Offer(List<Integer> threads, List<Integer> batch) {
-        public static final Offer ANY = new Offer(null, null);
+    public record Offer(List<Integer> threads, List<Integer> batch, Boolean models) {
+        public static final Offer ANY = new Offer(null, null, false);
 
         /** Unmodifiable copies that keep null entries, so that a request's bad entry can be named by the check ({@code offers.threads[1]}). */
         public Offer {
             threads = threads == null ? null : Collections.unmodifiableList(new ArrayList<>(threads));
             batch = batch == null ? null : Collections.unmodifiableList(new ArrayList<>(batch));
+            models = Boolean.TRUE.equals(models);
         }
     }
 
     public record Agent(long id, String name, long deviceId, String fingerprintId, String fingerprint, Offer offer, String created, String lastSeen) {}
 
-    private static final String AGENT_COLUMNS = "id, name, device_id, fingerprint_id, fingerprint, offer_threads, offer_batch, created, last_seen";
+    private static final String AGENT_COLUMNS = "id, name, device_id, fingerprint_id, fingerprint, offer_threads, offer_batch, offer_models, created, last_seen";
 
     private static Agent agent(ResultSet rs) throws SQLException {
-        return new Agent(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5), new Offer(ints(rs.getString(6)), ints(rs.getString(7))),
-                rs.getString(8), rs.getString(9));
+        return new Agent(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                new Offer(ints(rs.getString(6)), ints(rs.getString(7)), rs.getInt(8) == 1), rs.getString(9), rs.getString(10));
     }
 
     /** A stored offer list ("1,2"; null for any) as integers. */
@@ -512,8 +514,8 @@ public final class Repository {
             String t = now();
             long id;
             try (PreparedStatement ins = c.prepareStatement("""
-                    INSERT INTO agents (name, device_id, fingerprint_id, fingerprint, token_hash, offer_threads, offer_batch, created, last_seen)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
+                    INSERT INTO agents (name, device_id, fingerprint_id, fingerprint, token_hash, offer_threads, offer_batch, offer_models, created, last_seen)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
                 ins.setString(1, name);
                 ins.setLong(2, device);
                 ins.setString(3, fingerprintId);
@@ -521,8 +523,9 @@ public final class Repository {
                 ins.setString(5, tokenHash);
                 ins.setString(6, csv(offer.threads()));
                 ins.setString(7, csv(offer.batch()));
-                ins.setString(8, t);
+                ins.setInt(8, offer.models() ? 1 : 0);
                 ins.setString(9, t);
+                ins.setString(10, t);
                 try (ResultSet rs = ins.executeQuery()) {
                     rs.next();
                     id = rs.getLong(1);
@@ -579,16 +582,21 @@ public final class Repository {
 
     public record NewTask(String space, String arch, int round) {}
 
+    /**
+     * A queued measurement. For a model task ({@code modelSha256} set) {@code space} is {@code onnx-model}, {@code arch}
+     * the model's identity, and {@code modelInputs} the JSON of the input shapes it is fed; both are null for an architecture.
+     */
     public record Task(long id, long deviceId, String space, String arch, int round, String settings, Integer threads, Integer batch, TaskState state,
-                       Long leaseOwner, String leaseToken, Long leaseDeadline, int attempts, String lastError, String created, String updated) {}
+                       Long leaseOwner, String leaseToken, Long leaseDeadline, int attempts, String lastError, String created, String updated,
+                       String modelSha256, String modelInputs) {}
 
-    private static final String TASK_COLUMNS =
-            "id, device_id, space, arch, round, settings, threads, batch, state, lease_owner, lease_token, lease_deadline, attempts, last_error, created, updated";
+    private static final String TASK_COLUMNS = "id, device_id, space, arch, round, settings, threads, batch, state, lease_owner, lease_token, lease_deadline, "
+            + "attempts, last_error, created, updated, model_sha256, model_inputs";
 
     private static Task task(ResultSet rs) throws SQLException {
         return new Task(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6), integer(rs, 7), integer(rs, 8),
                 TaskState.valueOf(rs.getString(9)), longOrNull(rs, 10), rs.getString(11), longOrNull(rs, 12), rs.getInt(13), rs.getString(14), rs.getString(15),
-                rs.getString(16));
+                rs.getString(16), rs.getString(17), rs.getString(18));
     }
 
     /**
@@ -596,12 +604,20 @@ public final class Repository {
      * threads and batch; a task already there (same device, space, arch, round) is not queued again. Returns how many were added.
      */
     public int enqueue(long deviceId, String settingsJson, int threads, int batch, List<NewTask> tasks) {
+        return enqueue(deviceId, settingsJson, threads, batch, null, null, tasks);
+    }
+
+    /**
+     * As {@link #enqueue(long, String, int, int, List)} for tasks that measure the stored model file {@code modelSha256}
+     * ({@link #storeModel}) fed the shapes {@code modelInputs} (JSON); both null for architectures.
+     */
+    public int enqueue(long deviceId, String settingsJson, int threads, int batch, String modelSha256, String modelInputs, List<NewTask> tasks) {
         return write(c -> {
             int added = 0;
             String t = now();
             try (PreparedStatement ins = c.prepareStatement("""
-                    INSERT INTO tasks (device_id, space, arch, round, settings, threads, batch, state, attempts, created, updated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)
+                    INSERT INTO tasks (device_id, space, arch, round, settings, threads, batch, state, attempts, created, updated, model_sha256, model_inputs)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)
                     ON CONFLICT (device_id, space, arch, round) DO NOTHING""")) {
                 for (NewTask n : tasks) {
                     ins.setLong(1, deviceId);
@@ -613,6 +629,8 @@ public final class Repository {
                     ins.setInt(7, batch);
                     ins.setString(8, t);
                     ins.setString(9, t);
+                    ins.setString(10, modelSha256);
+                    ins.setString(11, modelInputs);
                     added += ins.executeUpdate();
                 }
             }
@@ -620,8 +638,43 @@ public final class Repository {
         });
     }
 
+    /** The space of model tasks' rows (halo-app's {@code MeasureModel.SPACE}), and the kind of a stored model file in {@code models}. */
+    private static final String MODEL_SPACE = "onnx-model", MODEL_FILE = "onnx";
+
     /**
-     * Leases up to {@code max} queued tasks of the agent's device whose threads and batch the agent offers, until
+     * Stores an ONNX model file once, keyed by its SHA-256 (the caller has checked both); true when it is new, false
+     * when it was stored already (nothing is written then).
+     */
+    public boolean storeModel(String sha256, byte[] content) {
+        return write(c -> {
+            try (PreparedStatement ins = c.prepareStatement("""
+                    INSERT INTO models (kind, space, name, sha256, content, created) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (kind, space, name) DO NOTHING""")) {
+                ins.setString(1, MODEL_FILE);
+                ins.setString(2, MODEL_SPACE);
+                ins.setString(3, sha256);
+                ins.setString(4, sha256);
+                ins.setBytes(5, content);
+                ins.setString(6, now());
+                return ins.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** The bytes of the stored model file with this SHA-256, if there is one. */
+    public Optional<byte[]> model(String sha256) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT content FROM models WHERE kind = ? AND space = ? AND name = ?")) {
+                q.setString(1, MODEL_FILE);
+                q.setString(2, MODEL_SPACE);
+                q.setString(3, sha256);
+                return list(q, rs -> rs.getBytes(1)).stream().findFirst();
+            }
+        });
+    }
+
+    /**
+     * Leases up to {@code max} queued tasks of the agent's device whose threads and batch the agent offers (model tasks only if it offers models), until
      * {@code nowMs + leaseMs}, each with a fresh lease token, in one transaction: on PostgreSQL the candidate rows are
      * locked with {@code FOR UPDATE SKIP LOCKED} (concurrent leases take different rows); on SQLite the transaction is
      * {@code BEGIN IMMEDIATE} (the database's one writer; see {@link Database}), so no two leases can read the same
@@ -632,19 +685,20 @@ public final class Repository {
             expire(c, nowMs, maxAttempts);
             long device;
             Offer offer;
-            try (PreparedStatement q = c.prepareStatement("UPDATE agents SET last_seen = ? WHERE id = ? RETURNING device_id, offer_threads, offer_batch")) {
+            try (PreparedStatement q = c.prepareStatement(
+                    "UPDATE agents SET last_seen = ? WHERE id = ? RETURNING device_id, offer_threads, offer_batch, offer_models")) {
                 q.setString(1, now());
                 q.setLong(2, agentId);
                 try (ResultSet rs = q.executeQuery()) {
                     if (!rs.next()) return List.<Task>of();
                     device = rs.getLong(1);
-                    offer = new Offer(ints(rs.getString(2)), ints(rs.getString(3)));
+                    offer = new Offer(ints(rs.getString(2)), ints(rs.getString(3)), rs.getInt(4) == 1);
                 }
             }
             List<Long> ids = new ArrayList<>();
             String lock = db.vendor() == Database.Vendor.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "";
             try (PreparedStatement q = c.prepareStatement("SELECT id FROM tasks WHERE state = 'queued' AND device_id = ?" + offered("threads", offer.threads())
-                    + offered("batch", offer.batch()) + " ORDER BY id LIMIT ?" + lock)) {
+                    + offered("batch", offer.batch()) + (offer.models() ? "" : " AND model_sha256 IS NULL") + " ORDER BY id LIMIT ?" + lock)) {
                 int i = 1;
                 q.setLong(i++, device);
                 for (List<Integer> values : Arrays.asList(offer.threads(), offer.batch()))

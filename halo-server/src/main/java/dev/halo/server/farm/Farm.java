@@ -3,6 +3,7 @@ package dev.halo.server.farm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halo.BadInputException;
+import dev.halo.app.model.MeasureModel;
 import dev.halo.measure.MeasureSettings;
 import dev.halo.server.api.ApiException;
 import dev.halo.server.db.Repository;
@@ -15,6 +16,7 @@ import dev.halo.space.Spaces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -48,6 +50,7 @@ public final class Farm implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Repository repo;
+    private final FarmModels models;
     private final ObjectMapper json;
     private final long leaseMs;
     private final int maxAttempts;
@@ -59,9 +62,11 @@ public final class Farm implements AutoCloseable {
      * @param leaseMs     how long a lease lasts without a heartbeat or result
      * @param maxAttempts leases a task gets before a failure or an expiry parks it
      * @param maxWaitMs   longest long-poll (kept under the server's idle timeout)
+     * @param scratch     the folder uploaded model files are read in ({@link FarmModels})
      */
-    public Farm(Repository repo, ObjectMapper json, long leaseMs, int maxAttempts, long maxWaitMs) {
+    public Farm(Repository repo, ObjectMapper json, long leaseMs, int maxAttempts, long maxWaitMs, Path scratch) {
         this.repo = repo;
+        this.models = new FarmModels(repo, scratch);
         this.json = json;
         this.leaseMs = leaseMs;
         this.maxAttempts = maxAttempts;
@@ -99,14 +104,16 @@ public final class Farm implements AutoCloseable {
 
     public record RegisterRequest(String name, String device, JsonNode fingerprint, Offer offers) {}
 
-    public record MeasureRequest(String device, String space, List<String> archs, Integer rounds, FarmSettings settings) {}
+    /** Architectures ({@code archs}, of {@code space}) or an uploaded model file ({@code model}: its SHA-256, fed {@code inputs}) to measure. */
+    public record MeasureRequest(String device, String space, List<String> archs, String model, Map<String, String> inputs, Integer rounds,
+                                 FarmSettings settings) {}
 
     public record ExportRequest(String device, Integer max, Double leaseHours, Offer offers) {}
 
     /** One entry of an offline result file: an online result plus the task it is for. */
-    public record JobResult(Long task, String leaseToken, Stats stats, String failure, String startedAt, String measuredAt) {
+    public record JobResult(Long task, String leaseToken, Stats stats, String failure, String model, String startedAt, String measuredAt) {
         ResultRequest request() {
-            return new ResultRequest(leaseToken, stats, failure, startedAt, measuredAt);
+            return new ResultRequest(leaseToken, stats, failure, model, startedAt, measuredAt);
         }
     }
 
@@ -117,7 +124,8 @@ public final class Farm implements AutoCloseable {
 
     public record Stats(Integer runs, Double minMs, Double medianMs, Double p90Ms, Double meanMs, Double cv, Double robustCv, Double medianRelCi) {}
 
-    public record ResultRequest(String leaseToken, Stats stats, String failure, String startedAt, String measuredAt) {}
+    /** A result; {@code model} is the SHA-256 of the file measured, required with the stats of a model task (provenance, checked against the task's). */
+    public record ResultRequest(String leaseToken, Stats stats, String failure, String model, String startedAt, String measuredAt) {}
 
     // ---------------------------------------------------------------- register
 
@@ -202,22 +210,18 @@ public final class Farm implements AutoCloseable {
 
     public Map<String, Object> enqueue(MeasureRequest r) {
         if (r.device() == null || !r.device().matches(NAME)) throw ApiException.badInput("device", "device must be 1-64 letters, digits, '.', '_' or '-'");
+        if (r.model() != null) return enqueueModel(r);
+        if (r.inputs() != null) throw ApiException.badInput("inputs", "inputs go with 'model' (an uploaded ONNX file), not with architectures");
         SearchSpace<?> space;
         try {
             space = Spaces.byName(r.space() == null ? "nasbench201" : r.space());
         } catch (BadInputException e) {
             throw ApiException.badInput("space", e.getMessage());
         }
-        if (r.archs() == null || r.archs().isEmpty()) throw ApiException.badInput("archs", "give at least one architecture in 'archs'");
+        if (r.archs() == null || r.archs().isEmpty()) throw ApiException.badInput("archs", "give at least one architecture in 'archs' (or an uploaded 'model')");
         if (r.archs().size() > 100_000) throw ApiException.badInput("archs", "at most 100000 architectures per request, got " + r.archs().size());
-        int rounds = r.rounds() == null ? 1 : r.rounds();
-        if (rounds < 1 || rounds > 100) throw ApiException.badInput("rounds", "rounds must be 1..100, got " + rounds);
-        FarmSettings settings = (r.settings() == null ? new FarmSettings(null, null, null, null, null, null) : r.settings()).filled();
-        try {
-            settings.toMeasureSettings();
-        } catch (BadInputException e) {
-            throw ApiException.badInput("settings", e.getMessage());
-        }
+        int rounds = rounds(r);
+        FarmSettings settings = settings(r);
         List<Repository.NewTask> tasks = new ArrayList<>();
         for (int i = 0; i < r.archs().size(); i++) {
             String canonical;
@@ -239,6 +243,71 @@ public final class Farm implements AutoCloseable {
         m.put("queued", added);
         m.put("alreadyQueued", tasks.size() - added);
         return m;
+    }
+
+    /**
+     * A round per task of a stored model file, as {@code halo measure --model} would measure it: the task's space is
+     * {@value MeasureModel#SPACE}, its arch the model's identity (SHA-256 and input shapes), so its rows are keyed as a
+     * local store keys them. Only agents that offer models lease these tasks.
+     */
+    private Map<String, Object> enqueueModel(MeasureRequest r) {
+        if (r.archs() != null) throw ApiException.badInput("archs", "give either 'archs' or 'model', not both");
+        if (r.space() != null && !r.space().equals(MeasureModel.SPACE))
+            throw ApiException.badInput("space", "a model's tasks are in space '" + MeasureModel.SPACE + "' (or leave 'space' out), got '" + r.space() + "'");
+        int rounds = rounds(r);
+        FarmSettings settings = settings(r);
+        FarmModels.checkSha(r.model(), "model");
+        FarmModels.Resolved m = models.resolve(r.model(), r.inputs());
+        List<Repository.NewTask> tasks = new ArrayList<>();
+        for (int k = 1; k <= rounds; k++) tasks.add(new Repository.NewTask(MeasureModel.SPACE, m.identity(), k));
+        long device = repo.deviceId(r.device());
+        int added = repo.enqueue(device, write(settings), settings.threads(), settings.batch(), m.sha256(), write(m.inputs()), tasks);
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("device", r.device());
+        out.put("space", MeasureModel.SPACE);
+        out.put("model", m.sha256());
+        out.put("identity", m.identity());
+        out.put("inputs", m.inputs());
+        out.put("queued", added);
+        out.put("alreadyQueued", tasks.size() - added);
+        return out;
+    }
+
+    private static int rounds(MeasureRequest r) {
+        int rounds = r.rounds() == null ? 1 : r.rounds();
+        if (rounds < 1 || rounds > 100) throw ApiException.badInput("rounds", "rounds must be 1..100, got " + rounds);
+        return rounds;
+    }
+
+    private static FarmSettings settings(MeasureRequest r) {
+        FarmSettings settings = (r.settings() == null ? new FarmSettings(null, null, null, null, null, null) : r.settings()).filled();
+        try {
+            settings.toMeasureSettings();
+        } catch (BadInputException e) {
+            throw ApiException.badInput("settings", e.getMessage());
+        }
+        return settings;
+    }
+
+    /** The model files of the farm: uploads, and the bytes agents and offline exports fetch. */
+    public FarmModels models() {
+        return models;
+    }
+
+    /**
+     * The model file of a task that {@code caller} holds (its lease, not expired): 403 naming {@code Authorization}
+     * otherwise (an agent fetches only what it is measuring), 404 for an unknown task or one that measures an architecture.
+     */
+    public byte[] taskModel(Repository.Agent caller, long taskId) {
+        repo.expireLeases(System.currentTimeMillis(), maxAttempts);
+        Task t = repo.task(taskId).orElseThrow(() -> ApiException.notFound("id", "no task with id " + taskId));
+        if (t.modelSha256() == null) throw ApiException.notFound("id", "task " + taskId + " measures an architecture, not a model file");
+        if (t.state() != TaskState.leased || !Long.valueOf(caller.id()).equals(t.leaseOwner()))
+            throw new ApiException(403, "Authorization", "task " + taskId + " is not leased to agent #" + caller.id() + ": an agent fetches only the model of a task it holds");
+        return models.bytes(t.modelSha256(), "id");
     }
 
     // ---------------------------------------------------------------- lease (long-poll)
@@ -277,6 +346,14 @@ public final class Farm implements AutoCloseable {
             m.put("round", t.round());
             m.put("attempt", t.attempts());
             m.put("settings", read(t.settings()));
+            if (t.modelSha256() != null) {
+                // the file to fetch (GET /api/tasks/ID/model; offline: SHA256.onnx beside the job file) and the shapes to feed it
+                Map<String, Object> model = new LinkedHashMap<>();
+                model.put("sha256", t.modelSha256());
+                model.put("inputs", read(t.modelInputs()));
+                model.put("url", "/api/tasks/" + t.id() + "/model");
+                m.put("model", model);
+            }
             tasks.add(m);
         }
         return tasks;
@@ -339,6 +416,7 @@ public final class Farm implements AutoCloseable {
             if (e.stats() == null) continue;
             String field = "results[" + i + "]";
             Task t = repo.task(e.task()).orElseThrow(() -> ApiException.notFound(field + ".task", field + ": no task with id " + e.task()));
+            checkModel(t, e.request(), field + ".");
             measured.add(i);
             results.add(taskResult(job.id(), job.name(), fp.id(), t, e.request()));
         }
@@ -399,6 +477,7 @@ public final class Farm implements AutoCloseable {
             }
             return new Outcome(200, Map.of("id", taskId, "state", s.name()));
         }
+        checkModel(t, r, "");
         Completion c = repo.complete(taskResult(caller.id(), caller.name(), caller.fingerprintId(), t, r));
         return switch (c) {
             case stored -> new Outcome(201, Map.of("id", taskId, "state", "done", "stored", true));
@@ -435,6 +514,21 @@ public final class Farm implements AutoCloseable {
     private static ApiException otherAgent(Repository.Agent caller, Task t) {
         return new ApiException(403, "Authorization", "task " + t.id() + " is leased to agent #" + t.leaseOwner() + ", not to #" + caller.id()
                 + " (this token's agent): an agent acts only on its own leases");
+    }
+
+    /**
+     * A measured model task's result names the file it measured, and it is the task's: what proves the row's model
+     * (400 naming {@code model} otherwise); an architecture's result names none.
+     */
+    private static void checkModel(Task t, ResultRequest r, String prefix) {
+        if (t.modelSha256() == null) {
+            if (r.model() != null) throw bad(prefix, "model", "must be left out: task " + t.id() + " measures an architecture, not a model file");
+            return;
+        }
+        if (r.model() == null)
+            throw bad(prefix, "model", "is required: task " + t.id() + " measures model " + t.modelSha256() + "; send the SHA-256 of the file you measured");
+        if (!r.model().equals(t.modelSha256()))
+            throw bad(prefix, "model", "is " + r.model() + ", but task " + t.id() + " measures model " + t.modelSha256() + ": nothing stored");
     }
 
     /** Every field of a result checked before anything is read from or written to the queue: 400 naming the first bad one (after {@code prefix}). */

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.halo.BadInputException;
 import dev.halo.Halo;
 import dev.halo.app.measure.ArchTimer;
+import dev.halo.app.model.ModelTimer;
+import dev.halo.graph.TensorShape;
+import dev.halo.io.Leftovers;
 import dev.halo.measure.DeviceFingerprint;
 import dev.halo.measure.LatencyStats;
 import dev.halo.measure.MeasureSettings;
@@ -18,6 +21,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -32,7 +37,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code halo agent}: registers this machine with a halo server as a device, then leases measurement tasks, measures
  * each with halo's harness (halo-app's {@link ArchTimer}: ONNX Runtime with the task's {@link MeasureSettings}, the same timing loop as
- * {@code halo measure} and {@code halo onboard}), heartbeats while measuring, and uploads the statistics. The protocol
+ * {@code halo measure} and {@code halo onboard}; for a model file, fetched for the task, halo-app's {@link ModelTimer},
+ * one round of {@code halo measure --model}), heartbeats while measuring, and uploads the statistics. The protocol
  * is in docs/farm.md. Every wait is bounded: a lost server is retried for {@code retrySeconds}, then the agent stops.
  */
 public final class FarmAgent {
@@ -67,9 +73,12 @@ public final class FarmAgent {
     /** What a run did: tasks stored, stored earlier (a retried upload), failed, refused (409), and why it stopped. */
     public record Summary(int stored, int already, int failed, int refused, String stopped) {}
 
-    /** Measures one task. */
+    /** Measures one task: an architecture of a built-in space, or a model file. */
     public interface Measurer {
         Outcome measure(String space, String arch, MeasureSettings settings);
+
+        /** One round of the model file {@code model} fed {@code inputs}, as {@code halo measure --model} times it; {@code identity} is the task's. */
+        Outcome measureModel(Path model, String identity, Map<String, TensorShape> inputs, MeasureSettings settings);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,20 +95,80 @@ public final class FarmAgent {
 
     /** halo's harness, or with {@code fakeMs} set the made-up measurer of tests and benchmarks. */
     static Measurer measurer(Double fakeMs) {
-        return fakeMs != null ? fake(fakeMs) : new ArchTimer()::measure;
+        return fakeMs != null ? fake(fakeMs) : harness();
+    }
+
+    /** halo's harness: halo-app's {@link ArchTimer} for architectures, its {@link ModelTimer} for model files. */
+    private static Measurer harness() {
+        ArchTimer archs = new ArchTimer();
+        ModelTimer models = new ModelTimer();
+        return new Measurer() {
+            @Override
+            public Outcome measure(String space, String arch, MeasureSettings settings) {
+                return archs.measure(space, arch, settings);
+            }
+
+            @Override
+            public Outcome measureModel(Path model, String identity, Map<String, TensorShape> inputs, MeasureSettings settings) {
+                ModelTimer.Timed t = models.measure(model, inputs, settings);
+                // the same file fed the same shapes has the task's identity; anything else would store a row under the wrong model
+                if (t.identity() != null && !t.identity().equals(identity))
+                    return new Outcome.Failed("the model measured here is " + t.identity() + ", the task's is " + identity);
+                return t.outcome();
+            }
+        };
     }
 
     /** Tests and benchmarks only: sleeps {@code ms}, answers a latency made up from the arch string (clearly not a measurement). */
     static Measurer fake(double ms) {
-        return (space, arch, settings) -> {
-            try {
-                if (ms > 0) Thread.sleep((long) ms, (int) ((ms % 1) * 1e6));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        return new Measurer() {
+            @Override
+            public Outcome measure(String space, String arch, MeasureSettings settings) {
+                return madeUp(arch);
             }
-            double median = 1 + Math.floorMod(arch.hashCode(), 1000) / 100.0;
-            return new Outcome.Measured(new LatencyStats(10, median * 0.95, median, median * 1.05, median, 0.02, 0.02, 0.01));
+
+            @Override
+            public Outcome measureModel(Path model, String identity, Map<String, TensorShape> inputs, MeasureSettings settings) {
+                return madeUp(identity);
+            }
+
+            private Outcome madeUp(String key) {
+                try {
+                    if (ms > 0) Thread.sleep((long) ms, (int) ((ms % 1) * 1e6));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                double median = 1 + Math.floorMod(key.hashCode(), 1000) / 100.0;
+                return new Outcome.Measured(new LatencyStats(10, median * 0.95, median, median * 1.05, median, 0.02, 0.02, 0.01));
+            }
         };
+    }
+
+    /**
+     * Measures a model task's file ({@code bytes}, as fetched): its SHA-256 must be the task's, and it is measured alone
+     * in a fresh folder (deleted after), so that no external-data reference in it can reach another file of this machine.
+     */
+    static Outcome measureModel(Measurer measurer, JsonNode task, byte[] bytes, MeasureSettings settings) {
+        JsonNode model = task.get("model");
+        String sha = model.path("sha256").asText();
+        String actual = FarmModels.sha256(bytes);
+        if (!actual.equals(sha)) return new Outcome.Failed("the model file fetched has SHA-256 " + actual + ", the task's is " + sha);
+        Map<String, TensorShape> inputs = new LinkedHashMap<>();
+        try {
+            model.path("inputs").fields().forEachRemaining(e -> inputs.put(e.getKey(), TensorShape.parse(e.getValue().asText())));
+        } catch (BadInputException e) {
+            return new Outcome.Failed("the task's model inputs: " + e.getMessage());
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("halo-agent-model-");
+            Path file = Files.write(dir.resolve("model.onnx"), bytes);
+            return measurer.measureModel(file, task.path("arch").asText(), inputs, settings);
+        } catch (IOException e) {
+            return new Outcome.Failed("cannot write the model to a temporary folder: " + e.getMessage());
+        } finally {
+            if (dir != null) Leftovers.deleteRecursively(dir);
+        }
     }
 
     /** The fingerprint this agent registers: halo's {@link DeviceFingerprint} under default settings, plus memory and versions. */
@@ -134,6 +203,8 @@ public final class FarmAgent {
         Map<String, Object> offers = new LinkedHashMap<>();
         if (config.threads() != null) offers.put("threads", config.threads());
         if (config.batch() != null) offers.put("batch", config.batch());
+        // halo's harness measures model files too (ModelTimer)
+        offers.put("models", true);
         reg.put("offers", offers);
         JsonNode r = expect(call("POST", "/api/agents", reg, config.token()), 201, "registering");
         long agent = r.get("agent").asLong();
@@ -171,12 +242,13 @@ public final class FarmAgent {
                     }, beatMs, beatMs, TimeUnit.MILLISECONDS);
                     String started = Instant.now().toString();
                     Outcome o;
+                    String model = t.hasNonNull("model") ? t.get("model").path("sha256").asText() : null;
                     try {
-                        o = measurer.measure(t.get("space").asText(), t.get("arch").asText(), settings);
+                        o = model == null ? measurer.measure(t.get("space").asText(), t.get("arch").asText(), settings) : fetchAndMeasure(t, settings, agentToken);
                     } finally {
                         beat.cancel(false);
                     }
-                    Map<String, Object> result = result(token, o, started);
+                    Map<String, Object> result = result(token, o, model, started);
                     Reply up = call("POST", "/api/tasks/" + id + "/result", result, agentToken);
                     if (up.status() == 201) stored++;
                     else if (up.status() == 200 && result.containsKey("failure")) failed++;
@@ -196,14 +268,30 @@ public final class FarmAgent {
         }
     }
 
-    /** A result as the protocol sends it: the lease token, the statistics or the failure, and when it was measured. */
-    static Map<String, Object> result(String leaseToken, Outcome o, String startedAt) {
+    /** A model task's file fetched with this agent's token (the task's {@code model.url}), then measured; a refused fetch is a failed outcome. */
+    private Outcome fetchAndMeasure(JsonNode task, MeasureSettings settings, String agentToken) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(config.server() + task.get("model").path("url").asText())).timeout(Duration.ofSeconds(300))
+                .header("Authorization", "Bearer " + agentToken).GET().build();
+        HttpResponse<byte[]> r = send(req, HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            String body = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+            return new Outcome.Failed("fetching the model answered " + r.statusCode() + ": " + body.lines().findFirst().orElse(""));
+        }
+        return measureModel(measurer, task, r.body(), settings);
+    }
+
+    /**
+     * A result as the protocol sends it: the lease token, the statistics or the failure, the SHA-256 of the model file
+     * measured ({@code model}; null for an architecture), and when it was measured.
+     */
+    static Map<String, Object> result(String leaseToken, Outcome o, String model, String startedAt) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("leaseToken", leaseToken);
         switch (o) {
             case Outcome.Measured m -> result.put("stats", stats(m.stats()));
             case Outcome.Failed f -> result.put("failure", f.reason());
         }
+        if (model != null) result.put("model", model);
         result.put("startedAt", startedAt);
         result.put("measuredAt", Instant.now().toString());
         return result;
@@ -225,24 +313,28 @@ public final class FarmAgent {
 
     record Reply(int status, JsonNode body) {}
 
-    /** One request, retried (with backoff) while the server cannot be reached, up to {@code retrySeconds}. */
+    /** One JSON request, retried while the server cannot be reached ({@link #send}). */
     Reply call(String method, String path, Object body, String token) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.server() + path)).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        HttpRequest req = b.build();
+        HttpResponse<String> r = send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), r.body() == null || r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body()));
+    }
+
+    /** One request, retried (with backoff) while the server cannot be reached or answers 5xx, up to {@code retrySeconds}. */
+    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
         long end = System.nanoTime() + (long) (config.retrySeconds() * 1e9);
         long backoff = 100;
         while (true) {
             try {
-                HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-                JsonNode j = r.body() == null || r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
+                HttpResponse<T> r = http.send(req, handler);
                 if (r.statusCode() >= 500 && System.nanoTime() < end) {
                     Thread.sleep(backoff);
                     backoff = Math.min(2000, backoff * 2);
                     continue;
                 }
-                return new Reply(r.statusCode(), j);
+                return r;
             } catch (ConnectException | HttpTimeoutException | java.io.EOFException e) {
                 if (System.nanoTime() >= end) throw new IOException(config.server() + " cannot be reached (" + e + "), retried " + config.retrySeconds() + " s", e);
             } catch (IOException e) {

@@ -13,14 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * {@code halo agent --offline}: measures a job file exported by a halo server ({@code POST /api/farm/jobs}) on a machine
  * that cannot reach it, and writes the result file the server imports ({@code POST /api/farm/results}). Same harness and
- * settings as the online agent; no network. The result file is rewritten after every task (atomically), so a run that
+ * settings as the online agent; no network. A model task's file is read from {@code SHA256.onnx} beside the job file. The result file is rewritten after every task (atomically), so a run that
  * is stopped keeps what it measured, and running it again measures only the rest.
  */
 public final class OfflineAgent {
@@ -42,6 +44,7 @@ public final class OfflineAgent {
         if (!job.path("job").canConvertToLong()) throw new BadInputException("--job " + jobFile + ": 'job' must be the job's number");
         if (!job.path("tasks").isArray()) throw new BadInputException("--job " + jobFile + ": 'tasks' must be a list");
         long jobId = job.get("job").asLong();
+        Map<String, byte[]> models = modelFiles(jobFile, job);
 
         ObjectNode out = resumed(resultFile, jobId, fakeMs != null);
         ArrayNode results = (ArrayNode) out.get("results");
@@ -60,9 +63,11 @@ public final class OfflineAgent {
                 throw new BadInputException("--job " + jobFile + ": task " + id + ": settings: " + e.getMessage().lines().findFirst().orElse(""));
             }
             String started = Instant.now().toString();
-            Outcome o = measurer.measure(t.path("space").asText(), t.path("arch").asText(), settings);
+            String model = t.hasNonNull("model") ? t.get("model").path("sha256").asText() : null;
+            Outcome o = model == null ? measurer.measure(t.path("space").asText(), t.path("arch").asText(), settings)
+                    : FarmAgent.measureModel(measurer, t, models.get(model), settings);
             ObjectNode entry = JSON.createObjectNode().put("task", id);
-            entry.setAll((ObjectNode) JSON.valueToTree(FarmAgent.result(t.path("leaseToken").asText(), o, started)));
+            entry.setAll((ObjectNode) JSON.valueToTree(FarmAgent.result(t.path("leaseToken").asText(), o, model, started)));
             results.add(entry);
             if (o instanceof Outcome.Measured) measured++;
             else failed++;
@@ -73,6 +78,30 @@ public final class OfflineAgent {
         writeAtomically(resultFile, out);
         log.flush();
         return new Summary(measured, failed, resumed);
+    }
+
+    /**
+     * The model files the job's model tasks measure, read from {@code SHA256.onnx} beside the job file (where
+     * {@code halo farm export-job} writes them) and checked against their SHA-256 before anything is measured.
+     */
+    private static Map<String, byte[]> modelFiles(Path jobFile, JsonNode job) throws IOException {
+        Map<String, byte[]> files = new HashMap<>();
+        for (JsonNode t : job.get("tasks")) {
+            if (!t.hasNonNull("model")) continue;
+            String sha = t.get("model").path("sha256").asText();
+            if (files.containsKey(sha)) continue;
+            if (!sha.matches("[0-9a-f]{64}"))
+                throw new BadInputException("--job " + jobFile + ": task " + t.path("id").asLong() + ": model.sha256 must be a SHA-256 in hex, got '" + sha + "'");
+            Path file = jobFile.toAbsolutePath().resolveSibling(sha + ".onnx");
+            if (!Files.isRegularFile(file))
+                throw new BadInputException("--job " + jobFile + ": task " + t.path("id").asLong() + " measures model " + sha + ", but " + file
+                        + " does not exist (halo farm export-job writes each model beside the job file: carry it along)");
+            byte[] bytes = Files.readAllBytes(file);
+            if (!FarmModels.sha256(bytes).equals(sha))
+                throw new BadInputException(file + ": its SHA-256 is " + FarmModels.sha256(bytes) + ", not " + sha + " (a damaged or different file)");
+            files.put(sha, bytes);
+        }
+        return files;
     }
 
     /** The result file of an earlier run of the same job (to resume), or a fresh one with this machine's fingerprint. */

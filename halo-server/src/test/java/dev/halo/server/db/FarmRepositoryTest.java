@@ -170,8 +170,8 @@ class FarmRepositoryTest {
     void anAgentIsLeasedOnlyTasksWhoseThreadsAndBatchItOffers(String backend) {
         try (Database db = TestDatabases.open(backend, dir)) {
             Repository repo = new Repository(db);
-            Repository.Agent one = repo.registerAgent("one-thread", "box", null, null, null, "hash-1", new Offer(List.of(1), List.of(1)));
-            Repository.Agent wide = repo.registerAgent("two-or-four", "box", null, null, null, "hash-2", new Offer(List.of(2, 4), null));
+            Repository.Agent one = repo.registerAgent("one-thread", "box", null, null, null, "hash-1", new Offer(List.of(1), List.of(1), false));
+            Repository.Agent wide = repo.registerAgent("two-or-four", "box", null, null, null, "hash-2", new Offer(List.of(2, 4), null, false));
             Repository.Agent any = repo.registerAgent("any", "box", null, null, null, "hash-3", Offer.ANY);
             repo.enqueue(one.deviceId(), "{\"threads\":4,\"batch\":8}", 4, 8, List.of(new NewTask("nasbench201", "t4b8", 1)));
             repo.enqueue(one.deviceId(), "{\"threads\":2,\"batch\":1}", 2, 1, List.of(new NewTask("nasbench201", "t2b1", 1)));
@@ -182,7 +182,7 @@ class FarmRepositoryTest {
             assertThat(repo.lease(wide.id(), 10, 0, 60_000, 3)).extracting(Task::arch).containsExactly("t4b8", "t2b1");
             assertThat(repo.lease(one.id(), 10, 0, 60_000, 3)).as("nothing else offered to it").isEmpty();
             assertThat(repo.lease(any.id(), 10, 0, 60_000, 3)).extracting(Task::arch).containsExactly("t3b1");
-            assertThat(repo.agentByTokenHash("hash-2")).map(Repository.Agent::offer).contains(new Offer(List.of(2, 4), null));
+            assertThat(repo.agentByTokenHash("hash-2")).map(Repository.Agent::offer).contains(new Offer(List.of(2, 4), null, false));
             assertThat(repo.agentByTokenHash("hash-9")).isEmpty();
         }
     }
@@ -215,6 +215,41 @@ class FarmRepositoryTest {
             assertThat(repo.completeAll(all)).as("the same batch again: stored before").containsOnly(Completion.already);
             assertThat(repo.countMeasurements()).isEqualTo(3);
             assertThat(repo.taskCounts()).containsEntry(TaskState.done, 3L);
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("backends")
+    void aModelFileIsStoredOnceAndItsTasksGoOnlyToAgentsThatOfferModels(String backend) {
+        try (Database db = TestDatabases.open(backend, dir)) {
+            Repository repo = new Repository(db);
+            String sha = "ab".repeat(32);
+            byte[] bytes = {8, 7, 0, 1, (byte) 0xff};
+            assertThat(repo.storeModel(sha, bytes)).as("new").isTrue();
+            assertThat(repo.storeModel(sha, bytes)).as("stored once: the second upload writes nothing").isFalse();
+            assertThat(repo.model(sha)).hasValueSatisfying(b -> assertThat(b).containsExactly(bytes));
+            assertThat(repo.model("cd".repeat(32))).isEmpty();
+
+            Repository.Agent archsOnly = repo.registerAgent("torch", "box", null, null, null, "h-torch", Offer.ANY);
+            Repository.Agent models = repo.registerAgent("java", "box", null, null, null, "h-java", new Offer(null, List.of(1), true));
+            assertThat(repo.agentByTokenHash("h-java")).map(Repository.Agent::offer).contains(new Offer(null, List.of(1), true));
+            String identity = "sha256:" + sha + ";x=1x3x32x32";
+            assertThat(repo.enqueue(models.deviceId(), SETTINGS, 1, 1, sha, "{\"x\":\"1x3x32x32\"}",
+                    List.of(new NewTask("onnx-model", identity, 1), new NewTask("onnx-model", identity, 2)))).isEqualTo(2);
+            repo.enqueue(models.deviceId(), SETTINGS, 1, 1, List.of(new NewTask("nasbench201", "an-arch", 1)));
+
+            assertThat(repo.lease(archsOnly.id(), 10, 0, 60_000, 3)).as("an agent that does not offer models gets the architecture only")
+                    .extracting(Task::arch).containsExactly("an-arch");
+            List<Task> got = repo.lease(models.id(), 10, 0, 60_000, 3);
+            assertThat(got).hasSize(2).allSatisfy(t -> {
+                assertThat(t.modelSha256()).isEqualTo(sha);
+                assertThat(t.modelInputs()).isEqualTo("{\"x\":\"1x3x32x32\"}");
+                assertThat(t.space()).isEqualTo("onnx-model");
+            });
+            TaskResult r = new TaskResult(got.get(0).id(), models.id(), got.get(0).leaseToken(), "java", result(4.0));
+            assertThat(repo.complete(r)).isEqualTo(Completion.stored);
+            assertThat(repo.complete(r)).as("uploaded twice: stored once").isEqualTo(Completion.already);
+            assertThat(repo.countMeasurements()).isEqualTo(1);
         }
     }
 }
