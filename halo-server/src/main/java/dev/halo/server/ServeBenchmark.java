@@ -1,11 +1,11 @@
 package dev.halo.server;
 
 import dev.halo.BadInputException;
+import dev.halo.app.zoo.Zoo;
+import dev.halo.kernel.KernelModelFile;
 import dev.halo.space.Architecture;
 import dev.halo.space.Nb201Space;
 import dev.halo.space.Spaces;
-import dev.halo.app.zoo.Zoo;
-import dev.halo.kernel.KernelModelFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
