@@ -31,4 +31,11 @@ class BenchServeCommandTest {
         assertThat(rows.get(5).get("requests").asInt()).isEqualTo(4);
         assertThat(r.err()).doesNotContain("Exception");
     }
+
+    @Test
+    void aCaseTooShortToTimeAnythingIsRefusedBeforeAnyWork() {
+        CliRun r = CliRun.of("bench", "serve", "--seconds", "0.01");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--seconds must be in [0.1, 600], got 0.01");
+    }
 }
