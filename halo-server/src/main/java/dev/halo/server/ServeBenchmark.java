@@ -1,14 +1,18 @@
 package dev.halo.server;
 
 import dev.halo.BadInputException;
+import dev.halo.app.zoo.Zoo;
+import dev.halo.kernel.KernelModelFile;
 import dev.halo.space.Architecture;
 import dev.halo.space.Nb201Space;
 import dev.halo.space.Spaces;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,21 +28,39 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code halo bench serve}: latency percentiles and throughput of {@code POST /api/predict} on loopback, for one
- * architecture and for 100 per request, at several numbers of concurrent clients (each sends its next request as soon
- * as the last one is answered). The server runs in this JVM on a fresh SQLite database with one synthetic device
- * (latency a linear function of the architecture's FLOPs, fitted with op-costs): the predictor's cost per architecture
- * does not depend on the values, so this times the server, not a device.
+ * architecture and for 100 per request, and for an uploaded ResNet-50-size ONNX model, at several numbers of
+ * concurrent clients (each sends its next request as soon as the last one is answered). The server runs in this JVM on
+ * a fresh SQLite database with one synthetic device: for architectures, latency a linear function of the
+ * architecture's FLOPs, fitted with op-costs; for models, a kernel model made without measuring
+ * ({@link SyntheticKernelModels}). What a prediction costs does not depend on those values, so this times the server,
+ * not a device.
+ *
+ * <p>The architecture cases run for a given time each; the model case for a given number of requests (at least one per
+ * client), since one model prediction takes about a second of ONNX Runtime optimisation.
  */
 public final class ServeBenchmark {
     private ServeBenchmark() {}
 
-    /** One case: the request ("1 arch", "100 archs"), clients, requests answered, percentiles in ms, requests per second, non-200 answers. */
+    /** The uploaded model the issue asks for: ResNet-50 at 224x224, batch 1 (~100 MB of float weights), from halo's zoo. */
+    public static final String RESNET50 = "resnet50";
+
+    /**
+     * One case: the request ("1 arch", "100 archs", the model), clients, requests sent, percentiles in ms of every
+     * answer, requests answered 200 per second, answers that were not 200 (e.g. 503 for a model that waited too long).
+     */
     public record Row(String request, int clients, int requests, double p50Ms, double p99Ms, double perSecond, int errors) {}
 
-    /** Runs every case for {@code seconds} (after a warm-up of a third of that, and one of 1.5 times that before all); {@code clients} e.g. 1, 8, 64. */
-    public static List<Row> run(Path dataDir, double seconds, int[] clients) {
-        if (!(seconds > 0 && seconds <= 600)) throw new BadInputException("--seconds must be in (0, 600], got " + seconds);
+    /**
+     * Runs every architecture case for {@code seconds} (after a warm-up of a third of that, and one of 1.5 times that
+     * before all), then, unless {@code modelRequests} is 0, the uploaded-model case with at least {@code modelRequests}
+     * requests per number of clients (after one warm-up request); {@code clients} e.g. 1, 8, 64; {@code model} a zoo
+     * spec or preset ({@link #RESNET50}; the tests use a small one).
+     */
+    public static List<Row> run(Path dataDir, double seconds, int[] clients, String model, int modelRequests) {
+        // shorter cases time nothing but the clock (and would still pay for the model case's export and requests)
+        if (!(seconds >= 0.1 && seconds <= 600)) throw new BadInputException("--seconds must be in [0.1, 600], got " + seconds);
         for (int c : clients) if (c < 1 || c > 512) throw new BadInputException("--clients must be 1..512, got " + c);
+        if (modelRequests < 0 || modelRequests > 10_000) throw new BadInputException("--model-requests must be 0..10000, got " + modelRequests);
         String token = HaloServer.generateToken();
         int maxClients = Arrays.stream(clients).max().orElse(1);
         try (HaloServer server = HaloServer.create(ServerConfig.local(dataDir, token)).start()) {
@@ -58,17 +80,36 @@ public final class ServeBenchmark {
             List<Architecture> hundred = new ArrayList<>();
             for (int i = 0; i < 100; i++) hundred.add(all.get(rng.nextInt(all.size())));
             String many = body(hundred);
+            String predict = server.url() + "/api/predict";
             List<Row> rows = new ArrayList<>();
             // one warm-up over both requests before any case, so that the first case does not pay for the JIT
-            load(http, server.url() + "/api/predict", one, maxClients, seconds);
-            load(http, server.url() + "/api/predict", many, maxClients, seconds / 2);
+            load(http, archs(predict, one), maxClients, seconds, Integer.MAX_VALUE);
+            load(http, archs(predict, many), maxClients, seconds / 2, Integer.MAX_VALUE);
             for (String[] req : new String[][] {{"1 arch", one}, {"100 archs", many}})
                 for (int c : clients) {
-                    load(http, server.url() + "/api/predict", req[1], c, seconds / 3); // warm-up, discarded
-                    rows.add(row(req[0], c, load(http, server.url() + "/api/predict", req[1], c, seconds)));
+                    load(http, archs(predict, req[1]), c, seconds / 3, Integer.MAX_VALUE); // warm-up, discarded
+                    rows.add(row(req[0], c, load(http, archs(predict, req[1]), c, seconds, Integer.MAX_VALUE)));
                 }
+            if (modelRequests > 0) {
+                send(http, "PUT", server.url() + "/api/devices/synthetic/kernel-model", "application/json",
+                        KernelModelFile.toJson(SyntheticKernelModels.baseline("synthetic", 1)), token, 201);
+                Path file = Zoo.export(List.of(model), Files.createDirectories(dataDir.resolve("zoo")), 1, 7).getFirst().file();
+                HttpRequest upload = HttpRequest.newBuilder(URI.create(predict + "?device=synthetic&name=model.onnx"))
+                        .header("Content-Type", "application/octet-stream").header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(300))
+                        .POST(HttpRequest.BodyPublishers.ofFile(file)).build();
+                String label = String.format(Locale.ROOT, "%s model (%.1f MB)", model, Files.size(file) / 1e6);
+                load(http, upload, 1, 600, 1); // warm-up, discarded
+                for (int c : clients) rows.add(row(label, c, load(http, upload, c, 600, (modelRequests + c - 1) / c)));
+            }
             return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the benchmark's model under " + dataDir, e);
         }
+    }
+
+    private static HttpRequest archs(String url, String body) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     private static String body(List<? extends Architecture> archs) {
@@ -78,9 +119,13 @@ public final class ServeBenchmark {
     }
 
     private static void send(HttpClient http, String url, String type, String body, String token, int expected) {
+        send(http, "POST", url, type, body, token, expected);
+    }
+
+    private static void send(HttpClient http, String method, String url, String type, String body, String token, int expected) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type).header("Authorization", "Bearer " + token)
-                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(60)).method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != expected) throw new IllegalStateException("setting up the benchmark: " + url + " answered " + r.statusCode() + ": " + r.body());
         } catch (IOException e) {
             throw new IllegalStateException("setting up the benchmark: " + e.getMessage(), e);
@@ -92,10 +137,8 @@ public final class ServeBenchmark {
 
     private record Sampled(double[] ms, int errors, double seconds) {}
 
-    /** {@code clients} closed loops for {@code seconds}; every answer's latency. */
-    private static Sampled load(HttpClient http, String url, String body, int clients, double seconds) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    /** {@code clients} closed loops for {@code seconds}, each sending at most {@code perClient} requests; every answer's latency. */
+    private static Sampled load(HttpClient http, HttpRequest req, int clients, double seconds, int perClient) {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         long start = System.nanoTime(), end = start + (long) (seconds * 1e9);
         AtomicInteger errors = new AtomicInteger();
@@ -103,7 +146,7 @@ public final class ServeBenchmark {
         for (int c = 0; c < clients; c++)
             fs.add(pool.submit(() -> {
                 List<Double> ms = new ArrayList<>();
-                while (System.nanoTime() < end) {
+                while (System.nanoTime() < end && ms.size() < perClient) {
                     long t = System.nanoTime();
                     try {
                         HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
@@ -128,7 +171,7 @@ public final class ServeBenchmark {
     }
 
     private static Row row(String request, int clients, Sampled s) {
-        return new Row(request, clients, s.ms().length, percentile(s.ms(), 0.50), percentile(s.ms(), 0.99), s.ms().length / s.seconds(), s.errors());
+        return new Row(request, clients, s.ms().length, percentile(s.ms(), 0.50), percentile(s.ms(), 0.99), (s.ms().length - s.errors()) / s.seconds(), s.errors());
     }
 
     /** Nearest-rank percentile of sorted values. */

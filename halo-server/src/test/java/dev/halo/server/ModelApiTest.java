@@ -102,7 +102,7 @@ class ModelApiTest {
         assertThat(latency.get("kernelMs").isNull()).isTrue();
         assertThat(latency.get("note").asText()).contains("not predicted yet");
         // nothing of the upload stays on the server
-        try (var left = Files.list(dir.resolve("data/describe"))) {
+        try (var left = Files.list(dir.resolve("data/model-uploads"))) {
             assertThat(left).isEmpty();
         }
     }
@@ -146,13 +146,14 @@ class ModelApiTest {
     }
 
     @Test
-    void aModelOverTheUploadLimitIs413() throws IOException {
-        try (TestServer small = new TestServer(ServerConfig.local(dir.resolve("small"), TOKEN).withLimits(16 * 1024, 2))) {
+    void aModelOverTheModelLimitIs413() throws IOException {
+        try (TestServer small = new TestServer(ServerConfig.local(dir.resolve("small"), TOKEN).withModelLimit(16 * 1024))) {
             byte[] bytes = Files.readAllBytes(tiny.file());
             assertThat(bytes.length).isGreaterThan(16 * 1024);
             Reply r = small.post("/api/models/describe", "application/octet-stream", new String(bytes, StandardCharsets.ISO_8859_1), TOKEN);
             assertThat(r.status()).isEqualTo(413);
             assertThat(r.json().get("field").asText()).isEqualTo("body");
+            assertThat(r.json().get("error").asText()).contains("16384 bytes").contains("--max-model-mb");
         }
     }
 }

@@ -42,8 +42,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--token", paramLabel = "TOKEN", description = "Token for write requests, at least 8 characters (default: a random one, printed).")
     String token;
 
-    @Option(names = "--max-upload-mb", defaultValue = "8", paramLabel = "MB", description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-upload-mb", defaultValue = "8", paramLabel = "MB", description = "Largest request body accepted: CSV, JSON (default: ${DEFAULT-VALUE}).")
     double maxUploadMb;
+
+    @Option(names = "--max-model-mb", defaultValue = "512", paramLabel = "MB",
+            description = "Largest uploaded ONNX model accepted (POST /api/predict, /api/models/describe; streamed to disk) (default: ${DEFAULT-VALUE}).")
+    double maxModelMb;
 
     @Option(names = "--queue", defaultValue = "16", paramLabel = "N", description = "Jobs that may wait behind the running one (default: ${DEFAULT-VALUE}).")
     int queue;
@@ -68,6 +72,7 @@ public final class ServeCommand implements Callable<Integer> {
         Path dir = data != null ? data : Path.of(System.getProperty("user.home"), ".halo", "server");
         if (accuracy != null && !Files.isRegularFile(accuracy)) throw new BadInputException("--accuracy " + accuracy + ": no such file");
         if (!(maxUploadMb > 0)) throw new BadInputException("--max-upload-mb must be > 0, got " + maxUploadMb);
+        if (!(maxModelMb > 0)) throw new BadInputException("--max-model-mb must be > 0, got " + maxModelMb);
         try {
             Files.createDirectories(dir); // before anything binds a port: an unusable folder is the user's to fix
         } catch (java.io.IOException | SecurityException e) {
@@ -80,7 +85,8 @@ public final class ServeCommand implements Callable<Integer> {
         boolean generated = token == null;
         String t = generated ? HaloServer.generateToken() : token;
         ServerConfig config = new ServerConfig(host, port, db != null ? db : dir.resolve("halo.db").toString(), dir, t,
-                (long) (maxUploadMb * 1024 * 1024), queue, maxArchs, accuracy, Math.round(timeout * 1000), Math.round(lease * 1000), maxAttempts);
+                (long) (maxUploadMb * 1024 * 1024), queue, maxArchs, accuracy, Math.round(timeout * 1000), Math.round(lease * 1000), maxAttempts,
+                (long) (maxModelMb * 1024 * 1024));
         PrintWriter out = spec.commandLine().getOut();
         HaloServer server = HaloServer.create(config);
         CountDownLatch stopped = new CountDownLatch(1);

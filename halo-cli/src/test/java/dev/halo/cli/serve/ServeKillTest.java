@@ -5,24 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halo.data.LatencyDataset;
+import dev.halo.kernel.KernelModelFile;
 import dev.halo.measure.MeasurementStore;
+import dev.halo.server.SyntheticKernelModels;
 import dev.halo.testing.SharedData;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code halo serve} killed with SIGKILL during an onboarding job and an upload, then started again on the same
  * database: what the job measured is in the database at once, the job resumes by itself and finishes from where it
  * was (no measurement lost or duplicated), the upload is there whole or not at all, and onboarding the device again
- * measures nothing twice.
+ * measures nothing twice; killed while a large ONNX model is being uploaded, the part of it on disk is gone after the
+ * restart.
  */
 class ServeKillTest {
     static final String TOKEN = "kill-test-token-42";
@@ -180,5 +187,76 @@ class ServeKillTest {
         assertThat(get(again + "/api/measurements?device=box&limit=100000").size()).isEqualTo(inStore);
         second[0].destroy();
         assertThat(second[0].waitFor(20, TimeUnit.SECONDS)).as("a plain SIGTERM stops it").isTrue();
+    }
+
+    /** The partly written model files under the server's upload folder, with their sizes. */
+    static long largestUpload(Path uploads) throws IOException {
+        if (!Files.isDirectory(uploads)) return -1;
+        try (Stream<Path> files = Files.walk(uploads)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).max().orElse(-1);
+        }
+    }
+
+    @Test
+    void killedDuringALargeModelUploadTheRestartedServerLeavesNoPartOfItOnDisk() throws Exception {
+        Process[] first = new Process[1];
+        String base = serve(first);
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/api/devices/box/kernel-model")).header("Authorization", "Bearer " + TOKEN)
+                .timeout(Duration.ofSeconds(30)).PUT(HttpRequest.BodyPublishers.ofString(KernelModelFile.toJson(SyntheticKernelModels.baseline("box", 1)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+
+        // a model upload (no length announced) that sends 48 MB and then waits: the server has part of it on disk
+        long sendFirst = 48L << 20;
+        CountDownLatch killed = new CountDownLatch(1);
+        InputStream stalling = new InputStream() {
+            long sent;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException("read in blocks");
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (sent >= sendFirst) {
+                    try {
+                        killed.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return -1;
+                }
+                int n = (int) Math.min(len, sendFirst - sent);
+                java.util.Arrays.fill(b, off, off + n, (byte) 7);
+                sent += n;
+                return n;
+            }
+        };
+        CompletableFuture<?> upload = CompletableFuture.runAsync(() -> {
+            try {
+                http.send(HttpRequest.newBuilder(URI.create(base + "/api/predict?device=box&name=big.onnx")).header("Authorization", "Bearer " + TOKEN)
+                        .header("Content-Type", "application/octet-stream").timeout(Duration.ofSeconds(90))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> stalling)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (Exception ignored) {
+                // the server was killed under it
+            }
+        });
+        Path uploads = dir.resolve("model-uploads");
+        for (int i = 0; i < 600 && largestUpload(uploads) < (32L << 20); i++) Thread.sleep(50);
+        assertThat(largestUpload(uploads)).as("part of the model is on disk").isGreaterThanOrEqualTo(32L << 20);
+        first[0].destroyForcibly(); // SIGKILL: no shutdown hook, no finally block runs
+        assertThat(first[0].waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(largestUpload(uploads)).as("the killed server left its partial upload").isGreaterThanOrEqualTo(32L << 20);
+        killed.countDown();
+        upload.get(60, TimeUnit.SECONDS);
+
+        Process[] second = new Process[1];
+        serve(second);
+        try (Stream<Path> left = Files.list(uploads)) {
+            assertThat(left).as("nothing of the killed upload after the restart").isEmpty();
+        }
+        second[0].destroy();
+        assertThat(second[0].waitFor(20, TimeUnit.SECONDS)).isTrue();
     }
 }

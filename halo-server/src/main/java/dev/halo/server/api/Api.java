@@ -14,6 +14,8 @@ import dev.halo.server.farm.FarmModels;
 import dev.halo.server.jobs.Jobs;
 import dev.halo.server.work.KernelModels;
 import dev.halo.server.work.ModelDescriptions;
+import dev.halo.server.work.ModelPredictions;
+import dev.halo.server.work.ModelUploads;
 import dev.halo.server.work.OnboardJob;
 import dev.halo.server.work.Profiles;
 import dev.halo.server.work.SearchJob;
@@ -51,6 +53,7 @@ public final class Api {
     private final SearchJob search;
     private final Farm farm;
     private final ModelDescriptions models;
+    private final ModelPredictions modelPredictions;
     private final KernelModels kernelModels;
     private final Map<String, Access> registered = new LinkedHashMap<>();
     private final List<SseClient> streams = new CopyOnWriteArrayList<>();
@@ -64,7 +67,11 @@ public final class Api {
         this.uploads = new Uploads(repo, config.dataDir());
         this.onboard = new OnboardJob(repo, config.dataDir(), json);
         this.search = new SearchJob(repo, profiles, config.accuracyTable(), json);
-        this.models = new ModelDescriptions(config.dataDir().resolve("describe"));
+        // uploaded models wait for their turn at most until a second before the server would drop the connection as idle
+        ModelUploads modelUploads = new ModelUploads(config.dataDir().resolve("model-uploads"), config.maxModelBytes(),
+                Math.max(0, config.idleTimeoutMs() - 1_000));
+        this.models = new ModelDescriptions(modelUploads);
+        this.modelPredictions = new ModelPredictions(modelUploads);
         this.kernelModels = new KernelModels(repo);
         // a long-poll ends a second before the server would drop the connection as idle
         this.farm = new Farm(repo, json, config.leaseMs(), config.maxAttempts(), Math.max(0, Math.min(30_000, config.idleTimeoutMs() - 1_000)),
@@ -90,8 +97,12 @@ public final class Api {
         }), 10, 10, TimeUnit.SECONDS);
     }
 
-    /** Who may call a route: anyone, whoever has the server's token, or a registered farm agent with its own token. */
-    public enum Access { PUBLIC, ADMIN, AGENT }
+    /**
+     * Who may call a route: anyone, whoever has the server's token, a registered farm agent with its own token, or (for
+     * {@code POST /api/predict}) anyone with JSON but the server's token with an uploaded model, which ONNX Runtime
+     * optimises on this machine.
+     */
+    public enum Access { PUBLIC, ADMIN, AGENT, PUBLIC_BUT_MODELS_ADMIN }
 
     /** Every route as "METHOD /path" with who may call it (what the OpenAPI test checks against the document). */
     public Map<String, Access> registered() {
@@ -116,8 +127,8 @@ public final class Api {
         get(r, "/api/devices/{name}/kernel-model", this::kernelModel);
         get(r, "/api/measurements", this::measurements);
         post(r, "/api/measurements", Access.ADMIN, this::upload);
-        // computes, stores nothing: no token
-        post(r, "/api/predict", Access.PUBLIC, this::predict);
+        // computes, stores nothing: no token for architectures; an uploaded model runs ONNX Runtime here: the server's token
+        post(r, "/api/predict", Access.PUBLIC_BUT_MODELS_ADMIN, this::predict);
         post(r, "/api/jobs/onboard", Access.ADMIN, this::startOnboard);
         post(r, "/api/jobs/search", Access.ADMIN, this::startSearch);
         get(r, "/api/jobs/{id}", this::job);
@@ -346,7 +357,27 @@ public final class Api {
 
     public record PredictRequest(List<String> archs, List<String> devices, Double level) {}
 
-    private void predict(Context ctx) {
+    /** The body is an ONNX model (Content-Type application/octet-stream or application/onnx) or, otherwise, JSON architectures. */
+    private void predict(Context ctx) throws IOException {
+        if (ModelUploads.isModel(ctx.contentType())) predictModel(ctx);
+        else predictArchs(ctx);
+    }
+
+    /**
+     * The .onnx file's latency on the devices {@code device=NAME} names (repeatable; none: every device with a kernel
+     * model), each checked before the upload is read (404 naming {@code device}); {@code input=NAME=SHAPE} and
+     * {@code name} as for {@code /api/models/describe}.
+     */
+    private void predictModel(Context ctx) throws IOException {
+        requireAdmin(ctx);
+        List<String> asked = ctx.queryParams("device").stream().distinct().toList();
+        List<KernelModels.Loaded> devices = asked.isEmpty() ? kernelModels.all() : kernelModels.load(asked);
+        try (InputStream body = ctx.bodyInputStream()) {
+            ctx.json(modelPredictions.predict(ctx.queryParam("name"), body, ctx.contentLength(), ctx.queryParams("input"), devices));
+        }
+    }
+
+    private void predictArchs(Context ctx) {
         PredictRequest r = HaloServer.body(json, body(ctx), PredictRequest.class);
         if (r.archs() == null || r.archs().isEmpty()) throw ApiException.badInput("archs", "give at least one architecture in 'archs'");
         if (r.archs().size() > config.maxArchs())
@@ -480,13 +511,15 @@ public final class Api {
     // ---------------------------------------------------------------- models
 
     /**
-     * The body is the .onnx file itself; {@code name} (shown only), {@code input=NAME=SHAPE} and {@code device=NAME} (both
-     * repeatable) are query parameters. Each device must have a kernel model (404 naming {@code device} before the upload
-     * is looked at).
+     * The body is the .onnx file itself (at most --max-model-mb, streamed to disk); {@code name} (shown only),
+     * {@code input=NAME=SHAPE} and {@code device=NAME} (both repeatable) are query parameters. Each device must have a
+     * kernel model (404 naming {@code device} before the upload is read).
      */
-    private void describeModel(Context ctx) {
+    private void describeModel(Context ctx) throws IOException {
         List<KernelModels.Loaded> devices = kernelModels.load(ctx.queryParams("device").stream().distinct().toList());
-        ctx.json(models.describe(ctx.queryParam("name"), body(ctx), ctx.queryParams("input"), devices));
+        try (InputStream body = ctx.bodyInputStream()) {
+            ctx.json(models.describe(ctx.queryParam("name"), body, ctx.contentLength(), ctx.queryParams("input"), devices));
+        }
     }
 
     // ---------------------------------------------------------------- farm (docs/farm.md)

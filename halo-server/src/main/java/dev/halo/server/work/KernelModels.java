@@ -69,6 +69,14 @@ public final class KernelModels {
         return out;
     }
 
+    /** The models of every device that has one, in the devices' order; 404 naming {@code device} when none has. */
+    public List<Loaded> all() {
+        List<String> names = repo.kernelModels().values().stream().map(Repository.KernelModel::device).toList();
+        if (names.isEmpty())
+            throw ApiException.notFound("device", "no device has a kernel model yet: PUT one at /api/devices/NAME/kernel-model (halo model onboard writes it)");
+        return load(names);
+    }
+
     /** A stored model's summary (no JSON) for the device list and the store's answer. */
     public static Map<String, Object> summary(Repository.KernelModel k) {
         Map<String, Object> m = new LinkedHashMap<>();

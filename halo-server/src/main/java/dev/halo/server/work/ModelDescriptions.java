@@ -10,23 +10,15 @@ import dev.halo.graph.NodeCost;
 import dev.halo.graph.NodeReport;
 import dev.halo.graph.TensorShape;
 import dev.halo.graph.ValueInfo;
-import dev.halo.io.Leftovers;
 import dev.halo.measure.GraphOptimization;
 import dev.halo.server.api.ApiException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 
 /**
  * {@code POST /api/models/describe}: an uploaded ONNX model described by halo-app's {@link DescribeModel} (what
@@ -35,13 +27,9 @@ import java.util.concurrent.Semaphore;
  * latency on each by its kernel model ({@link KernelModels}), predicted by halo-app's {@link PredictModel#predict}
  * (what {@code halo model predict} runs) on the kernels of this same optimisation.
  *
- * <p>The upload is written alone into a fresh folder (under a fixed name, whatever the client called it) and deleted
- * afterwards: external data it names cannot be there, and the reader refuses locations outside that folder anyway.
+ * <p>The upload is on disk only while the request runs ({@link ModelUploads}: streamed, limited, deleted after).
  */
 public final class ModelDescriptions {
-    /** Descriptions run at once at most: each one has ONNX Runtime optimise a whole model. */
-    static final int CONCURRENT = 2;
-
     /**
      * @param name     what the client called the file (shown, never used as a path)
      * @param sha256   of the uploaded bytes
@@ -79,58 +67,32 @@ public final class ModelDescriptions {
                 "not predicted yet: give ?device=NAME, a device with a kernel model (PUT /api/devices/NAME/kernel-model), to predict this model's latency");
     }
 
-    private final Path scratch;
-    private final Semaphore running = new Semaphore(CONCURRENT);
+    private final ModelUploads uploads;
 
-    /** @param scratch the folder uploads are described in (one fresh folder per upload, deleted after) */
-    public ModelDescriptions(Path scratch) {
-        this.scratch = scratch;
+    /** @param uploads where the upload is written for the length of the request (shared with {@link ModelPredictions}) */
+    public ModelDescriptions(ModelUploads uploads) {
+        this.uploads = uploads;
     }
 
     /**
-     * Describes {@code model} (the uploaded bytes); {@code inputs} are {@code NAME=SHAPE} for dynamic dimensions. 400 for
-     * a file that is not a model halo can read (the message names the upload, never a server path), 503 when
-     * {@value #CONCURRENT} descriptions are running.
+     * Describes the model {@code body} streams ({@code contentLength} -1 when unknown), with its latency predicted on
+     * each of {@code devices} (none: no prediction); {@code inputs} are {@code NAME=SHAPE} for dynamic dimensions. 400
+     * for a file that is not a model halo can read (the message names the upload by {@code name}, never a server path),
+     * 413 over the model limit, 503 when it waited too long behind other uploads ({@link ModelUploads}).
      */
-    public Description describe(String name, byte[] model, List<String> inputs) {
-        return describe(name, model, inputs, List.of());
-    }
-
-    /** As {@link #describe(String, byte[], List)}, with the model's latency predicted on each of {@code devices}. */
-    public Description describe(String name, byte[] model, List<String> inputs, List<KernelModels.Loaded> devices) {
-        String shown = name == null || name.isBlank() ? "the upload" : name.strip();
-        Map<String, TensorShape> shapes;
-        try {
-            shapes = DescribeModel.parseInputs(inputs);
-        } catch (BadInputException e) {
-            throw ApiException.badInput("input", e.getMessage().replace("--input", "input"));
-        }
-        if (model.length == 0) throw ApiException.badInput("body", "the request body is empty: send the .onnx file's bytes");
-        if (!running.tryAcquire())
-            throw new ApiException(503, null, CONCURRENT + " model descriptions are running; try again in a moment");
-        Path dir = null;
-        try {
-            Files.createDirectories(scratch);
-            dir = Files.createTempDirectory(scratch, "describe-");
-            Path file = Files.write(dir.resolve("model.onnx"), model);
+    public Description describe(String name, InputStream body, long contentLength, List<String> inputs, List<KernelModels.Loaded> devices) {
+        Map<String, TensorShape> shapes = ModelUploads.inputs(inputs);
+        return uploads.receive(name, body, contentLength, u -> {
             DescribeModel.Result r;
             try {
-                r = new DescribeModel().run(new DescribeModel.Request(file, shapes, true, GraphOptimization.ALL));
+                r = new DescribeModel().run(new DescribeModel.Request(u.file(), shapes, true, GraphOptimization.ALL));
             } catch (BadInputException e) {
-                // the reader's messages start with the file's path (the client knows its file by its own name), and
-                // speak of the CLI's --input where the request has its input parameter
-                String m = e.getMessage().replace(file.toString(), shown).replace(dir.toString(), "the upload's folder");
-                throw ApiException.badInput(m.contains("--input") ? "input" : "body", m.replace("--input", "input"));
+                throw u.refusal(e);
             }
             List<Latency> latencies = devices.isEmpty() ? List.of() : latencies(r, devices);
-            return new Description(shown, r.fileBytes(), sha256(model), r.producer(), r.opset(), values(r.graph().inputs()), values(r.graph().outputs()),
+            return new Description(u.shown(), r.fileBytes(), u.sha256(), r.producer(), r.opset(), values(r.graph().inputs()), values(r.graph().outputs()),
                     graph(r.graph()), graph(r.kernels()), latencies.isEmpty() ? Latency.NOT_YET : latencies.getFirst(), latencies);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the uploaded model under " + scratch, e);
-        } finally {
-            running.release();
-            if (dir != null) Leftovers.deleteRecursively(dir);
-        }
+        });
     }
 
     /** Each device's prediction of the described model's executed kernels, per kernel matched to the description's nodes by name. */
@@ -183,13 +145,5 @@ public final class ModelDescriptions {
 
     private static String shape(TensorShape s) {
         return s == null ? "?" : s.toString();
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
     }
 }
