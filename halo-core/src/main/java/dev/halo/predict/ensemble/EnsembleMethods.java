@@ -4,6 +4,7 @@ import dev.halo.DataLocation;
 import dev.halo.predict.FewShotContext;
 import dev.halo.predict.FewShotMethod;
 import dev.halo.predict.additive.AdditiveCostMethod;
+import dev.halo.predict.additive.SmallSampleCostMethod;
 import dev.halo.predict.baseline.SupervisedMlpMethod;
 import dev.halo.predict.help.HelpAdaptation;
 import dev.halo.predict.help.HelpFewShotMethod;
@@ -52,6 +53,8 @@ public final class EnsembleMethods {
         m.put("mix-src-loo-long+op-costs", () -> new BlendMethod("mix-src-loo-long+op-costs", FeatureMixMethod.chosenSourcePerDeviceLonger(), new AdditiveCostMethod()));
         m.put("mix-src-loo-long+op-costs-dev", () -> new BlendMethod("mix-src-loo-long+op-costs-dev", FeatureMixMethod.chosenSourcePerDeviceLonger(),
                 new AdditiveCostMethod(), BlendMethod.Weighting.KNOWN_LEAVE_ONE_OUT));
+        // few-sample shrinkage of op-costs for noisy phones (beyond.md, session 8)
+        m.put(SmallSampleCostMethod.NAME, SmallSampleCostMethod::new);
         m.put("mix-src-loo+help-dev", () -> new BlendMethod("mix-src-loo+help-dev", FeatureMixMethod.chosenSourcePerDevice(), releasedHelp(0), true));
         return m;
     }
