@@ -46,6 +46,16 @@ public record KernelShape(String node, String op, String activation, List<Tensor
                 report.weightShapes(), report.outputShapes(), window, stride, node.attrInt("group", 1), report.cost());
     }
 
+    /** The kernels of an optimised graph, from its report: every costed node in order (uncosted nodes left out). */
+    public static List<KernelShape> executed(dev.halo.graph.Graph optimized, dev.halo.graph.GraphReport report) {
+        List<KernelShape> out = new ArrayList<>();
+        for (NodeReport r : report.nodes()) {
+            KernelShape k = of(optimized.nodes().get(r.index()), r);
+            if (k != null) out.add(k);
+        }
+        return out;
+    }
+
     private static long[] windowOf(Node node, NodeReport report) {
         long[] k = node.attrInts("kernel_shape");
         if (k != null) return pair(k, 0);

@@ -34,6 +34,20 @@ class PredictModelTest {
     }
 
     @Test
+    void aModelTheEmulationDoesNotCoverFallsBackToOnnxRuntimeWithTheReasonOrIsRefused() throws Exception {
+        Path onnx = Files.write(dir.resolve("vit.onnx"), dev.halo.onnx.zoo.ModelZoo.parse("vit:patch=16:dim=64:depth=1:heads=2:mlp=2:res=32")
+                .export(1, 0).bytes());
+        Path file = Files.writeString(dir.resolve("d.kernel-model.json"), KernelModelFile.toJson(baseline()));
+
+        PredictModel.Result auto = PredictModel.run(new PredictModel.Request(onnx, Map.of(), List.of(file)));
+        assertThat(auto.source()).isEqualTo(PredictModel.Kernels.ORT);
+        assertThat(auto.fallback()).startsWith("the emulated ONNX Runtime rewrites do not cover node '").contains("more)");
+        assertThatThrownBy(() -> PredictModel.run(new PredictModel.Request(onnx, Map.of(), List.of(file), PredictModel.Kernels.EMULATED)))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("--kernels emulated").hasMessageContaining(onnx.toString());
+        assertThatThrownBy(() -> PredictModel.Kernels.parse("fast")).isInstanceOf(BadInputException.class).hasMessageContaining("--kernels fast");
+    }
+
+    @Test
     void describedKernelsOnLoadedModelsPredictWhatTheFilesPredict() throws Exception {
         Path onnx = Files.write(dir.resolve("m.onnx"), dev.halo.onnx.zoo.ModelZoo.parse("shufflenetv2:res=96").export(1, 0).bytes());
         String json = KernelModelFile.toJson(baseline());
@@ -44,6 +58,9 @@ class PredictModelTest {
         GraphLatencyModel loaded = PredictModel.load(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "upload");
         List<PredictModel.DevicePrediction> fromLoaded = PredictModel.predict(described.executedKernels(), List.of(loaded));
 
+        // auto: the zoo model is covered by the emulation, whose kernels price exactly as ORT's do below
+        assertThat(fromFiles.source()).isEqualTo(PredictModel.Kernels.EMULATED);
+        assertThat(fromFiles.fallback()).isEmpty();
         assertThat(fromLoaded).hasSize(1);
         assertThat(fromLoaded.getFirst().file()).isNull();
         KernelCostModel.Prediction a = fromFiles.devices().getFirst().prediction(), b = fromLoaded.getFirst().prediction();
@@ -58,6 +75,8 @@ class PredictModelTest {
         // without kernels asked for there are none
         assertThat(new DescribeModel().run(DescribeModel.Request.of(onnx)).executedKernels()).isEmpty();
         assertThatThrownBy(() -> PredictModel.predict(List.of(), List.of(loaded))).isInstanceOf(BadInputException.class);
+        assertThat(PredictModel.run(new PredictModel.Request(onnx, Map.of(), List.of(file), PredictModel.Kernels.ORT)).source())
+                .isEqualTo(PredictModel.Kernels.ORT);
         assertThatThrownBy(() -> PredictModel.load(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), "upload"))
                 .isInstanceOf(BadInputException.class).hasMessageStartingWith("upload: field format");
     }

@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
         description = {"Predict an ONNX model's latency on one or more devices, each given by a kernel model file (from",
             "'halo model onboard' on that device, or adapted to it from a few measurements). Prints, per device, the",
             "predicted ms with a 90 %% interval, then the slowest kernels with their predicted ms. The kernels are those",
-            "ONNX Runtime executes after its graph optimisation on this machine.",
+            "ONNX Runtime executes after its graph optimisation on this machine: by default worked out by halo's",
+            "emulation of ORT's rewrites (milliseconds) when it covers every node, else from an ORT session (the",
+            "reason is printed).",
             "",
             "Examples:",
             "  halo model predict resnet50.onnx --device here.kernel-model.json",
@@ -40,6 +42,11 @@ public final class ModelPredictCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "NAME=SHAPE", description = "Shape of an input (needed for dynamic dimensions).")
     List<String> inputs = new ArrayList<>();
 
+    @Option(names = "--kernels", paramLabel = "auto|emulated|ort", defaultValue = "auto",
+            description = "Where the executed kernels come from: auto (emulated when the emulation covers the model, else ONNX Runtime), "
+                    + "emulated (refuse a model it does not cover) or ort (an ONNX Runtime session). Default: ${DEFAULT-VALUE}.")
+    String kernels;
+
     @Option(names = "--top", paramLabel = "K", defaultValue = "10", description = "Slowest kernels listed per device (default: ${DEFAULT-VALUE}; 0: none).")
     int top;
 
@@ -47,7 +54,8 @@ public final class ModelPredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PredictModel.Result r = PredictModel.run(new PredictModel.Request(model, DescribeModel.parseInputs(inputs), devices));
+        PredictModel.Result r = PredictModel.run(new PredictModel.Request(model, DescribeModel.parseInputs(inputs), devices,
+                PredictModel.Kernels.parse(kernels)));
         PrintWriter out = spec.commandLine().getOut();
         Table t = new Table("device", "predicted_ms", "low_ms", "high_ms", "kernels", "device_model");
         for (PredictModel.DevicePrediction d : r.devices())
@@ -66,7 +74,11 @@ public final class ModelPredictCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        spec.commandLine().getErr().printf(Locale.ROOT, "predicted in %.0f ms (reading, ONNX Runtime's optimisation, prediction)%n", 1000 * r.seconds());
+        PrintWriter err = spec.commandLine().getErr();
+        if (!r.fallback().isEmpty()) err.println("kernels from ONNX Runtime: " + r.fallback());
+        err.printf(Locale.ROOT, "predicted in %.0f ms (reading, %s, prediction)%n", 1000 * r.seconds(),
+                r.source() == PredictModel.Kernels.EMULATED ? "ONNX Runtime's rewrites emulated" : "ONNX Runtime's optimisation");
+        err.flush();
         return 0;
     }
 

@@ -56,12 +56,7 @@ public final class ModelProfiler {
 
     /** As {@link #executedKernels(Graph, Map)}, from the report of {@code optimized} already made (uncosted nodes left out). */
     public static List<KernelShape> executedKernels(Graph optimized, GraphReport report) {
-        List<KernelShape> out = new ArrayList<>();
-        for (NodeReport r : report.nodes()) {
-            KernelShape k = KernelShape.of(optimized.nodes().get(r.index()), r);
-            if (k != null) out.add(k);
-        }
-        return out;
+        return KernelShape.executed(optimized, report);
     }
 
     /**
