@@ -83,7 +83,7 @@ public final class ModelProfiler {
         Map<String, OnnxTensor> feed = null;
         try (OrtSession.SessionOptions options = OrtLatencyMeter.sessionOptions(settings)) {
             Path optimizedFile = dir.resolve("optimized.onnx");
-            options.setOptimizedModelFilePath(optimizedFile.toString());
+            OptimizedModel.writeOptimizedModel(options, optimizedFile);
             options.enableProfiling(dir.resolve("ort").toString());
             ModelInputs.fixSymbols(options, original.feeds(), given);
             try (OrtSession session = env.createSession(model.toString(), options)) {

@@ -2,6 +2,7 @@ package dev.halo.measure.model;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.halo.BadInputException;
 import dev.halo.io.Leftovers;
@@ -62,12 +63,22 @@ public final class OptimizedModel {
         }
     }
 
+    /**
+     * Asks ONNX Runtime to write the optimised model to {@code file}. ORT warns on every such session that an NCHWc
+     * model is specific to this machine — true, and why halo reads it here and never ships it — so the session
+     * logs errors only: a warning line per profiled model would bury the progress bar.
+     */
+    static void writeOptimizedModel(OrtSession.SessionOptions options, Path file) throws OrtException {
+        options.setOptimizedModelFilePath(file.toString());
+        options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+    }
+
     private static Graph optimize(Path dir, Path model, Graph original, Map<String, TensorShape> inputs, GraphOptimization level) {
         {
             Path out = dir.resolve("optimized.onnx");
             MeasureSettings settings = MeasureSettings.defaults().withOptimization(level);
             try (OrtSession.SessionOptions options = OrtLatencyMeter.sessionOptions(settings)) {
-                options.setOptimizedModelFilePath(out.toString());
+                writeOptimizedModel(options, out);
                 ModelInputs.fixSymbols(options, original.feeds(), inputs);
                 OrtEnvironment.getEnvironment().createSession(model.toString(), options).close();
             } catch (OrtException e) {
