@@ -26,4 +26,12 @@ public interface LeaveOneOutPredictor extends LatencyPredictor {
         int rank = (int) Math.ceil((n + 1) * level);
         return sortedErrors[Math.min(rank, n) - 1];
     }
+
+    /** Each prediction with the jackknife interval at {@code level}, a relative half-width; the lower end is at least 0. */
+    static Prediction[] withJackknifeIntervals(double[] predictedMs, double[] sortedErrors, double level) {
+        double q = jackknifeHalfWidth(sortedErrors, level);
+        Prediction[] out = new Prediction[predictedMs.length];
+        for (int i = 0; i < out.length; i++) out[i] = new Prediction(predictedMs[i], predictedMs[i] * Math.max(0, 1 - q), predictedMs[i] * (1 + q));
+        return out;
+    }
 }

@@ -78,10 +78,6 @@ public final class AdditiveCostPredictor implements LeaveOneOutPredictor {
 
     @Override
     public Prediction[] predictWithInterval(List<? extends Architecture> archs, double level) {
-        double q = LeaveOneOutPredictor.jackknifeHalfWidth(sortedLooErrors, level);
-        double[] p = predictMs(archs);
-        Prediction[] out = new Prediction[p.length];
-        for (int i = 0; i < p.length; i++) out[i] = new Prediction(p[i], p[i] * Math.max(0, 1 - q), p[i] * (1 + q));
-        return out;
+        return LeaveOneOutPredictor.withJackknifeIntervals(predictMs(archs), sortedLooErrors, level);
     }
 }
