@@ -36,7 +36,9 @@ class ServeCommandTest {
         Pattern url = Pattern.compile("halo serve: (http://127\\.0\\.0\\.1:\\d+)");
         Pattern token = Pattern.compile("token \\(generated[^)]*\\): ([0-9a-f]+)");
         Matcher m = url.matcher("");
-        for (int i = 0; i < 300 && !(m = url.matcher(out.toString())).find() && t.isAlive(); i++) Thread.sleep(50);
+        // the address and the token come in separate lines: wait for both (reading after the first alone was a race)
+        for (int i = 0; i < 300 && !(url.matcher(out.toString()).find() && token.matcher(out.toString()).find()) && t.isAlive(); i++) Thread.sleep(50);
+        m = url.matcher(out.toString());
         assertThat(m.find(0)).as(out + " / " + err).isTrue();
         String base = m.group(1);
         Matcher tm = token.matcher(out.toString());
