@@ -15,11 +15,11 @@ class ZooCommandTest {
     @TempDir Path dir;
 
     @Test
-    void familiesListsAllEightWithTheirPresets() {
+    void familiesListsAllNineWithTheirPresets() {
         CliRun r = CliRun.of("zoo", "families", "--format", "csv");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out().lines().skip(1).toList()).hasSize(8);
-        assertThat(r.out()).contains("resnet50").contains("vit_s_16").contains("regnet_y_400mf");
+        assertThat(r.out().lines().skip(1).toList()).hasSize(9);
+        assertThat(r.out()).contains("resnet50").contains("vit_s_16").contains("regnet_y_400mf").contains("swin_t");
     }
 
     @Test
