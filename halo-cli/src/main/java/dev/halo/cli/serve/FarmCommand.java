@@ -2,6 +2,7 @@ package dev.halo.cli.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.halo.BadInputException;
+import dev.halo.app.model.DescribeModel;
 import dev.halo.server.farm.FarmFiles;
 import dev.halo.server.farm.FarmSettings;
 import java.nio.file.Path;
@@ -84,11 +85,7 @@ public final class FarmCommand implements Runnable {
             if ((archs == null) == (model == null)) throw new BadInputException("give either --arch (repeatable) or --model FILE.onnx");
             if (inputs != null && model == null) throw new BadInputException("--input goes with --model");
             Map<String, String> shapes = new LinkedHashMap<>();
-            for (String in : inputs == null ? List.<String>of() : inputs) {
-                int eq = in.indexOf('=');
-                if (eq < 1) throw new BadInputException("--input must be NAME=SHAPE, e.g. x=1x3x224x224, got '" + in + "'");
-                shapes.put(in.substring(0, eq), in.substring(eq + 1));
-            }
+            DescribeModel.parseInputs(inputs == null ? List.of() : inputs).forEach((name, shape) -> shapes.put(name, shape.toString()));
             FarmSettings settings = new FarmSettings(threads, batch, null, null, null, null);
             JsonNode r = FarmFiles.measure(server.server, server.token, new FarmFiles.Measure(device, space, archs, model, shapes, rounds, settings));
             spec.commandLine().getOut().printf("device %s: %d tasks queued, %d already queued%s%n", device, r.get("queued").asInt(), r.get("alreadyQueued").asInt(),
