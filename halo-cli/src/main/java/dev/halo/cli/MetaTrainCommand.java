@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code halo meta-train}: HELP meta-training from scratch, with checkpoints, resume and meta-valid model selection. */
 @Command(name = "meta-train", mixinStandardHelpOptions = true,
-        description = {"Meta-train a HELP latency predictor (Meta-SGD + hardware embedding + z modulation) from scratch,",
-                "or one of the HELP paper's baselines without hardware embedding: MAML (fixed inner rate) or Meta-SGD",
+        description = {"Meta-train a HELP latency predictor from scratch, or one of HELP's baselines.",
+                "HELP is Meta-SGD + hardware embedding + z modulation; the baselines are the HELP paper's baselines without hardware embedding: MAML (fixed inner rate) or Meta-SGD",
                 "(learned per-parameter inner rates).",
                 "Defaults are HELP's hyper-parameters and device split. A progress line per validation goes to stderr:",
                 "episode, mean query loss, KL, meta-valid Spearman, best so far."})

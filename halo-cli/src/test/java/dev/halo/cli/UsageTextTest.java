@@ -31,6 +31,38 @@ class UsageTextTest {
         assertThat(warned).hasSize(1);
     }
 
+    /**
+     * A parent's command list shows only the first line of each subcommand's description; cut mid-sentence it reads
+     * "defaults sized for a small" and teaches nothing, so that line must be a whole sentence.
+     */
+    @Test
+    void everySubcommandsSummaryLineIsAWholeSentence() {
+        List<String> clipped = new ArrayList<>();
+        collectSummaries(HaloCommand.newCommandLine(), clipped);
+        assertThat(clipped).as("first description lines that do not end a sentence").isEmpty();
+    }
+
+    @Test
+    void aClippedSummaryIsCaught() {
+        @Command(name = "clipped", description = {"Onboard this machine with defaults sized for a small", "VM."})
+        class Clipped {}
+        @Command(name = "parent") class Parent {}
+        CommandLine parent = new CommandLine(new Parent()).addSubcommand(new CommandLine(new Clipped()));
+        List<String> clipped = new ArrayList<>();
+        collectSummaries(parent, clipped);
+        assertThat(clipped).hasSize(1);
+    }
+
+    private static void collectSummaries(CommandLine cl, List<String> clipped) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().usageMessage().hidden()) continue;
+            String[] lines = sub.getCommandSpec().usageMessage().description();
+            String first = lines.length == 0 ? "" : lines[0].strip();
+            if (!(first.endsWith(".") || first.endsWith(".)"))) clipped.add(sub.getCommandSpec().qualifiedName() + ": " + first);
+            collectSummaries(sub, clipped);
+        }
+    }
+
     private static void collect(CommandLine cl, List<String> warned) {
         String warning = stderrOf(cl::getUsageMessage);
         if (warning.contains("picocli WARN")) warned.add(cl.getCommandSpec().qualifiedName() + ": " + warning.strip());

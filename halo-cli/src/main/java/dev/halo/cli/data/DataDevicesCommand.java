@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
         name = "devices",
         mixinStandardHelpOptions = true,
         description = {
-            "List the devices of a latency dataset: kind, batch size, role in HELP's",
-            "default split, and the spread of their latencies over all architectures (ms).",
+            "List the devices of a latency dataset.",
+            "Per device: kind, batch size, role in HELP's default split, and the spread of",
+            "its latencies over all architectures (ms).",
             "",
             "Examples:",
             "  halo data devices                  # the shared NAS-Bench-201 data",

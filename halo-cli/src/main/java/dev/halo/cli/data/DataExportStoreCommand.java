@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
         name = "export-store",
         mixinStandardHelpOptions = true,
         description = {
-            "Write what 'halo measure' stored as a dataset folder in halo's CSV layout:",
-            "one column per device, over the architectures every chosen device measured",
+            "Write what 'halo measure' stored as a dataset folder in halo's CSV layout.",
+            "The folder has one column per device, over the architectures every chosen device measured",
             "(the latency of an arch is the median over its rounds of --statistic).",
             "Devices are chosen as FINGERPRINT=NAME (see the store's devices table or",
             "the measure summary); several stores may hold parts of one device's runs.",

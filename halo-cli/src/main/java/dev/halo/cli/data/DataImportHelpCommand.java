@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
         name = "import-help",
         mixinStandardHelpOptions = true,
         description = {
-            "Convert HELP's own data files (torch .pt) into a dataset folder in halo's",
-            "CSV layout: latency/<device>.pt, hardware_embedding_index.pt, and",
-            "str_arch2idx.pt (nasbench201) or arch.pt (fbnet). PyTorch is not needed.",
+            "Convert HELP's own data files (torch .pt) into a dataset folder.",
+            "Reads latency/<device>.pt, hardware_embedding_index.pt, and",
+            "str_arch2idx.pt (nasbench201) or arch.pt (fbnet) and writes halo's CSV layout.",
+            "PyTorch is not needed.",
             "Numbers are written exactly as the shared CSV export writes them; the",
             "folder appears only when the import is complete.",
             "",

@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
         name = "import-store",
         mixinStandardHelpOptions = true,
         description = {
-            "Copy what 'halo measure' or 'halo onboard' stored into the database 'halo serve' uses:",
-            "every device with its fingerprint, every measurement with all its statistics, settings and times.",
+            "Copy what 'halo measure' or 'halo onboard' stored into the database 'halo serve' uses.",
+            "It copies every device with its fingerprint, every measurement with all its statistics, settings and times.",
             "Running it again adds nothing twice (a measurement is one device, architecture and round).",
             "Devices are named fp-FINGERPRINT unless --device FINGERPRINT=NAME names them.",
             "",

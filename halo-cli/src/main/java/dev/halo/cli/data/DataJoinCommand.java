@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
         name = "join",
         mixinStandardHelpOptions = true,
         description = {
-            "Join datasets of one search space into one folder: every device of every",
-            "input, over the architectures all inputs measured, in the first input's row",
+            "Join datasets of one search space into one folder.",
+            "The result has every device of every input, over the architectures all inputs measured, in the first input's row",
             "order (keep a HELP table first so that HELP's row-based pools stay put).",
             "The reference architectures are the first input's.",
             "",

@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Describe an ONNX model: every node with its input/output shapes, MACs, FLOPs, parameters and bytes moved,",
-            "then the totals.",
+            "Describe an ONNX model: shapes, MACs, FLOPs, parameters and bytes moved, node by node.",
+            "Every node is listed with its input/output shapes and costs, then the totals.",
             "",
             "Shapes come from halo's own shape inference (Conv, ConvTranspose, Gemm, MatMul, norms, activations,",
             "pooling, Add/Mul/Concat/Split/Slice, Reshape/Transpose/Flatten, Softmax, Resize, ...). A node it cannot",

@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code halo model fit --corpus DIR --out FILE}: a kernel model from a profiled corpus. */
 @Command(name = "fit", mixinStandardHelpOptions = true,
-        description = {"Fit a kernel-level latency model on a corpus profiled by 'halo model profile' and write it as JSON:",
+        description = {"Fit a kernel-level latency model on a corpus profiled by 'halo model profile'.",
+            "The model is written as JSON:",
             "boosted trees on each executed kernel's profiled time (by its kind, shapes, work and bytes), calibrated to the",
             "whole-model latencies, with a 90 %% interval from leave-one-family-out errors on the corpus.",
             "",

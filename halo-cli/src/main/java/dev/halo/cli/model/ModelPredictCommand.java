@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code halo model predict FILE.onnx --device D.json ...}: predicted latency per device with interval and breakdown. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Predict an ONNX model's latency on one or more devices, each given by a kernel model file (from",
+        description = {"Predict an ONNX model's latency on one or more devices, with an interval and a per-kernel breakdown.",
+            "Each device is given by a kernel model file (from",
             "'halo model onboard' on that device, or adapted to it from a few measurements). Prints, per device, the",
             "predicted ms with a 90 %% interval, then the slowest kernels with their predicted ms. The kernels are those",
             "ONNX Runtime executes after its graph optimisation on this machine: by default worked out by halo's",

@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "profile", mixinStandardHelpOptions = true,
-        description = {"Profile models on this machine into a kernel corpus folder: for each model, the kernels ONNX Runtime",
+        description = {"Profile models on this machine into a kernel corpus folder.",
+            "For each model: the kernels ONNX Runtime",
             "executes (after its graph optimisation), each kernel's time from ORT's profiler, and the model's latency",
             "timed after profiling. The corpus (models.csv, kernels.csv, device.json) is what a kernel-level latency",
             "model is fitted on or scored against. Resumable: models already in the corpus are skipped.",

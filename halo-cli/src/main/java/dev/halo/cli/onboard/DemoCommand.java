@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Onboard this machine on NAS-Bench-201 with defaults sized for a small",
-            "(2-core) machine: a few minutes, no data folder needed (op-costs needs no",
+            "Onboard this machine on NAS-Bench-201 in a few minutes, with defaults sized for a 2-core machine.",
+            "No data folder is needed (op-costs needs no",
             "model; the meta-trained HELP model for --predictor help ships with halo).",
             "Same options as 'halo onboard' and the same defaults (--samples 10,",
             "--validate 100: 30 validation archs were too few to see a failure; the demo",

@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
         name = "onboard",
         mixinStandardHelpOptions = true,
         description = {
-            "Turn this machine into a profiled device: measure the model's 10",
-            "reference archs and --samples random archs with ONNX Runtime, adapt the",
-            "meta-trained HELP model to them, predict every architecture of the space,",
+            "Turn this machine into a profiled device of a search space, validated on fresh archs.",
+            "Measures the space's 10 reference archs and --samples more with ONNX Runtime,",
+            "fits the predictor (auto: op-costs; --predictor help adapts the meta-trained",
+            "HELP model), predicts every architecture of the space,",
             "then measure --validate fresh random archs (nasbench201: stratified by cell",
             "kind, every kind represented) and report how well the predictions match",
             "(Spearman with its 95 %% interval, MAPE, share within ±10 %%) next to how",

@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code halo bench farm}: prints {@link FarmBenchmark}'s tasks per second and per-task queue overhead. */
 @Command(name = "farm", mixinStandardHelpOptions = true,
         description = {
-            "Tasks per second the farm's queue sustains on loopback: a server in this JVM on a fresh SQLite file, N",
+            "Tasks per second the farm's queue sustains on loopback.",
+            "A server runs in this JVM on a fresh SQLite file, with N",
             "simulated agents (fake results, no measuring) leasing one task at a time until the queue is empty.",
             "overhead = the lease request plus the result request of each task (the queue's added latency per task)."
         })

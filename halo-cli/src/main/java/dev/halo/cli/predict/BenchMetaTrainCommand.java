@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code halo bench meta-train}: prints {@link MetaTrainingSpeed}'s seconds per episode with the machine's load. */
 @Command(name = "meta-train", mixinStandardHelpOptions = true,
-        description = {"Time HELP (or MAML / Meta-SGD baseline) meta-training episodes (in-process, no validation): CPU seconds and",
+        description = {"Time HELP (or MAML / Meta-SGD baseline) meta-training episodes.",
+                "In-process, no validation: CPU seconds and",
                 "wall seconds per episode for each --threads value, after uncounted warm-up episodes."})
 public final class BenchMetaTrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

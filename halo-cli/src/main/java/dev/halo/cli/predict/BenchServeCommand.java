@@ -20,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code halo bench serve}: prints {@link ServeBenchmark}'s latency percentiles and throughput of POST /api/predict. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {
-            "Latency (p50, p99) and throughput of POST /api/predict on loopback: one architecture and 100 per request,",
+            "Latency (p50, p99) and throughput of POST /api/predict on loopback.",
+            "Cases: one architecture and 100 per request,",
             "and an uploaded ResNet-50 ONNX model (~100 MB, from halo's zoo), with 1, 8 and 64 concurrent clients",
             "(closed loops). The server runs in this JVM on a fresh SQLite file with one synthetic device (an op-costs",
             "profile, a kernel model made without measuring); nothing leaves the machine."

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 /** {@code halo agent}: a farm agent measuring for a halo server (the loop is halo-server's {@link FarmAgent}). */
 @Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Measure for a halo server: register this machine's fingerprint as a device, lease measurement tasks queued",
+            "Measure for a halo server as one of its farm's agents, online or from a job file.",
+            "It registers this machine's fingerprint as a device, leases measurement tasks queued",
             "for it (halo farm measure: architectures or ONNX model files), time each with halo's ONNX Runtime harness",
             "under the task's settings, heartbeat while measuring, and upload the statistics. Protocol: docs/farm.md.",
             "With --offline it measures a job file (halo farm export-job; model files beside it) without any server and writes a result file",

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 /** {@code halo farm}: the operator's side of a halo server's device farm: queue measurements, and measure offline (docs/farm.md). */
 @Command(name = "farm", mixinStandardHelpOptions = true,
         description = {
-            "A halo server's device farm: queue architectures or an ONNX model file for a device's agents; for a machine",
+            "A halo server's device farm: queue measurements for a device's agents, or carry them offline.",
+            "Queue architectures or an ONNX model file for a device's agents; for a machine",
             "the server cannot reach, export a job file of a device's queued tasks, carry it (with the model files beside",
             "it) to the machine, run 'halo agent --offline' there, and import the result file it wrote.",
             "",
@@ -49,7 +50,8 @@ public final class FarmCommand implements Runnable {
     }
 
     @Command(name = "measure", mixinStandardHelpOptions = true,
-            description = {"Queue measurement tasks for a device's agents: architectures (--arch), or an ONNX model file (--model),",
+            description = {"Queue measurement tasks for a device's agents.",
+                "Tasks are architectures (--arch), or an ONNX model file (--model),",
                 "uploaded once (the server keeps it by its SHA-256) and measured by agents that offer models as 'halo measure --model' would."})
     static final class Measure implements Callable<Integer> {
         @Spec CommandSpec spec;
@@ -95,8 +97,8 @@ public final class FarmCommand implements Runnable {
     }
 
     @Command(name = "export-job", mixinStandardHelpOptions = true,
-            description = {"Lease up to --max queued tasks of a device to a new job file for 'halo agent --offline';",
-                "the model file of each model task is written beside it (SHA256.onnx): carry them along."})
+            description = {"Lease up to --max queued tasks of a device to a new job file for 'halo agent --offline'.",
+                "The model file of each model task is written beside it (SHA256.onnx): carry them along."})
     static final class ExportJob implements Callable<Integer> {
         @Spec CommandSpec spec;
 

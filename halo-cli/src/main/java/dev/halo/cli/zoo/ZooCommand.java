@@ -5,8 +5,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "zoo", mixinStandardHelpOptions = true,
-        description = {"halo's generated model corpus: realistic variants of ResNet, MobileNetV2/V3, EfficientNet,",
-            "ShuffleNetV2, RegNet, DenseNet, ViT and Swin, named by canonical strings (family:key=value:...) or torchvision",
+        description = {"halo's generated model corpus: realistic variants of well-known CNN and transformer families.",
+            "The families are ResNet, MobileNetV2/V3, EfficientNet, ShuffleNetV2, RegNet, DenseNet, ViT and Swin, named by canonical strings (family:key=value:...) or torchvision",
             "preset names (resnet50, mobilenet_v3_large, ...).", "",
             "Examples:",
             "  halo zoo families",

@@ -15,8 +15,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Write models as .onnx files (opset 17, float32, fixed batch, random weights from --seed) and",
-            "an index.csv (file,spec,family,resolution,params,macs,sha256) into --out.",
+        description = {"Write zoo models as .onnx files, with an index, into --out.",
+            "Files are opset 17, float32, fixed batch, with random weights from --seed; the index is",
+            "index.csv (file,spec,family,resolution,params,macs,sha256).",
             "A preset keeps its name (resnet50.onnx); other files are named family-<hash of the spec>.onnx.",
             "Many specs: pass @FILE (one per line)."})
 public final class ZooExportCommand implements Runnable {
