@@ -2,6 +2,12 @@ package dev.halo.predict.additive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.halo.eval.Evaluator;
+import dev.halo.eval.selection.SampleSelections;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.LatencyTable;
+import dev.halo.fewshot.Pools;
+import dev.halo.fewshot.Split;
 import dev.halo.space.Nb201Arch;
 import dev.halo.space.Nb201Space;
 import dev.halo.stats.Metrics;
@@ -94,5 +100,25 @@ class DeadCodeCostMethodTest {
         assertThat(choice.deadCodeRemoved()).isFalse();
         assertThat(choice.predictor()).isInstanceOf(AdditiveCostPredictor.class);
         assertThat(((AdditiveCostPredictor) choice.predictor()).features()).isEqualTo(ALL);
+    }
+
+    /**
+     * Through the evaluator, as {@code halo evaluate --method experimental:op-costs-dce --selection cost-optimal-dce}
+     * runs it: a device that removes dead code and one that runs every edge, only the 10 designed samples known.
+     */
+    @Test
+    void theEvaluatorNamesTheChoicePerDeviceAndRanksBothKinds() {
+        int rows = 3000;
+        List<Nb201Arch> archs = IntStream.range(0, rows).mapToObj(SPACE::fromIndex).toList();
+        java.util.Map<String, double[]> latency = new java.util.LinkedHashMap<>();
+        latency.put("removes", IntStream.range(0, rows).mapToDouble(i -> latency(archs.get(i), true, i)).toArray());
+        latency.put("runsAll", IntStream.range(0, rows).mapToDouble(i -> latency(archs.get(i), false, i)).toArray());
+        latency.put("unread", IntStream.range(0, rows).mapToDouble(i -> 5 + i % 37).toArray()); // a split needs a train device
+        Benchmark b = new Benchmark(SPACE, archs, LatencyTable.of(rows, latency, IntStream.range(0, 10).toArray()), new Pools(1500, 1500));
+        Split split = new Split(List.of("unread"), List.of(), List.of("removes", "runsAll"));
+        var report = new Evaluator(b, SampleSelections.byName("cost-optimal-dce", b, split), false)
+                .evaluate(new DeadCodeCostMethod(), split, 10, List.of(0L, 1L, 2L));
+        assertThat(report.methodSummary()).contains("removes 3/3").contains("runsAll 0/3");
+        assertThat(report.devices()).allSatisfy(d -> assertThat(d.spearmanFull()).isGreaterThan(0.97));
     }
 }
