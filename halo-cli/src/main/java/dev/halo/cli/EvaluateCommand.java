@@ -81,7 +81,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     int seeds;
 
     @Option(names = "--selection", defaultValue = "random",
-            description = "How the test devices' samples are chosen from the kept train pool: random (HELP's, the default), flops-spread, kcenter, d-optimal or cost-optimal (the operation costs op-costs fits; nasbench201, fbnet).")
+            description = "How the test devices' samples are chosen from the kept train pool: random (HELP's, the default), flops-spread, kcenter, d-optimal, cost-optimal (the operation costs op-costs fits; nasbench201, fbnet) or cost-optimal-dce (nasbench201: also spread over dead operations, for experimental:op-costs-dce).")
     String selection;
 
     @Option(names = "--references", defaultValue = "help", paramLabel = "help|none",

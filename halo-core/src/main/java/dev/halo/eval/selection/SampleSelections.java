@@ -5,7 +5,9 @@ import dev.halo.fewshot.Benchmark;
 import dev.halo.fewshot.SampleSelection;
 import dev.halo.fewshot.Split;
 import dev.halo.predict.additive.CostFeatures;
+import dev.halo.predict.additive.DeadCodeDesignFeatures;
 import dev.halo.space.Architecture;
+import dev.halo.space.Nb201Space;
 import dev.halo.space.SearchSpace;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -27,10 +29,12 @@ import java.util.stream.IntStream;
  *   <li>{@code cost-optimal}: the same greedy design in the space's cost features ({@link CostFeatures}, standardised,
  *       plus the intercept), what {@code op-costs} fits: samples that pin down the device's operation costs. It
  *       skips {@linkplain CostFeatures#prunable prunable} architectures while enough others remain.</li>
+ *   <li>{@code cost-optimal-dce} (NAS-Bench-201): the same design over the op counts plus the number of dead
+ *       operations ({@link DeadCodeDesignFeatures}), for {@code experimental:op-costs-dce}.</li>
  * </ul>
  */
 public final class SampleSelections {
-    public static final List<String> NAMES = List.of("random", "flops-spread", "kcenter", "d-optimal", "cost-optimal");
+    public static final List<String> NAMES = List.of("random", "flops-spread", "kcenter", "d-optimal", "cost-optimal", "cost-optimal-dce");
 
     private SampleSelections() {}
 
@@ -41,6 +45,7 @@ public final class SampleSelections {
             case "kcenter" -> kCenter("kcenter", encodings(benchmark));
             case "d-optimal" -> dOptimal("d-optimal", deviceFeatures(benchmark, split));
             case "cost-optimal" -> costOptimal(benchmark);
+            case "cost-optimal-dce" -> costOptimalDeadCode(benchmark);
             default -> throw new BadInputException("unknown --selection '" + name + "'; known: " + String.join(",", NAMES));
         };
     }
@@ -84,10 +89,21 @@ public final class SampleSelections {
     }
 
     private static SampleSelection costOptimal(Benchmark b) {
-        CostFeatures costs = CostFeatures.require(b.space(), "--selection cost-optimal");
+        return costOptimal("cost-optimal", CostFeatures.require(b.space(), "--selection cost-optimal"), b);
+    }
+
+    /** NAS-Bench-201 only: the design that lets {@code experimental:op-costs-dce} see whether the device removes dead code. */
+    private static SampleSelection costOptimalDeadCode(Benchmark b) {
+        if (!(b.space() instanceof Nb201Space))
+            throw new BadInputException("--selection cost-optimal-dce is for space " + Nb201Space.NAME + " (it spreads samples over dead operations); got '"
+                    + b.space().name() + "'");
+        return costOptimal("cost-optimal-dce", new DeadCodeDesignFeatures(), b);
+    }
+
+    private static SampleSelection costOptimal(String name, CostFeatures costs, Benchmark b) {
         double[][] features = standardisedCosts(costs, b.archs());
         boolean[] prunable = prunable(costs, b.archs());
-        return new Named("cost-optimal", (pool, ref, n, rng) ->
+        return new Named(name, (pool, ref, n, rng) ->
                 greedyDesign(features, ref, randomHalf(withoutPrunable(pool, prunable, n), n, rng), n));
     }
 

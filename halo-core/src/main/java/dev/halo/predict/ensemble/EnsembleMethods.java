@@ -4,6 +4,7 @@ import dev.halo.DataLocation;
 import dev.halo.predict.FewShotContext;
 import dev.halo.predict.FewShotMethod;
 import dev.halo.predict.additive.AdditiveCostMethod;
+import dev.halo.predict.additive.DeadCodeCostMethod;
 import dev.halo.predict.additive.SmallSampleCostMethod;
 import dev.halo.predict.baseline.SupervisedMlpMethod;
 import dev.halo.predict.help.HelpAdaptation;
@@ -55,6 +56,8 @@ public final class EnsembleMethods {
                 new AdditiveCostMethod(), BlendMethod.Weighting.KNOWN_LEAVE_ONE_OUT));
         // few-sample shrinkage of op-costs for noisy phones (beyond.md, session 8)
         m.put(SmallSampleCostMethod.NAME, SmallSampleCostMethod::new);
+        // op-costs for runtimes that remove dead code, NB201 (beyond.md, session 9)
+        m.put(DeadCodeCostMethod.NAME, DeadCodeCostMethod::new);
         m.put("mix-src-loo+help-dev", () -> new BlendMethod("mix-src-loo+help-dev", FeatureMixMethod.chosenSourcePerDevice(), releasedHelp(0), true));
         return m;
     }

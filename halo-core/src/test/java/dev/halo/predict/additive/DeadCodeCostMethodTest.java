@@ -1,0 +1,124 @@
+package dev.halo.predict.additive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.halo.eval.Evaluator;
+import dev.halo.eval.selection.SampleSelections;
+import dev.halo.fewshot.Benchmark;
+import dev.halo.fewshot.LatencyTable;
+import dev.halo.fewshot.Pools;
+import dev.halo.fewshot.Split;
+import dev.halo.space.Nb201Arch;
+import dev.halo.space.Nb201Space;
+import dev.halo.stats.Metrics;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class DeadCodeCostMethodTest {
+    static final Nb201Space SPACE = new Nb201Space();
+    static final Nb201OpCounts ALL = new Nb201OpCounts();
+    static final Nb201LiveOpCounts LIVE = new Nb201LiveOpCounts();
+
+    @Test
+    void liveCountsDropOnlyTheOperationsIntoDeadNodes() {
+        // node 1 (conv3x3 from the input) leads nowhere: its conv is dead; the rest runs
+        Nb201Arch deadNode = SPACE.parse("|nor_conv_3x3~0|+|nor_conv_1x1~0|none~1|+|skip_connect~0|none~1|nor_conv_3x3~2|");
+        assertThat(LIVE.of(deadNode)).containsExactly(1, 1, 1, 0);
+        assertThat(Nb201LiveOpCounts.deadOps(deadNode)).isEqualTo(1);
+        // node 1 is the zero tensor, but the conv1x1 reading it feeds the output: it still runs
+        Nb201Arch zeroNode = SPACE.parse("|none~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|");
+        assertThat(LIVE.of(zeroNode)).containsExactly(ALL.of(zeroNode));
+        assertThat(Nb201LiveOpCounts.deadOps(zeroNode)).isZero();
+        // node 2 reads only the zero node 1 and leads nowhere: unused, so dead as well
+        Nb201Arch zeroIntoNowhere = SPACE.parse("|none~0|+|none~0|nor_conv_1x1~1|+|nor_conv_3x3~0|avg_pool_3x3~1|none~2|");
+        assertThat(LIVE.of(zeroIntoNowhere)).containsExactly(0, 0, 1, 1);
+        assertThat(Nb201LiveOpCounts.deadOps(zeroIntoNowhere)).isEqualTo(1);
+        // the output ignores the input: such a runtime folds the whole network, nothing counts
+        Nb201Arch disconnected = SPACE.parse("|nor_conv_3x3~0|+|none~0|avg_pool_3x3~1|+|none~0|none~1|none~2|");
+        assertThat(LIVE.of(disconnected)).containsExactly(0, 0, 0, 0);
+        assertThat(Nb201LiveOpCounts.deadOps(disconnected)).isEqualTo(2);
+    }
+
+    /** Against the space's own cell classification, over every NAS-Bench-201 cell. */
+    @Test
+    void deadOperationsAppearExactlyInCellsWithADeadNodeOrNoConnection() {
+        for (int i = 0; i < Nb201Space.SIZE; i++) {
+            Nb201Arch a = SPACE.fromIndex(i);
+            double[] all = ALL.of(a), live = LIVE.of(a);
+            int dead = Nb201LiveOpCounts.deadOps(a);
+            assertThat(Arrays.stream(all).sum() - Arrays.stream(live).sum()).as(a.canonical()).isEqualTo(dead);
+            for (int k = 0; k < all.length; k++) assertThat(live[k]).as(a.canonical()).isBetween(0.0, all[k]);
+            switch (Nb201Space.cellKind(a)) {
+                case ORDINARY -> assertThat(dead).as(a.canonical()).isZero();
+                case DEAD_NODE, ZERO_AND_DEAD_NODES -> assertThat(dead).as(a.canonical()).isPositive();
+                case DISCONNECTED -> assertThat(live).as(a.canonical()).containsOnly(0.0);
+                case ZERO_NODE -> { } // dead only where a zero node feeds a node that leads nowhere (first test)
+            }
+        }
+    }
+
+    /** A device that removes dead code (latency from live counts; folded cells 0.01 ms) or one that runs every edge. */
+    private static double latency(Nb201Arch a, boolean removesDeadCode, int row) {
+        if (removesDeadCode && LIVE.prunable(a)) return 0.01;
+        double[] c = removesDeadCode ? LIVE.of(a) : ALL.of(a);
+        return (2 + 0.3 * c[0] + 1.2 * c[1] + 5.0 * c[2] + 1.0 * c[3]) * (1 + 0.02 * Math.sin(row * 12.9898));
+    }
+
+    /** Ten known cells, three of them with a dead node (as the cost-optimal-dce design gives), none prunable. */
+    private static List<Nb201Arch> known() {
+        List<Nb201Arch> out = new java.util.ArrayList<>();
+        IntStream.range(0, Nb201Space.SIZE).mapToObj(SPACE::fromIndex)
+                .filter(a -> Nb201LiveOpCounts.deadOps(a) >= 2 && !LIVE.prunable(a)).limit(3).forEach(out::add);
+        IntStream.range(0, 200).mapToObj(i -> SPACE.fromIndex(101 + 61 * i))
+                .filter(a -> Nb201LiveOpCounts.deadOps(a) == 0 && !LIVE.prunable(a)).limit(7).forEach(out::add);
+        return out;
+    }
+
+    @Test
+    void choosesTheLiveOpFitForADeviceThatRemovesDeadCodeAndRanksFoldedCellsLowest() {
+        List<Nb201Arch> known = known();
+        double[] ms = IntStream.range(0, known.size()).mapToDouble(i -> latency(known.get(i), true, i)).toArray();
+        DeadCodeCostMethod.Choice choice = DeadCodeCostMethod.choose(known, ms);
+        assertThat(choice.deadCodeRemoved()).isTrue();
+        List<Nb201Arch> unseen = IntStream.range(0, 3000).mapToObj(i -> SPACE.fromIndex(5 * i + 3)).toList();
+        double[] truth = IntStream.range(0, unseen.size()).mapToDouble(i -> latency(unseen.get(i), true, 1000 + i)).toArray();
+        double[] predicted = choice.predictor().predictMs(unseen);
+        double opCosts = Metrics.spearman(AdditiveCostPredictor.fit(ALL, known, ms).predictMs(unseen), truth);
+        assertThat(Metrics.spearman(predicted, truth)).isGreaterThan(0.98).isGreaterThan(opCosts + 0.05);
+        double fastestConnected = IntStream.range(0, unseen.size()).filter(i -> !LIVE.prunable(unseen.get(i))).mapToDouble(i -> predicted[i]).min().orElseThrow();
+        for (int i = 0; i < unseen.size(); i++)
+            if (LIVE.prunable(unseen.get(i))) assertThat(predicted[i]).isLessThan(fastestConnected);
+    }
+
+    @Test
+    void keepsOpCostsForADeviceThatRunsEveryEdge() {
+        List<Nb201Arch> known = known();
+        double[] ms = IntStream.range(0, known.size()).mapToDouble(i -> latency(known.get(i), false, i)).toArray();
+        DeadCodeCostMethod.Choice choice = DeadCodeCostMethod.choose(known, ms);
+        assertThat(choice.deadCodeRemoved()).isFalse();
+        assertThat(choice.predictor()).isInstanceOf(AdditiveCostPredictor.class);
+        assertThat(((AdditiveCostPredictor) choice.predictor()).features()).isEqualTo(ALL);
+    }
+
+    /**
+     * Through the evaluator, as {@code halo evaluate --method experimental:op-costs-dce --selection cost-optimal-dce}
+     * runs it: a device that removes dead code and one that runs every edge, only the 10 designed samples known.
+     */
+    @Test
+    void theEvaluatorNamesTheChoicePerDeviceAndRanksBothKinds() {
+        int rows = 3000;
+        List<Nb201Arch> archs = IntStream.range(0, rows).mapToObj(SPACE::fromIndex).toList();
+        java.util.Map<String, double[]> latency = new java.util.LinkedHashMap<>();
+        latency.put("removes", IntStream.range(0, rows).mapToDouble(i -> latency(archs.get(i), true, i)).toArray());
+        latency.put("runsAll", IntStream.range(0, rows).mapToDouble(i -> latency(archs.get(i), false, i)).toArray());
+        latency.put("unread", IntStream.range(0, rows).mapToDouble(i -> 5 + i % 37).toArray()); // a split needs a train device
+        Benchmark b = new Benchmark(SPACE, archs, LatencyTable.of(rows, latency, IntStream.range(0, 10).toArray()), new Pools(1500, 1500));
+        Split split = new Split(List.of("unread"), List.of(), List.of("removes", "runsAll"));
+        var report = new Evaluator(b, SampleSelections.byName("cost-optimal-dce", b, split), false)
+                .evaluate(new DeadCodeCostMethod(), split, 10, List.of(0L, 1L, 2L));
+        assertThat(report.methodSummary()).contains("removes 3/3").contains("runsAll 0/3");
+        assertThat(report.devices()).allSatisfy(d -> assertThat(d.spearmanFull()).isGreaterThan(0.97));
+    }
+}
