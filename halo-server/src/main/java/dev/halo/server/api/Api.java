@@ -386,11 +386,11 @@ public final class Api {
         if (!(level > 0 && level < 1)) throw ApiException.badInput("level", "level must be in (0, 1), got " + level);
         List<Device> devices = new ArrayList<>();
         if (r.devices() == null || r.devices().isEmpty()) {
-            for (Device d : repo.devices()) if (repo.latestProfile(d.id()).isPresent()) devices.add(d);
+            for (Device d : repo.devices()) if (profiles.newest(d).isPresent()) devices.add(d);
             if (devices.isEmpty()) throw ApiException.notFound("devices", "no device has a profile yet");
         } else {
             for (String n : r.devices())
-                devices.add(repo.deviceByName(n).orElseThrow(() -> ApiException.notFound("devices", "no device called '" + n + "'")));
+                devices.add(profiles.deviceForPrediction(n).orElseThrow(() -> ApiException.notFound("devices", "no device called '" + n + "'")));
         }
         List<Map<String, Object>> out = new ArrayList<>();
         for (Device d : devices) {
