@@ -8,10 +8,16 @@ import dev.halo.server.TestServer.Reply;
 import dev.halo.server.db.Database;
 import dev.halo.server.db.Repository;
 import dev.halo.server.db.TestDatabases;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -266,6 +272,32 @@ class ApiTest {
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.json().get("error").asText()).contains("exceeds the limit of 65536 bytes");
         assertThat(s.get("/api/measurements?device=big").status()).isEqualTo(404);
+    }
+
+    /** A CSV sent without a Content-Length (chunked) is refused when its streamed bytes pass the limit; nothing stays on disk. */
+    @Test
+    void aCsvOverTheLimitWithoutALengthIsRefusedWhileStreamingAndLeavesNothing() throws Exception {
+        byte[] big = TestServer.nb201Csv(DEVICE, 2000, 1).getBytes(StandardCharsets.UTF_8);
+        Reply r = s.send(HttpRequest.newBuilder(URI.create(s.url() + "/api/measurements?device=chunked")).header("Content-Type", "text/csv")
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))));
+        assertThat(r.status()).as(r.body()).isEqualTo(413);
+        assertThat(r.json().get("field").asText()).isEqualTo("body");
+        assertThat(r.json().get("error").asText()).contains("exceeds the limit of 65536 bytes");
+        assertThat(s.get("/api/measurements?device=chunked").status()).isEqualTo(404);
+        try (Stream<Path> left = Files.list(shared.resolve("data").resolve("uploads"))) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    /** A server killed while a CSV streamed to disk left its file; the next one to start removes it. */
+    @Test
+    void csvFilesAKilledServerLeftAreRemovedWhenTheNextOneStarts(@TempDir Path dir) throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path left = Files.writeString(Files.createDirectories(dir.resolve("uploads")).resolve("upload-" + gone.pid() + "-1f.csv"), "arch,latency_ms\n");
+        try (TestServer t = new TestServer(ServerConfig.local(dir, TOKEN))) {
+            assertThat(left).doesNotExist();
+        }
     }
 
     @Test
