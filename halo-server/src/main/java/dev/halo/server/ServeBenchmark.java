@@ -20,11 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code halo bench serve}: latency percentiles and throughput of {@code POST /api/predict} on loopback, for one
@@ -36,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * not a device.
  *
  * <p>The architecture cases run for a given time each; the model case for a given number of requests (at least one per
- * client), since one model prediction takes about a second of ONNX Runtime optimisation.
+ * client), since one model prediction can take about a second. The clients ({@link HttpLoad}) run in this JVM or, asked
+ * to, in one of their own.
  */
 public final class ServeBenchmark {
     private ServeBenchmark() {}
@@ -54,18 +50,20 @@ public final class ServeBenchmark {
      * Runs every architecture case for {@code seconds} (after a warm-up of a third of that, and one of 1.5 times that
      * before all), then, unless {@code modelRequests} is 0, the uploaded-model case with at least {@code modelRequests}
      * requests per number of clients (after one warm-up request); {@code clients} e.g. 1, 8, 64; {@code model} a zoo
-     * spec or preset ({@link #RESNET50}; the tests use a small one).
+     * spec or preset ({@link #RESNET50}; the tests use a small one); {@code clientsProcess}: the clients run in a JVM
+     * of their own (one per case) instead of this one.
      */
-    public static List<Row> run(Path dataDir, double seconds, int[] clients, String model, int modelRequests) {
+    public static List<Row> run(Path dataDir, double seconds, int[] clients, String model, int modelRequests, boolean clientsProcess) {
         // shorter cases time nothing but the clock (and would still pay for the model case's export and requests)
         if (!(seconds >= 0.1 && seconds <= 600)) throw new BadInputException("--seconds must be in [0.1, 600], got " + seconds);
         for (int c : clients) if (c < 1 || c > 512) throw new BadInputException("--clients must be 1..512, got " + c);
         if (modelRequests < 0 || modelRequests > 10_000) throw new BadInputException("--model-requests must be 0..10000, got " + modelRequests);
         String token = HaloServer.generateToken();
         int maxClients = Arrays.stream(clients).max().orElse(1);
+        HttpLoad.Clients load = clientsProcess ? HttpLoad.separateJvm(dataDir) : HttpLoad::inProcess;
         try (HaloServer server = HaloServer.create(ServerConfig.local(dataDir, token)).start()) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                    .executor(Executors.newFixedThreadPool(Math.max(4, maxClients / 4))).build();
+            // setting up: a few requests, through the JDK's client
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             Nb201Space space = (Nb201Space) Spaces.byName(Nb201Space.NAME);
             List<dev.halo.space.Nb201Arch> all = space.all();
             Random rng = new Random(7);
@@ -76,30 +74,27 @@ public final class ServeBenchmark {
             }
             send(http, server.url() + "/api/measurements?device=synthetic", "text/csv", csv.toString(), token, 201);
             send(http, server.url() + "/api/devices/1/profile", "application/json", "{\"method\": \"op-costs\"}", token, 201);
-            String one = body(List.of(all.get(rng.nextInt(all.size()))));
+            URI predict = URI.create(server.url() + "/api/predict");
+            HttpLoad.Request one = HttpLoad.Request.json(predict, body(List.of(all.get(rng.nextInt(all.size())))));
             List<Architecture> hundred = new ArrayList<>();
             for (int i = 0; i < 100; i++) hundred.add(all.get(rng.nextInt(all.size())));
-            String many = body(hundred);
-            String predict = server.url() + "/api/predict";
+            HttpLoad.Request many = HttpLoad.Request.json(predict, body(hundred));
             List<Row> rows = new ArrayList<>();
-            // one warm-up over both requests before any case, so that the first case does not pay for the JIT
-            load(http, archs(predict, one), maxClients, seconds, Integer.MAX_VALUE);
-            load(http, archs(predict, many), maxClients, seconds / 2, Integer.MAX_VALUE);
-            for (String[] req : new String[][] {{"1 arch", one}, {"100 archs", many}})
-                for (int c : clients) {
-                    load(http, archs(predict, req[1]), c, seconds / 3, Integer.MAX_VALUE); // warm-up, discarded
-                    rows.add(row(req[0], c, load(http, archs(predict, req[1]), c, seconds, Integer.MAX_VALUE)));
-                }
+            // one warm-up over both requests before any case, so that the first case does not pay for the server's JIT
+            load.measure(one, maxClients, 0, seconds, Integer.MAX_VALUE);
+            load.measure(many, maxClients, 0, seconds / 2, Integer.MAX_VALUE);
+            for (Case k : List.of(new Case("1 arch", one), new Case("100 archs", many)))
+                for (int c : clients) // each after a warm-up of a third as long, discarded
+                    rows.add(row(k.label(), c, load.measure(k.request(), c, seconds / 3, seconds, Integer.MAX_VALUE)));
             if (modelRequests > 0) {
                 send(http, "PUT", server.url() + "/api/devices/synthetic/kernel-model", "application/json",
                         KernelModelFile.toJson(SyntheticKernelModels.baseline("synthetic", 1)), token, 201);
                 Path file = Zoo.export(List.of(model), Files.createDirectories(dataDir.resolve("zoo")), 1, 7).getFirst().file();
-                HttpRequest upload = HttpRequest.newBuilder(URI.create(predict + "?device=synthetic&name=model.onnx"))
-                        .header("Content-Type", "application/octet-stream").header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(300))
-                        .POST(HttpRequest.BodyPublishers.ofFile(file)).build();
+                HttpLoad.Request upload = new HttpLoad.Request("POST", URI.create(predict + "?device=synthetic&name=model.onnx"),
+                        "application/octet-stream", token, null, file);
                 String label = String.format(Locale.ROOT, "%s model (%.1f MB)", model, Files.size(file) / 1e6);
-                load(http, upload, 1, 600, 1); // warm-up, discarded
-                for (int c : clients) rows.add(row(label, c, load(http, upload, c, 600, (modelRequests + c - 1) / c)));
+                load.measure(upload, 1, 0, 600, 1); // warm-up, discarded
+                for (int c : clients) rows.add(row(label, c, load.measure(upload, c, 0, 600, (modelRequests + c - 1) / c)));
             }
             return rows;
         } catch (IOException e) {
@@ -107,10 +102,7 @@ public final class ServeBenchmark {
         }
     }
 
-    private static HttpRequest archs(String url, String body) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    }
+    private record Case(String label, HttpLoad.Request request) {}
 
     private static String body(List<? extends Architecture> archs) {
         StringBuilder b = new StringBuilder("{\"devices\": [\"synthetic\"], \"archs\": [");
@@ -135,42 +127,7 @@ public final class ServeBenchmark {
         }
     }
 
-    private record Sampled(double[] ms, int errors, double seconds) {}
-
-    /** {@code clients} closed loops for {@code seconds}, each sending at most {@code perClient} requests; every answer's latency. */
-    private static Sampled load(HttpClient http, HttpRequest req, int clients, double seconds, int perClient) {
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        long start = System.nanoTime(), end = start + (long) (seconds * 1e9);
-        AtomicInteger errors = new AtomicInteger();
-        List<Future<List<Double>>> fs = new ArrayList<>();
-        for (int c = 0; c < clients; c++)
-            fs.add(pool.submit(() -> {
-                List<Double> ms = new ArrayList<>();
-                while (System.nanoTime() < end && ms.size() < perClient) {
-                    long t = System.nanoTime();
-                    try {
-                        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() != 200) errors.incrementAndGet();
-                    } catch (IOException e) {
-                        errors.incrementAndGet();
-                    }
-                    ms.add((System.nanoTime() - t) / 1e6);
-                }
-                return ms;
-            }));
-        List<Double> all = new ArrayList<>();
-        try {
-            for (Future<List<Double>> f : fs) all.addAll(f.get((long) seconds + 60, TimeUnit.SECONDS));
-        } catch (Exception e) {
-            throw new IllegalStateException("benchmark client failed: " + e.getMessage(), e);
-        } finally {
-            pool.shutdownNow();
-        }
-        double took = (System.nanoTime() - start) / 1e9;
-        return new Sampled(all.stream().mapToDouble(Double::doubleValue).sorted().toArray(), errors.get(), took);
-    }
-
-    private static Row row(String request, int clients, Sampled s) {
+    private static Row row(String request, int clients, HttpLoad.Sampled s) {
         return new Row(request, clients, s.ms().length, percentile(s.ms(), 0.50), percentile(s.ms(), 0.99), (s.ms().length - s.errors()) / s.seconds(), s.errors());
     }
 

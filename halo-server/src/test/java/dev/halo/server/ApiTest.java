@@ -8,10 +8,16 @@ import dev.halo.server.TestServer.Reply;
 import dev.halo.server.db.Database;
 import dev.halo.server.db.Repository;
 import dev.halo.server.db.TestDatabases;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,6 +103,28 @@ class ApiTest {
                 assertThat(Math.abs(ms - measured) / measured).as(x.toString()).isLessThan(0.5);
             }
         }
+    }
+
+    /** Predictions keep a device's newest profile in memory; a refit must still be what the next prediction uses. */
+    @Test
+    void aPredictionAfterARefitUsesTheNewProfile() {
+        long id = profiled(s, "refit");
+        String csv = TestServer.nb201Csv(DEVICE, 40, 37);
+        String arch = csv.lines().skip(1).findFirst().orElseThrow().split(",")[0];
+        Map<String, Object> ask = Map.of("archs", List.of(arch), "devices", List.of("refit"));
+        JsonNode before = s.postJson("/api/predict", ask).json().get("devices").get(0);
+        // 40 other archs measured 5x slower than the device runs them: the refit predicts more for the same arch
+        StringBuilder slower = new StringBuilder("arch,latency_ms\n");
+        TestServer.nb201Csv(DEVICE, 40, 41).lines().skip(1)
+                .forEach(l -> slower.append(l.split(",")[0]).append(',').append(5 * Double.parseDouble(l.split(",")[1])).append('\n'));
+        assertThat(s.post("/api/measurements?device=refit", "text/csv", slower.toString(), TOKEN).json().get("inserted").asInt()).isPositive();
+        Reply fit = s.postJson("/api/devices/" + id + "/profile", Map.of("method", "op-costs"));
+        assertThat(fit.status()).as(fit.body()).isEqualTo(201);
+
+        JsonNode after = s.postJson("/api/predict", ask).json().get("devices").get(0);
+        assertThat(after.get("profile").asLong()).isEqualTo(fit.json().get("profile").asLong()).isNotEqualTo(before.get("profile").asLong());
+        double was = before.get("predictions").get(0).get("ms").asDouble(), now = after.get("predictions").get(0).get("ms").asDouble();
+        assertThat(now).as("predicted after the refit, before it %s ms", was).isGreaterThan(was);
     }
 
     @Test
@@ -244,6 +272,32 @@ class ApiTest {
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.json().get("error").asText()).contains("exceeds the limit of 65536 bytes");
         assertThat(s.get("/api/measurements?device=big").status()).isEqualTo(404);
+    }
+
+    /** A CSV sent without a Content-Length (chunked) is refused when its streamed bytes pass the limit; nothing stays on disk. */
+    @Test
+    void aCsvOverTheLimitWithoutALengthIsRefusedWhileStreamingAndLeavesNothing() throws Exception {
+        byte[] big = TestServer.nb201Csv(DEVICE, 2000, 1).getBytes(StandardCharsets.UTF_8);
+        Reply r = s.send(HttpRequest.newBuilder(URI.create(s.url() + "/api/measurements?device=chunked")).header("Content-Type", "text/csv")
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))));
+        assertThat(r.status()).as(r.body()).isEqualTo(413);
+        assertThat(r.json().get("field").asText()).isEqualTo("body");
+        assertThat(r.json().get("error").asText()).contains("exceeds the limit of 65536 bytes");
+        assertThat(s.get("/api/measurements?device=chunked").status()).isEqualTo(404);
+        try (Stream<Path> left = Files.list(shared.resolve("data").resolve("uploads"))) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    /** A server killed while a CSV streamed to disk left its file; the next one to start removes it. */
+    @Test
+    void csvFilesAKilledServerLeftAreRemovedWhenTheNextOneStarts(@TempDir Path dir) throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path left = Files.writeString(Files.createDirectories(dir.resolve("uploads")).resolve("upload-" + gone.pid() + "-1f.csv"), "arch,latency_ms\n");
+        try (TestServer t = new TestServer(ServerConfig.local(dir, TOKEN))) {
+            assertThat(left).doesNotExist();
+        }
     }
 
     @Test

@@ -59,6 +59,24 @@ class ModelPredictApiTest {
     }
 
     @Test
+    void aModelTheEmulationDoesNotCoverIsPredictedThroughOnnxRuntimeAndTheAnswerSaysWhy() throws IOException {
+        byte[] vit = dev.halo.onnx.zoo.ModelZoo.parse("vit:patch=16:dim=64:depth=1:heads=2:mlp=2:res=32").export(1, 0).bytes();
+        try (TestServer t = new TestServer(ServerConfig.local(dir.resolve("data"), TOKEN))) {
+            assertThat(t.put("/api/devices/a/kernel-model", "application/json", TestKernelModels.json("a"), TOKEN).status()).isEqualTo(201);
+            Reply r = predict(t, vit, "?name=vit.onnx&device=a", TOKEN);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            JsonNode m = r.json().get("model");
+            assertThat(m.get("kernelsFrom").asText()).isEqualTo("ort");
+            // the reason names the node, not where the server keeps the upload
+            assertThat(m.get("notEmulatedBecause").asText()).startsWith("the emulated ONNX Runtime rewrites do not cover ")
+                    .doesNotContain(dir.toString());
+            assertThat(m.get("executedKernels").asInt()).isPositive();
+            assertThat(r.json().get("devices").get(0).get("ms").asDouble()).isPositive();
+        }
+        assertNothingLeft(dir.resolve("data"));
+    }
+
+    @Test
     void anUploadedModelIsPredictedOnEachDeviceWithAKernelModelAsPredictModelPredictsIt() throws IOException {
         // bodies of CSV and JSON stay small (16 KiB); the model limit is its own (512 MiB by default)
         ServerConfig config = ServerConfig.local(dir.resolve("data"), TOKEN).withLimits(16 * 1024, 2);
@@ -81,6 +99,9 @@ class ModelPredictApiTest {
             assertThat(p.get("model").get("sha256").asText()).isEqualTo(tiny.sha256());
             assertThat(p.get("model").get("bytes").asLong()).isEqualTo(tinyBytes.length);
             assertThat(p.get("model").get("executedKernels").asInt()).isPositive().isEqualTo(direct.kernels().size());
+            // found as halo model predict --kernels auto finds them (emulated here unless this CPU's layout is unknown)
+            assertThat(p.get("model").get("kernelsFrom").asText()).isEqualTo(direct.source().label());
+            assertThat(p.get("model").get("notEmulatedBecause").isNull()).isEqualTo(direct.fallback().isEmpty());
             assertThat(p.get("level").asDouble()).isEqualTo(0.9);
             assertThat(p.get("seconds").asDouble()).isPositive();
             JsonNode devices = p.get("devices");

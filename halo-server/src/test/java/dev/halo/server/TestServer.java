@@ -86,7 +86,8 @@ public final class TestServer implements AutoCloseable {
         return send(b);
     }
 
-    private Reply send(HttpRequest.Builder b) {
+    /** Sends any request (for what the helpers above do not cover, e.g. a body without a length). */
+    public Reply send(HttpRequest.Builder b) {
         try {
             HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));

@@ -23,8 +23,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "Latency (p50, p99) and throughput of POST /api/predict on loopback.",
             "Cases: one architecture and 100 per request,",
             "and an uploaded ResNet-50 ONNX model (~100 MB, from halo's zoo), with 1, 8 and 64 concurrent clients",
-            "(closed loops). The server runs in this JVM on a fresh SQLite file with one synthetic device (an op-costs",
-            "profile, a kernel model made without measuring); nothing leaves the machine."
+            "(closed loops, one keep-alive connection each). The server runs in this JVM on a fresh SQLite file with one",
+            "synthetic device (an op-costs profile, a kernel model made without measuring); the clients too, unless",
+            "--clients-process; nothing leaves the machine."
         })
 public final class BenchServeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -43,13 +44,17 @@ public final class BenchServeCommand implements Callable<Integer> {
             description = "Uploaded-model requests per number of clients, at least one per client, after one warm-up; 0 skips the model case (default: ${DEFAULT-VALUE}).")
     int modelRequests;
 
+    @Option(names = "--clients-process",
+            description = "Run the clients in a JVM of their own (one per case) instead of this one, the server's, as a real server is loaded.")
+    boolean clientsProcess;
+
     @Mixin FormatOption format;
 
     @Override
     public Integer call() throws IOException {
         Path dir = Files.createTempDirectory("halo-bench-serve");
         try {
-            List<ServeBenchmark.Row> rows = ServeBenchmark.run(dir, seconds, clients, model, modelRequests);
+            List<ServeBenchmark.Row> rows = ServeBenchmark.run(dir, seconds, clients, model, modelRequests, clientsProcess);
             Table t = new Table("request", "clients", "requests", "p50_ms", "p99_ms", "per_second", "errors");
             for (ServeBenchmark.Row r : rows)
                 t.row(r.request(), r.clients(), r.requests(), round(r.p50Ms()), round(r.p99Ms()), round(r.perSecond()), r.errors());

@@ -33,6 +33,18 @@ class BenchServeCommandTest {
     }
 
     @Test
+    void clientsInAJvmOfTheirOwnGetEveryAnswer() throws Exception {
+        CliRun r = CliRun.of("bench", "serve", "--clients", "1,3", "--seconds", "0.3", "--model-requests", "0", "--clients-process", "--format", "json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(r.out().substring(r.out().indexOf('[')));
+        assertThat(rows.findValuesAsText("request")).containsExactly("1 arch", "1 arch", "100 archs", "100 archs");
+        for (JsonNode row : rows) {
+            assertThat(row.get("requests").asInt()).as(row.toString()).isPositive();
+            assertThat(row.get("errors").asInt()).as(row.toString()).isZero();
+        }
+    }
+
+    @Test
     void aCaseTooShortToTimeAnythingIsRefusedBeforeAnyWork() {
         CliRun r = CliRun.of("bench", "serve", "--seconds", "0.01");
         assertThat(r.exit()).isEqualTo(2);

@@ -348,9 +348,22 @@ public final class Api {
         ctx.json(repo.measurements(d.id(), ctx.queryParam("space"), limit));
     }
 
-    private void upload(Context ctx) {
-        byte[] body = body(ctx);
-        ctx.status(201).json(uploads.csv(ctx.queryParam("device"), ctx.queryParam("space"), body));
+    /** The CSV is streamed to disk under the upload limit (refused at once when its Content-Length is over it). */
+    private void upload(Context ctx) throws IOException {
+        long limit = config.maxUploadBytes();
+        try (InputStream in = ctx.bodyInputStream()) {
+            if (ctx.contentLength() > limit) {
+                drainBounded(in);
+                throw ApiException.tooLarge(ctx.contentLength(), limit);
+            }
+            try {
+                ctx.status(201).json(uploads.csv(ctx.queryParam("device"), ctx.queryParam("space"), in, limit));
+            } catch (ApiException e) {
+                // a refusal mid-body (413, a bad device) reaches most clients only once the rest is read (drainBounded)
+                drainBounded(in);
+                throw e;
+            }
+        }
     }
 
     // ---------------------------------------------------------------- predictions
@@ -386,11 +399,11 @@ public final class Api {
         if (!(level > 0 && level < 1)) throw ApiException.badInput("level", "level must be in (0, 1), got " + level);
         List<Device> devices = new ArrayList<>();
         if (r.devices() == null || r.devices().isEmpty()) {
-            for (Device d : repo.devices()) if (repo.latestProfile(d.id()).isPresent()) devices.add(d);
+            for (Device d : repo.devices()) if (profiles.newest(d).isPresent()) devices.add(d);
             if (devices.isEmpty()) throw ApiException.notFound("devices", "no device has a profile yet");
         } else {
             for (String n : r.devices())
-                devices.add(repo.deviceByName(n).orElseThrow(() -> ApiException.notFound("devices", "no device called '" + n + "'")));
+                devices.add(profiles.deviceForPrediction(n).orElseThrow(() -> ApiException.notFound("devices", "no device called '" + n + "'")));
         }
         List<Map<String, Object>> out = new ArrayList<>();
         for (Device d : devices) {
@@ -614,12 +627,12 @@ public final class Api {
         try (InputStream in = ctx.bodyInputStream()) {
             if (ctx.contentLength() > limit) {
                 drainBounded(in);
-                throw tooLarge(ctx.contentLength(), limit);
+                throw ApiException.tooLarge(ctx.contentLength(), limit);
             }
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
             if (b.length > limit) {
                 drainBounded(in);
-                throw tooLarge(-1, limit);
+                throw ApiException.tooLarge(-1, limit);
             }
             return b;
         } catch (IOException e) {
@@ -655,10 +668,6 @@ public final class Api {
         } catch (IOException | IllegalStateException ignored) {
             // nothing left to drain, or the stream is gone: the refusal is written either way
         }
-    }
-
-    private static ApiException tooLarge(long size, long limit) {
-        return new ApiException(413, "body", "the request body" + (size >= 0 ? " (" + size + " bytes)" : "") + " exceeds the limit of " + limit + " bytes");
     }
 
     private static int intParam(Context ctx, String name, int def, int min, int max) {

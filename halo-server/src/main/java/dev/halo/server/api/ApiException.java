@@ -19,6 +19,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(404, field, message);
     }
 
+    /** 413 naming {@code body}: a request body of {@code size} bytes ({@code -1}: found while reading it) over {@code limit}. */
+    public static ApiException tooLarge(long size, long limit) {
+        return new ApiException(413, "body", "the request body" + (size >= 0 ? " (" + size + " bytes)" : "") + " exceeds the limit of " + limit + " bytes");
+    }
+
     public int status() {
         return status;
     }

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -22,6 +23,8 @@ public final class Repository {
     private final Database db;
     /** SQLite has one writer at a time; serialising writes here avoids its busy errors on lock upgrades. */
     private final ReentrantLock sqliteWriter = new ReentrantLock();
+    /** Profiles stored through this repository so far: what a cache of "a device's newest profile" is checked against. */
+    private final AtomicLong profileWrites = new AtomicLong();
 
     public Repository(Database db) {
         this.db = db;
@@ -208,14 +211,25 @@ public final class Repository {
     public record Profile(long id, long deviceId, String space, String method, String content, String validation, String source, String created) {}
 
     public long addProfile(long deviceId, String space, String method, String content, String validation, String source) {
-        return write(c -> insertProfile(c, deviceId, space, method, content, validation, source));
+        long id = write(c -> insertProfile(c, deviceId, space, method, content, validation, source));
+        profileWrites.incrementAndGet();
+        return id;
+    }
+
+    /**
+     * How many profiles this repository has stored since it was made, counted after each commit. Profiles are only
+     * ever added (never changed or deleted), and only by the server through this class, so a device's newest profile
+     * read while this count was N is still its newest while the count is N.
+     */
+    public long profileWrites() {
+        return profileWrites.get();
     }
 
     public record NewPrediction(String arch, double ms, double lowerMs, double upperMs) {}
 
     /** A profile and the predictions it made, in one transaction (an onboarding's result is stored whole or not at all). */
     public long addProfile(long deviceId, String space, String method, String content, String validation, String source, List<NewPrediction> predictions) {
-        return write(c -> {
+        long stored = write(c -> {
             long id = insertProfile(c, deviceId, space, method, content, validation, source);
             try (PreparedStatement ins = c.prepareStatement(
                     "INSERT INTO predictions (profile_id, model_id, ms, lower_ms, upper_ms, created) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (profile_id, model_id) DO NOTHING")) {
@@ -231,6 +245,8 @@ public final class Repository {
             }
             return id;
         });
+        profileWrites.incrementAndGet();
+        return stored;
     }
 
     private static long insertProfile(Connection c, long deviceId, String space, String method, String content, String validation, String source)

@@ -4,7 +4,6 @@ import dev.halo.BadInputException;
 import dev.halo.app.model.PredictModel;
 import dev.halo.graph.TensorShape;
 import dev.halo.kernel.KernelCostModel;
-import dev.halo.kernel.KernelShape;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,9 @@ import java.util.Map;
  * device's kernel model ({@link KernelModels}), as {@code halo model predict} gives it — halo-app's
  * {@link PredictModel#executedKernels} (the kernels ONNX Runtime executes after optimising the model at level
  * {@code all}) predicted by {@link PredictModel#predict} — without the per-kernel description of
- * {@code /api/models/describe}.
+ * {@code /api/models/describe}. The kernels are found as {@code halo model predict --kernels auto} finds them: by
+ * halo's emulation of ONNX Runtime's rewrites where it covers the model (milliseconds), else by an ONNX Runtime
+ * session (most of a second on a ResNet-50); the answer says which.
  */
 public final class ModelPredictions {
     /** The interval of a kernel model's prediction: 5 % to 95 %. */
@@ -31,10 +32,12 @@ public final class ModelPredictions {
     public record Prediction(Model model, double level, List<DeviceLatency> devices, double seconds) {}
 
     /**
-     * @param name            what the client called the file ({@code ?name=}), or "the upload"
-     * @param executedKernels the kernels the prediction sums (costed kernels of the optimised graph)
+     * @param name               what the client called the file ({@code ?name=}), or "the upload"
+     * @param executedKernels    the kernels the prediction sums (costed kernels of the optimised graph)
+     * @param kernelsFrom        "emulated" (halo's emulation of ONNX Runtime's rewrites) or "ort" (an ONNX Runtime session)
+     * @param notEmulatedBecause why the emulation was not used (the node and operator it does not cover), or null
      */
-    public record Model(String name, String sha256, long bytes, int executedKernels) {}
+    public record Model(String name, String sha256, long bytes, int executedKernels, String kernelsFrom, String notEmulatedBecause) {}
 
     /** @param kernelModel how the device's kernel model was made (one line) */
     public record DeviceLatency(String device, String kernelModel, double ms, double lowerMs, double upperMs) {}
@@ -56,11 +59,11 @@ public final class ModelPredictions {
         Map<String, TensorShape> shapes = ModelUploads.inputs(inputs);
         long start = System.nanoTime();
         return uploads.receive(name, body, contentLength, u -> {
-            List<KernelShape> kernels;
+            PredictModel.Executed executed;
             List<PredictModel.DevicePrediction> predicted;
             try {
-                kernels = PredictModel.executedKernels(u.file(), shapes);
-                predicted = PredictModel.predict(kernels, devices.stream().map(KernelModels.Loaded::model).toList());
+                executed = PredictModel.executedKernels(u.file(), shapes, PredictModel.Kernels.AUTO);
+                predicted = PredictModel.predict(executed.kernels(), devices.stream().map(KernelModels.Loaded::model).toList());
             } catch (BadInputException e) {
                 throw u.refusal(e);
             }
@@ -69,7 +72,10 @@ public final class ModelPredictions {
                 KernelCostModel.Prediction p = predicted.get(i).prediction();
                 out.add(new DeviceLatency(devices.get(i).device(), devices.get(i).model().describe(), p.ms(), p.lowMs(), p.highMs()));
             }
-            return new Prediction(new Model(u.shown(), u.sha256(), u.bytes(), kernels.size()), LEVEL, List.copyOf(out), (System.nanoTime() - start) / 1e9);
+            // the fallback's reason names the node, never the upload's path on this server
+            Model m = new Model(u.shown(), u.sha256(), u.bytes(), executed.kernels().size(), executed.source().label(),
+                    executed.fallback().isEmpty() ? null : executed.fallback());
+            return new Prediction(m, LEVEL, List.copyOf(out), (System.nanoTime() - start) / 1e9);
         });
     }
 }

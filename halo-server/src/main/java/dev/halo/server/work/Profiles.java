@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,6 +36,12 @@ public final class Profiles {
     private final Path dir;
     private final ObjectMapper json;
     private final Map<String, Predict.Loaded> loaded = new ConcurrentHashMap<>();
+    /** Each device's newest profile as read while {@link Repository#profileWrites()} had the count it is stored with. */
+    private final Map<Long, Newest> newest = new ConcurrentHashMap<>();
+    /** Devices by name, for predictions: a device is never renamed or deleted, so its name keeps its id. */
+    private final Map<String, Device> byName = new ConcurrentHashMap<>();
+
+    private record Newest(long profileWrites, Optional<Profile> profile) {}
 
     public Profiles(Repository repo, Path dataDir, ObjectMapper json) {
         this.repo = repo;
@@ -44,8 +51,34 @@ public final class Profiles {
 
     /** The device's newest profile; 404 naming the device when it has none. */
     public Profile latest(Device d) {
-        return repo.latestProfile(d.id()).orElseThrow(() -> ApiException.notFound("device",
+        return newest(d).orElseThrow(() -> ApiException.notFound("device",
                 "device '" + d.name() + "' has no profile yet: upload measurements and POST /api/devices/" + d.id() + "/profile, or onboard it"));
+    }
+
+    /**
+     * The device's newest profile, if any, read from the database only when a profile was stored since the last read:
+     * a prediction then costs no database round trip (it was two of the few hundred microseconds a one-architecture
+     * request took). The count is taken before the read, so a profile stored during the read makes the next call read again.
+     */
+    public Optional<Profile> newest(Device d) {
+        long writes = repo.profileWrites();
+        Newest n = newest.get(d.id());
+        if (n != null && n.profileWrites() == writes) return n.profile();
+        Optional<Profile> p = repo.latestProfile(d.id());
+        newest.put(d.id(), new Newest(writes, p));
+        return p;
+    }
+
+    /**
+     * The device called {@code name} for a prediction, read from the database once. Only its id and name are meant to
+     * be used: its fingerprint may be filled in later (a device first created by an upload), which this copy would miss.
+     */
+    public Optional<Device> deviceForPrediction(String name) {
+        Device d = byName.get(name);
+        if (d != null) return Optional.of(d);
+        Optional<Device> read = repo.deviceByName(name);
+        read.ifPresent(x -> byName.put(name, x));
+        return read;
     }
 
     /** The profile's predictor with intervals at {@code level} (leave-one-out intervals; loaded once per profile and level). */
