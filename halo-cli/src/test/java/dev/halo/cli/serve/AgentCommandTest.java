@@ -67,7 +67,7 @@ class AgentCommandTest {
         try (HaloServer server = HaloServer.create(config).start(); Database db = Database.open(config.db())) {
             CliRun unknown = CliRun.of("farm", "onboard", "--server", server.url(), "--token", TOKEN, "--device", "box");
             assertThat(unknown.exit()).isEqualTo(2);
-            assertThat(unknown.err().strip()).startsWith("the server answered 404: no device called 'box'").endsWith("(field device)").doesNotContain("\n");
+            assertThat(unknown.err().strip()).startsWith("halo: the server answered 404: no device called 'box'").endsWith("(field device)").doesNotContain("\n");
 
             java.util.concurrent.Future<CliRun> agent = pool.submit(() -> CliRun.of("agent", "--server", server.url(), "--token", TOKEN, "--name", "a1",
                     "--device", "box", "--idle-exit", "10", "--fake", "0"));

@@ -76,8 +76,10 @@ public final class Api {
         this.modelPredictions = new ModelPredictions(modelUploads);
         this.kernelModels = new KernelModels(repo);
         // a long-poll ends a second before the server would drop the connection as idle
+        // farm model files are kept in the database, so they stay under the upload limit (--max-upload-mb), not the model one
         this.farm = new Farm(repo, json, config.leaseMs(), config.maxAttempts(), Math.max(0, Math.min(30_000, config.idleTimeoutMs() - 1_000)),
-                config.dataDir().resolve("farm-models"));
+                config.dataDir().resolve("farm-models"), new ModelUploads(config.dataDir().resolve("farm-model-uploads"), config.maxUploadBytes(),
+                        "--max-upload-mb", Math.max(0, config.idleTimeoutMs() - 1_000)));
         // an onboarding through the farm looks at its tasks four times a second while it waits for the agents
         this.farmOnboarding = new FarmOnboarding(repo, farm, config.dataDir(), json, 250);
         for (Job j : jobs.resumeUnfinished(Map.of("onboard", onboard::resume, "search", search::resume, FarmOnboarding.KIND, farmOnboarding::resume))) {
@@ -576,7 +578,7 @@ public final class Api {
      */
     private void farmModelRoutes(RoutesConfig r) {
         r.put("/api/farm/models/{sha256}", admin(ctx -> {
-            FarmModels.Stored s = farm.models().put(ctx.pathParam("sha256"), body(ctx));
+            FarmModels.Stored s = farm.models().put(ctx.pathParam("sha256"), ctx.bodyInputStream(), ctx.contentLength());
             ctx.status(s.stored() ? 201 : 200).json(s);
         }));
         registered.put("PUT /api/farm/models/{sha256}", Access.ADMIN);

@@ -659,7 +659,7 @@ public final class Repository {
      * Stores an ONNX model file once, keyed by its SHA-256 (the caller has checked both); true when it is new, false
      * when it was stored already (nothing is written then).
      */
-    public boolean storeModel(String sha256, byte[] content) {
+    public boolean storeModel(String sha256, java.io.InputStream content, long bytes) {
         return write(c -> {
             try (PreparedStatement ins = c.prepareStatement("""
                     INSERT INTO models (kind, space, name, sha256, content, created) VALUES (?, ?, ?, ?, ?, ?)
@@ -668,7 +668,8 @@ public final class Repository {
                 ins.setString(2, MODEL_SPACE);
                 ins.setString(3, sha256);
                 ins.setString(4, sha256);
-                ins.setBytes(5, content);
+                // streamed from the upload's file (PostgreSQL sends it on; SQLite's driver reads it once, as its one copy)
+                ins.setBinaryStream(5, content, Math.toIntExact(bytes));
                 ins.setString(6, now());
                 return ins.executeUpdate() == 1;
             }

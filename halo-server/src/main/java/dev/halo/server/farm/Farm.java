@@ -11,6 +11,7 @@ import dev.halo.server.db.Repository.Completion;
 import dev.halo.server.db.Repository.Offer;
 import dev.halo.server.db.Repository.Task;
 import dev.halo.server.db.Repository.TaskState;
+import dev.halo.server.work.ModelUploads;
 import dev.halo.space.SearchSpace;
 import dev.halo.space.Spaces;
 import java.io.IOException;
@@ -62,11 +63,12 @@ public final class Farm implements AutoCloseable {
      * @param leaseMs     how long a lease lasts without a heartbeat or result
      * @param maxAttempts leases a task gets before a failure or an expiry parks it
      * @param maxWaitMs   longest long-poll (kept under the server's idle timeout)
-     * @param scratch     the folder uploaded model files are read in ({@link FarmModels})
+     * @param scratch     the folder model files are read in ({@link FarmModels})
+     * @param uploads     where uploaded model files are streamed to, under their limit ({@link FarmModels#put})
      */
-    public Farm(Repository repo, ObjectMapper json, long leaseMs, int maxAttempts, long maxWaitMs, Path scratch) {
+    public Farm(Repository repo, ObjectMapper json, long leaseMs, int maxAttempts, long maxWaitMs, Path scratch, ModelUploads uploads) {
         this.repo = repo;
-        this.models = new FarmModels(repo, scratch);
+        this.models = new FarmModels(repo, scratch, uploads);
         this.json = json;
         this.leaseMs = leaseMs;
         this.maxAttempts = maxAttempts;

@@ -165,7 +165,8 @@ public final class Jobs implements AutoCloseable {
         try {
             Object result = work.run(listener);
             listener.flush();
-            if (l.cancel.get()) finish(id, l, JobState.cancelled, "cancelled", json.writeValueAsString(result));
+            // a server stop that came as the work ended does not undo it
+            if (l.cancel.get() && !l.serverStopping.get()) finish(id, l, JobState.cancelled, "cancelled", json.writeValueAsString(result));
             else finish(id, l, JobState.succeeded, null, json.writeValueAsString(result));
         } catch (Cancelled e) {
             listener.flush();
