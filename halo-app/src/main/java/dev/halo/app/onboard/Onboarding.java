@@ -67,6 +67,10 @@ import java.util.regex.Pattern;
  * checks the predictor against freshly measured architectures it has never seen, next to how well the machine
  * reproduces its own measurements (round 1 against round 2: the ceiling any predictor can reach here).
  *
+ * <p>Two steps, so that the measuring can happen elsewhere (a halo server's farm agents): (a) the plan's draw
+ * ({@link #drawWith}) and (b) the fit and validation over measured rows ({@link #fitMeasured}); {@link #run} measures
+ * between them on this machine.
+ *
  * <p>All measurements go to a {@link MeasurementStore}; running the same plan again skips what is stored, so an
  * interrupted onboarding continues where it stopped. Architecture draws depend only on the seed: samples are drawn
  * first, so changing {@code validate} never changes the samples.
@@ -469,7 +473,7 @@ public final class Onboarding {
         };
     }
 
-    /** The space, its reference archs, the output folder, op-costs' feature set (null for HELP) and the draw: step (a). */
+    /** Step (a) done: the space, the output folder, op-costs' feature set (null for HELP) and the draw. */
     private record Setup(SearchSpace<?> space, Path out, ChosenFeatures chosen, Draw draw) {}
 
     private Setup setUp(KernelCheck check, Listener listener) {
