@@ -46,6 +46,6 @@ import json, sys
 r = json.load(sys.stdin)
 v = r  # halo onboard --format json has the validation scores at the top level
 print("local: features %s; validated %d: Spearman %.3f, MAPE %.1f %%, within +-10 %% %.1f %%; round 1 vs 2 Spearman %.3f"
-      % (r.get("features", {}).get("name"), v["validated"], v["spearman"], 100 * v["mape"], 100 * v["within10"], v["stability_spearman"]))'
+      % (r.get("features", {}).get("name"), v["validated"], v["spearman"], v["mape"], 100 * v["within10"], v["stability_spearman"]))'
 echo "local onboarding: $(( $(date +%s) - start )) s"
 echo "work folder: $WORK"

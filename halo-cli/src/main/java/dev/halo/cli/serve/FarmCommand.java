@@ -213,7 +213,7 @@ public final class FarmCommand implements Runnable {
                     out.printf(java.util.Locale.ROOT, "device %s: profile %d (%s%s), validated on %d held-out archs: Spearman %.3f, MAPE %.1f %%, within +-10 %% %.1f %%;"
                             + " round 1 vs 2 Spearman %.3f%n", device, r.get("profile").asLong(), r.get("predictor").asText(),
                             r.path("features").isTextual() ? ", " + r.get("features").asText() : "", r.get("validated").asInt(), r.get("spearman").asDouble(),
-                            100 * r.get("mape").asDouble(), 100 * r.get("within10").asDouble(), r.get("stability_spearman").asDouble());
+                            r.get("mape").asDouble(), 100 * r.get("within10").asDouble(), r.get("stability_spearman").asDouble()); // mape is in percent
                     return 0;
                 }
                 if (List.of("failed", "cancelled").contains(state)) {
