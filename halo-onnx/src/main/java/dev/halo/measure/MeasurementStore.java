@@ -412,8 +412,16 @@ public final class MeasurementStore implements AutoCloseable {
      * the form predictors and device onboarding consume.
      */
     public Map<String, Double> latencies(long deviceId, String space, ToDoubleFunction<LatencyStats> statistic) {
+        return latencies(rows(deviceId, space), statistic);
+    }
+
+    /**
+     * {@link #latencies(long, String, ToDoubleFunction)} of rows read elsewhere (e.g. a halo server's farm measurements),
+     * so that every consumer reduces rounds to one latency the same way.
+     */
+    public static Map<String, Double> latencies(List<Row> rows, ToDoubleFunction<LatencyStats> statistic) {
         Map<String, List<Double>> perArch = new TreeMap<>();
-        for (Row r : rows(deviceId, space))
+        for (Row r : rows)
             if (r.outcome() instanceof Outcome.Measured m && r.usable())
                 perArch.computeIfAbsent(r.canonical(), k -> new ArrayList<>()).add(statistic.applyAsDouble(m.stats()));
         Map<String, Double> out = new LinkedHashMap<>();

@@ -43,7 +43,7 @@ public final class HaloServer implements AutoCloseable {
         this.db = db;
         ObjectMapper json = mapper();
         Repository repo = new Repository(db);
-        this.jobs = new Jobs(repo, json, config.queueCapacity());
+        this.jobs = new Jobs(repo, json, config.queueCapacity(), java.util.Set.of(dev.halo.server.farm.FarmOnboarding.KIND));
         this.api = new Api(config, repo, jobs, json);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;

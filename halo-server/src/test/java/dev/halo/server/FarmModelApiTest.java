@@ -193,6 +193,15 @@ class FarmModelApiTest {
             Reply oversized = upload(t, sha256(huge), huge, TOKEN);
             assertThat(oversized.status()).as(oversized.body()).isEqualTo(413);
             assertThat(oversized.json().get("field").asText()).isEqualTo("body");
+            // without a Content-Length (chunked), the limit holds while the body streams to disk
+            HttpResponse<String> chunked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(t.url() + "/api/farm/models/" + sha256(huge)))
+                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/octet-stream")
+                    .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(413);
+            assertThat(chunked.body()).contains("\"field\":\"body\"").contains("--max-upload-mb");
+            try (var left = Files.list(dir.resolve("data").resolve("farm-model-uploads"))) {
+                assertThat(left).as("the upload's folder is gone").isEmpty();
+            }
 
             byte[] garbage = "not an onnx model".getBytes(StandardCharsets.UTF_8);
             Reply unreadable = upload(t, sha256(garbage), garbage, TOKEN);

@@ -10,6 +10,7 @@ import dev.halo.app.measure.CampaignProgress;
 import dev.halo.eval.selection.SampleSelections;
 import dev.halo.measure.DeviceFingerprint;
 import dev.halo.measure.GraphOptimization;
+import dev.halo.measure.LatencyMeter;
 import dev.halo.measure.LatencyStats;
 import dev.halo.measure.MeasureSettings;
 import dev.halo.measure.MeasurementCampaign;
@@ -51,6 +52,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,6 +66,10 @@ import java.util.regex.Pattern;
  * random samples with ONNX Runtime, adapts the meta-trained HELP model to them, predicts the whole space, and then
  * checks the predictor against freshly measured architectures it has never seen, next to how well the machine
  * reproduces its own measurements (round 1 against round 2: the ceiling any predictor can reach here).
+ *
+ * <p>Two steps, so that the measuring can happen elsewhere (a halo server's farm agents): (a) the plan's draw
+ * ({@link #drawWith}) and (b) the fit and validation over measured rows ({@link #fitMeasured}); {@link #run} measures
+ * between them on this machine.
  *
  * <p>All measurements go to a {@link MeasurementStore}; running the same plan again skips what is stored, so an
  * interrupted onboarding continues where it stopped. Architecture draws depend only on the seed: samples are drawn
@@ -265,7 +271,7 @@ public final class Onboarding {
      *                               measured / fitted on the known archs (not applied); NaN before the predictor exists
      * @param features               op-costs' feature set; null for HELP
      */
-    public record Result(DeviceFingerprint fingerprint, FeatureChoice features, Path deviceModel, Path predictions, Path report, Path store,
+    public record Result(Machine fingerprint, FeatureChoice features, Path deviceModel, Path predictions, Path report, Path store,
                          Map<String, Double> referenceMs, Map<String, Double> sampleMs, int nonPositivePredictions, double level, Validation validation,
                          boolean stopped, double seconds) {}
 
@@ -278,11 +284,18 @@ public final class Onboarding {
     }
 
     private final Plan plan;
+    private final Bench bench;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicReference<MeasurementCampaign> running = new AtomicReference<>();
 
     public Onboarding(Plan plan) {
+        this(plan, Bench.ONNX_RUNTIME);
+    }
+
+    /** An onboarding that measures, checks kernels and fingerprints with {@code bench} ({@link #run}); tests give a stand-in. */
+    public Onboarding(Plan plan, Bench bench) {
         this.plan = plan;
+        this.bench = bench;
     }
 
     /** Stops after the architecture being timed (safe from any thread, e.g. a shutdown hook). */
@@ -415,8 +428,55 @@ public final class Onboarding {
         return out;
     }
 
-    public Result run(Listener listener) {
-        long start = System.nanoTime();
+    /** The measuring machine as reports and device models name it: its fingerprint id, label and JSON. */
+    public record Machine(String id, String label, String json) {
+        public static Machine of(DeviceFingerprint f) {
+            return new Machine(f.id(), f.label(), f.toJson());
+        }
+    }
+
+    /** ONNX Runtime's optimised graph on the measuring machine checked against the kernel model ({@link Nb201KernelCheck}). */
+    @FunctionalInterface
+    public interface KernelCheck {
+        /** The first arch whose executed kernels differ from the kernel model's, described; empty when every one agrees. */
+        Optional<String> firstMismatch(Nb201Space space, List<Nb201Arch> archs);
+
+        /** The check run here, on this machine's ONNX Runtime (about 0.5 s). */
+        KernelCheck ONNX_RUNTIME = (space, archs) -> Nb201KernelCheck.firstMismatch(space.macro(), archs, GraphOptimization.ALL);
+    }
+
+    /** Where a local onboarding's numbers come from: this machine's ONNX Runtime ({@link #ONNX_RUNTIME}); tests give a stand-in. */
+    public interface Bench {
+        DeviceFingerprint fingerprint(MeasureSettings settings);
+
+        /** Times the plan's archs, given by canonical string ({@code arch} turns one back into its architecture). */
+        LatencyMeter meter(SearchSpace<?> space, MeasureSettings settings, long seed, Function<String, Architecture> arch);
+
+        KernelCheck kernelCheck();
+
+        Bench ONNX_RUNTIME = new Bench() {
+            @Override
+            public DeviceFingerprint fingerprint(MeasureSettings settings) {
+                return DeviceFingerprint.current(settings);
+            }
+
+            @Override
+            public LatencyMeter meter(SearchSpace<?> space, MeasureSettings settings, long seed, Function<String, Architecture> arch) {
+                NetworkExporter exporter = NetworkExporters.forSpace(space);
+                return new OrtLatencyMeter(settings, c -> exporter.export(arch.apply(c), settings.batch(), seed));
+            }
+
+            @Override
+            public KernelCheck kernelCheck() {
+                return KernelCheck.ONNX_RUNTIME;
+            }
+        };
+    }
+
+    /** Step (a) done: the space, the output folder, op-costs' feature set (null for HELP) and the draw. */
+    private record Setup(SearchSpace<?> space, Path out, ChosenFeatures chosen, Draw draw) {}
+
+    private Setup setUp(KernelCheck check, Listener listener) {
         SearchSpace<?> space = Spaces.byName(plan.space());
         List<String> referenceArchs = HelpReferenceArchs.forSpace(space.name());
         if (plan.predictor() == Predictor.HELP) {
@@ -428,16 +488,34 @@ public final class Onboarding {
                         + " reference latencies; " + space.name() + " has " + referenceArchs.size() + " reference archs");
         }
         Path out = prepareOutputFolder(plan.out());
-        ChosenFeatures chosen = plan.predictor() == Predictor.OP_COSTS ? chooseFeatures(space, referenceArchs, listener) : null;
+        ChosenFeatures chosen = plan.predictor() == Predictor.OP_COSTS ? chooseFeatures(space, check, listener) : null;
         Draw draw = draw(space, referenceArchs, plan.samples(), plan.validate(), plan.seed(), chosen == null ? null : chosen.features());
+        return new Setup(space, out, chosen, draw);
+    }
+
+    /**
+     * Step (a) for measurements made elsewhere (a halo server's farm): the architectures to measure, with op-costs' feature
+     * set chosen by {@code check}'s outcome on the measuring machine (consulted only where {@link #kernelCheckArchs} is
+     * not empty). Every one of them is measured in {@link Plan#rounds} rounds.
+     */
+    public Draw drawWith(KernelCheck check, Listener listener) {
+        return setUp(check, listener).draw();
+    }
+
+    public Result run(Listener listener) {
+        long start = System.nanoTime();
+        Setup setup = setUp(bench.kernelCheck(), listener);
+        SearchSpace<?> space = setup.space();
+        Draw draw = setup.draw();
+        FeatureChoice features = setup.chosen() == null ? null : setup.chosen().choice();
 
         MeasureSettings settings = plan.settings();
-        DeviceFingerprint fingerprint = DeviceFingerprint.current(settings);
-        NetworkExporter exporter = NetworkExporters.forSpace(space);
+        DeviceFingerprint fingerprint = bench.fingerprint(settings);
+        Machine machine = Machine.of(fingerprint);
         Map<String, Architecture> byCanonical = new HashMap<>();
         for (List<Architecture> l : List.of(draw.references(), draw.samples(), draw.validation()))
             for (Architecture a : l) byCanonical.put(a.canonical(), a);
-        OrtLatencyMeter meter = new OrtLatencyMeter(settings, c -> exporter.export(byCanonical.get(c), settings.batch(), plan.seed()));
+        LatencyMeter meter = bench.meter(space, settings, plan.seed(), byCanonical::get);
 
         try (MeasurementStore db = MeasurementStore.open(plan.store())) {
             long device = db.device(fingerprint);
@@ -448,47 +526,82 @@ public final class Onboarding {
                     draw.references().size(), draw.samples().size(),
                     plan.predictor() == Predictor.OP_COSTS ? "sample (chosen to pin down the operation costs)" : "random sample", plan.rounds(), fingerprint.label()));
             if (!measure(db, device, space, adaptSet, meter, listener, "adapt"))
-                return new Result(fingerprint, chosen == null ? null : chosen.choice(), null, null, null, plan.store(), Map.of(), Map.of(), 0, Double.NaN, null, true, seconds(start));
-            Map<String, Double> lat = db.latencies(device, space.name(), plan.statistic().of);
-            Map<String, Double> refMs = latencies(db, device, space, draw.references(), lat, "reference");
-            Map<String, Double> sampleMs = latencies(db, device, space, draw.samples(), lat, "sample");
-
-            Fitted fitted = plan.predictor() == Predictor.OP_COSTS
-                    ? fitOpCosts(space, chosen.features(), draw, refMs, sampleMs, out, listener) : adaptHelp(plan.model().stored(), draw, refMs, sampleMs, out, listener);
-            Path deviceModel = fitted.file();
-            addMeasurementProvenance(deviceModel, fingerprint);
-
-            Path predictions = null;
-            int nonPositive = 0;
-            if (space instanceof Nb201Space nb201) {
-                List<? extends Architecture> all = nb201.all();
-                listener.phase(String.format(Locale.ROOT, "[3/4] predicting all %,d archs of %s", all.size(), space.name()));
-                predictions = out.resolve(PREDICTIONS);
-                Prediction[] predicted = fitted.predict().apply(all);
-                writePredictions(predictions, all, predicted);
-                // the model extrapolates linearly below the latency range it was adapted on, which can cross zero
-                nonPositive = (int) java.util.Arrays.stream(predicted).filter(p -> !(p.ms() > 0)).count();
-                if (nonPositive > 0)
-                    listener.phase(String.format(Locale.ROOT, "warning: %,d of %,d predictions are <= 0 ms (extrapolated below the sampled range; more --samples help)",
-                            nonPositive, all.size()));
-            } else {
-                listener.phase(String.format(Locale.ROOT, "[3/4] %s has %.3g archs, too many to list: no %s; the device model %s predicts any of them (halo predict --model)",
-                        space.name(), space.size(), PREDICTIONS, deviceModel.getFileName()));
-            }
+                return new Result(machine, features, null, null, null, plan.store(), Map.of(), Map.of(), 0, Double.NaN, null, true, seconds(start));
+            Fitted fitted = fit(setup, db.rows(device, space.name()), machine, listener);
+            Predicted predicted = predictAll(space, fitted, setup.out(), listener);
 
             listener.phase(String.format(Locale.ROOT, "[4/4] validating on %d fresh archs x %d rounds (never seen by the predictor)",
                     draw.validation().size(), plan.rounds()));
             if (!measure(db, device, space, draw.validation(), meter, listener, "validate"))
-                return new Result(fingerprint, chosen == null ? null : chosen.choice(), deviceModel, predictions, null, plan.store(), refMs, sampleMs, nonPositive, fitted.level(), null, true, seconds(start));
-            Validation validation = validate(db, device, space, draw.validation(), fitted.predict(), fitted.others());
-            Path report = out.resolve(REPORT);
-            Result result = new Result(fingerprint, chosen == null ? null : chosen.choice(), deviceModel, predictions, report, plan.store(), refMs, sampleMs, nonPositive, fitted.level(), validation, false, seconds(start));
-            writeReport(report, result);
-            return result;
+                return new Result(machine, features, fitted.file(), predicted.file(), null, plan.store(), fitted.referenceMs(), fitted.sampleMs(),
+                        predicted.nonPositive(), fitted.level(), null, true, seconds(start));
+            return validateAndReport(setup, db.rows(device, space.name()), machine, fitted, predicted, start);
         }
     }
 
-    private boolean measure(MeasurementStore db, long device, SearchSpace<?> space, List<Architecture> archs, OrtLatencyMeter meter,
+    /**
+     * Step (b) over measurements made elsewhere (a halo server's farm): the fit, the predictions of the space and the
+     * validation of {@link #run}, on {@code rows} (every round of the archs of {@link #drawWith}, in any order), written to
+     * the plan's folder as {@link #run} writes them. {@code check} is the kernel check's outcome on the measuring machine,
+     * as given to {@link #drawWith}; {@code machine} names that machine in the device model and the report.
+     */
+    public Result fitMeasured(KernelCheck check, Machine machine, List<MeasurementStore.Row> rows, Listener listener) {
+        long start = System.nanoTime();
+        Setup setup = setUp(check, listener);
+        // in the order a store hands them out (by arch, then round)
+        List<MeasurementStore.Row> sorted = rows.stream()
+                .sorted(java.util.Comparator.comparing(MeasurementStore.Row::canonical).thenComparingInt(MeasurementStore.Row::round)).toList();
+        Fitted fitted = fit(setup, sorted, machine, listener);
+        Predicted predicted = predictAll(setup.space(), fitted, setup.out(), listener);
+        listener.phase(String.format(Locale.ROOT, "[4/4] validating on %d fresh archs x %d rounds (never seen by the predictor)",
+                setup.draw().validation().size(), plan.rounds()));
+        return validateAndReport(setup, sorted, machine, fitted, predicted, start);
+    }
+
+    /** The predictor fitted to the references and samples of {@code rows} (HELP adapted, or op-costs fitted), saved with its provenance. */
+    private Fitted fit(Setup setup, List<MeasurementStore.Row> rows, Machine machine, Listener listener) {
+        Map<String, Double> lat = MeasurementStore.latencies(rows, plan.statistic().of);
+        Map<String, Double> refMs = latencies(rows, setup.draw().references(), lat, "reference");
+        Map<String, Double> sampleMs = latencies(rows, setup.draw().samples(), lat, "sample");
+        Fitted fitted = plan.predictor() == Predictor.OP_COSTS
+                ? fitOpCosts(setup.space(), setup.chosen().features(), setup.draw(), refMs, sampleMs, setup.out(), listener)
+                : adaptHelp(plan.model().stored(), setup.draw(), refMs, sampleMs, setup.out(), listener);
+        addMeasurementProvenance(fitted.file(), machine);
+        return fitted;
+    }
+
+    /** The predictions file of the whole space (NAS-Bench-201 only: the others are too large to list), and how many are at or below 0 ms. */
+    private record Predicted(Path file, int nonPositive) {}
+
+    private Predicted predictAll(SearchSpace<?> space, Fitted fitted, Path out, Listener listener) {
+        if (!(space instanceof Nb201Space nb201)) {
+            listener.phase(String.format(Locale.ROOT, "[3/4] %s has %.3g archs, too many to list: no %s; the device model %s predicts any of them (halo predict --model)",
+                    space.name(), space.size(), PREDICTIONS, fitted.file().getFileName()));
+            return new Predicted(null, 0);
+        }
+        List<? extends Architecture> all = nb201.all();
+        listener.phase(String.format(Locale.ROOT, "[3/4] predicting all %,d archs of %s", all.size(), space.name()));
+        Path predictions = out.resolve(PREDICTIONS);
+        Prediction[] predicted = fitted.predict().apply(all);
+        writePredictions(predictions, all, predicted);
+        // the model extrapolates linearly below the latency range it was adapted on, which can cross zero
+        int nonPositive = (int) java.util.Arrays.stream(predicted).filter(p -> !(p.ms() > 0)).count();
+        if (nonPositive > 0)
+            listener.phase(String.format(Locale.ROOT, "warning: %,d of %,d predictions are <= 0 ms (extrapolated below the sampled range; more --samples help)",
+                    nonPositive, all.size()));
+        return new Predicted(predictions, nonPositive);
+    }
+
+    private Result validateAndReport(Setup setup, List<MeasurementStore.Row> rows, Machine machine, Fitted fitted, Predicted predicted, long start) {
+        Validation validation = validate(setup.space(), setup.draw().validation(), rows, fitted.predict(), fitted.others());
+        Path report = setup.out().resolve(REPORT);
+        Result result = new Result(machine, setup.chosen() == null ? null : setup.chosen().choice(), fitted.file(), predicted.file(), report, plan.store(),
+                fitted.referenceMs(), fitted.sampleMs(), predicted.nonPositive(), fitted.level(), validation, false, seconds(start));
+        writeReport(report, result);
+        return result;
+    }
+
+    private boolean measure(MeasurementStore db, long device, SearchSpace<?> space, List<Architecture> archs, LatencyMeter meter,
                             Listener listener, String task) {
         if (stop.get()) return false;
         MeasurementCampaign campaign = new MeasurementCampaign(db, device, space.name(), archs.stream().map(Architecture::canonical).toList(),
@@ -514,13 +627,12 @@ public final class Onboarding {
         }
     }
 
-    private static Map<String, Double> latencies(MeasurementStore db, long device, SearchSpace<?> space, List<Architecture> archs,
-                                                 Map<String, Double> lat, String role) {
+    private static Map<String, Double> latencies(List<MeasurementStore.Row> rows, List<Architecture> archs, Map<String, Double> lat, String role) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (Architecture a : archs) {
             Double ms = lat.get(a.canonical());
             if (ms == null) {
-                String why = db.rows(device, space.name()).stream().filter(r -> r.canonical().equals(a.canonical()))
+                String why = rows.stream().filter(r -> r.canonical().equals(a.canonical()))
                         .map(r -> r.outcome() instanceof Outcome.Failed f ? f.reason() : "no result").findFirst().orElse("no result");
                 throw new IllegalStateException(role + " arch " + a.canonical() + " failed in every round (" + why + "); the predictor needs it");
             }
@@ -529,14 +641,13 @@ public final class Onboarding {
         return out;
     }
 
-    /** The device's predictor as saved, and its predictions with the plan's interval. */
     /**
      * The device's predictor as saved, its predictions with the plan's interval, and the level it has on the known
      * (reference + sample) archs: for HELP the calibration factor applied; for op-costs, fitted in ms, the median ratio
-     * measured / fitted on those archs (in-sample), reported and not applied.
+     * measured / fitted on those archs (in-sample), reported and not applied; and the latencies it was fitted to.
      */
     private record Fitted(Path file, Function<List<? extends Architecture>, Prediction[]> predict, double level,
-            Map<String, Function<List<? extends Architecture>, Prediction[]>> others) {}
+            Map<String, Function<List<? extends Architecture>, Prediction[]>> others, Map<String, Double> referenceMs, Map<String, Double> sampleMs) {}
 
     private Fitted adaptHelp(HelpModelFile.Stored model, Draw draw, Map<String, Double> refMs, Map<String, Double> sampleMs, Path out, Listener listener) {
         listener.phase("[2/4] adapting " + plan.model().source() + " to " + plan.name());
@@ -553,7 +664,7 @@ public final class Onboarding {
         HelpAdaptation.save(file, predictor, HelpModelFile.Precision.FLOAT32);
         // Intervals from the samples' held-out errors: the model's own z spread is far narrower than its errors.
         double intervalFactor = LeaveOneOutInterval.factor(predictor, plan.level());
-        return new Fitted(file, archs -> LeaveOneOutInterval.predict(predictor, archs, intervalFactor), level, Map.of());
+        return new Fitted(file, archs -> LeaveOneOutInterval.predict(predictor, archs, intervalFactor), level, Map.of(), refMs, sampleMs);
     }
 
     private Fitted fitOpCosts(SearchSpace<?> space, CostFeatures features, Draw draw, Map<String, Double> refMs, Map<String, Double> sampleMs, Path out,
@@ -579,7 +690,7 @@ public final class Onboarding {
             CostModelFile.Adapted other = CostModelFile.adapt(space, CostFeatures.named(space, name).orElseThrow(), plan.name(), known, ms);
             others.put(name, archs -> other.predictor().predictWithInterval(archs, plan.level()));
         }
-        return new Fitted(file, archs -> adapted.predictor().predictWithInterval(archs, plan.level()), level, others);
+        return new Fitted(file, archs -> adapted.predictor().predictWithInterval(archs, plan.level()), level, others, refMs, sampleMs);
     }
 
     /** op-costs' feature set for this run, and the choice for reports. */
@@ -594,21 +705,17 @@ public final class Onboarding {
      * {@code auto} is the space's default set (OFA's executed kernels are reported beside it, not chosen: no rule has
      * chosen them yet).
      */
-    private ChosenFeatures chooseFeatures(SearchSpace<?> space, List<String> referenceArchs, Listener listener) {
+    private ChosenFeatures chooseFeatures(SearchSpace<?> space, KernelCheck check, Listener listener) {
         boolean auto = plan.features().equals(AUTO_FEATURES);
         CostFeatures fallback = CostFeatures.require(space, AdditiveCostMethod.NAME);
         if (auto && !(space instanceof Nb201Space) || plan.features().equals(fallback.name()))
             return chosen(fallback, auto ? "the cost features of " + space.name() : "");
         if (!(space instanceof Nb201Space nb201)) return chosen(CostFeatures.named(space, plan.features()).orElseThrow(), ""); // a set the plan checked
-        String unusable = null;
-        if (plan.settings().cuda()) unusable = "the kernel model describes ONNX Runtime's CPU execution provider, this run uses CUDA";
-        else if (plan.settings().optimization() != GraphOptimization.ALL)
-            unusable = "the kernel model describes optimisation level ALL, this run uses " + plan.settings().optimization().name();
-        List<Nb201Arch> checked = new ArrayList<>(referenceArchs.stream().map(nb201::parse).toList());
-        checked.addAll(Nb201ExecutedKernels.probeCells(nb201).subList(0, 7)); // the uniform and degenerate probes
+        String unusable = unusableKernelModel(plan.settings());
+        List<Nb201Arch> checked = kernelCheckArchs(plan);
         if (unusable == null) {
             listener.phase("      checking the kernel model against ONNX Runtime's optimised graph of " + checked.size() + " archs");
-            unusable = Nb201KernelCheck.firstMismatch(nb201.macro(), checked, GraphOptimization.ALL)
+            unusable = check.firstMismatch(nb201, checked)
                     .map(m -> "ONNX Runtime here runs other kernels than the kernel model works out: " + m).orElse(null);
         }
         if (unusable != null) {
@@ -620,13 +727,37 @@ public final class Onboarding {
                 + " archs checked (the references, uniform and degenerate cells)");
     }
 
+    /** Why the NAS-Bench-201 kernel model cannot describe runs under {@code settings} without checking anything; null when it may. */
+    private static String unusableKernelModel(MeasureSettings settings) {
+        if (settings.cuda()) return "the kernel model describes ONNX Runtime's CPU execution provider, this run uses CUDA";
+        if (settings.optimization() != GraphOptimization.ALL)
+            return "the kernel model describes optimisation level ALL, this run uses " + settings.optimization().name();
+        return null;
+    }
+
+    /**
+     * The architectures whose optimised ONNX Runtime graph {@link #chooseFeatures} checks on the measuring machine (the
+     * references, then the uniform and degenerate probe cells), or none where the plan's feature choice needs no check:
+     * not op-costs on NAS-Bench-201, its default features named, or settings the kernel model cannot describe. The farm
+     * has an agent run the check on exactly these.
+     */
+    public static List<Nb201Arch> kernelCheckArchs(Plan plan) {
+        SearchSpace<?> space = Spaces.byName(plan.space());
+        if (plan.predictor() != Predictor.OP_COSTS || !(space instanceof Nb201Space nb201) || unusableKernelModel(plan.settings()) != null
+                || plan.features().equals(CostFeatures.require(space, AdditiveCostMethod.NAME).name()))
+            return List.of();
+        List<Nb201Arch> checked = new ArrayList<>(HelpReferenceArchs.forSpace(space.name()).stream().map(nb201::parse).toList());
+        checked.addAll(Nb201ExecutedKernels.probeCells(nb201).subList(0, 7)); // the uniform and degenerate probes
+        return List.copyOf(checked);
+    }
+
     private static ChosenFeatures chosen(CostFeatures features, String why) {
         return new ChosenFeatures(features, new FeatureChoice(features.name(), features.description(), why));
     }
 
-    private Validation validate(MeasurementStore db, long device, SearchSpace<?> space, List<Architecture> archs,
+    private Validation validate(SearchSpace<?> space, List<Architecture> archs, List<MeasurementStore.Row> allRows,
             Function<List<? extends Architecture>, Prediction[]> predict, Map<String, Function<List<? extends Architecture>, Prediction[]>> others) {
-        Map<String, Double> lat = db.latencies(device, space.name(), plan.statistic().of);
+        Map<String, Double> lat = MeasurementStore.latencies(allRows, plan.statistic().of);
         List<Architecture> ok = archs.stream().filter(a -> lat.containsKey(a.canonical())).toList();
         Prediction[] p = predict.apply(ok);
         double[] measured = ok.stream().mapToDouble(a -> lat.get(a.canonical())).toArray();
@@ -639,7 +770,7 @@ public final class Onboarding {
             checked.add(new Checked(ok.get(i).canonical(), measured[i], predicted[i], lower[i], upper[i]));
         }
         Set<String> names = new LinkedHashSet<>(archs.stream().map(Architecture::canonical).toList());
-        List<MeasurementStore.Row> rows = db.rows(device, space.name()).stream().filter(r -> names.contains(r.canonical())).toList();
+        List<MeasurementStore.Row> rows = allRows.stream().filter(r -> names.contains(r.canonical())).toList();
         Stability stability = Stability.between(rows, Set.of(1), Set.of(2), plan.statistic().of);
         // the same error measures with round 2 "predicting" round 1: what the machine's own noise allows
         Map<String, double[]> byRound = new HashMap<>();
@@ -701,7 +832,7 @@ public final class Onboarding {
         ObjectNode fp = doc.putObject("fingerprint");
         fp.put("id", r.fingerprint().id());
         fp.put("label", r.fingerprint().label());
-        fp.set("fields", parse(r.fingerprint().toJson()));
+        fp.set("fields", parse(r.fingerprint().json()));
         doc.set("settings", parse(plan.settings().toJson()));
         doc.put("predictor", plan.predictor().label());
         if (r.features() != null) doc.set("features", featuresJson(r.features()));
@@ -745,12 +876,12 @@ public final class Onboarding {
      * Adds to the saved device model what its latencies depend on besides the architecture (the machine
      * fingerprint and the measurement settings), so the file describes its device on its own.
      */
-    private void addMeasurementProvenance(Path deviceModel, DeviceFingerprint fingerprint) {
+    private void addMeasurementProvenance(Path deviceModel, Machine machine) {
         try {
             ObjectNode doc = (ObjectNode) JSON.readTree(deviceModel.toFile());
             ObjectNode m = doc.putObject("measurement");
-            m.put("fingerprint_id", fingerprint.id());
-            m.set("fingerprint", parse(fingerprint.toJson()));
+            m.put("fingerprint_id", machine.id());
+            m.set("fingerprint", parse(machine.json()));
             m.set("settings", parse(plan.settings().toJson()));
             m.put("statistic", plan.statistic().name());
             m.put("rounds", plan.rounds());

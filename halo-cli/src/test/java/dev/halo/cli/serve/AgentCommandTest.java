@@ -61,6 +61,31 @@ class AgentCommandTest {
     }
 
     @Test
+    void farmOnboardWaitsForTheAgentsAndPrintsTheStoredProfile() throws Exception {
+        ServerConfig config = ServerConfig.local(dir, TOKEN);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (HaloServer server = HaloServer.create(config).start(); Database db = Database.open(config.db())) {
+            CliRun unknown = CliRun.of("farm", "onboard", "--server", server.url(), "--token", TOKEN, "--device", "box");
+            assertThat(unknown.exit()).isEqualTo(2);
+            assertThat(unknown.err().strip()).startsWith("halo: the server answered 404: no device called 'box'").endsWith("(field device)").doesNotContain("\n");
+
+            java.util.concurrent.Future<CliRun> agent = pool.submit(() -> CliRun.of("agent", "--server", server.url(), "--token", TOKEN, "--name", "a1",
+                    "--device", "box", "--idle-exit", "10", "--fake", "0"));
+            Repository repo = new Repository(db);
+            long end = System.nanoTime() + 30_000_000_000L;
+            while (repo.deviceByName("box").isEmpty() && System.nanoTime() < end) Thread.sleep(20);
+            CliRun onboard = CliRun.of("farm", "onboard", "--server", server.url(), "--token", TOKEN, "--device", "box", "--features", "op-counts",
+                    "--samples", "4", "--validate", "8", "--wait");
+            assertThat(onboard.exit()).as(onboard.err()).isZero();
+            assertThat(onboard.out()).contains("onboarding box through its agents").contains("device box: profile 1 (op-costs, op-counts), validated on 8 held-out archs");
+            // 10 references + 4 samples + 8 validation archs, 2 rounds each
+            assertThat(agent.get(60, java.util.concurrent.TimeUnit.SECONDS).out()).contains("44 stored");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void anOfflineJobGoesOutAsAFileIsMeasuredWithoutTheServerAndComesBackOnce() throws Exception {
         ServerConfig config = ServerConfig.local(dir, TOKEN);
         try (HaloServer server = HaloServer.create(config).start()) {

@@ -11,6 +11,7 @@ import dev.halo.server.db.Repository.Job;
 import dev.halo.server.db.Repository.Profile;
 import dev.halo.server.farm.Farm;
 import dev.halo.server.farm.FarmModels;
+import dev.halo.server.farm.FarmOnboarding;
 import dev.halo.server.jobs.Jobs;
 import dev.halo.server.work.KernelModels;
 import dev.halo.server.work.ModelDescriptions;
@@ -52,6 +53,7 @@ public final class Api {
     private final OnboardJob onboard;
     private final SearchJob search;
     private final Farm farm;
+    private final FarmOnboarding farmOnboarding;
     private final ModelDescriptions models;
     private final ModelPredictions modelPredictions;
     private final KernelModels kernelModels;
@@ -74,9 +76,13 @@ public final class Api {
         this.modelPredictions = new ModelPredictions(modelUploads);
         this.kernelModels = new KernelModels(repo);
         // a long-poll ends a second before the server would drop the connection as idle
+        // farm model files are kept in the database, so they stay under the upload limit (--max-upload-mb), not the model one
         this.farm = new Farm(repo, json, config.leaseMs(), config.maxAttempts(), Math.max(0, Math.min(30_000, config.idleTimeoutMs() - 1_000)),
-                config.dataDir().resolve("farm-models"));
-        for (Job j : jobs.resumeUnfinished(Map.of("onboard", onboard::resume, "search", search::resume))) {
+                config.dataDir().resolve("farm-models"), new ModelUploads(config.dataDir().resolve("farm-model-uploads"), config.maxUploadBytes(),
+                        "--max-upload-mb", Math.max(0, config.idleTimeoutMs() - 1_000)));
+        // an onboarding through the farm looks at its tasks four times a second while it waits for the agents
+        this.farmOnboarding = new FarmOnboarding(repo, farm, config.dataDir(), json, 250);
+        for (Job j : jobs.resumeUnfinished(Map.of("onboard", onboard::resume, "search", search::resume, FarmOnboarding.KIND, farmOnboarding::resume))) {
             // an onboarding given up on: what it measured still goes into the database (a resumed one did this already)
             int recovered = j.state().finished() ? onboard.recover(j) : 0;
             if (recovered > 0)
@@ -143,6 +149,7 @@ public final class Api {
         post(r, "/api/farm/measure", Access.ADMIN, this::farmMeasure);
         post(r, "/api/farm/jobs", Access.ADMIN, this::exportJob);
         post(r, "/api/farm/results", Access.ADMIN, this::importResults);
+        post(r, "/api/farm/onboard", Access.ADMIN, this::farmOnboard);
         farmModelRoutes(r);
         // computes, but takes an uploaded model onto this machine's disk and ONNX Runtime: the server's token
         post(r, "/api/models/describe", Access.ADMIN, this::describeModel);
@@ -571,13 +578,20 @@ public final class Api {
         ctx.json(farm.importResults(HaloServer.body(json, body(ctx), Farm.ResultFile.class)));
     }
 
+    /** An onboarding measured by a device's agents, as a job (docs/farm.md); its plan is checked before anything is queued. */
+    private void farmOnboard(Context ctx) {
+        FarmOnboarding.Request r = HaloServer.body(json, body(ctx), FarmOnboarding.Request.class);
+        farmOnboarding.plan(r, "check");
+        accepted(ctx, jobs.submit(FarmOnboarding.KIND, r, farmOnboarding.work(r)));
+    }
+
     /**
      * ONNX model files that agents measure (docs/farm.md): stored and read back with the server's token, fetched by an
      * agent only for a task it holds.
      */
     private void farmModelRoutes(RoutesConfig r) {
         r.put("/api/farm/models/{sha256}", admin(ctx -> {
-            FarmModels.Stored s = farm.models().put(ctx.pathParam("sha256"), body(ctx));
+            FarmModels.Stored s = farm.models().put(ctx.pathParam("sha256"), ctx.bodyInputStream(), ctx.contentLength());
             ctx.status(s.stored() ? 201 : 200).json(s);
         }));
         registered.put("PUT /api/farm/models/{sha256}", Access.ADMIN);

@@ -604,15 +604,29 @@ public final class Repository {
      */
     public record Task(long id, long deviceId, String space, String arch, int round, String settings, Integer threads, Integer batch, TaskState state,
                        Long leaseOwner, String leaseToken, Long leaseDeadline, int attempts, String lastError, String created, String updated,
-                       String modelSha256, String modelInputs) {}
+                       String modelSha256, String modelInputs, String result) {}
 
     private static final String TASK_COLUMNS = "id, device_id, space, arch, round, settings, threads, batch, state, lease_owner, lease_token, lease_deadline, "
-            + "attempts, last_error, created, updated, model_sha256, model_inputs";
+            + "attempts, last_error, created, updated, model_sha256, model_inputs, result";
 
     private static Task task(ResultSet rs) throws SQLException {
         return new Task(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6), integer(rs, 7), integer(rs, 8),
                 TaskState.valueOf(rs.getString(9)), longOrNull(rs, 10), rs.getString(11), longOrNull(rs, 12), rs.getInt(13), rs.getString(14), rs.getString(15),
-                rs.getString(16), rs.getString(17), rs.getString(18));
+                rs.getString(16), rs.getString(17), rs.getString(18), rs.getString(19));
+    }
+
+    /** The space of a kernel-check task (onboarding through the farm): its arch is the comma-separated list of archs to check. */
+    public static final String KERNEL_CHECK_SPACE = "nb201-kernel-check";
+
+    /** A device's tasks of {@code space}, by id (an onboarding's progress and its kernel check's result). */
+    public List<Task> tasks(long deviceId, String space) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT " + TASK_COLUMNS + " FROM tasks WHERE device_id = ? AND space = ? ORDER BY id")) {
+                q.setLong(1, deviceId);
+                q.setString(2, space);
+                return list(q, Repository::task);
+            }
+        });
     }
 
     /**
@@ -661,7 +675,7 @@ public final class Repository {
      * Stores an ONNX model file once, keyed by its SHA-256 (the caller has checked both); true when it is new, false
      * when it was stored already (nothing is written then).
      */
-    public boolean storeModel(String sha256, byte[] content) {
+    public boolean storeModel(String sha256, java.io.InputStream content, long bytes) {
         return write(c -> {
             try (PreparedStatement ins = c.prepareStatement("""
                     INSERT INTO models (kind, space, name, sha256, content, created) VALUES (?, ?, ?, ?, ?, ?)
@@ -670,7 +684,8 @@ public final class Repository {
                 ins.setString(2, MODEL_SPACE);
                 ins.setString(3, sha256);
                 ins.setString(4, sha256);
-                ins.setBytes(5, content);
+                // streamed from the upload's file (PostgreSQL sends it on; SQLite's driver reads it once, as its one copy)
+                ins.setBinaryStream(5, content, Math.toIntExact(bytes));
                 ins.setString(6, now());
                 return ins.executeUpdate() == 1;
             }
@@ -714,7 +729,8 @@ public final class Repository {
             List<Long> ids = new ArrayList<>();
             String lock = db.vendor() == Database.Vendor.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "";
             try (PreparedStatement q = c.prepareStatement("SELECT id FROM tasks WHERE state = 'queued' AND device_id = ?" + offered("threads", offer.threads())
-                    + offered("batch", offer.batch()) + (offer.models() ? "" : " AND model_sha256 IS NULL") + " ORDER BY id LIMIT ?" + lock)) {
+                    + offered("batch", offer.batch()) + (offer.models() ? "" : " AND model_sha256 IS NULL AND space <> '" + KERNEL_CHECK_SPACE + "'")
+                    + " ORDER BY id LIMIT ?" + lock)) {
                 int i = 1;
                 q.setLong(i++, device);
                 for (List<Integer> values : Arrays.asList(offer.threads(), offer.batch()))
@@ -850,6 +866,30 @@ public final class Repository {
         if (task.state() == TaskState.done) return Completion.already;
         if (task.state() != TaskState.leased) return Completion.notHeld;
         return Completion.stored;
+    }
+
+    /**
+     * Completes a task that is not a measurement (a kernel check) with its result JSON, in one transaction and on the
+     * terms of {@link #complete}: only the current lease's holder can, and a retry with the completing lease writes nothing.
+     */
+    public Completion completeWithResult(long taskId, long agentId, String leaseToken, String resultJson) {
+        return write(c -> {
+            Task t;
+            try (PreparedStatement q = c.prepareStatement("SELECT " + TASK_COLUMNS + " FROM tasks WHERE id = ?" + forUpdate())) {
+                q.setLong(1, taskId);
+                t = list(q, Repository::task).stream().findFirst().orElse(null);
+            }
+            Completion v = verdict(t, new TaskResult(taskId, agentId, leaseToken, null, null));
+            if (v != Completion.stored) return v;
+            try (PreparedStatement up = c.prepareStatement(
+                    "UPDATE tasks SET state = 'done', lease_deadline = NULL, last_error = NULL, result = ?, updated = ? WHERE id = ?")) {
+                up.setString(1, resultJson);
+                up.setString(2, now());
+                up.setLong(3, taskId);
+                up.executeUpdate();
+            }
+            return v;
+        });
     }
 
     /** The agent holding the lease reports that measuring failed: the task is queued again, or parked after {@code maxAttempts} leases. */

@@ -11,6 +11,7 @@ import dev.halo.server.db.Repository.Completion;
 import dev.halo.server.db.Repository.Offer;
 import dev.halo.server.db.Repository.Task;
 import dev.halo.server.db.Repository.TaskState;
+import dev.halo.server.work.ModelUploads;
 import dev.halo.space.SearchSpace;
 import dev.halo.space.Spaces;
 import java.io.IOException;
@@ -62,11 +63,12 @@ public final class Farm implements AutoCloseable {
      * @param leaseMs     how long a lease lasts without a heartbeat or result
      * @param maxAttempts leases a task gets before a failure or an expiry parks it
      * @param maxWaitMs   longest long-poll (kept under the server's idle timeout)
-     * @param scratch     the folder uploaded model files are read in ({@link FarmModels})
+     * @param scratch     the folder model files are read in ({@link FarmModels})
+     * @param uploads     where uploaded model files are streamed to, under their limit ({@link FarmModels#put})
      */
-    public Farm(Repository repo, ObjectMapper json, long leaseMs, int maxAttempts, long maxWaitMs, Path scratch) {
+    public Farm(Repository repo, ObjectMapper json, long leaseMs, int maxAttempts, long maxWaitMs, Path scratch, ModelUploads uploads) {
         this.repo = repo;
-        this.models = new FarmModels(repo, scratch);
+        this.models = new FarmModels(repo, scratch, uploads);
         this.json = json;
         this.leaseMs = leaseMs;
         this.maxAttempts = maxAttempts;
@@ -113,7 +115,7 @@ public final class Farm implements AutoCloseable {
     /** One entry of an offline result file: an online result plus the task it is for. */
     public record JobResult(Long task, String leaseToken, Stats stats, String failure, String model, String startedAt, String measuredAt) {
         ResultRequest request() {
-            return new ResultRequest(leaseToken, stats, failure, model, startedAt, measuredAt);
+            return new ResultRequest(leaseToken, stats, failure, model, null, startedAt, measuredAt);
         }
     }
 
@@ -124,8 +126,17 @@ public final class Farm implements AutoCloseable {
 
     public record Stats(Integer runs, Double minMs, Double medianMs, Double p90Ms, Double meanMs, Double cv, Double robustCv, Double medianRelCi) {}
 
-    /** A result; {@code model} is the SHA-256 of the file measured, required with the stats of a model task (provenance, checked against the task's). */
-    public record ResultRequest(String leaseToken, Stats stats, String failure, String model, String startedAt, String measuredAt) {}
+    /**
+     * A result; {@code model} is the SHA-256 of the file measured, required with the stats of a model task (provenance,
+     * checked against the task's); {@code kernelCheck} is the answer of a kernel-check task, instead of stats.
+     */
+    public record ResultRequest(String leaseToken, Stats stats, String failure, String model, KernelCheck kernelCheck, String startedAt, String measuredAt) {}
+
+    /**
+     * A kernel check's answer: {@code mismatch} is the first architecture whose optimised ONNX Runtime graph runs other
+     * kernels than halo's NB201 kernel model works out, described; null when every one agrees.
+     */
+    public record KernelCheck(String mismatch) {}
 
     // ---------------------------------------------------------------- register
 
@@ -274,6 +285,21 @@ public final class Farm implements AutoCloseable {
         out.put("queued", added);
         out.put("alreadyQueued", tasks.size() - added);
         return out;
+    }
+
+    /**
+     * Queues a kernel check for the device (onboarding through the farm): an agent that runs ONNX Runtime checks its
+     * optimised graph of {@code archs} against halo's NB201 kernel model and answers {@link KernelCheck}. Queued once per
+     * device and list (a device's runtime is its own); true when it was new.
+     */
+    public boolean enqueueKernelCheck(String device, List<String> archs, FarmSettings settings) {
+        FarmSettings filled = settings.filled();
+        int added = repo.enqueue(repo.deviceId(device), write(filled), filled.threads(), filled.batch(),
+                List.of(new Repository.NewTask(Repository.KERNEL_CHECK_SPACE, String.join(",", archs), 1)));
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        return added == 1;
     }
 
     private static int rounds(MeasureRequest r) {
@@ -478,7 +504,9 @@ public final class Farm implements AutoCloseable {
             return new Outcome(200, Map.of("id", taskId, "state", s.name()));
         }
         checkModel(t, r, "");
-        Completion c = repo.complete(taskResult(caller.id(), caller.name(), caller.fingerprintId(), t, r));
+        checkKernelCheck(t, r);
+        Completion c = r.kernelCheck() != null ? repo.completeWithResult(taskId, caller.id(), r.leaseToken(), write(r.kernelCheck()))
+                : repo.complete(taskResult(caller.id(), caller.name(), caller.fingerprintId(), t, r));
         return switch (c) {
             case stored -> new Outcome(201, Map.of("id", taskId, "state", "done", "stored", true));
             case already -> new Outcome(200, Map.of("id", taskId, "state", "done", "stored", false));
@@ -531,16 +559,29 @@ public final class Farm implements AutoCloseable {
             throw bad(prefix, "model", "is " + r.model() + ", but task " + t.id() + " measures model " + t.modelSha256() + ": nothing stored");
     }
 
+    /** A kernel-check task is answered with {@code kernelCheck} and every other task without it (400 naming {@code kernelCheck}). */
+    private static void checkKernelCheck(Task t, ResultRequest r) {
+        boolean check = t.space().equals(Repository.KERNEL_CHECK_SPACE);
+        if (check && r.kernelCheck() == null)
+            throw ApiException.badInput("kernelCheck", "kernelCheck is required: task " + t.id() + " is a kernel check, answered with {\"mismatch\": null or the first difference}");
+        if (!check && r.kernelCheck() != null) throw ApiException.badInput("kernelCheck", "kernelCheck must be left out: task " + t.id() + " is a measurement");
+    }
+
     /** Every field of a result checked before anything is read from or written to the queue: 400 naming the first bad one (after {@code prefix}). */
     static void check(ResultRequest r, String prefix) {
         if (r.leaseToken() == null || r.leaseToken().isBlank()) throw bad(prefix, "leaseToken", "is required (from the lease)");
-        if ((r.stats() == null) == (r.failure() == null))
-            throw bad(prefix, "stats", "or failure: give exactly one of 'stats' (the measurement) and 'failure' (why it could not be measured)");
+        if ((r.stats() != null ? 1 : 0) + (r.failure() != null ? 1 : 0) + (r.kernelCheck() != null ? 1 : 0) != 1)
+            throw bad(prefix, "stats", "or failure: give exactly one of 'stats' (the measurement), 'kernelCheck' (a kernel check's answer) and 'failure' (why it could not be done)");
         instant(prefix + "startedAt", r.startedAt());
         instant(prefix + "measuredAt", r.measuredAt());
         if (r.failure() != null) {
             if (r.failure().isBlank()) throw bad(prefix, "failure", "must not be empty");
             if (r.failure().length() > 2000) throw bad(prefix, "failure", "is over 2000 characters");
+            return;
+        }
+        if (r.kernelCheck() != null) {
+            if (r.kernelCheck().mismatch() != null && (r.kernelCheck().mismatch().isBlank() || r.kernelCheck().mismatch().length() > 8000))
+                throw bad(prefix, "kernelCheck.mismatch", "must be null (the kernels agree) or 1-8000 characters");
             return;
         }
         Stats s = r.stats();

@@ -7,12 +7,15 @@ import dev.halo.BadInputException;
 import dev.halo.Halo;
 import dev.halo.app.measure.ArchTimer;
 import dev.halo.app.model.ModelTimer;
+import dev.halo.app.onboard.Onboarding;
 import dev.halo.graph.TensorShape;
 import dev.halo.io.Leftovers;
 import dev.halo.measure.DeviceFingerprint;
 import dev.halo.measure.LatencyStats;
 import dev.halo.measure.MeasureSettings;
 import dev.halo.measure.Outcome;
+import dev.halo.server.db.Repository;
+import dev.halo.space.Nb201Space;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
@@ -29,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -75,7 +79,14 @@ public final class FarmAgent {
 
     /** Measures one task: an architecture of a built-in space, or a model file. */
     public interface Measurer {
-        Outcome measure(String space, String arch, MeasureSettings settings);
+        Outcome measure(String space, String arch, int round, MeasureSettings settings);
+
+        /**
+         * A kernel-check task ({@link Repository#KERNEL_CHECK_SPACE}): the first of the NB201 {@code archs} whose optimised
+         * ONNX Runtime graph here runs other kernels than halo's kernel model works out, as {@code halo onboard --features
+         * auto} checks it; empty when every one agrees.
+         */
+        Optional<String> kernelMismatch(List<String> archs);
 
         /** One round of the model file {@code model} fed {@code inputs}, as {@code halo measure --model} times it; {@code identity} is the task's. */
         Outcome measureModel(Path model, String identity, Map<String, TensorShape> inputs, MeasureSettings settings);
@@ -104,8 +115,14 @@ public final class FarmAgent {
         ModelTimer models = new ModelTimer();
         return new Measurer() {
             @Override
-            public Outcome measure(String space, String arch, MeasureSettings settings) {
+            public Outcome measure(String space, String arch, int round, MeasureSettings settings) {
                 return archs.measure(space, arch, settings);
+            }
+
+            @Override
+            public Optional<String> kernelMismatch(List<String> checked) {
+                Nb201Space nb201 = new Nb201Space();
+                return Onboarding.KernelCheck.ONNX_RUNTIME.firstMismatch(nb201, checked.stream().map(nb201::parse).toList());
             }
 
             @Override
@@ -119,29 +136,64 @@ public final class FarmAgent {
         };
     }
 
-    /** Tests and benchmarks only: sleeps {@code ms}, answers a latency made up from the arch string (clearly not a measurement). */
+    /**
+     * Tests and benchmarks only: sleeps {@code ms} and answers a latency made up from the task (clearly not a measurement;
+     * its fingerprint says so). A NAS-Bench-201 arch gets a known cost per operation ({@link #madeUpNb201Ms}), so that a
+     * profile fitted to fake measurements is a meaningful one; anything else a number hashed from its string. The kernel
+     * check answers that the kernels agree.
+     */
     static Measurer fake(double ms) {
         return new Measurer() {
             @Override
-            public Outcome measure(String space, String arch, MeasureSettings settings) {
-                return madeUp(arch);
+            public Outcome measure(String space, String arch, int round, MeasureSettings settings) {
+                pause();
+                return stats(space.equals("nasbench201") ? madeUpNb201Ms(arch, round) : hashed(arch));
+            }
+
+            @Override
+            public Optional<String> kernelMismatch(List<String> archs) {
+                pause();
+                return Optional.empty();
             }
 
             @Override
             public Outcome measureModel(Path model, String identity, Map<String, TensorShape> inputs, MeasureSettings settings) {
-                return madeUp(identity);
+                pause();
+                return stats(hashed(identity));
             }
 
-            private Outcome madeUp(String key) {
+            private void pause() {
                 try {
                     if (ms > 0) Thread.sleep((long) ms, (int) ((ms % 1) * 1e6));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                double median = 1 + Math.floorMod(key.hashCode(), 1000) / 100.0;
+            }
+
+            private static double hashed(String key) {
+                return 1 + Math.floorMod(key.hashCode(), 1000) / 100.0;
+            }
+
+            private static Outcome stats(double median) {
                 return new Outcome.Measured(new LatencyStats(10, median * 0.95, median, median * 1.05, median, 0.02, 0.02, 0.01));
             }
         };
+    }
+
+    /** The made-up cost of one NAS-Bench-201 cell operation, in ms (convolutions dear, pooling and skips cheap, none free). */
+    private static final Map<String, Double> FAKE_OP_MS = Map.of("nor_conv_3x3", 0.40, "nor_conv_1x1", 0.12, "avg_pool_3x3", 0.06, "skip_connect", 0.01, "none", 0.0);
+
+    /**
+     * {@code --fake}'s latency of a NAS-Bench-201 arch: 0.2 ms plus the cost of each cell operation, times a noise of
+     * about 2 % seeded by the arch and the round (so rounds differ a little, and the same task always gets the same number).
+     */
+    static double madeUpNb201Ms(String arch, int round) {
+        double ms = 0.2;
+        for (String edge : arch.split("\\|")) {
+            int tilde = edge.indexOf('~');
+            if (tilde > 0) ms += FAKE_OP_MS.getOrDefault(edge.substring(0, tilde), 0.0);
+        }
+        return ms * (1 + 0.02 * new java.util.Random(arch.hashCode() * 31L + round).nextGaussian());
     }
 
     /**
@@ -243,21 +295,26 @@ public final class FarmAgent {
                     String started = Instant.now().toString();
                     Outcome o;
                     String model = t.hasNonNull("model") ? t.get("model").path("sha256").asText() : null;
+                    Map<String, Object> result;
                     try {
-                        o = model == null ? measurer.measure(t.get("space").asText(), t.get("arch").asText(), settings) : fetchAndMeasure(t, settings, agentToken);
+                        if (t.get("space").asText().equals(Repository.KERNEL_CHECK_SPACE)) {
+                            o = null;
+                            result = kernelCheck(measurer, t, token, started);
+                        } else {
+                            o = model == null ? measurer.measure(t.get("space").asText(), t.get("arch").asText(), t.get("round").asInt(), settings)
+                                    : fetchAndMeasure(t, settings, agentToken);
+                            result = result(token, o, model, started);
+                        }
                     } finally {
                         beat.cancel(false);
                     }
-                    Map<String, Object> result = result(token, o, model, started);
                     Reply up = call("POST", "/api/tasks/" + id + "/result", result, agentToken);
                     if (up.status() == 201) stored++;
                     else if (up.status() == 200 && result.containsKey("failure")) failed++;
                     else if (up.status() == 200) already++;
                     else if (up.status() == 409) refused++;
                     else expect(up, 201, "uploading task " + id);
-                    log.printf(Locale.ROOT, "task %d %s round %d: %s -> %d%n", id, t.get("arch").asText(), t.get("round").asInt(),
-                            o instanceof Outcome.Measured m ? String.format(Locale.ROOT, "%.3f ms", m.stats().medianMs()) : "failed: " + ((Outcome.Failed) o).reason(),
-                            up.status());
+                    log.printf(Locale.ROOT, "task %d %s round %d: %s -> %d%n", id, t.get("arch").asText(), t.get("round").asInt(), outcome(o, result), up.status());
                 }
                 // idle means without work: counted from the end of the last task, not from its lease
                 idleSince = System.nanoTime();
@@ -278,6 +335,35 @@ public final class FarmAgent {
             return new Outcome.Failed("fetching the model answered " + r.statusCode() + ": " + body.lines().findFirst().orElse(""));
         }
         return measureModel(measurer, task, r.body(), settings);
+    }
+
+    /**
+     * The answer to a kernel-check task: whether ONNX Runtime here runs the kernel model's kernels for the task's archs
+     * (comma-separated in its {@code arch}); a check that cannot run is a failure, retried like a measurement.
+     */
+    static Map<String, Object> kernelCheck(Measurer measurer, JsonNode task, String leaseToken, String startedAt) {
+        Optional<String> mismatch;
+        try {
+            mismatch = measurer.kernelMismatch(List.of(task.path("arch").asText().split(",")));
+        } catch (RuntimeException e) {
+            return result(leaseToken, new Outcome.Failed("the kernel check failed: " + e.getMessage()), null, startedAt);
+        }
+        Map<String, Object> check = new LinkedHashMap<>();
+        check.put("mismatch", mismatch.orElse(null));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("leaseToken", leaseToken);
+        result.put("kernelCheck", check);
+        result.put("startedAt", startedAt);
+        result.put("measuredAt", Instant.now().toString());
+        return result;
+    }
+
+    /** One line for the log: a measurement's median, a kernel check's answer, or why it failed. */
+    static String outcome(Outcome o, Map<String, Object> result) {
+        if (result.get("kernelCheck") instanceof Map<?, ?> check)
+            return check.get("mismatch") == null ? "kernels agree" : "kernels differ: " + check.get("mismatch");
+        if (o instanceof Outcome.Measured m) return String.format(Locale.ROOT, "%.3f ms", m.stats().medianMs());
+        return "failed: " + result.get("failure");
     }
 
     /**

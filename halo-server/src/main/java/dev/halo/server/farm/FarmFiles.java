@@ -81,6 +81,16 @@ public final class FarmFiles {
         return job;
     }
 
+    /** Starts an onboarding through the farm ({@link FarmOnboarding.Request}); the server's answer (the job's id and where to poll it). */
+    public static JsonNode onboard(String server, String token, FarmOnboarding.Request request) throws IOException, InterruptedException {
+        return post(server, token, "/api/farm/onboard", JSON.writeValueAsBytes(request), 202);
+    }
+
+    /** A job's state, progress and result ({@code GET /api/jobs/ID}). */
+    public static JsonNode job(String server, String token, String id) throws IOException, InterruptedException {
+        return JSON.readTree(send(server, token, "GET", "/api/jobs/" + id, null, null, HttpResponse.BodyHandlers.ofString(), 200).body());
+    }
+
     /** Posts a result file as it is; the server's answer (stored, already stored, failed). */
     public static JsonNode importResults(String server, String token, Path resultFile) throws IOException, InterruptedException {
         if (!Files.isRegularFile(resultFile)) throw new BadInputException("result file " + resultFile + " does not exist");

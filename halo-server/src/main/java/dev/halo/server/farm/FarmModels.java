@@ -8,7 +8,9 @@ import dev.halo.graph.ValueInfo;
 import dev.halo.io.Leftovers;
 import dev.halo.server.api.ApiException;
 import dev.halo.server.db.Repository;
+import dev.halo.server.work.ModelUploads;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,11 +36,16 @@ public final class FarmModels {
 
     private final Repository repo;
     private final Path scratch;
+    private final ModelUploads uploads;
 
-    /** @param scratch the folder uploads are read in (one fresh folder per read, deleted after) */
-    public FarmModels(Repository repo, Path scratch) {
+    /**
+     * @param scratch the folder stored models are read in (one fresh folder per read, deleted after)
+     * @param uploads where an upload's body is streamed to (under its limit) and hashed on the way
+     */
+    public FarmModels(Repository repo, Path scratch, ModelUploads uploads) {
         this.repo = repo;
         this.scratch = scratch;
+        this.uploads = uploads;
     }
 
     /** A model input as the file declares it (shape {@code ?} for a dynamic dimension). */
@@ -51,20 +58,31 @@ public final class FarmModels {
     record Resolved(String sha256, String identity, Map<String, String> inputs) {}
 
     /**
-     * Stores {@code bytes} as the model whose SHA-256 is {@code sha256} (the path of {@code PUT /api/farm/models/{sha256}}):
-     * 400 naming {@code sha256} when the body hashes to something else, 400 naming {@code body} when it is not a model
-     * halo can read. Uploading the same file again stores nothing more ({@code stored} false).
+     * Stores the request {@code body} as the model whose SHA-256 is {@code sha256} (the path of {@code PUT
+     * /api/farm/models/{sha256}}). The body is streamed to a file alone in a fresh folder, hashed on the way, and never
+     * held in memory whole: 413 naming {@code body} past the limit (by its Content-Length, else while streaming), 400
+     * naming {@code sha256} when it hashes to something else, 400 naming {@code body} when it is not a model halo can
+     * read. Uploading the same file again stores nothing more ({@code stored} false).
      */
-    public Stored put(String sha256, byte[] bytes) {
+    public Stored put(String sha256, InputStream body, long contentLength) {
         checkSha(sha256, "sha256");
-        if (bytes.length == 0) throw ApiException.badInput("body", "the request body is empty: send the .onnx file's bytes");
-        String actual = sha256(bytes);
-        if (!actual.equals(sha256))
-            throw ApiException.badInput("sha256", "the body's SHA-256 is " + actual + ", not the " + sha256 + " of the path: a damaged or different file");
-        List<ValueInfo> declared = inScratch(bytes, MeasureModel::declaredInputs);
-        List<Input> inputs = new ArrayList<>();
-        for (ValueInfo v : declared) inputs.add(new Input(v.name(), v.type().label(), v.shape() == null ? "?" : v.shape().toString()));
-        return new Stored(sha256, bytes.length, List.copyOf(inputs), repo.storeModel(sha256, bytes));
+        return uploads.receive(null, body, contentLength, upload -> {
+            if (!upload.sha256().equals(sha256))
+                throw ApiException.badInput("sha256", "the body's SHA-256 is " + upload.sha256() + ", not the " + sha256 + " of the path: a damaged or different file");
+            List<ValueInfo> declared;
+            try {
+                declared = MeasureModel.declaredInputs(upload.file());
+            } catch (BadInputException e) {
+                throw upload.refusal(e);
+            }
+            List<Input> inputs = new ArrayList<>();
+            for (ValueInfo v : declared) inputs.add(new Input(v.name(), v.type().label(), v.shape() == null ? "?" : v.shape().toString()));
+            try (InputStream in = Files.newInputStream(upload.file())) {
+                return new Stored(sha256, upload.bytes(), List.copyOf(inputs), repo.storeModel(sha256, in, upload.bytes()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the uploaded model back", e);
+            }
+        });
     }
 
     /** The stored file's bytes; 404 naming {@code field} when no model has this hash. */
@@ -91,10 +109,6 @@ public final class FarmModels {
         Map<String, String> shapes = new LinkedHashMap<>();
         p.shapes().forEach((name, shape) -> shapes.put(name, shape.toString()));
         return new Resolved(sha256, p.identity(), shapes);
-    }
-
-    private <T> T inScratch(byte[] bytes, java.util.function.Function<Path, T> read) {
-        return inScratch(bytes, read, "body");
     }
 
     /** Runs {@code read} on the bytes written alone into a fresh folder; a refusal names {@code field} and the upload, never a server path. */

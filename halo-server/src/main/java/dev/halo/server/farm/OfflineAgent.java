@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.halo.BadInputException;
 import dev.halo.measure.MeasureSettings;
 import dev.halo.measure.Outcome;
+import dev.halo.server.db.Repository;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -64,7 +65,10 @@ public final class OfflineAgent {
             }
             String started = Instant.now().toString();
             String model = t.hasNonNull("model") ? t.get("model").path("sha256").asText() : null;
-            Outcome o = model == null ? measurer.measure(t.path("space").asText(), t.path("arch").asText(), settings)
+            // a kernel check answers no measurement, which a result file cannot carry: it is left to an online agent
+            Outcome o = t.path("space").asText().equals(Repository.KERNEL_CHECK_SPACE)
+                    ? new Outcome.Failed("a kernel check runs on an online agent only (halo agent --server), not from a job file")
+                    : model == null ? measurer.measure(t.path("space").asText(), t.path("arch").asText(), t.path("round").asInt(), settings)
                     : FarmAgent.measureModel(measurer, t, models.get(model), settings);
             ObjectNode entry = JSON.createObjectNode().put("task", id);
             entry.setAll((ObjectNode) JSON.valueToTree(FarmAgent.result(t.path("leaseToken").asText(), o, model, started)));

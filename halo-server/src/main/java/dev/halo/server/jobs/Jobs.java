@@ -9,6 +9,7 @@ import dev.halo.server.db.Repository;
 import dev.halo.server.db.Repository.JobState;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,17 +53,35 @@ public final class Jobs implements AutoCloseable {
     private final Repository repo;
     private final ObjectMapper json;
     private final ThreadPoolExecutor executor;
+    /**
+     * Jobs that mostly wait for the farm's agents (an onboarding through the farm waits hours for its measurements) run
+     * here, each on a thread of its own (up to {@link #WAITING_THREADS}), so they never hold up the worker's jobs.
+     */
+    private final ThreadPoolExecutor waiting;
+    private final Set<String> waitingKinds;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
+
+    /** How many jobs that wait for the farm may run at once (the others queue behind them). */
+    public static final int WAITING_THREADS = 16;
 
     /** A job this server runs: its cancel flag, subscribers, and what a late subscriber is replayed (phases, the last progress). */
     private static final class Live {
         final AtomicBoolean cancel = new AtomicBoolean();
+        /** Set when the server stops under a job that waits for the farm: it stops waiting and is left running, for the next server. */
+        final AtomicBoolean serverStopping = new AtomicBoolean();
+        /** Whether the job waits for the farm (its kind is one of {@link #waitingKinds}). */
+        final boolean waits;
+
+        Live(boolean waits) {
+            this.waits = waits;
+        }
         final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
         final List<Event> phases = new java.util.ArrayList<>();
         Event lastProgress;
     }
 
-    public Jobs(Repository repo, ObjectMapper json, int queueCapacity) {
+    /** @param waitingKinds the kinds of job that mostly wait for the farm, run beside the worker ({@link #waiting}) */
+    public Jobs(Repository repo, ObjectMapper json, int queueCapacity, Set<String> waitingKinds) {
         this.repo = repo;
         this.json = json;
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueCapacity), r -> {
@@ -70,6 +89,13 @@ public final class Jobs implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.waiting = new ThreadPoolExecutor(WAITING_THREADS, WAITING_THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity), r -> {
+            Thread t = new Thread(r, "halo-job-waiting");
+            t.setDaemon(true);
+            return t;
+        });
+        waiting.allowCoreThreadTimeOut(true);
+        this.waitingKinds = Set.copyOf(waitingKinds);
     }
 
     /**
@@ -85,7 +111,7 @@ public final class Jobs implements AutoCloseable {
             Resumer resumer = kinds.get(j.kind());
             try {
                 if (resumer == null) throw new IllegalStateException("this server cannot run jobs of kind '" + j.kind() + "'");
-                enqueue(j.id(), resumer.work(j));
+                enqueue(j.id(), j.kind(), resumer.work(j));
             } catch (Exception e) {
                 String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
                 repo.finishJob(j.id(), JobState.failed, "the server stopped while this job was queued or running, and cannot resume it: " + why, null);
@@ -107,24 +133,29 @@ public final class Jobs implements AutoCloseable {
             throw new IllegalStateException("cannot serialise the job request", e);
         }
         repo.addJob(id, kind, requestJson);
-        enqueue(id, work);
+        enqueue(id, kind, work);
         return id;
     }
 
     /** Runs a stored, queued job on the worker once its turn comes; fails it and answers 503 when the queue is full. */
-    private void enqueue(String id, Work work) {
-        Live l = new Live();
+    private void enqueue(String id, String kind, Work work) {
+        Live l = new Live(waitingKinds.contains(kind));
         live.put(id, l);
+        ThreadPoolExecutor on = l.waits ? waiting : executor;
         try {
-            executor.execute(() -> run(id, l, work));
+            on.execute(() -> run(id, l, work));
         } catch (RejectedExecutionException e) {
             live.remove(id);
             repo.finishJob(id, JobState.failed, "refused: the job queue is full", null);
-            throw new ApiException(503, null, "the job queue is full (" + executor.getQueue().size() + " waiting); try again later");
+            throw new ApiException(503, null, "the job queue is full (" + on.getQueue().size() + " waiting); try again later");
         }
     }
 
     private void run(String id, Live l, Work work) {
+        if (l.serverStopping.get()) {
+            leaveForTheNextServer(id, l);
+            return;
+        }
         if (l.cancel.get() || !repo.setJobState(id, JobState.running)) {
             finish(id, l, JobState.cancelled, "cancelled before it started", null);
             return;
@@ -134,11 +165,13 @@ public final class Jobs implements AutoCloseable {
         try {
             Object result = work.run(listener);
             listener.flush();
-            if (l.cancel.get()) finish(id, l, JobState.cancelled, "cancelled", json.writeValueAsString(result));
+            // a server stop that came as the work ended does not undo it
+            if (l.cancel.get() && !l.serverStopping.get()) finish(id, l, JobState.cancelled, "cancelled", json.writeValueAsString(result));
             else finish(id, l, JobState.succeeded, null, json.writeValueAsString(result));
         } catch (Cancelled e) {
             listener.flush();
-            finish(id, l, JobState.cancelled, "cancelled", null);
+            if (l.serverStopping.get()) leaveForTheNextServer(id, l);
+            else finish(id, l, JobState.cancelled, "cancelled", null);
         } catch (BadInputException | ApiException e) {
             finish(id, l, JobState.failed, e.getMessage(), null);
         } catch (Exception | Error e) {
@@ -157,6 +190,12 @@ public final class Jobs implements AutoCloseable {
             publish(l, new Event("state", data));
             live.remove(id);
         }
+    }
+
+    /** A job the server stopped under and that the next one resumes ({@link #resumeUnfinished}): its state stays running in the database. */
+    private void leaveForTheNextServer(String id, Live l) {
+        publish(l, new Event("state", Map.of("state", JobState.running.name(), "error", "the server is stopping; the next one resumes this job")));
+        live.remove(id);
     }
 
     /** Asks a job to stop: a queued one never starts, a running one stops at the use case's next check. False if unknown or finished. */
@@ -248,9 +287,16 @@ public final class Jobs implements AutoCloseable {
     /** Stops taking jobs and asks the running one to stop; waits up to {@code seconds} for it. */
     public void shutdown(double seconds) {
         executor.shutdown();
-        live.values().forEach(l -> l.cancel.set(true));
+        waiting.shutdown();
+        // a job waiting for the farm is not cancelled by a stop, only interrupted: its tasks stay queued for the agents
+        live.values().forEach(l -> {
+            if (l.waits) l.serverStopping.set(true);
+            l.cancel.set(true);
+        });
         try {
+            long end = System.nanoTime() + (long) (seconds * 1e9);
             executor.awaitTermination((long) (seconds * 1000), TimeUnit.MILLISECONDS);
+            waiting.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

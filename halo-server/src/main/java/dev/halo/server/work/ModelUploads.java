@@ -61,6 +61,7 @@ public final class ModelUploads {
 
     private final Path scratch;
     private final long maxBytes;
+    private final String limitOption;
     private final long waitMs;
     private final Semaphore running = new Semaphore(CONCURRENT, true);
 
@@ -71,8 +72,14 @@ public final class ModelUploads {
      *                 that the refusal reaches the client before the connection is dropped)
      */
     public ModelUploads(Path scratch, long maxBytes, long waitMs) {
+        this(scratch, maxBytes, "--max-model-mb", waitMs);
+    }
+
+    /** @param limitOption the {@code halo serve} option that sets {@code maxBytes}, named when a model exceeds it */
+    public ModelUploads(Path scratch, long maxBytes, String limitOption, long waitMs) {
         this.scratch = scratch;
         this.maxBytes = maxBytes;
+        this.limitOption = limitOption;
         this.waitMs = waitMs;
         removeLeftovers();
     }
@@ -153,7 +160,7 @@ public final class ModelUploads {
 
     private ApiException tooLarge(String size) {
         return new ApiException(413, "body", "the model (" + size + ") exceeds the limit for uploaded models of " + maxBytes + " bytes ("
-                + mib(maxBytes) + " MiB; halo serve --max-model-mb)");
+                + mib(maxBytes) + " MiB; halo serve " + limitOption + ")");
     }
 
     private static String mib(long bytes) {

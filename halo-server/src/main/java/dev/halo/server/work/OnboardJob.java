@@ -2,7 +2,6 @@ package dev.halo.server.work;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.halo.app.onboard.Onboarding;
-import dev.halo.measure.DeviceFingerprint;
 import dev.halo.measure.MeasureSettings;
 import dev.halo.server.StoreImport;
 import dev.halo.server.api.ApiException;
@@ -104,8 +103,8 @@ public final class OnboardJob {
         }
         Onboarding onboarding = new Onboarding(plan);
         Onboarding.Result r = onboarding.run(listener);
-        DeviceFingerprint fp = r.fingerprint();
-        long device = repo.device(plan.name(), fp.id(), fp.toJson(), fp.label());
+        Onboarding.Machine fp = r.fingerprint();
+        long device = repo.device(plan.name(), fp.id(), fp.json(), fp.label());
         // the job's store holds this machine's rows only; they go in as the named device
         int stored = StoreImport.into(repo, plan.store(), id -> id.equals(fp.id()) ? plan.name() : null, "onboard job " + listener.id()).stream()
                 .mapToInt(StoreImport.Imported::inserted).sum();

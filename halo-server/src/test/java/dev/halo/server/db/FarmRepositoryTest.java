@@ -225,8 +225,8 @@ class FarmRepositoryTest {
             Repository repo = new Repository(db);
             String sha = "ab".repeat(32);
             byte[] bytes = {8, 7, 0, 1, (byte) 0xff};
-            assertThat(repo.storeModel(sha, bytes)).as("new").isTrue();
-            assertThat(repo.storeModel(sha, bytes)).as("stored once: the second upload writes nothing").isFalse();
+            assertThat(repo.storeModel(sha, new java.io.ByteArrayInputStream(bytes), bytes.length)).as("new").isTrue();
+            assertThat(repo.storeModel(sha, new java.io.ByteArrayInputStream(bytes), bytes.length)).as("stored once: the second upload writes nothing").isFalse();
             assertThat(repo.model(sha)).hasValueSatisfying(b -> assertThat(b).containsExactly(bytes));
             assertThat(repo.model("cd".repeat(32))).isEmpty();
 

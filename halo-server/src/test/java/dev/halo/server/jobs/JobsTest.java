@@ -32,7 +32,7 @@ class JobsTest {
     void open() {
         db = TestDatabases.open("sqlite", dir);
         repo = new Repository(db);
-        jobs = new Jobs(repo, HaloServer.mapper(), 1);
+        jobs = new Jobs(repo, HaloServer.mapper(), 1, java.util.Set.of());
     }
 
     @AfterEach
@@ -167,7 +167,7 @@ class JobsTest {
         repo.addJob("left-queued", "count", "{\"to\": 5}");
         repo.addJob("unknown-kind", "sculpt", "{}");
 
-        Jobs next = new Jobs(repo, HaloServer.mapper(), 4);
+        Jobs next = new Jobs(repo, HaloServer.mapper(), 4, java.util.Set.of());
         try {
             Jobs.Resumer count = j -> {
                 int to = HaloServer.mapper().readTree(j.request()).get("to").asInt();
