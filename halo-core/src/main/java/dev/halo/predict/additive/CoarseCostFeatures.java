@@ -2,37 +2,52 @@ package dev.halo.predict.additive;
 
 import dev.halo.space.Architecture;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * A space's {@link CostFeatures} with groups of columns summed into one: fewer costs to fit, so a fit to a handful of
- * noisy latencies varies less, at the price of pricing the summed columns alike. FBNet: pointwise work (both
- * resolutions), depthwise work (both resolutions), blocks.
+ * A space's {@link CostFeatures} with groups of columns merged into one weighted sum: fewer costs to fit, so a fit to
+ * a handful of noisy latencies varies less, at the price of pricing the merged columns in a fixed ratio. FBNet:
+ * pointwise work (both resolutions), depthwise work (both resolutions), blocks. NAS-Bench-201: convolution work
+ * (a 3×3 edge does 9 times the multiply-adds of a 1×1 edge on the same tensor) and parameter-free edges (skip, pool).
  *
- * @param fine   the full feature set
- * @param names  one name per group
- * @param groups per group, the {@code fine} columns it sums
+ * @param fine    the full feature set
+ * @param names   one name per merged feature
+ * @param weights per merged feature, the weight of each {@code fine} column in it (0 where the column is not in it)
  */
-record CoarseCostFeatures(CostFeatures fine, List<String> names, List<int[]> groups) implements CostFeatures {
+record CoarseCostFeatures(CostFeatures fine, List<String> names, List<double[]> weights) implements CostFeatures {
     CoarseCostFeatures {
         names = List.copyOf(names);
-        groups = groups.stream().map(int[]::clone).toList();
-        if (names.size() != groups.size()) throw new IllegalArgumentException(names.size() + " names for " + groups.size() + " groups");
+        weights = weights.stream().map(double[]::clone).toList();
+        if (names.size() != weights.size()) throw new IllegalArgumentException(names.size() + " names for " + weights.size() + " weight rows");
+        for (double[] w : weights)
+            if (w.length != fine.names().size()) throw new IllegalArgumentException(w.length + " weights for " + fine.names().size() + " fine columns");
     }
 
-    /** The coarser set for {@code fine}, if the space has one (FBNet's block costs; NB201's four op counts are coarse already). */
+    /** The coarser set for {@code fine}, if the space has one (FBNet's block costs, NAS-Bench-201's op counts). */
     static Optional<CostFeatures> of(CostFeatures fine) {
-        if (!(fine instanceof FbnetCostFeatures)) return Optional.empty();
         List<String> n = fine.names();
-        return Optional.of(new CoarseCostFeatures(fine, List.of("pw", "dw", "blocks"), List.of(
-                new int[] {n.indexOf("pw_full"), n.indexOf("pw_reduced")},
-                new int[] {n.indexOf("dw_full"), n.indexOf("dw_reduced")},
-                new int[] {n.indexOf("blocks")})));
+        if (fine instanceof FbnetCostFeatures) return Optional.of(new CoarseCostFeatures(fine, List.of("pw", "dw", "blocks"), List.of(
+                row(n, Map.of("pw_full", 1.0, "pw_reduced", 1.0)), row(n, Map.of("dw_full", 1.0, "dw_reduced", 1.0)), row(n, Map.of("blocks", 1.0)))));
+        if (fine instanceof Nb201OpCounts) return Optional.of(new CoarseCostFeatures(fine, List.of("conv_work", "parameter_free"), List.of(
+                row(n, Map.of("conv1x1", 1.0, "conv3x3", 9.0)), row(n, Map.of("skip", 1.0, "avgpool", 1.0)))));
+        return Optional.empty();
+    }
+
+    /** A weight row over {@code fine}'s columns, 0 where {@code weightByColumn} does not name one; a misspelt name fails at once. */
+    private static double[] row(List<String> fine, Map<String, Double> weightByColumn) {
+        double[] w = new double[fine.size()];
+        weightByColumn.forEach((column, weight) -> {
+            int c = fine.indexOf(column);
+            if (c < 0) throw new IllegalStateException("no column '" + column + "' in " + fine);
+            w[c] = weight;
+        });
+        return w;
     }
 
     @Override
-    public List<int[]> groups() {
-        return groups.stream().map(int[]::clone).toList();
+    public List<double[]> weights() {
+        return weights.stream().map(double[]::clone).toList();
     }
 
     @Override
@@ -53,9 +68,9 @@ record CoarseCostFeatures(CostFeatures fine, List<String> names, List<int[]> gro
     @Override
     public double[] of(Architecture arch) {
         double[] f = fine.of(arch);
-        double[] out = new double[groups.size()];
+        double[] out = new double[weights.size()];
         for (int g = 0; g < out.length; g++)
-            for (int c : groups.get(g)) out[g] += f[c];
+            for (int c = 0; c < f.length; c++) out[g] += weights.get(g)[c] * f[c];
         return out;
     }
 

@@ -55,7 +55,9 @@ public final class EnsembleMethods {
         m.put("mix-src-loo-long+op-costs-dev", () -> new BlendMethod("mix-src-loo-long+op-costs-dev", FeatureMixMethod.chosenSourcePerDeviceLonger(),
                 new AdditiveCostMethod(), BlendMethod.Weighting.KNOWN_LEAVE_ONE_OUT));
         // few-sample shrinkage of op-costs for noisy phones (beyond.md, session 8)
-        m.put(SmallSampleCostMethod.NAME, SmallSampleCostMethod::new);
+        m.put(SmallSampleCostMethod.NAME, () -> new SmallSampleCostMethod(false));
+        // the same, only where the known architectures leave the fine fit unsure (auto.md, session 9)
+        m.put(SmallSampleCostMethod.GATED_NAME, () -> new SmallSampleCostMethod(true));
         // op-costs for runtimes that remove dead code, NB201 (beyond.md, session 9)
         m.put(DeadCodeCostMethod.NAME, DeadCodeCostMethod::new);
         m.put("mix-src-loo+help-dev", () -> new BlendMethod("mix-src-loo+help-dev", FeatureMixMethod.chosenSourcePerDevice(), releasedHelp(0), true));

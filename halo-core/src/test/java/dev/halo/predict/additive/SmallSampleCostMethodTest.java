@@ -3,10 +3,12 @@ package dev.halo.predict.additive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.halo.eval.selection.SampleSelections;
 import dev.halo.predict.LeaveOneOutPredictor;
 import dev.halo.space.FbnetArch;
 import dev.halo.space.FbnetMacro;
 import dev.halo.space.FbnetSpace;
+import dev.halo.space.Nb201Space;
 import dev.halo.stats.Metrics;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -24,7 +26,17 @@ class SmallSampleCostMethodTest {
         // the fine values of this arch are pinned in FbnetCostFeaturesTest
         assertThat(coarse.of(SPACE.parse("1866803437874325730137")))
                 .containsExactly(new double[] {8.323072 + 57.009152, 3.833856 + 4.588288, 19}, within(1e-6));
-        assertThat(CoarseCostFeatures.of(new Nb201OpCounts())).isEmpty();
+    }
+
+    @Test
+    void coarseNb201FeaturesWeighConvolutionsByTheirMultiplyAdds() {
+        CostFeatures coarse = CoarseCostFeatures.of(new Nb201OpCounts()).orElseThrow();
+        assertThat(coarse.names()).containsExactly("conv_work", "parameter_free");
+        Nb201Space nb201 = new Nb201Space();
+        // two 3x3 edges, one 1x1, one skip, one pool, one none
+        assertThat(coarse.of(nb201.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|avg_pool_3x3~1|none~2|")))
+                .containsExactly(2 * 9 + 1, 2);
+        assertThat(SmallSampleCostMethod.smallAtMost(new Nb201OpCounts())).isEqualTo(10);
     }
 
     @Test
@@ -61,6 +73,21 @@ class SmallSampleCostMethodTest {
         }
         assertThat(smallSum / 20).isGreaterThan(plainSum / 20 + 0.01);
         assertThat(wins).isGreaterThan(10);
+    }
+
+    /**
+     * The gate of op-costs-small-gated: ten random FBNet architectures leave the nine-cost fit unsure (mean leverage
+     * over the space above 1), ten chosen by the cost-optimal design do not, and more known rows only lower it.
+     */
+    @Test
+    void gateOpensForARandomDrawButNotForADesign() {
+        List<FbnetArch> space = archs(2000, 3);
+        SmallSampleCostMethod.Standardised rows = SmallSampleCostMethod.Standardised.of(FINE, space);
+        List<FbnetArch> random = archs(10, 11);
+        List<FbnetArch> designed = SampleSelections.costOptimal(SPACE, List.of(), space, 10);
+        assertThat(rows.meanLeverage(random)).isGreaterThan(1);
+        assertThat(rows.meanLeverage(designed)).isLessThanOrEqualTo(1);
+        assertThat(rows.meanLeverage(archs(40, 11))).isLessThan(rows.meanLeverage(random));
     }
 
     private static double coarseTruth(FbnetArch a) {
