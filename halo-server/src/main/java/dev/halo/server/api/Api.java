@@ -591,6 +591,9 @@ public final class Api {
      */
     private void farmModelRoutes(RoutesConfig r) {
         r.put("/api/farm/models/{sha256}", admin(ctx -> {
+            // a body over the limit by its Content-Length is refused unread: swallow some of it first, as body() does, so that
+            // the client (still sending) gets the 413 rather than a reset connection
+            if (ctx.contentLength() > config.maxUploadBytes()) drainBounded(ctx.bodyInputStream());
             FarmModels.Stored s = farm.models().put(ctx.pathParam("sha256"), ctx.bodyInputStream(), ctx.contentLength());
             ctx.status(s.stored() ? 201 : 200).json(s);
         }));
