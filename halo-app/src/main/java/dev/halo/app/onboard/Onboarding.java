@@ -14,6 +14,8 @@ import dev.halo.measure.LatencyStats;
 import dev.halo.measure.MeasureSettings;
 import dev.halo.measure.MeasurementCampaign;
 import dev.halo.measure.MeasurementStore;
+import dev.halo.kernel.ort.NchwcBlock;
+import dev.halo.measure.FbnetKernelCheck;
 import dev.halo.measure.Nb201KernelCheck;
 import dev.halo.measure.OrtLatencyMeter;
 import dev.halo.measure.Outcome;
@@ -24,6 +26,7 @@ import dev.halo.predict.LatencyPredictor.Prediction;
 import dev.halo.fewshot.Split;
 import dev.halo.predict.additive.AdditiveCostMethod;
 import dev.halo.predict.additive.CostFeatures;
+import dev.halo.predict.additive.FbnetExecutedKernels;
 import dev.halo.predict.additive.Nb201ExecutedKernels;
 import dev.halo.predict.auto.AutoMethod;
 import dev.halo.predict.additive.CostModelFile;
@@ -34,6 +37,8 @@ import dev.halo.predict.help.HelpReferenceArchs;
 import dev.halo.predict.help.LeaveOneOutInterval;
 import dev.halo.predict.help.LevelCalibration;
 import dev.halo.space.Architecture;
+import dev.halo.space.FbnetArch;
+import dev.halo.space.FbnetSpace;
 import dev.halo.space.Nb201Arch;
 import dev.halo.space.Nb201Space;
 import dev.halo.space.SearchSpace;
@@ -51,6 +56,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -589,35 +595,55 @@ public final class Onboarding {
      * The feature set op-costs fits: the one named, or for {@code auto} on NAS-Bench-201 the kernels ONNX Runtime runs
      * ({@link Nb201ExecutedKernels}) if the kernel model holds for this machine's runtime — CPU execution provider,
      * optimisation level ALL, and ORT's own optimised graph having exactly the model's kernels for the references and
-     * the uniform and degenerate probe cells (about 0.5 s) — else the space's default with the reason. Named executed
-     * kernels that do not hold are bad input: their fit would rest on counts this runtime does not run. On other spaces
-     * {@code auto} is the space's default set (OFA's executed kernels are reported beside it, not chosen: no rule has
-     * chosen them yet).
+     * the uniform and degenerate probe cells (about 0.5 s) — else the space's default with the reason. FBNet's executed
+     * kernels ({@link FbnetExecutedKernels}) are checked the same way (the references and the probes of
+     * {@link FbnetExecutedKernels#probeArchs}, a few seconds) when named. Named executed kernels that do not hold are bad
+     * input: their fit would rest on counts this runtime does not run. On the other spaces {@code auto} is the space's
+     * default set (OFA's and FBNet's executed kernels are reported beside it, not chosen).
      */
     private ChosenFeatures chooseFeatures(SearchSpace<?> space, List<String> referenceArchs, Listener listener) {
         boolean auto = plan.features().equals(AUTO_FEATURES);
         CostFeatures fallback = CostFeatures.require(space, AdditiveCostMethod.NAME);
         if (auto && !(space instanceof Nb201Space) || plan.features().equals(fallback.name()))
             return chosen(fallback, auto ? "the cost features of " + space.name() : "");
-        if (!(space instanceof Nb201Space nb201)) return chosen(CostFeatures.named(space, plan.features()).orElseThrow(), ""); // a set the plan checked
+        if (!(space instanceof Nb201Space) && !(space instanceof FbnetSpace))
+            return chosen(CostFeatures.named(space, plan.features()).orElseThrow(), ""); // a set the plan checked
         String unusable = null;
         if (plan.settings().cuda()) unusable = "the kernel model describes ONNX Runtime's CPU execution provider, this run uses CUDA";
         else if (plan.settings().optimization() != GraphOptimization.ALL)
             unusable = "the kernel model describes optimisation level ALL, this run uses " + plan.settings().optimization().name();
-        List<Nb201Arch> checked = new ArrayList<>(referenceArchs.stream().map(nb201::parse).toList());
-        checked.addAll(Nb201ExecutedKernels.probeCells(nb201).subList(0, 7)); // the uniform and degenerate probes
+        CostFeatures kernels = CostFeatures.named(space, Nb201ExecutedKernels.NAME).orElse(null);
+        if (unusable == null && kernels == null) {
+            NchwcBlock.Detected block = NchwcBlock.ofThisMachine();
+            unusable = "the kernel model needs ONNX Runtime's blocked layout of an x86-64 CPU with AVX2 or AVX-512F; "
+                    + (block.known() ? "this CPU has neither" : block.unknownBecause());
+        }
+        int checked = referenceArchs.size();
         if (unusable == null) {
-            listener.phase("      checking the kernel model against ONNX Runtime's optimised graph of " + checked.size() + " archs");
-            unusable = Nb201KernelCheck.firstMismatch(nb201.macro(), checked, GraphOptimization.ALL)
-                    .map(m -> "ONNX Runtime here runs other kernels than the kernel model works out: " + m).orElse(null);
+            Optional<String> mismatch;
+            if (space instanceof Nb201Space nb201) {
+                List<Nb201Arch> archs = new ArrayList<>(referenceArchs.stream().map(nb201::parse).toList());
+                archs.addAll(Nb201ExecutedKernels.probeCells(nb201).subList(0, 7)); // the uniform and degenerate probes
+                checked = archs.size();
+                listener.phase("      checking the kernel model against ONNX Runtime's optimised graph of " + checked + " archs");
+                mismatch = Nb201KernelCheck.firstMismatch(nb201.macro(), archs, GraphOptimization.ALL);
+            } else {
+                FbnetSpace fbnet = (FbnetSpace) space;
+                List<FbnetArch> archs = new ArrayList<>(referenceArchs.stream().map(fbnet::parse).toList());
+                archs.addAll(FbnetExecutedKernels.probeArchs(fbnet));
+                checked = archs.size();
+                listener.phase("      checking the kernel model against ONNX Runtime's optimised graph of " + checked + " archs");
+                mismatch = FbnetKernelCheck.firstMismatch(fbnet.macro(), ((FbnetExecutedKernels) kernels).block(), archs, GraphOptimization.ALL);
+            }
+            unusable = mismatch.map(m -> "ONNX Runtime here runs other kernels than the kernel model works out: " + m).orElse(null);
         }
         if (unusable != null) {
             if (!auto) throw new BadInputException("--features " + Nb201ExecutedKernels.NAME + ": " + unusable);
             return chosen(fallback, "auto chose " + fallback.name() + ": " + unusable);
         }
-        return chosen(Nb201ExecutedKernels.of(nb201.macro()), (auto ? "auto chose " + Nb201ExecutedKernels.NAME + ": " : "")
-                + "ONNX Runtime's optimised graph here has exactly the kernel model's kernels for the " + checked.size()
-                + " archs checked (the references, uniform and degenerate cells)");
+        return chosen(kernels, (auto ? "auto chose " + Nb201ExecutedKernels.NAME + ": " : "")
+                + "ONNX Runtime's optimised graph here has exactly the kernel model's kernels for the " + checked
+                + " archs checked (the references, uniform and degenerate " + (space instanceof Nb201Space ? "cells" : "archs") + ")");
     }
 
     private static ChosenFeatures chosen(CostFeatures features, String why) {
