@@ -87,7 +87,7 @@ class FbnetExecutedKernelsTest {
 
     @Test
     void featuresEqualACountOverTheEmulatedGraphAtBothBlocks() throws Exception {
-        for (FbnetArch arch : sampled(30)) {
+        for (FbnetArch arch : sampled(20)) {
             Graph original = OnnxModelReader.read(Files.write(dir.resolve("fbnet.onnx"), NETWORK.export(arch, 1, 0).bytes()));
             for (int block : new int[] {8, 16}) {
                 OrtGraphEmulator.Result emulated = OrtGraphEmulator.emulate(original, Map.of(), block);
