@@ -1,11 +1,18 @@
 package dev.halo.measure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.halo.graph.TensorShape;
+import dev.halo.kernel.KernelShape;
+import dev.halo.measure.model.ModelProfiler;
+import dev.halo.measure.model.OptimizedModel;
 import dev.halo.onnx.OfaNetwork;
 import dev.halo.predict.additive.CostFeatures;
 import dev.halo.space.OfaArch;
 import dev.halo.space.OfaSpace;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -35,6 +42,43 @@ class OfaExecutedKernelsTest {
             assertThat(kernels.getOrDefault("Mul", 0)).as(a.canonical() + " " + kernels).isEqualTo(kernels.getOrDefault("HardSigmoid", 0) + (int) f[3]);
             assertThat(kernels.getOrDefault("HardSigmoid", 0)).as(a.canonical()).isEqualTo(hswishCount(space.macro(), a));
             assertThat(kernels).as(a.canonical()).doesNotContainKey("BatchNormalization");
+        }
+    }
+
+    /**
+     * The executed-kernels set's work features equal a count over ORT's optimised graph: {@code conv_macs} the MACs of
+     * its dense convolutions over a feature map (the squeeze-excite and feature-mix convolutions on the pooled 1×1
+     * vector are left out: the fixed cost covers those launches), {@code dw_macs} those of its depthwise ones, and
+     * {@code eltwise_melems} the elements its Mul kernels write over a feature map (every h-swish and SE multiply).
+     * Channels here are multiples of 8, so at block 8 ORT pads nothing; at block 16 (AVX-512) it pads 72 → 80 and the
+     * logical MACs the features count fall short of what runs by that padding.
+     */
+    @Test
+    void executedKernelFeaturesEqualACountOverOrtsOptimisedGraph() {
+        OfaSpace space = new OfaSpace();
+        OfaNetwork net = new OfaNetwork(space.macro());
+        CostFeatures features = CostFeatures.named(space, "executed-kernels").orElseThrow();
+        Random rng = new Random(5);
+        List<OfaArch> archs = new ArrayList<>(List.of(space.parse("r128_d22222_ks33--33--33--33--33--_e33--33--33--33--33--"),
+                space.parse("r224_d44444_ks77777777777777777777_e66666666666666666666")));
+        for (int i = 0; i < 2; i++) archs.add(space.sample(rng));
+        for (OfaArch a : archs) {
+            double dense = 0, depthwise = 0, eltwise = 0;
+            for (KernelShape k : ModelProfiler.executedKernels(OptimizedModel.kernels(net.export(a, 1, 0).bytes(), GraphOptimization.ALL), Map.of())) {
+                TensorShape out = k.outputs().getFirst();
+                boolean featureMap = out.rank() == 4 && out.dim(2) * out.dim(3) > 1;
+                if (!featureMap) continue;
+                if (k.op().endsWith("Conv")) {
+                    if (k.group() > 1) depthwise += k.cost().macs();
+                    else dense += k.cost().macs();
+                } else if (k.op().equals("Mul")) {
+                    eltwise += out.dim(0) * out.dim(1) * out.dim(2) * out.dim(3);
+                }
+            }
+            double[] f = features.of(a);
+            assertThat(f[0] * 1e6).as(a.canonical() + " conv_macs").isCloseTo(dense, within(1e-6 * dense));
+            assertThat(f[1] * 1e6).as(a.canonical() + " dw_macs").isCloseTo(depthwise, within(1e-6 * depthwise));
+            assertThat(f[4] * 1e6).as(a.canonical() + " eltwise_melems").isCloseTo(eltwise, within(1e-6 * eltwise));
         }
     }
 

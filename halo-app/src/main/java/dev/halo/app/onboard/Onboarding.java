@@ -15,6 +15,8 @@ import dev.halo.measure.LatencyStats;
 import dev.halo.measure.MeasureSettings;
 import dev.halo.measure.MeasurementCampaign;
 import dev.halo.measure.MeasurementStore;
+import dev.halo.kernel.ort.NchwcBlock;
+import dev.halo.measure.FbnetKernelCheck;
 import dev.halo.measure.Nb201KernelCheck;
 import dev.halo.measure.OrtLatencyMeter;
 import dev.halo.measure.Outcome;
@@ -25,6 +27,7 @@ import dev.halo.predict.LatencyPredictor.Prediction;
 import dev.halo.fewshot.Split;
 import dev.halo.predict.additive.AdditiveCostMethod;
 import dev.halo.predict.additive.CostFeatures;
+import dev.halo.predict.additive.FbnetExecutedKernels;
 import dev.halo.predict.additive.Nb201ExecutedKernels;
 import dev.halo.predict.auto.AutoMethod;
 import dev.halo.predict.additive.CostModelFile;
@@ -35,6 +38,8 @@ import dev.halo.predict.help.HelpReferenceArchs;
 import dev.halo.predict.help.LeaveOneOutInterval;
 import dev.halo.predict.help.LevelCalibration;
 import dev.halo.space.Architecture;
+import dev.halo.space.FbnetArch;
+import dev.halo.space.FbnetSpace;
 import dev.halo.space.Nb201Arch;
 import dev.halo.space.Nb201Space;
 import dev.halo.space.SearchSpace;
@@ -700,16 +705,18 @@ public final class Onboarding {
      * The feature set op-costs fits: the one named, or for {@code auto} on NAS-Bench-201 the kernels ONNX Runtime runs
      * ({@link Nb201ExecutedKernels}) if the kernel model holds for this machine's runtime — CPU execution provider,
      * optimisation level ALL, and ORT's own optimised graph having exactly the model's kernels for the references and
-     * the uniform and degenerate probe cells (about 0.5 s) — else the space's default with the reason. Named executed
-     * kernels that do not hold are bad input: their fit would rest on counts this runtime does not run. On other spaces
-     * {@code auto} is the space's default set (OFA's executed kernels are reported beside it, not chosen: no rule has
-     * chosen them yet).
+     * the uniform and degenerate probe cells (about 0.5 s) — else the space's default with the reason. FBNet's executed
+     * kernels ({@link FbnetExecutedKernels}) are checked the same way (the references and the probes of
+     * {@link FbnetExecutedKernels#probeArchs}, a few seconds) when named. Named executed kernels that do not hold are bad
+     * input: their fit would rest on counts this runtime does not run. On the other spaces {@code auto} is the space's
+     * default set (OFA's and FBNet's executed kernels are reported beside it, not chosen).
      */
     private ChosenFeatures chooseFeatures(SearchSpace<?> space, KernelCheck check, Listener listener) {
         boolean auto = plan.features().equals(AUTO_FEATURES);
         CostFeatures fallback = CostFeatures.require(space, AdditiveCostMethod.NAME);
         if (auto && !(space instanceof Nb201Space) || plan.features().equals(fallback.name()))
             return chosen(fallback, auto ? "the cost features of " + space.name() : "");
+        if (space instanceof FbnetSpace fbnet) return chooseFbnetKernels(fbnet, check, listener);
         if (!(space instanceof Nb201Space nb201)) return chosen(CostFeatures.named(space, plan.features()).orElseThrow(), ""); // a set the plan checked
         String unusable = unusableKernelModel(plan.settings());
         List<Nb201Arch> checked = kernelCheckArchs(plan);
@@ -725,6 +732,33 @@ public final class Onboarding {
         return chosen(Nb201ExecutedKernels.of(nb201.macro()), (auto ? "auto chose " + Nb201ExecutedKernels.NAME + ": " : "")
                 + "ONNX Runtime's optimised graph here has exactly the kernel model's kernels for the " + checked.size()
                 + " archs checked (the references, uniform and degenerate cells)");
+    }
+
+    /**
+     * FBNet's executed kernels, named (auto keeps FBNet's default set: onboard.md, session 9). They are checked against
+     * ONNX Runtime's optimised graph of the references and FBNet's probe archs on this machine, so only where the
+     * measuring machine is this one: the farm's agents check NAS-Bench-201 only.
+     */
+    private ChosenFeatures chooseFbnetKernels(FbnetSpace fbnet, KernelCheck check, Listener listener) {
+        String unusable = unusableKernelModel(plan.settings());
+        if (unusable == null && check != KernelCheck.ONNX_RUNTIME)
+            unusable = "FBNet's kernel model is checked on the measuring machine itself; onboard there with 'halo onboard', or use the default features";
+        CostFeatures kernels = CostFeatures.named(fbnet, Nb201ExecutedKernels.NAME).orElse(null);
+        if (unusable == null && kernels == null) {
+            NchwcBlock.Detected block = NchwcBlock.ofThisMachine();
+            unusable = "the kernel model needs ONNX Runtime's blocked layout of an x86-64 CPU with AVX2 or AVX-512F; "
+                    + (block.known() ? "this CPU has neither" : block.unknownBecause());
+        }
+        List<FbnetArch> archs = new ArrayList<>(HelpReferenceArchs.forSpace(fbnet.name()).stream().map(fbnet::parse).toList());
+        archs.addAll(FbnetExecutedKernels.probeArchs(fbnet));
+        if (unusable == null) {
+            listener.phase("      checking the kernel model against ONNX Runtime's optimised graph of " + archs.size() + " archs");
+            unusable = FbnetKernelCheck.firstMismatch(fbnet.macro(), ((FbnetExecutedKernels) kernels).block(), archs, GraphOptimization.ALL)
+                    .map(m -> "ONNX Runtime here runs other kernels than the kernel model works out: " + m).orElse(null);
+        }
+        if (unusable != null) throw new BadInputException("--features " + Nb201ExecutedKernels.NAME + ": " + unusable);
+        return chosen(kernels, "ONNX Runtime's optimised graph here has exactly the kernel model's kernels for the " + archs.size()
+                + " archs checked (the references and the probe archs)");
     }
 
     /** Why the NAS-Bench-201 kernel model cannot describe runs under {@code settings} without checking anything; null when it may. */

@@ -66,11 +66,12 @@ public final class OnboardCommand implements Callable<Integer> {
                         + "project's VM, docs/results/onboard.md); help: adapt the meta-trained HELP model.")
         String predictor = "auto";
 
-        @Option(names = "--features", paramLabel = "auto|op-counts|executed-kernels",
+        @Option(names = "--features", paramLabel = "auto|op-counts|block-costs|executed-kernels",
                 description = "op-costs' feature set. auto (default): on nasbench201 the kernels ONNX Runtime runs (executed-kernels, "
                         + "worked out from the cell string) when ORT's own optimised graph on this machine has exactly those kernels "
                         + "for the references and degenerate cells (checked first, about 0.5 s), else op-counts (how many edges carry "
-                        + "each operation); fbnet and ofa have one set each (block-costs).")
+                        + "each operation); fbnet and ofa: block-costs. executed-kernels on fbnet (the work of the kernels ORT runs, "
+                        + "worked out from the arch and this CPU's NCHWc block) is checked against ORT the same way first.")
         String features = Onboarding.AUTO_FEATURES;
 
         @Option(names = "--samples", paramLabel = "N", description = "Archs measured for the adaptation besides the references: random, or chosen for op-costs (default: ${DEFAULT-VALUE}).")

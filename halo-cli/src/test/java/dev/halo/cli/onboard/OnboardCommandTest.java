@@ -170,6 +170,10 @@ class OnboardCommandTest {
                 "--out", dir.resolve("none2").toString()));
         assertThat(named.exit()).as(named.err()).isEqualTo(2);
         assertThat(named.err()).contains("--features executed-kernels: the kernel model describes optimisation level ALL");
+        CliRun fbnet = run(tiny("onboard", "--space", "fbnet", "--name", "box", "--opt", "none", "--features", "executed-kernels",
+                "--out", dir.resolve("none3").toString()));
+        assertThat(fbnet.exit()).as(fbnet.err()).isEqualTo(2);
+        assertThat(fbnet.err()).contains("--features executed-kernels: the kernel model describes optimisation level ALL");
     }
 
     @Test
@@ -198,6 +202,9 @@ class OnboardCommandTest {
         assertThat(j.has("by_cell_kind")).isFalse();
         assertThat(out.resolve("predictions.csv")).doesNotExist();
         JsonNode report = JSON.readTree(out.resolve("onboard.json").toFile());
+        assertThat(report.at("/features/name").asText()).isEqualTo("block-costs");
+        if (dev.halo.predict.additive.CostFeatures.namesFor(new dev.halo.space.FbnetSpace()).contains("executed-kernels")) // x86-64 with AVX2 or AVX-512F
+            assertThat(report.at("/validation/other_features/0/features").asText()).isEqualTo("executed-kernels");
         List<String> refs = new ArrayList<>();
         report.get("reference_ms").forEach(n -> refs.add(n.get("arch").asText()));
         assertThat(refs).isEqualTo(dev.halo.predict.help.HelpReferenceArchs.FBNET.stream().map(a -> new dev.halo.space.FbnetSpace().parse(a).canonical()).toList());
@@ -301,7 +308,7 @@ class OnboardCommandTest {
             tiny("onboard", "--space", "nasbench201", "--name", "x", "--out", file.resolve("sub").toString()),
             tiny("onboard", "--space", "nasbench201", "--name", "x", "--features", "flops"),
             tiny("onboard", "--space", "nasbench201", "--name", "x", "--predictor", "help", "--features", "executed-kernels"),
-            tiny("onboard", "--space", "fbnet", "--name", "x", "--features", "executed-kernels"),
+            tiny("onboard", "--space", "fbnet", "--name", "x", "--features", "op-counts"), // NAS-Bench-201's set
         };
         for (String[] args : cases) {
             CliRun r = run(args);

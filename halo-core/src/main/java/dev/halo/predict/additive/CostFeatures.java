@@ -1,6 +1,7 @@
 package dev.halo.predict.additive;
 
 import dev.halo.BadInputException;
+import dev.halo.kernel.ort.NchwcBlock;
 import dev.halo.space.Architecture;
 import dev.halo.space.FbnetSpace;
 import dev.halo.space.Nb201Space;
@@ -46,19 +47,30 @@ public interface CostFeatures {
      * The feature set called {@code name} for {@code space} ({@link #namesFor}), if there is one. NAS-Bench-201 has two:
      * {@code op-counts} ({@link #forSpace}) and {@code executed-kernels}, the kernels ONNX Runtime runs on an x86 CPU
      * ({@link Nb201ExecutedKernels}), for machines whose latencies were measured through it; OFA likewise has
-     * {@code block-costs} and {@code executed-kernels} ({@link OfaCostFeatures#executedKernels}).
+     * {@code block-costs} and {@code executed-kernels} ({@link OfaCostFeatures#executedKernels}), and so has FBNet
+     * ({@link FbnetExecutedKernels}) on an x86-64 CPU whose NCHWc block is known ({@link NchwcBlock}): its kernels
+     * depend on that block, so there is no such set where it is unknown.
      */
     static Optional<CostFeatures> named(SearchSpace<?> space, String name) {
         if (space instanceof Nb201Space nb201 && name.equals(Nb201ExecutedKernels.NAME)) return Optional.of(Nb201ExecutedKernels.of(nb201.macro()));
         if (space instanceof OfaSpace ofa && name.equals(Nb201ExecutedKernels.NAME)) return Optional.of(OfaCostFeatures.executedKernels(ofa.macro()));
+        if (space instanceof FbnetSpace fbnet && name.equals(Nb201ExecutedKernels.NAME))
+            return fbnetBlock().map(block -> new FbnetExecutedKernels(fbnet.macro(), block));
         return forSpace(space).filter(f -> f.name().equals(name));
     }
 
     /** The names of {@code space}'s feature sets, its default ({@link #forSpace}) first. */
     static List<String> namesFor(SearchSpace<?> space) {
         List<String> names = new java.util.ArrayList<>(forSpace(space).map(f -> List.of(f.name())).orElse(List.of()));
-        if (space instanceof Nb201Space || space instanceof OfaSpace) names.add(Nb201ExecutedKernels.NAME);
+        if (space instanceof Nb201Space || space instanceof OfaSpace || space instanceof FbnetSpace && fbnetBlock().isPresent())
+            names.add(Nb201ExecutedKernels.NAME);
         return List.copyOf(names);
+    }
+
+    /** This machine's NCHWc block where FBNet's kernel model knows it (8 or 16). */
+    private static Optional<Integer> fbnetBlock() {
+        NchwcBlock.Detected block = NchwcBlock.ofThisMachine();
+        return block.known() && (block.block() == 8 || block.block() == 16) ? Optional.of(block.block()) : Optional.empty();
     }
 
     /**

@@ -177,4 +177,24 @@ class OrtGraphEmulatorTest {
         assertThat(NchwcBlock.ofFlags(List.of("sse4_2", "avx2", "fma"))).isEqualTo(8);
         assertThat(NchwcBlock.ofFlags(List.of("sse4_2"))).isZero();
     }
+
+    @Test
+    void aPlainLayoutConvolutionAbsorbsTheResidualAddAfterTheBlockedLayout() {
+        // 24 channels in two groups of 12: no blocked kernel at block 8, so the projection stays plain and takes the Add
+        Model m = new Model(1, 24, 8, 8);
+        String y = m.batchNorm(m.conv("x", 24, 24, 1, 2), 24);
+        String sum = m.binary("Add", y, "x");
+        OrtGraphEmulator.Result r = OrtGraphEmulator.emulate(m.graph(m.unary("GlobalAveragePool", sum)), Map.of(), 8);
+        assertThat(ops(r)).containsExactly("com.microsoft::FusedConv", "GlobalAveragePool");
+        assertThat(r.kernels().getFirst().inputs()).hasSize(2); // the convolution's input and the Add's other operand
+    }
+
+    @Test
+    void aPlainConvolutionAddActivationIsReportedNotGuessed() {
+        Model m = new Model(1, 24, 8, 8);
+        String sum = m.binary("Add", m.batchNorm(m.conv("x", 24, 24, 1, 2), 24), "x");
+        OrtGraphEmulator.Result r = OrtGraphEmulator.emulate(m.graph(m.unary("Relu", sum)), Map.of(), 8);
+        assertThat(r.covered()).isFalse();
+        assertThat(r.uncovered()).anySatisfy(u -> assertThat(u).contains("Conv+Add+activation"));
+    }
 }
