@@ -12,8 +12,8 @@ import java.util.List;
  * A {@link GraphLatencyModel} as flat binary: the same content as {@link KernelModelFile}'s JSON (which stays the
  * format people keep and read), for a cache beside it. A kernel model holds 300 trees, about 190,000 numbers: a fresh
  * JVM parses them from JSON in most of a second, while this form reads them with a few bulk copies. The bytes start
- * with a key chosen by the writer (the SHA-256 of the JSON they were made from), so a stale cache is never mistaken
- * for its file; the content passes the same checks as the JSON on the way in.
+ * with a key chosen by the writer (a checksum of the JSON they were made from), so a stale cache is not mistaken for
+ * its file; the content passes the same checks as the JSON on the way in.
  *
  * <p>Layout, big-endian: magic, layout version, key (length-prefixed), then the model: kind (0 profiled, 1 adapted);
  * an adapted model's device, group scales, overhead, shrinkage, leave-one-out error, known count and correction trees
@@ -62,7 +62,7 @@ public final class KernelModelBinary {
                 case PROFILED -> profiled(b, source);
                 case ADAPTED -> {
                     String device = text(b);
-                    double[] scales = KernelModelFile.checkedScales(doubles(b), source + ": adapted.groupScales");
+                    double[] scales = KernelModelChecks.groupScales(doubles(b), source + ": adapted.groupScales");
                     double overhead = b.getDouble(), shrinkage = b.getDouble(), looMape = b.getDouble();
                     int known = b.getInt();
                     BoostedTrees correction = b.get() == 0 ? null : trees(b, source + ": adapted.correction");
@@ -97,14 +97,14 @@ public final class KernelModelBinary {
 
     private static KernelCostModel profiled(ByteBuffer b, String source) {
         String where = source + ": profiled";
-        KernelModelFile.checkFeatureVersion(b.getInt(), where);
+        KernelModelChecks.featureVersion(b.getInt(), where);
         String device = text(b), label = text(b);
         int models = b.getInt(), kernels = b.getInt(), familyCount = b.getInt();
         List<String> families = new ArrayList<>();
         for (int i = 0; i < familyCount; i++) families.add(text(b));
         var provenance = new KernelCostModel.Provenance(device, label, models, kernels, families, b.getInt(), text(b));
-        var baseline = KernelModelFile.baseline(b.getDouble(), b.getDouble(), b.getDouble(), where + ".baseline");
-        var calibration = KernelModelFile.checked(new KernelCostModel.Calibration(b.getDouble(), b.getDouble(), b.getDouble(), b.getDouble(),
+        var baseline = KernelModelChecks.baseline(b.getDouble(), b.getDouble(), b.getDouble(), where + ".baseline");
+        var calibration = KernelModelChecks.calibration(new KernelCostModel.Calibration(b.getDouble(), b.getDouble(), b.getDouble(), b.getDouble(),
                 b.getDouble()), where + ".calibration");
         return new KernelCostModel(baseline, trees(b, where + ".trees"), calibration, provenance);
     }
@@ -139,9 +139,9 @@ public final class KernelModelBinary {
             int[] feature = ints(b, n);
             double[] threshold = doubles(b, n);
             int[] left = ints(b, n), right = ints(b, n);
-            trees.add(KernelModelFile.tree(feature, threshold, left, right, doubles(b, n), where + "[" + i + "]"));
+            trees.add(KernelModelChecks.tree(feature, threshold, left, right, doubles(b, n), where + "[" + i + "]"));
         }
-        return KernelModelFile.boostedTrees(base, trees, where);
+        return KernelModelChecks.boostedTrees(base, trees, where);
     }
 
     // Bulk copies: a fresh JVM runs them as native array copies, not as one interpreted call per number.

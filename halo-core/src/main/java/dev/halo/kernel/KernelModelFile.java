@@ -88,7 +88,7 @@ public final class KernelModelFile {
         JsonNode ad = root.path("adapted");
         if (ad.isMissingNode() || ad.isNull()) return profiled;
         String where = source + ": adapted";
-        double[] scales = checkedScales(doubles(ad.path("groupScales"), where + ".groupScales"), where + ".groupScales");
+        double[] scales = KernelModelChecks.groupScales(doubles(ad.path("groupScales"), where + ".groupScales"), where + ".groupScales");
         BoostedTrees correction = ad.has("correction") ? trees(ad.path("correction"), where + ".correction") : null;
         return new DeviceAdaptation(text(ad, "device", where), profiled, correction, scales, number(ad, "overheadMs", where), number(ad, "shrinkage", where),
                 ad.has("looMape") ? number(ad, "looMape", where) : Double.NaN, (int) number(ad, "known", where));
@@ -96,7 +96,7 @@ public final class KernelModelFile {
 
     private static KernelCostModel profiled(JsonNode p, String where) {
         if (!p.isObject()) throw new BadInputException(where + ": missing");
-        checkFeatureVersion(p.path("featureVersion").asInt(), where);
+        KernelModelChecks.featureVersion(p.path("featureVersion").asInt(), where);
         JsonNode prov = p.path("provenance");
         List<String> families = new ArrayList<>();
         prov.path("families").forEach(f -> families.add(f.asText()));
@@ -105,11 +105,11 @@ public final class KernelModelFile {
                 (int) number(prov, "featureVersion", where + ".provenance"), prov.path("fittedAt").asText(""));
         JsonNode c = p.path("calibration");
         String cw = where + ".calibration";
-        var calibration = checked(new KernelCostModel.Calibration(number(c, "scale", cw), number(c, "perKernelMs", cw), number(c, "overheadMs", cw),
+        var calibration = KernelModelChecks.calibration(new KernelCostModel.Calibration(number(c, "scale", cw), number(c, "perKernelMs", cw), number(c, "overheadMs", cw),
                 number(c, "lowLogRatio", cw), number(c, "highLogRatio", cw)), cw);
         JsonNode bl = p.path("baseline");
         String bw = where + ".baseline";
-        var baseline = baseline(number(bl, "msPerMac", bw), number(bl, "msPerByte", bw), number(bl, "msPerKernel", bw), bw);
+        var baseline = KernelModelChecks.baseline(number(bl, "msPerMac", bw), number(bl, "msPerByte", bw), number(bl, "msPerKernel", bw), bw);
         return new KernelCostModel(baseline, trees(p.path("trees"), where + ".trees"), calibration, provenance);
     }
 
@@ -123,58 +123,9 @@ public final class KernelModelFile {
             int[] left = ints(o.path("left"), tw + ".left");
             int[] right = ints(o.path("right"), tw + ".right");
             double[] value = doubles(o.path("value"), tw + ".value");
-            trees.add(tree(feature, threshold, left, right, value, tw));
+            trees.add(KernelModelChecks.tree(feature, threshold, left, right, value, tw));
         }
-        return boostedTrees(number(t, "base", where), trees, where);
-    }
-
-    // The checks below are shared with KernelModelBinary, so that a model read from its cache passes the same gate.
-
-    static void checkFeatureVersion(int version, String where) {
-        if (version != KernelFeatures.VERSION)
-            throw new BadInputException(where + ".featureVersion: " + version + ", this halo describes kernels with version " + KernelFeatures.VERSION
-                    + ": fit the model again");
-    }
-
-    static KernelCostModel.Calibration checked(KernelCostModel.Calibration c, String where) {
-        for (double v : new double[] {c.scale(), c.perKernelMs(), c.overheadMs(), c.lowLogRatio(), c.highLogRatio()})
-            if (!Double.isFinite(v)) throw new BadInputException(where + ": every term must be a finite number");
-        if (!(c.scale() > 0)) throw new BadInputException(where + ".scale: must be positive, got " + c.scale());
-        if (c.lowLogRatio() > c.highLogRatio()) throw new BadInputException(where + ": lowLogRatio above highLogRatio");
-        return c;
-    }
-
-    static KernelCostModel.Baseline baseline(double perMac, double perByte, double perKernel, String where) {
-        if (!(perMac > 0) || !(perByte > 0) || !(perKernel > 0) || Double.isInfinite(perMac + perByte + perKernel))
-            throw new BadInputException(where + ": every term must be positive");
-        return new KernelCostModel.Baseline(perMac, perByte, perKernel);
-    }
-
-    static double[] checkedScales(double[] scales, String where) {
-        if (scales.length != DeviceAdaptation.GROUPS) throw new BadInputException(where + ": expected " + DeviceAdaptation.GROUPS + " values");
-        for (double s : scales) if (!(s > 0) || Double.isInfinite(s)) throw new BadInputException(where + ": factors must be positive, got " + s);
-        return scales;
-    }
-
-    static BoostedTrees.Tree tree(int[] feature, double[] threshold, int[] left, int[] right, double[] value, String where) {
-        int d = KernelFeatures.size();
-        int n = feature.length;
-        if (n == 0 || threshold.length != n || left.length != n || right.length != n || value.length != n)
-            throw new BadInputException(where + ": arrays must be non-empty and of one length");
-        for (int k = 0; k < n; k++) {
-            if (feature[k] >= d || feature[k] < -1) throw new BadInputException(where + ".feature[" + k + "]: " + feature[k] + " is not a feature index");
-            // children only point forward, so walking a tree always ends
-            if (feature[k] >= 0 && (left[k] <= k || right[k] <= k || left[k] >= n || right[k] >= n))
-                throw new BadInputException(where + ": node " + k + " has children outside " + (k + 1) + ".." + (n - 1));
-            if (!Double.isFinite(threshold[k]) || !Double.isFinite(value[k])) throw new BadInputException(where + ": node " + k + " holds a number that is not finite");
-        }
-        return new BoostedTrees.Tree(feature, threshold, left, right, value);
-    }
-
-    static BoostedTrees boostedTrees(double base, List<BoostedTrees.Tree> trees, String where) {
-        if (trees.isEmpty()) throw new BadInputException(where + ": no trees");
-        if (!Double.isFinite(base)) throw new BadInputException(where + ".base: not a finite number");
-        return new BoostedTrees(base, trees, KernelFeatures.size());
+        return KernelModelChecks.boostedTrees(number(t, "base", where), trees, where);
     }
 
     private static String text(JsonNode o, String field, String where) {

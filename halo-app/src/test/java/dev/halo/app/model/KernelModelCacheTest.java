@@ -10,7 +10,6 @@ import dev.halo.kernel.KernelModelBinary;
 import dev.halo.kernel.KernelModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +33,7 @@ class KernelModelCacheTest {
         assertThat(KernelModelCache.load(file).device()).isEqualTo("a");
         assertThat(cache).isRegularFile();
         // the cache is what later loads read: a cache holding another model under this JSON's key is believed
-        byte[] key = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+        byte[] key = KernelModelCache.key(Files.readAllBytes(file));
         Files.write(cache, KernelModelBinary.write(model("from-cache", 0.01), key));
         assertThat(KernelModelCache.load(file).device()).isEqualTo("from-cache");
 
