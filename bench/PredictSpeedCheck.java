@@ -19,16 +19,20 @@ import java.util.Map;
  * Where `halo model predict`'s time goes, step by step, six times in one JVM (the first call pays class loading and JIT
  * warm-up): loading the device's kernel model, reading the ONNX file, then either ONNX Runtime's optimisation (a
  * session writing its optimised model, read back and analysed) or the emulated rewrites, and pricing the kernels.
- * MODEL.onnx is written first (the zoo's resnet50 with weights) when it does not exist. Run under halo-measure with a
- * classpath copied outside the tree:
+ * MODEL.onnx is written first (the zoo's resnet50 with weights) when it does not exist. PATHS (default
+ * {@code ort,emulated}) chooses the kernel paths timed. Run under halo-measure with a classpath copied outside the
+ * tree; compiled beforehand, so that call 1 is what a fresh {@code halo model predict} pays (launched as a source file,
+ * the compiler would have warmed up the JDK's own classes first):
  *   CP="halo-cli/target/halo-cli.jar:$(ls halo-cli/target/lib/*.jar | tr '\n' ':')"
- *   halo-measure java --enable-native-access=ALL-UNNAMED -cp "$CP" bench/PredictSpeedCheck.java /tmp/resnet50.onnx KERNEL-MODEL.json
+ *   javac -cp "$CP" -d /tmp/psc bench/PredictSpeedCheck.java
+ *   halo-measure java --enable-native-access=ALL-UNNAMED -cp "$CP:/tmp/psc" PredictSpeedCheck /tmp/resnet50.onnx KERNEL-MODEL.json emulated
  */
 public class PredictSpeedCheck {
     public static void main(String[] args) throws Exception {
         Path model = Path.of(args[0]), device = Path.of(args[1]);
         if (!Files.exists(model)) Files.write(model, ModelZoo.parse("resnet50").export(1, 1).bytes());
-        for (String path : List.of("ort", "emulated")) {
+        List<String> paths = args.length > 2 ? List.of(args[2].split(",")) : List.of("ort", "emulated");
+        for (String path : paths) {
             for (int call = 1; call <= 6; call++) {
                 long t0 = System.nanoTime();
                 GraphLatencyModel d = PredictModel.load(device);

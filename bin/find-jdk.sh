@@ -2,6 +2,11 @@
 # Looks in JAVA_HOME, then the java on PATH, then /usr/lib/jvm/* and /opt/java/* (newest first).
 
 halo_java_major() { # prints the major version of the java binary $1, or nothing
+  # the JDK's release file first: starting a JVM only to ask its version cost every halo command about 0.2 s, twice
+  local release major
+  release="$(dirname "$(dirname "$(readlink -f "$1")")")/release"
+  major=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$release" 2>/dev/null | head -1)
+  if [ -n "$major" ]; then echo "$major"; return; fi
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -1
 }
 

@@ -47,7 +47,7 @@ final class EvaluationPrinter {
                 json.put("mean", asMap(report.mean()));
                 json.put("mean_spearman", report.meanSpearman());
                 try {
-                    out.println(Table.JSON.writeValueAsString(json));
+                    out.println(Table.json().writeValueAsString(json));
                 } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new IllegalStateException(e);
                 }

@@ -2,6 +2,9 @@ package dev.halo.cli;
 
 import dev.halo.BadInputException;
 import dev.halo.Halo;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,8 +19,13 @@ import picocli.CommandLine.Command;
             "Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage (one line says what was wrong).",
             "Reference data (HELP tables, checkpoints, NB201 accuracies) is read from -Dhalo.data=DIR, HALO_DATA=DIR or",
             "../shared/data next to the repository. Start with 'halo demo'; every command has --help with examples."
-        },
-        subcommands = {
+        })
+public final class HaloCommand implements Runnable {
+    /**
+     * The subcommands in the order {@code halo --help} lists them. They are added in {@link #newCommandLine(String...)}
+     * rather than declared on the annotation, so that a run can leave out the ones it does not use.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
             dev.halo.cli.onboard.DemoCommand.class,
             dev.halo.cli.onboard.OnboardCommand.class,
             dev.halo.cli.space.SpacesCommand.class,
@@ -39,8 +47,8 @@ import picocli.CommandLine.Command;
             dev.halo.cli.serve.ServeCommand.class,
             dev.halo.cli.serve.AgentCommand.class,
             dev.halo.cli.serve.FarmCommand.class,
-            CommandLine.HelpCommand.class})
-public final class HaloCommand implements Runnable {
+            CommandLine.HelpCommand.class);
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -49,12 +57,27 @@ public final class HaloCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        System.exit(newCommandLine(args).execute(args));
     }
 
-    /** The configured command line (also used by tests to run commands in-process). */
+    /** The configured command line with every subcommand. */
     public static CommandLine newCommandLine() {
+        return newCommandLine(new String[0]);
+    }
+
+    /**
+     * The configured command line for {@code args} (also used by tests to run commands in-process). When the first
+     * argument names a subcommand, only that one is built: picocli builds its model of every command it is given by
+     * reflection, which took most of a second on a cold JVM for all of halo's commands (over a second for
+     * {@code halo --version} on the 2-vCPU VM), longer than the rest of a {@code halo model predict}. Parsing is the
+     * same either way: picocli hands every later argument to the subcommand that the first one names, and argument
+     * indices in messages still count from the root. {@code help} and anything else get the full tree.
+     */
+    public static CommandLine newCommandLine(String... args) {
         CommandLine cl = new CommandLine(new HaloCommand());
+        List<Class<?>> named = args.length == 0 ? List.of()
+                : SUBCOMMANDS.stream().filter(c -> c != CommandLine.HelpCommand.class && names(c).contains(args[0])).toList();
+        for (Class<?> c : named.isEmpty() ? SUBCOMMANDS : named) cl.addSubcommand(c);
         // Numbers are decimal: Java would also read hexadecimal floats ("0x1p3" = 8), which no one means on a command line
         CommandLine.ITypeConverter<Double> decimal = text -> {
             if (text.strip().matches("(?i)[-+]?0x.*")) throw new CommandLine.TypeConversionException("'" + text + "' is not a decimal number");
@@ -83,12 +106,17 @@ public final class HaloCommand implements Runnable {
             commandLine.getErr().flush();
             return 1;
         });
-        cl.setParameterExceptionHandler((ex, args) -> {
+        cl.setParameterExceptionHandler((ex, rejected) -> {
             ex.getCommandLine().getErr().println("halo: " + ex.getMessage());
             ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return 2;
         });
         return cl;
+    }
+
+    private static List<String> names(Class<?> subcommand) {
+        Command c = subcommand.getAnnotation(Command.class);
+        return Stream.concat(Stream.of(c.name()), Arrays.stream(c.aliases())).toList();
     }
 
     /** A failure as one line: out of memory and stack overflow say what to do; others give their type and first line. */

@@ -88,9 +88,7 @@ public final class KernelModelFile {
         JsonNode ad = root.path("adapted");
         if (ad.isMissingNode() || ad.isNull()) return profiled;
         String where = source + ": adapted";
-        double[] scales = doubles(ad.path("groupScales"), where + ".groupScales");
-        if (scales.length != DeviceAdaptation.GROUPS) throw new BadInputException(where + ".groupScales: expected " + DeviceAdaptation.GROUPS + " values");
-        for (double s : scales) if (!(s > 0)) throw new BadInputException(where + ".groupScales: factors must be positive, got " + s);
+        double[] scales = KernelModelChecks.groupScales(doubles(ad.path("groupScales"), where + ".groupScales"), where + ".groupScales");
         BoostedTrees correction = ad.has("correction") ? trees(ad.path("correction"), where + ".correction") : null;
         return new DeviceAdaptation(text(ad, "device", where), profiled, correction, scales, number(ad, "overheadMs", where), number(ad, "shrinkage", where),
                 ad.has("looMape") ? number(ad, "looMape", where) : Double.NaN, (int) number(ad, "known", where));
@@ -98,9 +96,7 @@ public final class KernelModelFile {
 
     private static KernelCostModel profiled(JsonNode p, String where) {
         if (!p.isObject()) throw new BadInputException(where + ": missing");
-        if (p.path("featureVersion").asInt() != KernelFeatures.VERSION)
-            throw new BadInputException(where + ".featureVersion: " + p.path("featureVersion") + ", this halo describes kernels with version "
-                    + KernelFeatures.VERSION + ": fit the model again");
+        KernelModelChecks.featureVersion(p.path("featureVersion").asInt(), where);
         JsonNode prov = p.path("provenance");
         List<String> families = new ArrayList<>();
         prov.path("families").forEach(f -> families.add(f.asText()));
@@ -109,21 +105,16 @@ public final class KernelModelFile {
                 (int) number(prov, "featureVersion", where + ".provenance"), prov.path("fittedAt").asText(""));
         JsonNode c = p.path("calibration");
         String cw = where + ".calibration";
-        var calibration = new KernelCostModel.Calibration(number(c, "scale", cw), number(c, "perKernelMs", cw), number(c, "overheadMs", cw),
-                number(c, "lowLogRatio", cw), number(c, "highLogRatio", cw));
-        if (!(calibration.scale() > 0)) throw new BadInputException(cw + ".scale: must be positive, got " + calibration.scale());
-        if (calibration.lowLogRatio() > calibration.highLogRatio()) throw new BadInputException(cw + ": lowLogRatio above highLogRatio");
+        var calibration = KernelModelChecks.calibration(new KernelCostModel.Calibration(number(c, "scale", cw), number(c, "perKernelMs", cw), number(c, "overheadMs", cw),
+                number(c, "lowLogRatio", cw), number(c, "highLogRatio", cw)), cw);
         JsonNode bl = p.path("baseline");
         String bw = where + ".baseline";
-        double perMac = number(bl, "msPerMac", bw), perByte = number(bl, "msPerByte", bw), perKernel = number(bl, "msPerKernel", bw);
-        if (!(perMac > 0) || !(perByte > 0) || !(perKernel > 0)) throw new BadInputException(bw + ": every term must be positive");
-        var baseline = new KernelCostModel.Baseline(perMac, perByte, perKernel);
+        var baseline = KernelModelChecks.baseline(number(bl, "msPerMac", bw), number(bl, "msPerByte", bw), number(bl, "msPerKernel", bw), bw);
         return new KernelCostModel(baseline, trees(p.path("trees"), where + ".trees"), calibration, provenance);
     }
 
     private static BoostedTrees trees(JsonNode t, String where) {
         List<BoostedTrees.Tree> trees = new ArrayList<>();
-        int d = KernelFeatures.size();
         int i = 0;
         for (JsonNode o : t.path("trees")) {
             String tw = where + "[" + i++ + "]";
@@ -132,19 +123,9 @@ public final class KernelModelFile {
             int[] left = ints(o.path("left"), tw + ".left");
             int[] right = ints(o.path("right"), tw + ".right");
             double[] value = doubles(o.path("value"), tw + ".value");
-            int n = feature.length;
-            if (n == 0 || threshold.length != n || left.length != n || right.length != n || value.length != n)
-                throw new BadInputException(tw + ": arrays must be non-empty and of one length");
-            for (int k = 0; k < n; k++) {
-                if (feature[k] >= d || feature[k] < -1) throw new BadInputException(tw + ".feature[" + k + "]: " + feature[k] + " is not a feature index");
-                // children only point forward, so walking a tree always ends
-                if (feature[k] >= 0 && (left[k] <= k || right[k] <= k || left[k] >= n || right[k] >= n))
-                    throw new BadInputException(tw + ": node " + k + " has children outside " + (k + 1) + ".." + (n - 1));
-            }
-            trees.add(new BoostedTrees.Tree(feature, threshold, left, right, value));
+            trees.add(KernelModelChecks.tree(feature, threshold, left, right, value, tw));
         }
-        if (trees.isEmpty()) throw new BadInputException(where + ": no trees");
-        return new BoostedTrees(number(t, "base", where), trees, d);
+        return KernelModelChecks.boostedTrees(number(t, "base", where), trees, where);
     }
 
     private static String text(JsonNode o, String field, String where) {

@@ -13,10 +13,7 @@ import dev.halo.measure.GraphOptimization;
 import dev.halo.measure.model.ModelProfiler;
 import dev.halo.measure.model.OptimizedModel;
 import dev.halo.onnx.model.OnnxModelReader;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -149,12 +146,8 @@ public final class PredictModel {
         return KernelModelFile.read(in, source);
     }
 
+    /** Reads and checks a kernel model file, through its binary cache ({@link KernelModelCache}). */
     public static GraphLatencyModel load(Path file) {
-        if (!Files.isRegularFile(file)) throw new BadInputException("--device " + file + ": no such file");
-        try (InputStream in = Files.newInputStream(file)) {
-            return KernelModelFile.read(in, file.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        return KernelModelCache.load(file);
     }
 }

@@ -80,7 +80,7 @@ final class ModelReportView {
             doc.put("kernels", k);
         }
         try {
-            out.println(Table.JSON.writeValueAsString(doc));
+            out.println(Table.json().writeValueAsString(doc));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

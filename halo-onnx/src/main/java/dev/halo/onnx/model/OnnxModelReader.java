@@ -1,9 +1,5 @@
 package dev.halo.onnx.model;
 
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
@@ -111,8 +107,7 @@ public final class OnnxModelReader {
                 case MODEL_IR_VERSION -> ir = varint(in, tag, "ir_version");
                 case MODEL_PRODUCER -> producer = string(in, tag);
                 case MODEL_OPSET -> {
-                    OperatorSetIdProto o = OperatorSetIdProto.parseFrom(bytes(in, tag));
-                    opsets.put(o.getDomain(), o.getVersion());
+                    opset(bytes(in, tag), opsets);
                 }
                 case MODEL_GRAPH -> {
                     int limit = in.pushLimit(length(in, tag));
@@ -416,20 +411,96 @@ public final class OnnxModelReader {
         return type == DType.FLOAT16 || type == DType.BFLOAT16 || type == DType.STRING ? null : v;
     }
 
-    private ValueInfo valueInfo(byte[] bytes) throws InvalidProtocolBufferException {
-        ValueInfoProto v = ValueInfoProto.parseFrom(bytes);
-        if (!v.getType().hasTensorType()) return new ValueInfo(v.getName(), DType.UNDEFINED, null);
-        TypeProto.Tensor t = v.getType().getTensorType();
-        if (!t.hasShape()) return new ValueInfo(v.getName(), DType.of(t.getElemType()), null);
-        int rank = t.getShape().getDimCount();
-        long[] dims = new long[rank];
-        String[] symbols = new String[rank];
-        for (int i = 0; i < rank; i++) {
-            TensorShapeProto.Dimension d = t.getShape().getDim(i);
-            dims[i] = d.hasDimValue() && d.getDimValue() >= 0 ? d.getDimValue() : -1;
-            if (d.hasDimParam()) symbols[i] = d.getDimParam();
+    // OperatorSetIdProto, ValueInfoProto and the TypeProto inside it are read field by field like the rest, as
+    // protobuf's generated parser would (a field of an unexpected wire type is skipped as unknown, a repeated message
+    // field is merged, the last member of a oneof wins): loading the generated classes cost a cold run 0.1-0.2 s.
+    private static final int OPSET_DOMAIN = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED, OPSET_VERSION = 2 << 3 | WireFormat.WIRETYPE_VARINT;
+    private static final int VI_NAME = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED, VI_TYPE = 2 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    private static final int TYPE_TENSOR = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    // the other members of TypeProto's oneof: sequence, map, opaque, sparse tensor, optional
+    private static final java.util.Set<Integer> TYPE_OTHER = java.util.Set.of(4, 5, 7, 8, 9);
+    private static final int TENSOR_ELEM = 1 << 3 | WireFormat.WIRETYPE_VARINT, TENSOR_SHAPE = 2 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    private static final int SHAPE_DIM = 1 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    private static final int DIM_VALUE = 1 << 3 | WireFormat.WIRETYPE_VARINT, DIM_PARAM = 2 << 3 | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+    private static void opset(byte[] bytes, Map<String, Long> opsets) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        String domain = "";
+        long version = 0;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == OPSET_DOMAIN) domain = in.readString();
+            else if (tag == OPSET_VERSION) version = in.readInt64();
+            else in.skipField(tag);
         }
-        return new ValueInfo(v.getName(), DType.of(t.getElemType()), new TensorShape(dims, symbols));
+        opsets.put(domain, version);
+    }
+
+    /** What a ValueInfoProto says of a tensor: a null elem type while its type is not a tensor type. */
+    private static final class TensorType {
+        int elemType;
+        boolean hasShape;
+        final List<Long> dims = new ArrayList<>();
+        final List<String> symbols = new ArrayList<>();
+    }
+
+    private static ValueInfo valueInfo(byte[] bytes) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        String name = "";
+        TensorType tensor = null;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == VI_NAME) name = in.readString();
+            else if (tag == VI_TYPE) {
+                int limit = in.pushLimit(in.readRawVarint32());
+                for (int t = in.readTag(); t != 0; t = in.readTag()) {
+                    if (t == TYPE_TENSOR) {
+                        if (tensor == null) tensor = new TensorType();
+                        int l = in.pushLimit(in.readRawVarint32());
+                        tensorType(in, tensor);
+                        in.popLimit(l);
+                    } else {
+                        if (TYPE_OTHER.contains(WireFormat.getTagFieldNumber(t)) && WireFormat.getTagWireType(t) == WireFormat.WIRETYPE_LENGTH_DELIMITED)
+                            tensor = null;
+                        in.skipField(t);
+                    }
+                }
+                in.popLimit(limit);
+            } else in.skipField(tag);
+        }
+        if (tensor == null) return new ValueInfo(name, DType.UNDEFINED, null);
+        if (!tensor.hasShape) return new ValueInfo(name, DType.of(tensor.elemType), null);
+        long[] dims = tensor.dims.stream().mapToLong(Long::longValue).toArray();
+        return new ValueInfo(name, DType.of(tensor.elemType), new TensorShape(dims, tensor.symbols.toArray(String[]::new)));
+    }
+
+    private static void tensorType(CodedInputStream in, TensorType tensor) throws IOException {
+        for (int t = in.readTag(); t != 0; t = in.readTag()) {
+            if (t == TENSOR_ELEM) tensor.elemType = in.readInt32();
+            else if (t == TENSOR_SHAPE) {
+                tensor.hasShape = true;
+                int limit = in.pushLimit(in.readRawVarint32());
+                for (int s = in.readTag(); s != 0; s = in.readTag()) {
+                    if (s == SHAPE_DIM) {
+                        int l = in.pushLimit(in.readRawVarint32());
+                        long value = -1;
+                        String param = null;
+                        for (int d = in.readTag(); d != 0; d = in.readTag()) {
+                            if (d == DIM_VALUE) {
+                                long v = in.readInt64();
+                                value = v >= 0 ? v : -1;
+                                param = null;
+                            } else if (d == DIM_PARAM) {
+                                param = in.readString();
+                                value = -1;
+                            } else in.skipField(d);
+                        }
+                        in.popLimit(l);
+                        tensor.dims.add(value);
+                        tensor.symbols.add(param);
+                    } else in.skipField(s);
+                }
+                in.popLimit(limit);
+            } else in.skipField(t);
+        }
     }
 
     // ---- wire helpers ----
