@@ -148,8 +148,8 @@ public final class FarmCommand implements Runnable {
     }
 
     @Command(name = "onboard", mixinStandardHelpOptions = true,
-            description = {"Onboard a device through its agents as 'halo onboard' onboards this machine: the same plan (references,",
-                "samples, validation archs, rounds; with --features auto an agent first checks ONNX Runtime's kernels), queued for",
+            description = {"Onboard a device through its agents as 'halo onboard' onboards this machine.",
+                "The same plan (references, samples, validation archs, rounds; with --features auto an agent first checks ONNX Runtime's kernels), queued for",
                 "the device's agents; once they have measured it, the server fits and validates the profile and stores it. A job on",
                 "the server: --wait follows it to the end."})
     static final class Onboard implements Callable<Integer> {
