@@ -13,11 +13,11 @@ import dev.halo.server.db.Repository;
 import dev.halo.server.db.Repository.Task;
 import dev.halo.server.db.Repository.TaskState;
 import dev.halo.server.jobs.Jobs;
+import dev.halo.server.work.OnboardJob;
 import dev.halo.space.Architecture;
 import dev.halo.space.Nb201Arch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -219,17 +219,8 @@ public final class FarmOnboarding {
     /** The profile with its validation and the validation archs' predictions, stored as a local onboarding job stores them. */
     private Map<String, Object> store(Onboarding.Plan plan, Repository.Device device, Onboarding.Result r, String jobId) {
         Onboarding.Validation v = r.validation();
-        String validation = Onboarding.putValidation(json.createObjectNode(), v)
-                .put("kind", "fresh architectures measured by the farm's agents, never seen by the fit").toString();
-        List<Repository.NewPrediction> checked = new ArrayList<>();
-        for (Onboarding.Checked c : v.archs()) checked.add(new Repository.NewPrediction(c.arch(), c.predictedMs(), c.lowerMs(), c.upperMs()));
-        String content;
-        try {
-            content = Files.readString(r.deviceModel());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + r.deviceModel(), e);
-        }
-        long profile = repo.addProfile(device.id(), plan.space(), plan.predictor().label(), content, validation, "farm onboard job " + jobId, checked);
+        long profile = OnboardJob.storeProfile(repo, json, device.id(), plan, r,
+                "fresh architectures measured by the farm's agents, never seen by the fit", "farm onboard job " + jobId);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("device", device.name());
         out.put("device_id", device.id());

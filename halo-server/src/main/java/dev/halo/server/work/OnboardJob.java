@@ -116,21 +116,31 @@ public final class OnboardJob {
         out.put("stopped", r.stopped());
         if (r.validation() != null) {
             Onboarding.Validation v = r.validation();
-            String validation = Onboarding.putValidation(json.createObjectNode(), v).put("kind", "fresh architectures measured after the fit").toString();
-            List<Repository.NewPrediction> checked = new ArrayList<>();
-            for (Onboarding.Checked c : v.archs()) checked.add(new Repository.NewPrediction(c.arch(), c.predictedMs(), c.lowerMs(), c.upperMs()));
-            String content;
-            try {
-                content = Files.readString(r.deviceModel());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + r.deviceModel(), e);
-            }
-            long profile = repo.addProfile(device, plan.space(), plan.predictor().label(), content, validation, "onboard job " + listener.id(), checked);
+            long profile = storeProfile(repo, json, device, plan, r, "fresh architectures measured after the fit", "onboard job " + listener.id());
             out.put("profile", profile);
             out.put("within10", v.within10());
             out.put("spearman", v.spearman());
             out.put("mape", v.mape());
         }
         return out;
+    }
+
+    /**
+     * Stores an onboarding's device model as the device's newest profile, with its held-out validation (described as
+     * {@code validationKind}) and the validation archs' predictions; the local job and the farm's onboarding both end here.
+     */
+    public static long storeProfile(Repository repo, ObjectMapper json, long device, Onboarding.Plan plan, Onboarding.Result r,
+            String validationKind, String source) {
+        Onboarding.Validation v = r.validation();
+        String validation = Onboarding.putValidation(json.createObjectNode(), v).put("kind", validationKind).toString();
+        List<Repository.NewPrediction> checked = new ArrayList<>();
+        for (Onboarding.Checked c : v.archs()) checked.add(new Repository.NewPrediction(c.arch(), c.predictedMs(), c.lowerMs(), c.upperMs()));
+        String content;
+        try {
+            content = Files.readString(r.deviceModel());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + r.deviceModel(), e);
+        }
+        return repo.addProfile(device, plan.space(), plan.predictor().label(), content, validation, source, checked);
     }
 }
