@@ -1,0 +1,87 @@
+import dev.halo.kernel.BoostedTrees;
+import dev.halo.kernel.KernelCorpus;
+import dev.halo.kernel.KernelCostModel;
+import dev.halo.kernel.KernelFeatures;
+import dev.halo.kernel.KernelKind;
+import dev.halo.kernel.ProfiledKernel;
+import dev.halo.stats.Metrics;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The zoo's own leave-one-family-out check of the kernel model (the data choices about the model are made on; no
+ * torchvision model is read): every zoo model predicted by the fit that did not see its family, scored per family,
+ * and where the error sits: for each held-out family and kernel kind, the summed predicted kernel time (before the
+ * model-level calibration) against the summed profiled time, and the share of the family's profiled time in that kind.
+ * Usage (after ./halo has built the CLI):
+ *   CP="halo-cli/target/halo-cli.jar:$(ls halo-cli/target/lib/*.jar | tr '\n' ':')"
+ *   java -cp "$CP" bench/KernelZooCheck.java CORPUS_DIR [CORPUS_DIR ...]   (each a zoo corpus of one device)
+ */
+public class KernelZooCheck {
+    public static void main(String[] args) throws Exception {
+        BoostedTrees.Params params = BoostedTrees.Params.defaults();
+        for (String arg : args) {
+            List<KernelCorpus.Model> zoo = KernelCorpus.read(Path.of(arg));
+            List<String> families = List.copyOf(new TreeSet<>(zoo.stream().map(KernelCorpus.Model::family).toList()));
+            System.out.printf(Locale.ROOT, "%n# %s: %d models, %d kernels, families %s%n", arg, zoo.size(),
+                    zoo.stream().mapToInt(m -> m.kernels().size()).sum(), families);
+            var prov = new KernelCostModel.Provenance("bench", "bench", zoo.size(), 0, List.of(), KernelFeatures.VERSION, "");
+            long t0 = System.nanoTime();
+            Map<String, KernelCostModel> fits = new ConcurrentHashMap<>();
+            // two fits at a time: the machine has two cores
+            families.parallelStream().forEach(f -> fits.put(f, KernelCostModel.fitPoint(zoo.stream().filter(m -> !m.family().equals(f)).toList(), params, prov)));
+            System.out.printf(Locale.ROOT, "%d fits in %.0f s%n", fits.size(), (System.nanoTime() - t0) / 1e9);
+            double[] p = zoo.stream().mapToDouble(m -> fits.get(m.family()).predict(m.shapes()).ms()).toArray();
+            double[] a = zoo.stream().mapToDouble(KernelCorpus.Model::latencyMs).toArray();
+            System.out.printf(Locale.ROOT, "## RULE %s: zoo leave-one-family-out (%d models): within ±10 %% %.1f %%, median abs error %.1f %%, Spearman %.3f%n",
+                    arg, zoo.size(), 100 * Metrics.withinTolerance(p, a, 0.10), 100 * medianAbsRel(p, a), Metrics.spearman(p, a));
+            System.out.println("| family | models | within ±10 % | median abs error | median signed error |");
+            System.out.println("|---|---|---|---|---|");
+            for (String f : families) {
+                int[] idx = java.util.stream.IntStream.range(0, zoo.size()).filter(i -> zoo.get(i).family().equals(f)).toArray();
+                double[] pp = Arrays.stream(idx).mapToDouble(i -> p[i]).toArray(), aa = Arrays.stream(idx).mapToDouble(i -> a[i]).toArray();
+                double[] signed = Arrays.stream(idx).mapToDouble(i -> p[i] / a[i] - 1).sorted().toArray();
+                System.out.printf(Locale.ROOT, "| %s | %d | %.1f %% | %.1f %% | %+.1f %% |%n", f, idx.length, 100 * Metrics.withinTolerance(pp, aa, 0.10),
+                        100 * medianAbsRel(pp, aa), 100 * signed[signed.length / 2]);
+            }
+            // where the error sits: per held-out family and kernel kind, Σ predicted / Σ profiled kernel time
+            System.out.println("\nkernel time by kind, held-out family: predicted/profiled (share of the family's profiled time)");
+            StringBuilder head = new StringBuilder("| family |");
+            for (KernelKind k : KernelKind.values()) head.append(' ').append(k.label()).append(" |");
+            System.out.println(head);
+            System.out.println("|---|" + "---|".repeat(KernelKind.values().length));
+            for (String f : families) {
+                double[] pred = new double[KernelKind.values().length], meas = new double[pred.length];
+                KernelCostModel fit = fits.get(f);
+                for (KernelCorpus.Model m : zoo) {
+                    if (!m.family().equals(f)) continue;
+                    for (ProfiledKernel k : m.kernels()) {
+                        if (!(k.ms() > 0)) continue;
+                        int kind = KernelKind.of(k.shape()).ordinal();
+                        pred[kind] += fit.kernelMs(k.shape());
+                        meas[kind] += k.ms();
+                    }
+                }
+                double total = Arrays.stream(meas).sum();
+                StringBuilder row = new StringBuilder("| " + f + " |");
+                for (int k = 0; k < pred.length; k++)
+                    row.append(meas[k] > 0 ? String.format(Locale.ROOT, " %.2f (%.0f %%) |", pred[k] / meas[k], 100 * meas[k] / total) : " |");
+                System.out.println(row);
+            }
+        }
+    }
+
+    static double medianAbsRel(double[] p, double[] a) {
+        double[] e = new double[p.length];
+        for (int i = 0; i < p.length; i++) e[i] = Math.abs(p[i] / a[i] - 1);
+        Arrays.sort(e);
+        return e.length % 2 == 1 ? e[e.length / 2] : 0.5 * (e[e.length / 2 - 1] + e[e.length / 2]);
+    }
+}
