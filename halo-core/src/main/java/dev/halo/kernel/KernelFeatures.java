@@ -8,26 +8,42 @@ import java.util.List;
 
 /**
  * The numbers a kernel cost model reads: the kind (one-hot), the work and bytes (log scale: kernel times span five
- * decades), channel counts, window and stride, groups, spatial size, fused inputs and activation, and arithmetic
- * intensity, and the arithmetic class of an element-wise operator. Version {@value #VERSION}: a fitted model records it
- * and refuses kernels described by another version.
+ * decades), channel counts, window and stride, groups, spatial size, fused inputs and activation, arithmetic
+ * intensity, the arithmetic class of an element-wise operator, and the matrix-product dimensions of every kernel that
+ * multiplies matrices. Version {@value #VERSION}: a fitted model records it and refuses kernels described by another
+ * version.
  *
  * <p>The operator class is there because bytes alone do not price an element-wise kernel: a sigmoid or an erf costs
  * an exponential per element where an add costs one instruction. Version 1 had no such feature; on the zoo's own
  * leave-one-family-out check it could not price the SiLU kernels of the one family that uses them
  * (docs/results/kernels.md).
+ *
+ * <p>Version 3 describes convolutions and matrix products alike, as {@code batch} independent products of an
+ * {@code M × K} by a {@code K × N} matrix (a convolution: M output pixels, K input channels per group times the
+ * window, N output channels per group, one batch per group; a MatMul: its rows, inner and last dimension, one batch
+ * per leading index such as an attention head), with one kind indicator for all of them and a matrix product's
+ * window, channels and groups written as a 1×1 convolution's. The zoo's CNN families hold thousands of pointwise
+ * convolutions and no matrix product but their classifier's matrix-vector product; with a name of its own, a
+ * transformer's MatMul was priced from those (session 10, docs/results/kernels.md). Described by its work, it is
+ * priced from the convolutions of the same dimensions.
  */
 public final class KernelFeatures {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     private static final List<String> NUMERIC = List.of("log_macs", "log_flops", "log_bytes_in", "log_bytes_weights", "log_bytes_out",
             "log_channels_in", "log_channels_out", "window_h", "window_w", "stride", "log_groups", "log_spatial_out", "inputs",
-            "activation", "log_intensity", "log_inner_dim", "log_outer_rows", "op_class");
+            "activation", "log_intensity", "log_inner_dim", "log_outer_rows", "op_class", "log_product_rows", "log_product_inner",
+            "log_product_columns");
+    /** The kinds that multiply matrices: one indicator, told apart by their dimensions and window, not their name. */
+    private static final java.util.Set<KernelKind> PRODUCTS = java.util.EnumSet.of(KernelKind.CONV_DENSE, KernelKind.CONV_POINTWISE,
+            KernelKind.CONV_GROUPED, KernelKind.MATMUL, KernelKind.ATTENTION);
+    private static final List<KernelKind> INDICATED = java.util.Arrays.stream(KernelKind.values())
+            .filter(k -> k == KernelKind.CONV_DENSE || !PRODUCTS.contains(k)).toList();
     private static final List<String> NAMES;
 
     static {
         List<String> names = new ArrayList<>();
-        for (KernelKind k : KernelKind.values()) names.add("kind_" + k.label());
+        for (KernelKind k : INDICATED) names.add(k == KernelKind.CONV_DENSE ? "kind_matrix-product" : "kind_" + k.label());
         names.addAll(NUMERIC);
         NAMES = Collections.unmodifiableList(names);
     }
@@ -45,30 +61,61 @@ public final class KernelFeatures {
     public static double[] of(KernelShape k) {
         double[] x = new double[NAMES.size()];
         KernelKind kind = KernelKind.of(k);
-        x[kind.ordinal()] = 1;
-        int i = KernelKind.values().length;
+        x[INDICATED.indexOf(PRODUCTS.contains(kind) ? KernelKind.CONV_DENSE : kind)] = 1;
+        int i = INDICATED.size();
         NodeCost c = k.cost();
         TensorShape in = k.firstInput();
         TensorShape out = k.firstOutput();
+        boolean matmul = kind == KernelKind.MATMUL || kind == KernelKind.ATTENTION;
+        // [batch, M, K, N] of a kernel that multiplies matrices, else zeros
+        long[] product = PRODUCTS.contains(kind) ? product(k, matmul) : new long[4];
         x[i++] = log(c.macs());
         x[i++] = log(c.flops());
         x[i++] = log(c.bytesIn());
         x[i++] = log(c.bytesWeights());
         x[i++] = log(c.bytesOut());
-        x[i++] = log(channels(in));
-        x[i++] = log(channels(out));
-        x[i++] = k.window()[0];
-        x[i++] = k.window()[1];
+        // a matrix product as the 1×1 convolution with the same work: K·batch channels in, N·batch out, batch groups
+        x[i++] = log(matmul ? product[2] * product[0] : channels(in));
+        x[i++] = log(matmul ? product[3] * product[0] : channels(out));
+        x[i++] = matmul ? 1 : k.window()[0];
+        x[i++] = matmul ? 1 : k.window()[1];
         x[i++] = Math.max(k.stride()[0], k.stride()[1]);
-        x[i++] = log(k.group());
-        x[i++] = log(spatial(out));
+        x[i++] = log(matmul ? product[0] : k.group());
+        x[i++] = log(matmul ? product[1] : spatial(out));
         x[i++] = k.inputs().size();
         x[i++] = activationCode(k.activation());
         x[i++] = log((double) c.macs() / Math.max(1, c.bytesMoved()) * 1000);
         x[i++] = log(innerDim(in));
         x[i++] = log(outerRows(in));
         x[i++] = opClass(k);
+        x[i++] = log(product[1]);
+        x[i++] = log(product[2]);
+        x[i++] = log(product[3]);
         return x;
+    }
+
+    /**
+     * {batch, M, K, N}: a convolution's groups, output pixels, MACs per output element of a group (input channels
+     * per group × window) and output channels per group; a matrix product's leading indices, rows, inner and last
+     * dimension. K comes from the work (MACs / (batch·M·N)), so padding and fused inputs do not distort it; unknown
+     * output shapes give zeros.
+     */
+    private static long[] product(KernelShape k, boolean matmul) {
+        TensorShape out = k.firstOutput();
+        if (out == null || out.rank() < 2) return new long[4];
+        long batch, rows, columns;
+        if (matmul) {
+            batch = 1;
+            for (int d = 0; d < out.rank() - 2; d++) batch *= Math.max(1, out.dim(d));
+            rows = Math.max(1, out.dim(out.rank() - 2));
+            columns = Math.max(1, out.dim(out.rank() - 1));
+        } else {
+            batch = Math.max(1, k.group());
+            rows = Math.max(1, out.dim(0)) * spatial(out);
+            columns = Math.max(1, channels(out) / batch);
+        }
+        long inner = k.cost().macs() / Math.max(1, batch * rows * columns);
+        return new long[] {batch, rows, inner, columns};
     }
 
     /** Channels of an NCHW(c) tensor (dimension 1), or the feature width (last dimension) of a sequence or matrix. */
