@@ -21,11 +21,12 @@ import java.util.List;
  * <p>Version 3 describes convolutions and matrix products alike, as {@code batch} independent products of an
  * {@code M × K} by a {@code K × N} matrix (a convolution: M output pixels, K input channels per group times the
  * window, N output channels per group, one batch per group; a MatMul: its rows, inner and last dimension, one batch
- * per leading index such as an attention head), with one kind indicator for all of them and a matrix product's
- * window, channels and groups written as a 1×1 convolution's. The zoo's CNN families hold thousands of pointwise
- * convolutions and no matrix product but their classifier's matrix-vector product; with a name of its own, a
- * transformer's MatMul was priced from those (session 10, docs/results/kernels.md). Described by its work, it is
- * priced from the convolutions of the same dimensions.
+ * per leading index such as an attention head), and writes a matrix product as the 1×1 convolution with its work:
+ * the pointwise convolution's indicator, window 1×1, its channels and groups. The zoo's CNN families hold thousands
+ * of pointwise convolutions and no matrix product but their classifier's matrix-vector product; with a name of its
+ * own, a transformer's MatMul was priced from those (session 10, docs/results/kernels.md). Described by its work, it
+ * is priced from the convolutions of the same dimensions. Convolutions keep their own indicators: sharing one for all
+ * products moved the held-out DenseNet's 3×3 convolutions by a third (the same session).
  */
 public final class KernelFeatures {
     public static final int VERSION = 3;
@@ -34,16 +35,17 @@ public final class KernelFeatures {
             "log_channels_in", "log_channels_out", "window_h", "window_w", "stride", "log_groups", "log_spatial_out", "inputs",
             "activation", "log_intensity", "log_inner_dim", "log_outer_rows", "op_class", "log_product_rows", "log_product_inner",
             "log_product_columns");
-    /** The kinds that multiply matrices: one indicator, told apart by their dimensions and window, not their name. */
+    /** The kinds that multiply matrices: they carry the product's dimensions. */
     private static final java.util.Set<KernelKind> PRODUCTS = java.util.EnumSet.of(KernelKind.CONV_DENSE, KernelKind.CONV_POINTWISE,
             KernelKind.CONV_GROUPED, KernelKind.MATMUL, KernelKind.ATTENTION);
+    /** Kinds with an indicator of their own; a matrix product carries the pointwise convolution's. */
     private static final List<KernelKind> INDICATED = java.util.Arrays.stream(KernelKind.values())
-            .filter(k -> k == KernelKind.CONV_DENSE || !PRODUCTS.contains(k)).toList();
+            .filter(k -> k != KernelKind.MATMUL && k != KernelKind.ATTENTION).toList();
     private static final List<String> NAMES;
 
     static {
         List<String> names = new ArrayList<>();
-        for (KernelKind k : INDICATED) names.add(k == KernelKind.CONV_DENSE ? "kind_matrix-product" : "kind_" + k.label());
+        for (KernelKind k : INDICATED) names.add(k == KernelKind.CONV_POINTWISE ? "kind_pointwise-or-matmul" : "kind_" + k.label());
         names.addAll(NUMERIC);
         NAMES = Collections.unmodifiableList(names);
     }
@@ -61,12 +63,12 @@ public final class KernelFeatures {
     public static double[] of(KernelShape k) {
         double[] x = new double[NAMES.size()];
         KernelKind kind = KernelKind.of(k);
-        x[INDICATED.indexOf(PRODUCTS.contains(kind) ? KernelKind.CONV_DENSE : kind)] = 1;
+        boolean matmul = kind == KernelKind.MATMUL || kind == KernelKind.ATTENTION;
+        x[INDICATED.indexOf(matmul ? KernelKind.CONV_POINTWISE : kind)] = 1;
         int i = INDICATED.size();
         NodeCost c = k.cost();
         TensorShape in = k.firstInput();
         TensorShape out = k.firstOutput();
-        boolean matmul = kind == KernelKind.MATMUL || kind == KernelKind.ATTENTION;
         // [batch, M, K, N] of a kernel that multiplies matrices, else zeros
         long[] product = PRODUCTS.contains(kind) ? product(k, matmul) : new long[4];
         x[i++] = log(c.macs());

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KernelFeaturesTest {
-    private static final List<String> SAME_WORK = List.of("kind_matrix-product", "log_macs", "log_channels_in", "log_channels_out", "window_h",
+    private static final List<String> SAME_WORK = List.of("kind_pointwise-or-matmul", "log_macs", "log_channels_in", "log_channels_out", "window_h",
             "window_w", "stride", "log_groups", "log_spatial_out", "log_product_rows", "log_product_inner", "log_product_columns");
 
     @Test
@@ -42,7 +42,7 @@ class KernelFeaturesTest {
         // a 3×3 convolution in 8 groups of 8 channels at 16×16: 8 products of 256×72 by 72×8
         double[] grouped = KernelFeatures.of(KernelFixtures.conv("d", 64, 64, 16, 3, 1, 8));
         assertThat(KernelKind.of(KernelFixtures.conv("d", 64, 64, 16, 3, 1, 8))).isEqualTo(KernelKind.CONV_GROUPED);
-        assertThat(grouped[index("kind_matrix-product")]).isEqualTo(1);
+        assertThat(grouped[index("kind_conv-grouped")]).isEqualTo(1);
         assertThat(grouped[index("log_product_rows")]).isEqualTo(Math.log1p(256));
         assertThat(grouped[index("log_product_inner")]).isEqualTo(Math.log1p(72));
         assertThat(grouped[index("log_product_columns")]).isEqualTo(Math.log1p(8));
@@ -53,7 +53,7 @@ class KernelFeaturesTest {
         double[] add = KernelFeatures.of(KernelFixtures.add("a", 32, 8));
         double[] depthwise = KernelFeatures.of(KernelFixtures.conv("w", 32, 32, 8, 3, 1, 32));
         for (double[] x : List.of(add, depthwise)) {
-            assertThat(x[index("kind_matrix-product")]).isZero();
+            assertThat(x[index("kind_pointwise-or-matmul")]).isZero();
             assertThat(x[index("log_product_rows")] + x[index("log_product_inner")] + x[index("log_product_columns")]).isZero();
         }
         assertThat(depthwise[index("kind_conv-depthwise")]).isEqualTo(1);
