@@ -9,8 +9,7 @@ import java.util.List;
 /**
  * The numbers a kernel cost model reads: the kind (one-hot), the work and bytes (log scale: kernel times span five
  * decades), channel counts, window and stride, groups, spatial size, fused inputs and activation, arithmetic
- * intensity, the arithmetic class of an element-wise operator, and the matrix-product dimensions of every kernel that
- * multiplies matrices. Version {@value #VERSION}: a fitted model records it and refuses kernels described by another
+ * intensity, and the arithmetic class of an element-wise operator. Version {@value #VERSION}: a fitted model records it and refuses kernels described by another
  * version.
  *
  * <p>The operator class is there because bytes alone do not price an element-wise kernel: a sigmoid or an erf costs
@@ -18,26 +17,20 @@ import java.util.List;
  * leave-one-family-out check it could not price the SiLU kernels of the one family that uses them
  * (docs/results/kernels.md).
  *
- * <p>Version 3 describes convolutions and matrix products alike, as {@code batch} independent products of an
- * {@code M × K} by a {@code K × N} matrix (a convolution: M output pixels, K input channels per group times the
- * window, N output channels per group, one batch per group; a MatMul: its rows, inner and last dimension, one batch
- * per leading index such as an attention head), and writes a matrix product as the 1×1 convolution with its work:
- * the pointwise convolution's indicator, window 1×1, its channels and groups. The zoo's CNN families hold thousands
- * of pointwise convolutions and no matrix product but their classifier's matrix-vector product; with a name of its
- * own, a transformer's MatMul was priced from those (session 10, docs/results/kernels.md). Described by its work, it
- * is priced from the convolutions of the same dimensions. Convolutions keep their own indicators: sharing one for all
- * products moved the held-out DenseNet's 3×3 convolutions by a third (the same session).
+ * <p>Version 3 writes a matrix product (MatMul, Gemm, FusedMatMul, attention) as the 1×1 convolution with its work:
+ * the pointwise convolution's indicator, window 1×1, K·batch input and N·batch output channels, one group per batch
+ * index (an attention head), M output pixels, for {@code batch} products of an M×K by a K×N matrix. The zoo's CNN
+ * families hold thousands of pointwise convolutions and no matrix product but their classifier's matrix-vector
+ * product; with a name of its own, a transformer's MatMul was priced from those (session 10,
+ * docs/results/kernels.md). Convolutions are described as in version 2: product dimensions for every convolution
+ * moved the held-out DenseNet's 3×3 convolutions by a quarter (the same session).
  */
 public final class KernelFeatures {
     public static final int VERSION = 3;
 
     private static final List<String> NUMERIC = List.of("log_macs", "log_flops", "log_bytes_in", "log_bytes_weights", "log_bytes_out",
             "log_channels_in", "log_channels_out", "window_h", "window_w", "stride", "log_groups", "log_spatial_out", "inputs",
-            "activation", "log_intensity", "log_inner_dim", "log_outer_rows", "op_class", "log_product_rows", "log_product_inner",
-            "log_product_columns");
-    /** The kinds that multiply matrices: they carry the product's dimensions. */
-    private static final java.util.Set<KernelKind> PRODUCTS = java.util.EnumSet.of(KernelKind.CONV_DENSE, KernelKind.CONV_POINTWISE,
-            KernelKind.CONV_GROUPED, KernelKind.MATMUL, KernelKind.ATTENTION);
+            "activation", "log_intensity", "log_inner_dim", "log_outer_rows", "op_class");
     /** Kinds with an indicator of their own; a matrix product carries the pointwise convolution's. */
     private static final List<KernelKind> INDICATED = java.util.Arrays.stream(KernelKind.values())
             .filter(k -> k != KernelKind.MATMUL && k != KernelKind.ATTENTION).toList();
@@ -69,8 +62,8 @@ public final class KernelFeatures {
         NodeCost c = k.cost();
         TensorShape in = k.firstInput();
         TensorShape out = k.firstOutput();
-        // [batch, M, K, N] of a kernel that multiplies matrices, else zeros
-        long[] product = PRODUCTS.contains(kind) ? product(k, matmul) : new long[4];
+        // [batch, M, K, N] of a matrix product
+        long[] product = matmul ? product(k) : null;
         x[i++] = log(c.macs());
         x[i++] = log(c.flops());
         x[i++] = log(c.bytesIn());
@@ -90,32 +83,20 @@ public final class KernelFeatures {
         x[i++] = log(innerDim(in));
         x[i++] = log(outerRows(in));
         x[i++] = opClass(k);
-        x[i++] = log(product[1]);
-        x[i++] = log(product[2]);
-        x[i++] = log(product[3]);
         return x;
     }
 
     /**
-     * {batch, M, K, N}: a convolution's groups, output pixels, MACs per output element of a group (input channels
-     * per group × window) and output channels per group; a matrix product's leading indices, rows, inner and last
-     * dimension. K comes from the work (MACs / (batch·M·N)), so padding and fused inputs do not distort it; unknown
-     * output shapes give zeros.
+     * {batch, M, K, N} of a matrix product: its leading indices, rows, inner and last dimension. K comes from the work
+     * (MACs / (batch·M·N)); an unknown output shape gives zeros.
      */
-    private static long[] product(KernelShape k, boolean matmul) {
+    private static long[] product(KernelShape k) {
         TensorShape out = k.firstOutput();
         if (out == null || out.rank() < 2) return new long[4];
-        long batch, rows, columns;
-        if (matmul) {
-            batch = 1;
-            for (int d = 0; d < out.rank() - 2; d++) batch *= Math.max(1, out.dim(d));
-            rows = Math.max(1, out.dim(out.rank() - 2));
-            columns = Math.max(1, out.dim(out.rank() - 1));
-        } else {
-            batch = Math.max(1, k.group());
-            rows = Math.max(1, out.dim(0)) * spatial(out);
-            columns = Math.max(1, channels(out) / batch);
-        }
+        long batch = 1;
+        for (int d = 0; d < out.rank() - 2; d++) batch *= Math.max(1, out.dim(d));
+        long rows = Math.max(1, out.dim(out.rank() - 2));
+        long columns = Math.max(1, out.dim(out.rank() - 1));
         long inner = k.cost().macs() / Math.max(1, batch * rows * columns);
         return new long[] {batch, rows, inner, columns};
     }

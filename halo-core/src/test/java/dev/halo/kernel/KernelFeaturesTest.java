@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class KernelFeaturesTest {
     private static final List<String> SAME_WORK = List.of("kind_pointwise-or-matmul", "log_macs", "log_channels_in", "log_channels_out", "window_h",
-            "window_w", "stride", "log_groups", "log_spatial_out", "log_product_rows", "log_product_inner", "log_product_columns");
+            "window_w", "stride", "log_groups", "log_spatial_out");
 
     @Test
     void aMatrixProductIsDescribedAsThePointwiseConvolutionWithTheSameWork() {
@@ -21,43 +21,37 @@ class KernelFeaturesTest {
                 new NodeCost(macs, 2 * macs, 768 * 3072 + 3072, 0, 4 * 196 * 768, 4 * (768 * 3072 + 3072), 4 * 196 * 3072));
         double[] c = KernelFeatures.of(conv), g = KernelFeatures.of(gemm);
         for (String name : SAME_WORK) assertThat(g[index(name)]).as(name).isEqualTo(c[index(name)]);
-        assertThat(c[index("log_product_rows")]).isEqualTo(Math.log1p(196));
-        assertThat(c[index("log_product_inner")]).isEqualTo(Math.log1p(768));
-        assertThat(c[index("log_product_columns")]).isEqualTo(Math.log1p(3072));
+        assertThat(g[index("window_h")]).isEqualTo(1);
+        assertThat(g[index("log_spatial_out")]).isEqualTo(Math.log1p(196));
     }
 
     @Test
-    void attentionHeadsAndConvolutionGroupsAreTheBatchOfTheProduct() {
-        // Q·Kᵀ of 12 heads over 197 tokens of 64 dimensions: 12 products of 197×64 by 64×197
+    void attentionHeadsAreTheGroupsOfTheProduct() {
+        // Q·Kᵀ of 12 heads over 197 tokens of 64 dimensions: 12 products of 197×64 by 64×197, a 1×1 convolution in 12 groups
         long macs = 12L * 197 * 64 * 197;
         KernelShape scores = new KernelShape("s", "com.microsoft::FusedMatMul", "", List.of(TensorShape.of(1, 12, 197, 64), TensorShape.of(1, 12, 64, 197)),
                 List.of(), List.of(TensorShape.of(1, 12, 197, 197)), new long[] {0, 0}, new long[] {1, 1}, 1,
                 new NodeCost(macs, 2 * macs, 0, 0, 8 * 12 * 197 * 64, 0, 4 * 12 * 197 * 197));
         double[] s = KernelFeatures.of(scores);
+        assertThat(s[index("kind_pointwise-or-matmul")]).isEqualTo(1);
         assertThat(s[index("log_groups")]).isEqualTo(Math.log1p(12));
-        assertThat(s[index("log_product_rows")]).isEqualTo(Math.log1p(197));
-        assertThat(s[index("log_product_inner")]).isEqualTo(Math.log1p(64));
-        assertThat(s[index("log_product_columns")]).isEqualTo(Math.log1p(197));
+        assertThat(s[index("log_spatial_out")]).isEqualTo(Math.log1p(197));
         assertThat(s[index("log_channels_in")]).isEqualTo(Math.log1p(12 * 64));
-        // a 3×3 convolution in 8 groups of 8 channels at 16×16: 8 products of 256×72 by 72×8
-        double[] grouped = KernelFeatures.of(KernelFixtures.conv("d", 64, 64, 16, 3, 1, 8));
-        assertThat(KernelKind.of(KernelFixtures.conv("d", 64, 64, 16, 3, 1, 8))).isEqualTo(KernelKind.CONV_GROUPED);
-        assertThat(grouped[index("kind_conv-grouped")]).isEqualTo(1);
-        assertThat(grouped[index("log_product_rows")]).isEqualTo(Math.log1p(256));
-        assertThat(grouped[index("log_product_inner")]).isEqualTo(Math.log1p(72));
-        assertThat(grouped[index("log_product_columns")]).isEqualTo(Math.log1p(8));
+        assertThat(s[index("log_channels_out")]).isEqualTo(Math.log1p(12 * 197));
     }
 
     @Test
-    void kernelsThatMultiplyNoMatricesHaveNoProductDimensions() {
-        double[] add = KernelFeatures.of(KernelFixtures.add("a", 32, 8));
+    void convolutionsKeepTheirOwnIndicatorsAndDescription() {
+        double[] dense = KernelFeatures.of(KernelFixtures.conv("d", 64, 64, 16, 3, 1, 1));
+        double[] grouped = KernelFeatures.of(KernelFixtures.conv("g", 64, 64, 16, 3, 1, 8));
         double[] depthwise = KernelFeatures.of(KernelFixtures.conv("w", 32, 32, 8, 3, 1, 32));
-        for (double[] x : List.of(add, depthwise)) {
-            assertThat(x[index("kind_pointwise-or-matmul")]).isZero();
-            assertThat(x[index("log_product_rows")] + x[index("log_product_inner")] + x[index("log_product_columns")]).isZero();
-        }
+        assertThat(dense[index("kind_conv-dense")]).isEqualTo(1);
+        assertThat(grouped[index("kind_conv-grouped")]).isEqualTo(1);
         assertThat(depthwise[index("kind_conv-depthwise")]).isEqualTo(1);
-        assertThat(add[index("kind_elementwise")]).isEqualTo(1);
+        for (double[] x : List.of(dense, grouped, depthwise)) assertThat(x[index("kind_pointwise-or-matmul")]).isZero();
+        assertThat(dense[index("window_h")]).isEqualTo(3);
+        assertThat(grouped[index("log_groups")]).isEqualTo(Math.log1p(8));
+        assertThat(KernelFeatures.of(KernelFixtures.add("a", 32, 8))[index("kind_elementwise")]).isEqualTo(1);
     }
 
     private static int index(String name) {
