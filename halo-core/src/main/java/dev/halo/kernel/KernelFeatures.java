@@ -8,37 +8,26 @@ import java.util.List;
 
 /**
  * The numbers a kernel cost model reads: the kind (one-hot), the work and bytes (log scale: kernel times span five
- * decades), channel counts, window and stride, groups, spatial size, fused inputs and activation, arithmetic
- * intensity, and the arithmetic class of an element-wise operator. Version {@value #VERSION}: a fitted model records it and refuses kernels described by another
- * version.
+ * decades), channel counts, window and stride, groups, spatial size, fused inputs and activation, and arithmetic
+ * intensity, and the arithmetic class of an element-wise operator. Version {@value #VERSION}: a fitted model records it
+ * and refuses kernels described by another version.
  *
  * <p>The operator class is there because bytes alone do not price an element-wise kernel: a sigmoid or an erf costs
  * an exponential per element where an add costs one instruction. Version 1 had no such feature; on the zoo's own
  * leave-one-family-out check it could not price the SiLU kernels of the one family that uses them
  * (docs/results/kernels.md).
- *
- * <p>Version 3 writes a matrix product (MatMul, Gemm, FusedMatMul, attention) as the 1×1 convolution with its work:
- * the pointwise convolution's indicator, window 1×1, K·batch input and N·batch output channels, one group per batch
- * index (an attention head), M output pixels, for {@code batch} products of an M×K by a K×N matrix. The zoo's CNN
- * families hold thousands of pointwise convolutions and no matrix product but their classifier's matrix-vector
- * product; with a name of its own, a transformer's MatMul was priced from those (session 10,
- * docs/results/kernels.md). Convolutions are described as in version 2: product dimensions for every convolution
- * moved the held-out DenseNet's 3×3 convolutions by a quarter (the same session).
  */
 public final class KernelFeatures {
-    public static final int VERSION = 3;
+    public static final int VERSION = 2;
 
     private static final List<String> NUMERIC = List.of("log_macs", "log_flops", "log_bytes_in", "log_bytes_weights", "log_bytes_out",
             "log_channels_in", "log_channels_out", "window_h", "window_w", "stride", "log_groups", "log_spatial_out", "inputs",
             "activation", "log_intensity", "log_inner_dim", "log_outer_rows", "op_class");
-    /** Kinds with an indicator of their own; a matrix product carries the pointwise convolution's. */
-    private static final List<KernelKind> INDICATED = java.util.Arrays.stream(KernelKind.values())
-            .filter(k -> k != KernelKind.MATMUL && k != KernelKind.ATTENTION).toList();
     private static final List<String> NAMES;
 
     static {
         List<String> names = new ArrayList<>();
-        for (KernelKind k : INDICATED) names.add(k == KernelKind.CONV_POINTWISE ? "kind_pointwise-or-matmul" : "kind_" + k.label());
+        for (KernelKind k : KernelKind.values()) names.add("kind_" + k.label());
         names.addAll(NUMERIC);
         NAMES = Collections.unmodifiableList(names);
     }
@@ -56,27 +45,23 @@ public final class KernelFeatures {
     public static double[] of(KernelShape k) {
         double[] x = new double[NAMES.size()];
         KernelKind kind = KernelKind.of(k);
-        boolean matmul = kind == KernelKind.MATMUL || kind == KernelKind.ATTENTION;
-        x[INDICATED.indexOf(matmul ? KernelKind.CONV_POINTWISE : kind)] = 1;
-        int i = INDICATED.size();
+        x[kind.ordinal()] = 1;
+        int i = KernelKind.values().length;
         NodeCost c = k.cost();
         TensorShape in = k.firstInput();
         TensorShape out = k.firstOutput();
-        // [batch, M, K, N] of a matrix product
-        long[] product = matmul ? product(k) : null;
         x[i++] = log(c.macs());
         x[i++] = log(c.flops());
         x[i++] = log(c.bytesIn());
         x[i++] = log(c.bytesWeights());
         x[i++] = log(c.bytesOut());
-        // a matrix product as the 1×1 convolution with the same work: K·batch channels in, N·batch out, batch groups
-        x[i++] = log(matmul ? product[2] * product[0] : channels(in));
-        x[i++] = log(matmul ? product[3] * product[0] : channels(out));
-        x[i++] = matmul ? 1 : k.window()[0];
-        x[i++] = matmul ? 1 : k.window()[1];
+        x[i++] = log(channels(in));
+        x[i++] = log(channels(out));
+        x[i++] = k.window()[0];
+        x[i++] = k.window()[1];
         x[i++] = Math.max(k.stride()[0], k.stride()[1]);
-        x[i++] = log(matmul ? product[0] : k.group());
-        x[i++] = log(matmul ? product[1] : spatial(out));
+        x[i++] = log(k.group());
+        x[i++] = log(spatial(out));
         x[i++] = k.inputs().size();
         x[i++] = activationCode(k.activation());
         x[i++] = log((double) c.macs() / Math.max(1, c.bytesMoved()) * 1000);
@@ -84,21 +69,6 @@ public final class KernelFeatures {
         x[i++] = log(outerRows(in));
         x[i++] = opClass(k);
         return x;
-    }
-
-    /**
-     * {batch, M, K, N} of a matrix product: its leading indices, rows, inner and last dimension. K comes from the work
-     * (MACs / (batch·M·N)); an unknown output shape gives zeros.
-     */
-    private static long[] product(KernelShape k) {
-        TensorShape out = k.firstOutput();
-        if (out == null || out.rank() < 2) return new long[4];
-        long batch = 1;
-        for (int d = 0; d < out.rank() - 2; d++) batch *= Math.max(1, out.dim(d));
-        long rows = Math.max(1, out.dim(out.rank() - 2));
-        long columns = Math.max(1, out.dim(out.rank() - 1));
-        long inner = k.cost().macs() / Math.max(1, batch * rows * columns);
-        return new long[] {batch, rows, inner, columns};
     }
 
     /** Channels of an NCHW(c) tensor (dimension 1), or the feature width (last dimension) of a sequence or matrix. */

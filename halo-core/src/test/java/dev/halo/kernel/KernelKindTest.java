@@ -30,7 +30,7 @@ class KernelKindTest {
     void featuresHaveOneValuePerNameAndMarkTheKind() {
         double[] x = KernelFeatures.of(KernelFixtures.conv("a", 32, 64, 16, 3, 2, 1));
         assertThat(x).hasSize(KernelFeatures.names().size());
-        assertThat(x[KernelFeatures.names().indexOf("kind_conv-dense")]).isEqualTo(1);
+        assertThat(x[KernelKind.CONV_DENSE.ordinal()]).isEqualTo(1);
         assertThat(x[KernelFeatures.names().indexOf("stride")]).isEqualTo(2);
         assertThat(x[KernelFeatures.names().indexOf("log_macs")]).isGreaterThan(10);
     }
