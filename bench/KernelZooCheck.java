@@ -23,15 +23,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * Usage (after ./halo has built the CLI):
  *   CP="halo-cli/target/halo-cli.jar:$(ls halo-cli/target/lib/*.jar | tr '\n' ':')"
  *   java -cp "$CP" bench/KernelZooCheck.java CORPUS_DIR [CORPUS_DIR ...]   (each a zoo corpus of one device)
+ * -Dseed=N fits with another tree seed (row subsampling), to see how much the check moves from the fit's own chance.
  */
 public class KernelZooCheck {
     public static void main(String[] args) throws Exception {
-        BoostedTrees.Params params = BoostedTrees.Params.defaults();
+        BoostedTrees.Params d = BoostedTrees.Params.defaults();
+        BoostedTrees.Params params = new BoostedTrees.Params(d.trees(), d.depth(), d.learningRate(), d.minLeafWeight(), d.lambda(), d.subsample(),
+                Long.getLong("seed", d.seed()));
         for (String arg : args) {
             List<KernelCorpus.Model> zoo = KernelCorpus.read(Path.of(arg));
             List<String> families = List.copyOf(new TreeSet<>(zoo.stream().map(KernelCorpus.Model::family).toList()));
-            System.out.printf(Locale.ROOT, "%n# %s: %d models, %d kernels, families %s%n", arg, zoo.size(),
-                    zoo.stream().mapToInt(m -> m.kernels().size()).sum(), families);
+            System.out.printf(Locale.ROOT, "%n# %s: %d models, %d kernels, families %s; %s%n", arg, zoo.size(),
+                    zoo.stream().mapToInt(m -> m.kernels().size()).sum(), families, params);
             var prov = new KernelCostModel.Provenance("bench", "bench", zoo.size(), 0, List.of(), KernelFeatures.VERSION, "");
             long t0 = System.nanoTime();
             Map<String, KernelCostModel> fits = new ConcurrentHashMap<>();
