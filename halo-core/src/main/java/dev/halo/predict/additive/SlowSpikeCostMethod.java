@@ -22,16 +22,28 @@ import java.util.Map;
  * (SCALES · scale / e)², and the fit is made again; faster rows are never discounted (a spike is slower, never faster,
  * than the device's typical run). Leave-one-out errors mean something only with spare latencies, so with fewer than
  * {@link #MIN_KNOWN_PER_UNKNOWN} × (costs + 1) known latencies it is op-costs unchanged.
+ * <p>
+ * {@code op-costs-spike-int} (session 10, rule v2) discounts only on a device that reports whole milliseconds (every
+ * known latency an integer), where the spikes were found; elsewhere a row the fit misses is structure, not a
+ * disturbed run (NB201 pixel3's runtime removes dead code, so its ordinary cells look slow beside the pruned ones).
  */
 public final class SlowSpikeCostMethod implements FewShotMethod {
     public static final String NAME = "op-costs-spike";
+    public static final String WHOLE_MS_NAME = "op-costs-spike-int";
     /** Chosen in the numpy prototype on the selection devices only (beyond.md session 10: 2 and 3 compared). */
     static final double SCALES = 2.0;
     static final int MIN_KNOWN_PER_UNKNOWN = 2;
 
+    private final boolean wholeMsOnly;
+
+    /** @param wholeMsOnly whether to discount only on devices whose known latencies are all whole ms ({@link #WHOLE_MS_NAME}) */
+    public SlowSpikeCostMethod(boolean wholeMsOnly) {
+        this.wholeMsOnly = wholeMsOnly;
+    }
+
     @Override
     public String name() {
-        return NAME;
+        return wholeMsOnly ? WHOLE_MS_NAME : NAME;
     }
 
     @Override
@@ -46,6 +58,7 @@ public final class SlowSpikeCostMethod implements FewShotMethod {
                 for (int r : task.knownIndices()) known.add(archs.get(r));
                 double[] ms = task.knownLatencies();
                 AdditiveCostPredictor plain = AdditiveCostPredictor.fit(features, known, ms);
+                if (wholeMsOnly && !wholeMilliseconds(ms)) return plain;
                 double[] weights = slowSpikeWeights(features, ms, plain.leaveOneOutMs());
                 int discounted = (int) Arrays.stream(weights).filter(w -> w < 1).count();
                 synchronized (tally) {
@@ -59,7 +72,8 @@ public final class SlowSpikeCostMethod implements FewShotMethod {
             @Override
             public String summary() {
                 StringBuilder s = new StringBuilder("op-costs with known rows whose leave-one-out error is slower than " + SCALES
-                        + " robust scales down-weighted (with >= " + MIN_KNOWN_PER_UNKNOWN + " x (costs + 1) known); rows down-weighted:");
+                        + " robust scales down-weighted (with >= " + MIN_KNOWN_PER_UNKNOWN + " x (costs + 1) known"
+                        + (wholeMsOnly ? ", on devices reporting whole ms" : "") + "); rows down-weighted:");
                 synchronized (tally) {
                     tally.forEach((device, t) -> s.append(' ').append(device).append(' ').append(t[0]).append('/').append(t[1]));
                 }
@@ -82,6 +96,12 @@ public final class SlowSpikeCostMethod implements FewShotMethod {
         if (!(limit > 0)) return weights;
         for (int i = 0; i < e.length; i++) if (e[i] > limit) weights[i] = (limit / e[i]) * (limit / e[i]);
         return weights;
+    }
+
+    /** Whether every latency is a whole number of ms (a device that reports integers, as HELP's samsung phones do). */
+    static boolean wholeMilliseconds(double[] ms) {
+        for (double v : ms) if (v != Math.rint(v)) return false;
+        return true;
     }
 
     private static double medianAbsoluteDeviation(double[] v) {

@@ -62,7 +62,9 @@ public final class EnsembleMethods {
         // op-costs for runtimes that remove dead code, NB201 (beyond.md, session 9)
         m.put(DeadCodeCostMethod.NAME, DeadCodeCostMethod::new);
         // op-costs that discounts slow spikes among the known latencies (beyond.md, session 10)
-        m.put(SlowSpikeCostMethod.NAME, SlowSpikeCostMethod::new);
+        m.put(SlowSpikeCostMethod.NAME, () -> new SlowSpikeCostMethod(false));
+        // the same, only on devices that report whole milliseconds (beyond.md, session 10, rule v2)
+        m.put(SlowSpikeCostMethod.WHOLE_MS_NAME, () -> new SlowSpikeCostMethod(true));
         m.put("mix-src-loo+help-dev", () -> new BlendMethod("mix-src-loo+help-dev", FeatureMixMethod.chosenSourcePerDevice(), releasedHelp(0), true));
         return m;
     }

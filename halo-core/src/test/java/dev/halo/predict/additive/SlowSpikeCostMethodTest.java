@@ -80,6 +80,12 @@ class SlowSpikeCostMethodTest {
     }
 
     @Test
+    void wholeMillisecondsAreRecognised() {
+        assertThat(SlowSpikeCostMethod.wholeMilliseconds(new double[] {41, 56, 33})).isTrue();
+        assertThat(SlowSpikeCostMethod.wholeMilliseconds(new double[] {41, 56.2, 33})).isFalse();
+    }
+
+    @Test
     void equalRowWeightsGiveExactlyOpCosts() {
         List<Nb201Arch> archs = known(20);
         double[] ms = typical(archs);
