@@ -5,7 +5,7 @@
 # Prints one line per run and a summary (median, min, max in ms). The AOT cache starts empty (its own folder): run 1
 # records it, run 2 starts its assembly in the background, which is waited for before runs 3..RUNS (so that it does
 # not compete with them for the CPUs). Also times `java -version` (the floor of any fresh JVM) and `./halo --version`.
-# When TREE's launcher has a resident process (`./halo resident start`), RESIDENT=1 also times runs through it.
+# RESIDENT=1 also times runs answered by a resident process (`./halo resident`), the first one apart.
 set -euo pipefail
 tree="$(cd "$1" && pwd)" model="$(readlink -f "$2")" device="$(readlink -f "$3")" runs="${4:-9}"
 export HALO_AOT_DIR; HALO_AOT_DIR="$(mktemp -d /tmp/halo-speed-aot.XXXXXX)"
@@ -39,10 +39,14 @@ summary "./halo model predict, run 1 (records AOT)" "$first"
 summary "./halo model predict, run 2 (no cache yet)" "$second"
 summary "./halo model predict, runs 3.. (AOT cache)" "${later[@]}"
 if [ "${RESIDENT:-0}" = 1 ]; then
-  "$tree/halo" resident start >/dev/null
-  warm=(); for _ in $(seq 1 "$runs"); do warm+=("$(ms_of "${predict[@]}")"); done
-  "$tree/halo" resident stop >/dev/null
-  summary "./halo model predict, resident process" "${warm[@]}"
+  "$tree/halo" resident --idle 5 >/dev/null 2>&1 &
+  for _ in $(seq 1 600); do [ "$tree/halo-cli/target/halo-resident" -nt "$tree/halo-cli/target/halo-cli.jar" ] && break; sleep 0.1; done
+  served=(); for _ in $(seq 1 "$runs"); do served+=("$(ms_of "${predict[@]}")"); done
+  "$tree/halo" resident --stop >/dev/null
+  wait
+  summary "./halo model predict, resident: request 1" "${served[0]}"
+  summary "./halo model predict, resident: requests 2.." "${served[@]:1}"
+  summary "./halo model predict, resident: last half" "${served[@]:$(( runs / 2 ))}"
 fi
 echo "prediction: $("${predict[@]}" 2>&1 | sed -n 3p | tr -s ' ' | cut -d' ' -f1-5)"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

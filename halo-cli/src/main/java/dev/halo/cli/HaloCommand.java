@@ -47,6 +47,7 @@ public final class HaloCommand implements Runnable {
             dev.halo.cli.serve.ServeCommand.class,
             dev.halo.cli.serve.AgentCommand.class,
             dev.halo.cli.serve.FarmCommand.class,
+            dev.halo.cli.resident.ResidentCommand.class,
             CommandLine.HelpCommand.class);
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
