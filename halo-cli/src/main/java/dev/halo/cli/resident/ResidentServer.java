@@ -90,8 +90,9 @@ public final class ResidentServer implements AutoCloseable {
                 handle(client);
             } catch (SocketTimeoutException tick) {
                 // no request within a tick: check the stopping conditions again
-            } catch (IOException broken) {
-                // a client that went away or sent a bad request: the next one is served all the same
+            } catch (IOException | RuntimeException broken) {
+                // a client that went away or sent a malformed request (a count that is no number, a bad path): the
+                // next one is served all the same
             }
         }
     }

@@ -78,6 +78,16 @@ class ResidentServerTest {
     }
 
     @Test
+    void aMalformedRequestIsDroppedAndTheNextOneServed() throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            s.getOutputStream().write((token() + "\0run\0/\0many\0").getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(request(token(), "run", dir.toString(), List.of("model", "predict", "--help"))).startsWith("0\0");
+    }
+
+    @Test
     void stopEndsItAndRemovesItsFile() throws Exception {
         assertThat(ResidentServer.stop(file)).isTrue();
         assertThat(stopped.get(10, TimeUnit.SECONDS)).isEqualTo("asked to stop");
