@@ -158,7 +158,7 @@ public class KernelModelCheck {
         double[] p = test.stream().mapToDouble(f).toArray(), a = test.stream().mapToDouble(KernelCorpus.Model::latencyMs).toArray();
         System.out.println();
         System.out.printf(Locale.ROOT, "## %s: %d models: within ±10 %% %.1f %%, median abs error %.1f %%, MAPE %.1f %%, Spearman %.3f%n", title,
-                test.size(), 100 * Metrics.withinTolerance(p, a, 0.10), 100 * medianAbsRel(p, a), 100 * Metrics.mape(p, a), Metrics.spearman(p, a));
+                test.size(), 100 * Metrics.withinTolerance(p, a, 0.10), 100 * medianAbsRel(p, a), Metrics.mape(p, a), Metrics.spearman(p, a));
         if (full != null) {
             double[] lo = test.stream().mapToDouble(m -> full.apply(m).lowMs()).toArray(), hi = test.stream().mapToDouble(m -> full.apply(m).highMs()).toArray();
             System.out.printf(Locale.ROOT, "90 %% intervals cover %.1f %%%n", 100 * Metrics.intervalCoverage(lo, hi, a));

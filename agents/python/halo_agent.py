@@ -13,6 +13,7 @@ nothing and needs no PyTorch (tests only).
 """
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -228,13 +229,42 @@ def java_hash(s):
 
 
 def base_fingerprint():
-    fp = {"cpu_model": cpu_model(), "logical_cores": os.cpu_count(), "os": platform.system() + " " + platform.release() + " " + platform.machine(),
+    fp = {"cpu_model": cpu_model(), "cpu_detail": cpu_detail(), "logical_cores": os.cpu_count(), "os": platform.system() + " " + platform.release() + " " + platform.machine(),
           "python": platform.python_version(), "agent": "python", "agent_version": AGENT_VERSION}
     try:
         fp["memory_bytes"] = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         pass
     return fp
+
+
+def cpu_detail():
+    """The same text as halo's DeviceFingerprint.cpuDetail: family/model/stepping, cache, bogomips and a hash of the flags
+    of the first processor, which tell apart VMs that all call their CPU "Intel(R) Xeon(R) Processor"."""
+    fields = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if not line.strip() and fields:
+                    break
+                if ":" in line:
+                    key, value = line.split(":", 1)
+                    fields.setdefault(key.strip(), value.strip())
+    except OSError:
+        return ""
+    parts = []
+    if fields.get("vendor_id"):
+        parts.append(fields["vendor_id"])
+    if any(k in fields for k in ("cpu family", "model", "stepping")):
+        parts.append("/".join(fields.get(k, "?") for k in ("cpu family", "model", "stepping")))
+    if fields.get("cache size"):
+        parts.append("cache " + fields["cache size"])
+    if fields.get("bogomips"):
+        parts.append("bogomips " + fields["bogomips"])
+    flags = fields.get("flags") or fields.get("Features")
+    if flags and flags.strip():
+        parts.append("flags " + hashlib.sha256(" ".join(sorted(set(flags.split()))).encode()).hexdigest()[:8])
+    return " ".join(" ".join(p.split()) for p in parts)
 
 
 def cpu_model():

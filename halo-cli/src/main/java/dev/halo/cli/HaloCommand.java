@@ -47,6 +47,7 @@ public final class HaloCommand implements Runnable {
             dev.halo.cli.serve.ServeCommand.class,
             dev.halo.cli.serve.AgentCommand.class,
             dev.halo.cli.serve.FarmCommand.class,
+            dev.halo.cli.resident.ResidentCommand.class,
             CommandLine.HelpCommand.class);
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -66,18 +67,18 @@ public final class HaloCommand implements Runnable {
     }
 
     /**
-     * The configured command line for {@code args} (also used by tests to run commands in-process). When the first
-     * argument names a subcommand, only that one is built: picocli builds its model of every command it is given by
-     * reflection, which took most of a second on a cold JVM for all of halo's commands (over a second for
-     * {@code halo --version} on the 2-vCPU VM), longer than the rest of a {@code halo model predict}. Parsing is the
-     * same either way: picocli hands every later argument to the subcommand that the first one names, and argument
-     * indices in messages still count from the root. {@code help} and anything else get the full tree.
+     * The configured command line for {@code args} (also used by tests to run commands in-process). Where the first
+     * argument names a subcommand, only that one is built, and below it, where the next argument names one of a
+     * {@link CommandGroup}'s subcommands, only that one (so {@code halo model predict} builds three commands, not
+     * seven): picocli builds its model of every command it is given by reflection, which took most of a second on a
+     * cold JVM for all of halo's commands (over a second for {@code halo --version} on the 2-vCPU VM), longer than the
+     * rest of a {@code halo model predict}. Parsing is the same either way: picocli hands every later argument to the
+     * subcommand that an argument names, and argument indices in messages still count from the root. {@code help}, a
+     * group's own options and anything that names no subcommand get the full tree below that point.
      */
     public static CommandLine newCommandLine(String... args) {
         CommandLine cl = new CommandLine(new HaloCommand());
-        List<Class<?>> named = args.length == 0 ? List.of()
-                : SUBCOMMANDS.stream().filter(c -> c != CommandLine.HelpCommand.class && names(c).contains(args[0])).toList();
-        for (Class<?> c : named.isEmpty() ? SUBCOMMANDS : named) cl.addSubcommand(c);
+        addSubcommands(cl, SUBCOMMANDS, args, 0);
         // Numbers are decimal: Java would also read hexadecimal floats ("0x1p3" = 8), which no one means on a command line
         CommandLine.ITypeConverter<Double> decimal = text -> {
             if (text.strip().matches("(?i)[-+]?0x.*")) throw new CommandLine.TypeConversionException("'" + text + "' is not a decimal number");
@@ -112,6 +113,20 @@ public final class HaloCommand implements Runnable {
             return 2;
         });
         return cl;
+    }
+
+    /**
+     * Adds to {@code parent} the one of {@code subcommands} that {@code args[at]} names, or all of them where it names
+     * none ({@code at} < 0: none is named below an unnamed level), and so on below each {@link CommandGroup}.
+     */
+    private static void addSubcommands(CommandLine parent, List<Class<?>> subcommands, String[] args, int at) {
+        List<Class<?>> named = at < 0 || at >= args.length ? List.of()
+                : subcommands.stream().filter(c -> c != CommandLine.HelpCommand.class && names(c).contains(args[at])).toList();
+        for (Class<?> c : named.isEmpty() ? subcommands : named) {
+            parent.addSubcommand(c);
+            CommandLine child = parent.getSubcommands().get(names(c).getFirst());
+            if (child.getCommand() instanceof CommandGroup group) addSubcommands(child, group.subcommands(), args, named.isEmpty() ? -1 : at + 1);
+        }
     }
 
     private static List<String> names(Class<?> subcommand) {

@@ -1,5 +1,7 @@
 package dev.halo.cli.model;
 
+import dev.halo.cli.CommandGroup;
+import java.util.List;
 import picocli.CommandLine.Command;
 
 /** {@code halo model}: work with your own ONNX model files. */
@@ -14,11 +16,15 @@ import picocli.CommandLine.Command;
             "  halo model describe resnet50.onnx --kernels            what ONNX Runtime executes after fusion",
             "",
             "Latency of a model file: 'halo measure --model FILE.onnx --store FILE.db'."
-        },
-        subcommands = {ModelDescribeCommand.class, ModelProfileCommand.class, ModelFitCommand.class,
-                ModelOnboardCommand.class, ModelPredictCommand.class})
-public final class ModelCommand implements Runnable {
+        })
+public final class ModelCommand implements Runnable, CommandGroup {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public List<Class<?>> subcommands() {
+        return List.of(ModelDescribeCommand.class, ModelProfileCommand.class, ModelFitCommand.class, ModelOnboardCommand.class,
+                ModelPredictCommand.class);
+    }
 
     @Override
     public void run() {

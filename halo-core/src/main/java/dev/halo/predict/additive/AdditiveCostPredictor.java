@@ -3,7 +3,6 @@ package dev.halo.predict.additive;
 import dev.halo.BadInputException;
 import dev.halo.predict.LeaveOneOutPredictor;
 import dev.halo.space.Architecture;
-import dev.halo.stats.LeaveOneOut;
 import java.util.Arrays;
 import java.util.List;
 
@@ -32,6 +31,13 @@ public final class AdditiveCostPredictor implements LeaveOneOutPredictor {
      * positive number, is bad input naming it.
      */
     public static AdditiveCostPredictor fit(CostFeatures features, List<? extends Architecture> archs, double[] ms) {
+        double[] equal = new double[ms.length];
+        Arrays.fill(equal, 1);
+        return fit(features, archs, ms, equal);
+    }
+
+    /** The same with a fixed weight in (0, 1] per known row ({@link RobustCostFit#fit(double[][], double[], boolean, double[])}). */
+    static AdditiveCostPredictor fit(CostFeatures features, List<? extends Architecture> archs, double[] ms, double[] rowWeights) {
         int unknowns = features.names().size() + 1;
         if (archs.size() != ms.length) throw new IllegalArgumentException(archs.size() + " architectures for " + ms.length + " latencies");
         if (ms.length <= unknowns)
@@ -44,9 +50,19 @@ public final class AdditiveCostPredictor implements LeaveOneOutPredictor {
         boolean nonNegative = features.nonNegativeCosts();
         // A linear fit can extrapolate below zero for the cheapest cells; no latency is below 1 % of the fastest known one.
         double floor = 0.01 * Arrays.stream(ms).min().orElseThrow();
-        double[] loo = LeaveOneOut.predictions(x, ms, (xs, ys) -> RobustCostFit.fit(xs, ys, nonNegative)::predict);
-        for (int i = 0; i < loo.length; i++) loo[i] = Math.max(floor, loo[i]);
-        return new AdditiveCostPredictor(features, RobustCostFit.fit(x, ms, nonNegative), floor, loo, ms);
+        double[] loo = new double[ms.length];
+        for (int left = 0; left < ms.length; left++) {
+            double[][] xs = new double[ms.length - 1][];
+            double[] ys = new double[ms.length - 1], ws = new double[ms.length - 1];
+            for (int i = 0, k = 0; i < ms.length; i++) {
+                if (i == left) continue;
+                xs[k] = x[i];
+                ys[k] = ms[i];
+                ws[k++] = rowWeights[i];
+            }
+            loo[left] = Math.max(floor, RobustCostFit.fit(xs, ys, nonNegative, ws).predict(x[left]));
+        }
+        return new AdditiveCostPredictor(features, RobustCostFit.fit(x, ms, nonNegative, rowWeights), floor, loo, ms);
     }
 
     /** The features the costs are per unit of. */

@@ -41,18 +41,29 @@ record RobustCostFit(double[] coefficients) {
 
     /** Fits rows {@code x} (n × p) to positive latencies {@code y} (ms); {@code nonNegative}: all coefficients ≥ 0. */
     static RobustCostFit fit(double[][] x, double[] y, boolean nonNegative) {
+        double[] equal = new double[y.length];
+        Arrays.fill(equal, 1);
+        return fit(x, y, nonNegative, equal);
+    }
+
+    /**
+     * The same fit with a fixed weight in (0, 1] per row ({@code rowWeights}, multiplying the Huber weights): a row
+     * known to be doubtful before the fit (a slow spike, {@link SlowSpikeCostMethod}) counts for less.
+     */
+    static RobustCostFit fit(double[][] x, double[] y, boolean nonNegative, double[] rowWeights) {
         int n = y.length;
         if (n != x.length) throw new IllegalArgumentException(x.length + " feature rows for " + n + " latencies");
+        if (rowWeights.length != n) throw new IllegalArgumentException(rowWeights.length + " row weights for " + n + " latencies");
         for (double v : y) if (!(v > 0) || !Double.isFinite(v)) throw new IllegalArgumentException("latencies must be positive and finite, got " + v);
-        double[] huber = new double[n];
-        Arrays.fill(huber, 1);
+        for (double w : rowWeights) if (!(w > 0 && w <= 1)) throw new IllegalArgumentException("row weights must be in (0, 1], got " + w);
+        double[] huber = rowWeights.clone();
         double[] b = weightedFit(x, y, huber, nonNegative);
         for (int it = 1; it < ITERATIONS; it++) {
             double[] rel = new double[n];
             for (int i = 0; i < n; i++) rel[i] = (predict(b, x[i]) - y[i]) / y[i];
             double scale = 1.4826 * medianAbsoluteDeviation(rel) + 1e-9;
             double k = HUBER_K * scale;
-            for (int i = 0; i < n; i++) huber[i] = Math.abs(rel[i]) <= k ? 1 : k / Math.abs(rel[i]);
+            for (int i = 0; i < n; i++) huber[i] = rowWeights[i] * (Math.abs(rel[i]) <= k ? 1 : k / Math.abs(rel[i]));
             double[] next = weightedFit(x, y, huber, nonNegative);
             boolean settled = true;
             for (int j = 0; j < b.length; j++) settled &= Math.abs(next[j] - b[j]) <= 1e-12 * (1 + Math.abs(b[j]));

@@ -5,6 +5,7 @@ import dev.halo.predict.FewShotContext;
 import dev.halo.predict.FewShotMethod;
 import dev.halo.predict.additive.AdditiveCostMethod;
 import dev.halo.predict.additive.DeadCodeCostMethod;
+import dev.halo.predict.additive.SlowSpikeCostMethod;
 import dev.halo.predict.additive.SmallSampleCostMethod;
 import dev.halo.predict.baseline.SupervisedMlpMethod;
 import dev.halo.predict.help.HelpAdaptation;
@@ -60,6 +61,10 @@ public final class EnsembleMethods {
         m.put(SmallSampleCostMethod.GATED_NAME, () -> new SmallSampleCostMethod(true));
         // op-costs for runtimes that remove dead code, NB201 (beyond.md, session 9)
         m.put(DeadCodeCostMethod.NAME, DeadCodeCostMethod::new);
+        // op-costs that discounts slow spikes among the known latencies (beyond.md, session 10)
+        m.put(SlowSpikeCostMethod.NAME, () -> new SlowSpikeCostMethod(false));
+        // the same, only on devices that report whole milliseconds (beyond.md, session 10, rule v2)
+        m.put(SlowSpikeCostMethod.WHOLE_MS_NAME, () -> new SlowSpikeCostMethod(true));
         m.put("mix-src-loo+help-dev", () -> new BlendMethod("mix-src-loo+help-dev", FeatureMixMethod.chosenSourcePerDevice(), releasedHelp(0), true));
         return m;
     }
