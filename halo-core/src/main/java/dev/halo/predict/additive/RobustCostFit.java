@@ -120,7 +120,8 @@ record RobustCostFit(double[] coefficients) {
         return row;
     }
 
-    private static double medianAbsoluteDeviation(double[] v) {
+    /** The median absolute deviation from the median (shared with {@link SlowSpikeCostMethod}'s spike threshold). */
+    static double medianAbsoluteDeviation(double[] v) {
         double m = median(v);
         double[] dev = new double[v.length];
         for (int i = 0; i < v.length; i++) dev[i] = Math.abs(v[i] - m);

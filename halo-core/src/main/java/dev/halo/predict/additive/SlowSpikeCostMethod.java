@@ -92,7 +92,7 @@ public final class SlowSpikeCostMethod implements FewShotMethod {
         if (ms.length < MIN_KNOWN_PER_UNKNOWN * (features.names().size() + 1)) return weights;
         double[] e = new double[ms.length];
         for (int i = 0; i < e.length; i++) e[i] = ms[i] / leaveOneOutMs[i] - 1;
-        double limit = SCALES * 1.4826 * medianAbsoluteDeviation(e);
+        double limit = SCALES * 1.4826 * RobustCostFit.medianAbsoluteDeviation(e);
         if (!(limit > 0)) return weights;
         for (int i = 0; i < e.length; i++) if (e[i] > limit) weights[i] = (limit / e[i]) * (limit / e[i]);
         return weights;
@@ -102,19 +102,5 @@ public final class SlowSpikeCostMethod implements FewShotMethod {
     static boolean wholeMilliseconds(double[] ms) {
         for (double v : ms) if (v != Math.rint(v)) return false;
         return true;
-    }
-
-    private static double medianAbsoluteDeviation(double[] v) {
-        double m = median(v);
-        double[] dev = new double[v.length];
-        for (int i = 0; i < v.length; i++) dev[i] = Math.abs(v[i] - m);
-        return median(dev);
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
     }
 }
