@@ -6,7 +6,9 @@ import dev.halo.fewshot.SampleSelection;
 import dev.halo.fewshot.Split;
 import dev.halo.predict.additive.CostFeatures;
 import dev.halo.predict.additive.DeadCodeDesignFeatures;
+import dev.halo.predict.additive.DeadCodeProbes;
 import dev.halo.space.Architecture;
+import dev.halo.space.Nb201Arch;
 import dev.halo.space.Nb201Space;
 import dev.halo.space.SearchSpace;
 import java.util.Arrays;
@@ -31,10 +33,17 @@ import java.util.stream.IntStream;
  *       skips {@linkplain CostFeatures#prunable prunable} architectures while enough others remain.</li>
  *   <li>{@code cost-optimal-dce} (NAS-Bench-201): the same design over the op counts plus the number of dead
  *       operations ({@link DeadCodeDesignFeatures}), for {@code experimental:op-costs-dce}.</li>
+ *   <li>{@code cost-optimal-probes} (NAS-Bench-201; elsewhere exactly {@code cost-optimal}): {@value #PROBES} dead-code
+ *       probes ({@link DeadCodeProbes}) from the pool, then the {@code cost-optimal} design for the other samples
+ *       given the references and the probes, for {@code experimental:op-costs-dce-probes}.</li>
  * </ul>
  */
 public final class SampleSelections {
-    public static final List<String> NAMES = List.of("random", "flops-spread", "kcenter", "d-optimal", "cost-optimal", "cost-optimal-dce");
+    public static final List<String> NAMES = List.of("random", "flops-spread", "kcenter", "d-optimal", "cost-optimal", "cost-optimal-dce", "cost-optimal-probes");
+    /** How many dead-code probes {@code cost-optimal-probes} measures (beyond.md, session 11). */
+    static final int PROBES = 2;
+    /** Fewer samples than this get no probes: the probe rule fits op counts' 5 costs on the samples besides them. */
+    static final int MIN_SAMPLES_FOR_PROBES = PROBES + 5;
 
     private SampleSelections() {}
 
@@ -46,6 +55,7 @@ public final class SampleSelections {
             case "d-optimal" -> dOptimal("d-optimal", deviceFeatures(benchmark, split));
             case "cost-optimal" -> costOptimal(benchmark);
             case "cost-optimal-dce" -> costOptimalDeadCode(benchmark);
+            case "cost-optimal-probes" -> costOptimalProbes(benchmark);
             default -> throw new BadInputException("unknown --selection '" + name + "'; known: " + String.join(",", NAMES));
         };
     }
@@ -98,6 +108,39 @@ public final class SampleSelections {
             throw new BadInputException("--selection cost-optimal-dce is for space " + Nb201Space.NAME + " (it spreads samples over dead operations); got '"
                     + b.space().name() + "'");
         return costOptimal("cost-optimal-dce", new DeadCodeDesignFeatures(), b);
+    }
+
+    /**
+     * NAS-Bench-201: {@value #PROBES} probes, the pool's non-prunable cells with {@value DeadCodeProbes#DEAD_OPS} dead
+     * operations whose dead operations carry the most multiply-accumulates (ties in random order), because the more
+     * work a device skips on a probe, the more plainly its latency shows whether it skips it; then the cost-optimal
+     * design over the rest of the pool, given the references and the probes as known. Other spaces have no dead code:
+     * there it is {@code cost-optimal}.
+     */
+    private static SampleSelection costOptimalProbes(Benchmark b) {
+        String name = "cost-optimal-probes";
+        CostFeatures costs = CostFeatures.require(b.space(), "--selection " + name);
+        if (!(b.space() instanceof Nb201Space space)) return costOptimal(name, costs, b);
+        double[][] features = standardisedCosts(costs, b.archs());
+        boolean[] prunable = prunable(costs, b.archs());
+        double[] deadMflops = b.archs().stream()
+                .mapToDouble(a -> DeadCodeProbes.isProbe(a) ? DeadCodeProbes.deadMflops(space, (Nb201Arch) a) : Double.NaN).toArray();
+        return new Named(name, (pool, ref, n, rng) -> {
+            int[] probes = n >= MIN_SAMPLES_FOR_PROBES ? probes(pool, deadMflops, rng) : new int[0];
+            int designed = n - probes.length;
+            int[] rest = Arrays.stream(pool).filter(r -> Arrays.stream(probes).noneMatch(p -> p == r)).toArray();
+            int[] known = IntStream.concat(Arrays.stream(ref), Arrays.stream(probes)).toArray();
+            int[] design = greedyDesign(features, known, randomHalf(withoutPrunable(rest, prunable, designed), designed, rng), designed);
+            return IntStream.concat(Arrays.stream(probes), Arrays.stream(design)).toArray();
+        });
+    }
+
+    /** Up to {@link #PROBES} pool rows that are probes (a number in {@code deadMflops}), the most dead work first. */
+    private static int[] probes(int[] pool, double[] deadMflops, SplittableRandom rng) {
+        int[] candidates = Arrays.stream(pool).filter(r -> !Double.isNaN(deadMflops[r])).toArray();
+        int[] shuffled = SampleSelection.RANDOM.choose(candidates, new int[0], candidates.length, rng); // ties in random order
+        return Arrays.stream(shuffled).boxed().sorted(Comparator.comparingDouble(r -> -deadMflops[r]))
+                .limit(PROBES).mapToInt(Integer::intValue).toArray();
     }
 
     private static SampleSelection costOptimal(String name, CostFeatures costs, Benchmark b) {

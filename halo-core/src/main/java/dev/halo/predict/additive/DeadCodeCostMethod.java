@@ -21,15 +21,32 @@ import java.util.Map;
  * Both fits have the same number of costs, so their residuals compare directly; the margin keeps noisy integer-ms
  * phones, whose residual ratio reached 1.24 on the selection devices, on op-costs. Other spaces have no {@code none}
  * edge: there it is op-costs.
+ *
+ * <p>{@code op-costs-dce-probes} (experimental, beyond.md session 11) asks more before it takes the live-op fit: when
+ * {@linkplain DeadCodeProbes dead-code probes} are among the known architectures ({@code --selection
+ * cost-optimal-probes} measures two), each must also have run more than {@link #PROBE_SPEEDUP} faster than the op-count
+ * fit on the other known rows predicts for it. A probe runs one of its four operations on such a runtime, so it is
+ * much faster there than every edge predicts, while on a runtime that runs every edge it is as predicted. Its rule was
+ * not met: the choice was right on every selection device, but giving two of ten samples to probes cost 1080ti_1 .02.
  */
 public final class DeadCodeCostMethod implements FewShotMethod {
     public static final String NAME = "op-costs-dce";
     /** Chosen on HELP's NB201 train and valid devices only (beyond.md, session 9). */
     static final double MARGIN = 1.25;
+    public static final String PROBES_NAME = "op-costs-dce-probes";
+    /** A probe confirms dead-code removal when measured below (1 - this) x the op-count prediction (beyond.md, session 10). */
+    static final double PROBE_SPEEDUP = 0.20;
+
+    private final boolean probes;
+
+    /** @param probes whether known dead-code probes must confirm the live-op fit ({@link #PROBES_NAME}) */
+    public DeadCodeCostMethod(boolean probes) {
+        this.probes = probes;
+    }
 
     @Override
     public String name() {
-        return NAME;
+        return probes ? PROBES_NAME : NAME;
     }
 
     @Override
@@ -37,18 +54,19 @@ public final class DeadCodeCostMethod implements FewShotMethod {
         CostFeatures ops = CostFeatures.require(context.space(), "method " + NAME);
         boolean nb201 = context.space() instanceof Nb201Space;
         List<? extends Architecture> archs = context.archs();
-        Map<String, int[]> liveChosen = new LinkedHashMap<>(); // device -> {live-op fits chosen, tasks}
+        Map<String, int[]> liveChosen = new LinkedHashMap<>(); // device -> {live-op fits chosen, tasks, residual ratio overruled by probes}
         return new Adapter() {
             @Override
             public LeaveOneOutPredictor adapt(FewShotTask task) {
                 List<Architecture> known = new ArrayList<>();
                 for (int r : task.knownIndices()) known.add(archs.get(r));
                 if (!nb201) return AdditiveCostPredictor.fit(ops, known, task.knownLatencies());
-                Choice choice = choose(known, task.knownLatencies());
+                Choice choice = probes ? chooseWithProbes(known, task.knownLatencies()) : choose(known, task.knownLatencies());
                 synchronized (liveChosen) {
-                    int[] tally = liveChosen.computeIfAbsent(task.device(), d -> new int[2]);
+                    int[] tally = liveChosen.computeIfAbsent(task.device(), d -> new int[3]);
                     if (choice.deadCodeRemoved()) tally[0]++;
                     tally[1]++;
+                    if (choice.overruledByProbes()) tally[2]++;
                 }
                 return choice.predictor();
             }
@@ -57,24 +75,56 @@ public final class DeadCodeCostMethod implements FewShotMethod {
             public String summary() {
                 if (!nb201) return "op-costs: no none edges in this space, so no dead code to remove";
                 StringBuilder s = new StringBuilder("op-costs, or the fit with dead operations removed when op-costs' mean |relative residual| is > "
-                        + MARGIN + " x its own; dead code removed in");
+                        + MARGIN + " x its own" + (probes ? " and every known dead-code probe ran > " + Math.round(100 * PROBE_SPEEDUP)
+                        + " % faster than op counts fitted on the other known rows predict" : "") + "; dead code removed in");
                 synchronized (liveChosen) {
-                    liveChosen.forEach((device, t) -> s.append(' ').append(device).append(' ').append(t[0]).append('/').append(t[1]));
+                    liveChosen.forEach((device, t) -> s.append(' ').append(device).append(' ').append(t[0]).append('/').append(t[1])
+                            .append(probes && t[2] > 0 ? " (" + t[2] + " overruled by probes)" : ""));
                 }
                 return s.toString();
             }
         };
     }
 
-    /** Which fit {@link #choose} kept, and whether it is the one with dead code removed. */
-    record Choice(LeaveOneOutPredictor predictor, boolean deadCodeRemoved) {}
+    /**
+     * Which fit {@link #choose} kept, whether it is the one with dead code removed, and whether the residual ratio
+     * alone would have taken that one but the probes did not confirm it.
+     */
+    record Choice(LeaveOneOutPredictor predictor, boolean deadCodeRemoved, boolean overruledByProbes) {}
 
     /** Both fits on the known rows; the live-op one only if op-costs' residuals are more than {@link #MARGIN} times larger. */
     static Choice choose(List<? extends Architecture> known, double[] ms) {
         AdditiveCostPredictor all = AdditiveCostPredictor.fit(new Nb201OpCounts(), known, ms);
         AdditiveCostPredictor live = AdditiveCostPredictor.fit(new Nb201LiveOpCounts(), known, ms);
         double ratio = meanAbsoluteRelativeResidual(all, known, ms) / Math.max(meanAbsoluteRelativeResidual(live, known, ms), 1e-12);
-        return ratio > MARGIN ? new Choice(new DeadCodeRemovedPredictor(live, ms), true) : new Choice(all, false);
+        return ratio > MARGIN ? new Choice(new DeadCodeRemovedPredictor(live, ms), true, false) : new Choice(all, false, false);
+    }
+
+    /** {@link #choose}, with the live-op fit kept only if the known probes (if any) confirm it ({@link #probesRanFaster}). */
+    static Choice chooseWithProbes(List<? extends Architecture> known, double[] ms) {
+        Choice byResiduals = choose(known, ms);
+        if (!byResiduals.deadCodeRemoved() || probesRanFaster(known, ms, PROBE_SPEEDUP)) return byResiduals;
+        return new Choice(AdditiveCostPredictor.fit(new Nb201OpCounts(), known, ms), false, true);
+    }
+
+    /**
+     * Whether every known {@linkplain DeadCodeProbes probe} was measured below (1 - {@code speedup}) x what op counts
+     * fitted on the known rows that are not probes predict for it; true when no probe is known, so that the residual
+     * ratio decides alone.
+     */
+    static boolean probesRanFaster(List<? extends Architecture> known, double[] ms, double speedup) {
+        List<Architecture> probes = new ArrayList<>(), others = new ArrayList<>();
+        List<Double> probeMs = new ArrayList<>(), otherMs = new ArrayList<>();
+        for (int i = 0; i < known.size(); i++) {
+            boolean probe = DeadCodeProbes.isProbe(known.get(i));
+            (probe ? probes : others).add(known.get(i));
+            (probe ? probeMs : otherMs).add(ms[i]);
+        }
+        if (probes.isEmpty()) return true;
+        AdditiveCostPredictor everyEdge = AdditiveCostPredictor.fit(new Nb201OpCounts(), others, otherMs.stream().mapToDouble(Double::doubleValue).toArray());
+        double[] predicted = everyEdge.predictMs(probes);
+        for (int i = 0; i < probes.size(); i++) if (probeMs.get(i) >= (1 - speedup) * predicted[i]) return false;
+        return true;
     }
 
     private static double meanAbsoluteRelativeResidual(AdditiveCostPredictor fit, List<? extends Architecture> known, double[] ms) {

@@ -73,6 +73,13 @@ record Nb201LiveOpCounts() implements CostFeatures {
         return all - live;
     }
 
+    /** Per edge, whether it carries an operation such a runtime skips: not {@code none}, into a node that leads nowhere. */
+    static boolean[] deadEdges(Nb201Arch a) {
+        boolean[] live = reachesOutput(a), dead = new boolean[Nb201Arch.EDGES];
+        for (int e = 0; e < Nb201Arch.EDGES; e++) dead[e] = a.op(e) != Nb201Op.NONE && !live[Nb201Space.edgeTo(e)];
+        return dead;
+    }
+
     /** Per node, whether a path of non-{@code none} edges leads from it to the cell output (node 3). */
     private static boolean[] reachesOutput(Nb201Arch a) {
         boolean[] toOutput = new boolean[4];

@@ -13,6 +13,7 @@ import dev.halo.fewshot.Pools;
 import dev.halo.fewshot.SampleSelection;
 import dev.halo.fewshot.Split;
 import dev.halo.fewshot.ToyBenchmark;
+import dev.halo.predict.additive.DeadCodeProbes;
 import dev.halo.space.Nb201Arch;
 import dev.halo.space.Nb201Space;
 import java.util.Arrays;
@@ -152,6 +153,48 @@ class SampleSelectionsTest {
         assertThat(dce).isGreaterThan(plain + 5); // beyond.md session 9: about 3 per 10 against 1.7
         assertThatThrownBy(() -> SampleSelections.byName("cost-optimal-dce", benchmark(), SPLIT))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("cost-optimal-dce is for space nasbench201");
+    }
+
+    @Test
+    void costOptimalProbesMeasuresTheTwoPoolProbesWithTheMostDeadWorkThenTheDesign() {
+        Nb201Space space = new Nb201Space();
+        List<Nb201Arch> archs = IntStream.range(0, 3000).mapToObj(space::fromIndex).toList();
+        double[] ms = archs.stream().mapToDouble(a -> 1 + a.ops().size()).toArray();
+        Benchmark b = new Benchmark(space, archs, LatencyTable.of(3000, Map.of("a", ms, "target", ms), IntStream.range(0, 10).toArray()), new Pools(1500, 1500));
+        int[] pool = IntStream.range(10, 1500).toArray(), ref = new int[0];
+        double[] poolProbeWork = Arrays.stream(pool).filter(r -> DeadCodeProbes.isProbe(archs.get(r)))
+                .mapToDouble(r -> DeadCodeProbes.deadMflops(space, archs.get(r))).sorted().toArray();
+        assertThat(poolProbeWork.length).isGreaterThan(2);
+        var opCounts = dev.halo.predict.additive.CostFeatures.forSpace(space).orElseThrow();
+        SampleSelection s = SampleSelections.byName("cost-optimal-probes", b, SPLIT);
+        for (int seed = 0; seed < 5; seed++) {
+            int[] chosen = s.choose(pool, ref, 10, new SplittableRandom(seed));
+            assertThat(chosen).hasSize(10).doesNotHaveDuplicates();
+            assertThat(Arrays.stream(chosen).allMatch(r -> r >= 10 && r < 1500)).isTrue();
+            assertThat(Arrays.stream(chosen).limit(2).allMatch(r -> DeadCodeProbes.isProbe(archs.get(r)))).isTrue();
+            assertThat(Arrays.stream(chosen).limit(2).mapToDouble(r -> DeadCodeProbes.deadMflops(space, archs.get(r))).toArray())
+                    .containsOnly(poolProbeWork[poolProbeWork.length - 1], poolProbeWork[poolProbeWork.length - 2]);
+            assertThat(Arrays.stream(chosen).noneMatch(r -> opCounts.prunable(archs.get(r)))).isTrue();
+            assertThat(s.choose(pool, ref, 10, new SplittableRandom(seed))).containsExactly(chosen);
+        }
+        // too few samples for the probe rule's fit on the others: exactly the cost-optimal design
+        assertThat(s.choose(pool, ref, 6, new SplittableRandom(4)))
+                .containsExactly(SampleSelections.byName("cost-optimal", b, SPLIT).choose(pool, ref, 6, new SplittableRandom(4)));
+        assertThatThrownBy(() -> SampleSelections.byName("cost-optimal-probes", benchmark(), SPLIT))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("no cost features for space 'toy'");
+    }
+
+    /** FBNet has no {@code none} edge: cost-optimal-probes is exactly cost-optimal there. */
+    @Test
+    void costOptimalProbesIsCostOptimalOutsideNb201() {
+        var space = new dev.halo.space.FbnetSpace();
+        SplittableRandom draw = new SplittableRandom(11);
+        List<dev.halo.space.FbnetArch> archs = IntStream.range(0, 400).mapToObj(i -> space.sample(draw)).toList();
+        double[] ms = IntStream.range(0, 400).mapToDouble(i -> 5 + i % 17).toArray();
+        Benchmark b = new Benchmark(space, archs, LatencyTable.of(400, Map.of("a", ms, "target", ms), IntStream.range(0, 10).toArray()), new Pools(200, 200));
+        int[] pool = IntStream.range(10, 200).toArray();
+        assertThat(SampleSelections.byName("cost-optimal-probes", b, SPLIT).choose(pool, new int[0], 10, new SplittableRandom(3)))
+                .containsExactly(SampleSelections.byName("cost-optimal", b, SPLIT).choose(pool, new int[0], 10, new SplittableRandom(3)));
     }
 
     /** log det XᵀX of the known rows' op counts with an intercept (what op-costs fits). */

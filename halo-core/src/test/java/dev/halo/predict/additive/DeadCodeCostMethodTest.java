@@ -102,6 +102,77 @@ class DeadCodeCostMethodTest {
         assertThat(((AdditiveCostPredictor) choice.predictor()).features()).isEqualTo(ALL);
     }
 
+    /** A probe has operations on 1←0, 2←0, 2←1 and 3←0 and none on 3←1, 3←2: 4⁴ cells of the space. */
+    @Test
+    void probesAreTheConnectedCellsWithThreeDeadOperations() {
+        long probes = IntStream.range(0, Nb201Space.SIZE).mapToObj(SPACE::fromIndex).filter(DeadCodeProbes::isProbe).count();
+        assertThat(probes).isEqualTo(256);
+        Nb201Arch probe = SPACE.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|none~1|none~2|");
+        assertThat(DeadCodeProbes.isProbe(probe)).isTrue();
+        assertThat(LIVE.of(probe)).containsExactly(1, 0, 0, 0);
+        // all edges into node 3 none: three dead operations too, but the network is folded, so it is no probe
+        assertThat(DeadCodeProbes.isProbe(SPACE.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|none~0|none~1|none~2|"))).isFalse();
+        // the dead work is the two conv3x3 and the conv1x1: 9 + 9 + 1 units of a conv1x1
+        Nb201Arch oneConv1x1 = SPACE.parse("|none~0|+|none~0|none~1|+|nor_conv_1x1~0|none~1|none~2|");
+        Nb201Arch empty = SPACE.parse("|none~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|");
+        double conv1x1 = SPACE.mflops(oneConv1x1) - SPACE.mflops(empty);
+        assertThat(DeadCodeProbes.deadMflops(SPACE, probe)).isCloseTo(19 * conv1x1, org.assertj.core.api.Assertions.within(1e-9));
+    }
+
+    /** Eight known cells as in {@link #known()} (none a probe) and two probes whose dead operations are convolutions. */
+    private static List<Nb201Arch> knownWithProbes() {
+        List<Nb201Arch> out = new java.util.ArrayList<>(known().stream().filter(a -> !DeadCodeProbes.isProbe(a)).limit(8).toList());
+        assertThat(out).hasSize(8);
+        out.add(SPACE.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_1x1~0|none~1|none~2|"));
+        out.add(SPACE.parse("|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|avg_pool_3x3~0|none~1|none~2|"));
+        return out;
+    }
+
+    @Test
+    void withProbesTheLiveOpFitIsKeptForADeviceThatRemovesDeadCodeAndNotForOneThatRunsEveryEdge() {
+        List<Nb201Arch> known = knownWithProbes();
+        double[] removes = IntStream.range(0, known.size()).mapToDouble(i -> latency(known.get(i), true, i)).toArray();
+        assertThat(DeadCodeCostMethod.probesRanFaster(known, removes, DeadCodeCostMethod.PROBE_SPEEDUP)).isTrue();
+        DeadCodeCostMethod.Choice chosen = DeadCodeCostMethod.chooseWithProbes(known, removes);
+        assertThat(chosen.deadCodeRemoved()).isTrue();
+        assertThat(chosen.overruledByProbes()).isFalse();
+        double[] runsAll = IntStream.range(0, known.size()).mapToDouble(i -> latency(known.get(i), false, i)).toArray();
+        assertThat(DeadCodeCostMethod.probesRanFaster(known, runsAll, DeadCodeCostMethod.PROBE_SPEEDUP)).isFalse();
+        assertThat(DeadCodeCostMethod.chooseWithProbes(known, runsAll).deadCodeRemoved()).isFalse();
+    }
+
+    /**
+     * The probes are set to a fraction of what op counts fitted on the eight other rows predict for them: below 0.8 of
+     * it they confirm dead-code removal, above it they overrule the residual ratio even when it is far above its margin.
+     */
+    @Test
+    void theProbeThresholdIsHonoured() {
+        List<Nb201Arch> known = knownWithProbes();
+        double[] ms = IntStream.range(0, known.size()).mapToDouble(i -> latency(known.get(i), true, i)).toArray();
+        double[] predicted = AdditiveCostPredictor.fit(ALL, known.subList(0, 8), Arrays.copyOf(ms, 8)).predictMs(known.subList(8, 10));
+        assertThat(DeadCodeCostMethod.choose(known, ms).deadCodeRemoved()).as("the residual ratio alone takes the live-op fit").isTrue();
+        for (double fraction : new double[] {0.5, 0.79}) {
+            double[] faster = withProbesAt(ms, predicted, fraction, fraction);
+            assertThat(DeadCodeCostMethod.probesRanFaster(known, faster, 0.20)).as("%s", fraction).isTrue();
+        }
+        for (double[] fractions : new double[][] {{0.81, 0.81}, {0.5, 0.85}, {0.95, 0.6}}) {
+            double[] slower = withProbesAt(ms, predicted, fractions[0], fractions[1]);
+            assertThat(DeadCodeCostMethod.probesRanFaster(known, slower, 0.20)).as("%s", Arrays.toString(fractions)).isFalse();
+        }
+        // the threshold is a parameter of the check, not a constant hidden in it
+        assertThat(DeadCodeCostMethod.probesRanFaster(known, withProbesAt(ms, predicted, 0.85, 0.85), 0.10)).isTrue();
+        assertThat(DeadCodeCostMethod.probesRanFaster(known, withProbesAt(ms, predicted, 0.75, 0.75), 0.30)).isFalse();
+        // no probe known: the residual ratio decides alone, as op-costs-dce
+        assertThat(DeadCodeCostMethod.probesRanFaster(known.subList(0, 8), Arrays.copyOf(ms, 8), 0.20)).isTrue();
+    }
+
+    private static double[] withProbesAt(double[] ms, double[] predicted, double first, double second) {
+        double[] out = ms.clone();
+        out[8] = first * predicted[0];
+        out[9] = second * predicted[1];
+        return out;
+    }
+
     /**
      * Through the evaluator, as {@code halo evaluate --method experimental:op-costs-dce --selection cost-optimal-dce}
      * runs it: a device that removes dead code and one that runs every edge, only the 10 designed samples known.
@@ -117,8 +188,26 @@ class DeadCodeCostMethodTest {
         Benchmark b = new Benchmark(SPACE, archs, LatencyTable.of(rows, latency, IntStream.range(0, 10).toArray()), new Pools(1500, 1500));
         Split split = new Split(List.of("unread"), List.of(), List.of("removes", "runsAll"));
         var report = new Evaluator(b, SampleSelections.byName("cost-optimal-dce", b, split), false)
-                .evaluate(new DeadCodeCostMethod(), split, 10, List.of(0L, 1L, 2L));
+                .evaluate(new DeadCodeCostMethod(false), split, 10, List.of(0L, 1L, 2L));
         assertThat(report.methodSummary()).contains("removes 3/3").contains("runsAll 0/3");
+        assertThat(report.devices()).allSatisfy(d -> assertThat(d.spearmanFull()).isGreaterThan(0.97));
+    }
+
+    /** The same through {@code --selection cost-optimal-probes} and {@code experimental:op-costs-dce-probes}. */
+    @Test
+    void theEvaluatorWithProbesNamesTheChoicePerDevice() {
+        int rows = 3000;
+        List<Nb201Arch> archs = IntStream.range(0, rows).mapToObj(SPACE::fromIndex).toList();
+        java.util.Map<String, double[]> latency = new java.util.LinkedHashMap<>();
+        latency.put("removes", IntStream.range(0, rows).mapToDouble(i -> latency(archs.get(i), true, i)).toArray());
+        latency.put("runsAll", IntStream.range(0, rows).mapToDouble(i -> latency(archs.get(i), false, i)).toArray());
+        latency.put("unread", IntStream.range(0, rows).mapToDouble(i -> 5 + i % 37).toArray());
+        Benchmark b = new Benchmark(SPACE, archs, LatencyTable.of(rows, latency, IntStream.range(0, 10).toArray()), new Pools(1500, 1500));
+        Split split = new Split(List.of("unread"), List.of(), List.of("removes", "runsAll"));
+        var report = new Evaluator(b, SampleSelections.byName("cost-optimal-probes", b, split), false)
+                .evaluate(new DeadCodeCostMethod(true), split, 10, List.of(0L, 1L, 2L));
+        assertThat(report.method()).isEqualTo(DeadCodeCostMethod.PROBES_NAME);
+        assertThat(report.methodSummary()).contains("probe").contains("removes 3/3").contains("runsAll 0/3");
         assertThat(report.devices()).allSatisfy(d -> assertThat(d.spearmanFull()).isGreaterThan(0.97));
     }
 }
