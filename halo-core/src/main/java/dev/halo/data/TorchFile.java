@@ -108,6 +108,9 @@ public final class TorchFile {
                 throw e;
             } catch (IOException | RuntimeException e) {
                 throw bad("corrupt pickle in " + where + " (" + describe(e) + ")");
+            } catch (StackOverflowError e) {
+                // a corrupted memo index can make a list or set contain itself; hashing it then never ends
+                throw bad("corrupt pickle in " + where + " (an object that contains itself, or nesting too deep)");
             }
         }
 
@@ -116,6 +119,11 @@ public final class TorchFile {
                 return plain(raw, new IdentityHashMap<>());
             } catch (StackOverflowError e) {
                 throw bad("object nested too deeply in " + where);
+            } catch (BadInputException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // the object graph comes from an untrusted file: a shape no torch.save writes is bad input, never a crash
+                throw bad("unsupported structure in " + where + " (" + describe(e) + ")");
             }
         }
 
@@ -138,7 +146,8 @@ public final class TorchFile {
                 Object view = Collections.unmodifiableMap(map);
                 done.put(o, view);
                 map.put("__class__", cd.getClassName());
-                cd.forEach((k, v) -> map.put(k, plain(v, done)));
+                // read as a raw map: a corrupted SETITEMS can have put a key of another type into a ClassDict
+                ((Map<?, ?>) cd).forEach((k, v) -> map.put(plain(k, done), plain(v, done)));
                 return view;
             }
             if (o instanceof Map<?, ?> m) {
@@ -433,7 +442,16 @@ public final class TorchFile {
                     if (!(stack.peek() instanceof Map<?, ?>)) throw new PickleException("SETITEMS on a non-dict");
                     @SuppressWarnings("unchecked")
                     Map<Object, Object> target = (Map<Object, Object>) stack.peek();
-                    for (int i = 0; i < items.size(); i += 2) target.put(items.get(i), items.get(i + 1));
+                    for (int i = 0; i < items.size(); i += 2) target.put(hashableKey(items.get(i)), items.get(i + 1));
+                    return NO_RETURN_VALUE;
+                }
+                case Opcodes.SETITEM -> {
+                    Object value = stack.pop();
+                    Object k = stack.pop();
+                    if (!(stack.peek() instanceof Map<?, ?>)) throw new PickleException("SETITEM on a non-dict");
+                    @SuppressWarnings("unchecked")
+                    Map<Object, Object> target = (Map<Object, Object>) stack.peek();
+                    target.put(hashableKey(k), value);
                     return NO_RETURN_VALUE;
                 }
                 case Opcodes.BUILD -> {
@@ -451,6 +469,16 @@ public final class TorchFile {
                 default -> {}
             }
             return super.dispatch(key);
+        }
+
+        /**
+         * A dict key as Python allows it: never a dict, list or set, which Python cannot hash, and which hashed here
+         * would recurse forever once a corrupted memo has made one contain itself.
+         */
+        private static Object hashableKey(Object key) throws PickleException {
+            if (key instanceof Map<?, ?> || key instanceof java.util.Collection<?>)
+                throw new PickleException("a dict key of unhashable type " + key.getClass().getSimpleName());
+            return key;
         }
 
         /** Refuses a length prefix (little-endian, {@code width} bytes) that runs past the end of the pickle. */

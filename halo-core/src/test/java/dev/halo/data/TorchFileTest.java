@@ -124,6 +124,27 @@ class TorchFileTest {
                 .hasMessageContaining("nodata.pt").hasMessageContaining("truncated before storage a");
     }
 
+    /** Corrupted memo references found by TorchFileFuzzTest (session 11): a list that holds itself, used as a dict key. */
+    @Test
+    void selfContainingDictKeyIsRefusedNotRecursedInto() throws IOException {
+        byte[] pkl = new PickleBytes().op('}').mark().op(']').bytes('q', 0).bytes('h', 0).op('a').string("v").op('u').stop();
+        Path f = dir.resolve("selfkey.pt");
+        PickleBytes.torchZip(f, pkl, Map.of());
+        assertThatThrownBy(() -> TorchFile.read(f)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("selfkey.pt").hasMessageContaining("unhashable");
+    }
+
+    /** A bytes key put into an object of an unknown class (a ClassDict, whose keys are meant to be strings) is read, not a crash. */
+    @Test
+    void bytesKeyInAnObjectsStateIsKept() throws IOException {
+        byte[] pkl = new PickleBytes().global("mymodule", "Thing").op(')').op(0x81).mark().bytes('C', 1, 'k').integer(3).op('u').stop();
+        Path f = dir.resolve("byteskey.pt");
+        PickleBytes.torchZip(f, pkl, Map.of());
+        Map<?, ?> m = (Map<?, ?>) TorchFile.read(f);
+        assertThat(m.get("__class__")).isEqualTo("mymodule.Thing");
+        assertThat(m.values()).anySatisfy(v -> assertThat(v).isEqualTo(3L));
+    }
+
     @Test
     void plainPickleIsNotATorchFile() throws IOException {
         Path f = Files.write(dir.resolve("plain.pkl"), new PickleBytes().integer(3).stop());
