@@ -111,7 +111,7 @@ public final class KernelFeatures {
         return SIMPLE.contains(op) ? 1 : 0;
     }
 
-    private static int activationCode(String a) {
+    static int activationCode(String a) {
         return switch (a) {
             case "" -> 0;
             case "Relu" -> 1;
