@@ -3,8 +3,6 @@ import dev.halo.kernel.KernelCorpus;
 import dev.halo.kernel.KernelCostModel;
 import dev.halo.kernel.KernelFeatures;
 import dev.halo.kernel.KernelKind;
-import dev.halo.kernel.KernelShape;
-import dev.halo.kernel.ProductsApartCostModel;
 import dev.halo.kernel.ProfiledKernel;
 import dev.halo.stats.Metrics;
 import java.nio.file.Path;
@@ -26,50 +24,24 @@ import java.util.concurrent.ConcurrentHashMap;
  *   CP="halo-cli/target/halo-cli.jar:$(ls halo-cli/target/lib/*.jar | tr '\n' ':')"
  *   java -cp "$CP" bench/KernelZooCheck.java CORPUS_DIR [CORPUS_DIR ...]   (each a zoo corpus of one device)
  * -Dseed=N fits with another tree seed (row subsampling), to see how much the check moves from the fit's own chance.
- * -Dversion=4 fits session 11's experimental version 4 (matrix products priced by trees of their own,
- * {@link ProductsApartCostModel}) instead of the product's kernel model (feature version 2).
  */
 public class KernelZooCheck {
-    /** A fitted model as the check reads it: a graph's calibrated latency and a kernel's own time, both in ms. */
-    interface Fit {
-        double predictMs(List<KernelShape> kernels);
-
-        double kernelMs(KernelShape kernel);
-    }
-
-    static Fit fit(List<KernelCorpus.Model> train, BoostedTrees.Params params, KernelCostModel.Provenance prov, int version) {
-        if (version == 4) {
-            ProductsApartCostModel m = ProductsApartCostModel.fitPoint(train, params);
-            return new Fit() {
-                public double predictMs(List<KernelShape> kernels) { return m.predictMs(kernels); }
-                public double kernelMs(KernelShape kernel) { return m.kernelMs(kernel); }
-            };
-        }
-        if (version != KernelFeatures.VERSION) throw new IllegalArgumentException("-Dversion: " + KernelFeatures.VERSION + " or 4, got " + version);
-        KernelCostModel m = KernelCostModel.fitPoint(train, params, prov);
-        return new Fit() {
-            public double predictMs(List<KernelShape> kernels) { return m.predict(kernels).ms(); }
-            public double kernelMs(KernelShape kernel) { return m.kernelMs(kernel); }
-        };
-    }
-
     public static void main(String[] args) throws Exception {
         BoostedTrees.Params d = BoostedTrees.Params.defaults();
         BoostedTrees.Params params = new BoostedTrees.Params(d.trees(), d.depth(), d.learningRate(), d.minLeafWeight(), d.lambda(), d.subsample(),
                 Long.getLong("seed", d.seed()));
-        int version = Integer.getInteger("version", KernelFeatures.VERSION);
         for (String arg : args) {
             List<KernelCorpus.Model> zoo = KernelCorpus.read(Path.of(arg));
             List<String> families = List.copyOf(new TreeSet<>(zoo.stream().map(KernelCorpus.Model::family).toList()));
-            System.out.printf(Locale.ROOT, "%n# %s: %d models, %d kernels, families %s; version %d, %s%n", arg, zoo.size(),
-                    zoo.stream().mapToInt(m -> m.kernels().size()).sum(), families, version, params);
+            System.out.printf(Locale.ROOT, "%n# %s: %d models, %d kernels, families %s; %s%n", arg, zoo.size(),
+                    zoo.stream().mapToInt(m -> m.kernels().size()).sum(), families, params);
             var prov = new KernelCostModel.Provenance("bench", "bench", zoo.size(), 0, List.of(), KernelFeatures.VERSION, "");
             long t0 = System.nanoTime();
-            Map<String, Fit> fits = new ConcurrentHashMap<>();
+            Map<String, KernelCostModel> fits = new ConcurrentHashMap<>();
             // two fits at a time: the machine has two cores
-            families.parallelStream().forEach(f -> fits.put(f, fit(zoo.stream().filter(m -> !m.family().equals(f)).toList(), params, prov, version)));
+            families.parallelStream().forEach(f -> fits.put(f, KernelCostModel.fitPoint(zoo.stream().filter(m -> !m.family().equals(f)).toList(), params, prov)));
             System.out.printf(Locale.ROOT, "%d fits in %.0f s%n", fits.size(), (System.nanoTime() - t0) / 1e9);
-            double[] p = zoo.stream().mapToDouble(m -> fits.get(m.family()).predictMs(m.shapes())).toArray();
+            double[] p = zoo.stream().mapToDouble(m -> fits.get(m.family()).predict(m.shapes()).ms()).toArray();
             double[] a = zoo.stream().mapToDouble(KernelCorpus.Model::latencyMs).toArray();
             System.out.printf(Locale.ROOT, "## RULE %s: zoo leave-one-family-out (%d models): within ±10 %% %.1f %%, median abs error %.1f %%, Spearman %.3f%n",
                     arg, zoo.size(), 100 * Metrics.withinTolerance(p, a, 0.10), 100 * medianAbsRel(p, a), Metrics.spearman(p, a));
@@ -90,7 +62,7 @@ public class KernelZooCheck {
             System.out.println("|---|" + "---|".repeat(KernelKind.values().length));
             for (String f : families) {
                 double[] pred = new double[KernelKind.values().length], meas = new double[pred.length];
-                Fit fit = fits.get(f);
+                KernelCostModel fit = fits.get(f);
                 for (KernelCorpus.Model m : zoo) {
                     if (!m.family().equals(f)) continue;
                     for (ProfiledKernel k : m.kernels()) {
