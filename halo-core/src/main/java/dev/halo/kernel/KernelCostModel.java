@@ -9,14 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * Latency of any graph on one device as the sum of its executed kernels' costs. Each kernel's time comes from
  * boosted trees fitted on the log of profiled kernel times (so a kernel's cost shape is learned from its kind, shapes,
- * work and bytes, not from its name); the model's latency is then {@code scale × Σ kernel ms + perKernel × kernels +
- * overhead}, fitted on whole-model latencies against the profiled sums (what the profiler does not see: the gaps
- * between kernels, its own bookkeeping). The interval comes from leave-one-family-out errors on the training corpus.
+ * work and bytes, not from its name): the matrix products from trees of their own, fitted on the matrix products and
+ * the pointwise convolutions described as products ({@link KernelFeatures#product}), every other kernel from trees
+ * fitted on every kernel but the matrix products ({@link KernelFeatures#of}). The model's latency is then
+ * {@code scale × Σ kernel ms + perKernel × kernels + overhead}, fitted on whole-model latencies against the profiled
+ * sums (what the profiler does not see: the gaps between kernels, its own bookkeeping). The interval comes from leave-one-family-out errors on the training corpus.
  */
 public final class KernelCostModel implements GraphLatencyModel {
     /**
@@ -63,15 +66,24 @@ public final class KernelCostModel implements GraphLatencyModel {
 
     private final Baseline baseline;
     private final BoostedTrees trees;
+    private final BoostedTrees productTrees;
     private final Calibration calibration;
     private final Provenance provenance;
 
-    public KernelCostModel(Baseline baseline, BoostedTrees trees, Calibration calibration, Provenance provenance) {
+    /**
+     * @param trees what every kernel but the matrix products costs, on {@link KernelFeatures#of}
+     * @param productTrees what the matrix products cost, on {@link KernelFeatures#product}
+     */
+    public KernelCostModel(Baseline baseline, BoostedTrees trees, BoostedTrees productTrees, Calibration calibration, Provenance provenance) {
         if (trees.features() != KernelFeatures.size())
             throw new IllegalArgumentException("the trees read " + trees.features() + " features, kernel features version "
                     + KernelFeatures.VERSION + " has " + KernelFeatures.size());
+        if (productTrees.features() != KernelFeatures.productSize())
+            throw new IllegalArgumentException("the product trees read " + productTrees.features() + " features, kernel features version "
+                    + KernelFeatures.VERSION + " describes a product with " + KernelFeatures.productSize());
         this.baseline = java.util.Objects.requireNonNull(baseline);
         this.trees = trees;
+        this.productTrees = productTrees;
         this.calibration = calibration;
         this.provenance = provenance;
     }
@@ -84,6 +96,10 @@ public final class KernelCostModel implements GraphLatencyModel {
         return trees;
     }
 
+    public BoostedTrees productTrees() {
+        return productTrees;
+    }
+
     public Calibration calibration() {
         return calibration;
     }
@@ -92,9 +108,10 @@ public final class KernelCostModel implements GraphLatencyModel {
         return provenance;
     }
 
-    /** A kernel's own predicted time (ms), before the model-level calibration. */
+    /** A kernel's own predicted time (ms), before the model-level calibration, from the trees of its group. */
     public double kernelMs(KernelShape k) {
-        return baseline.ms(k) * Math.exp(trees.predict(KernelFeatures.of(k)));
+        double logEfficiency = KernelFeatures.isMatrixProduct(k) ? productTrees.predict(KernelFeatures.product(k)) : trees.predict(KernelFeatures.of(k));
+        return baseline.ms(k) * Math.exp(logEfficiency);
     }
 
     @Override
@@ -146,25 +163,33 @@ public final class KernelCostModel implements GraphLatencyModel {
         if (logRatios.size() < 10) return this;
         double[] s = logRatios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         Calibration c = calibration;
-        return new KernelCostModel(baseline, trees, new Calibration(c.scale(), c.perKernelMs(), c.overheadMs(), Metrics.quantile(s, 0.05), Metrics.quantile(s, 0.95)),
+        return new KernelCostModel(baseline, trees, productTrees, new Calibration(c.scale(), c.perKernelMs(), c.overheadMs(), Metrics.quantile(s, 0.05), Metrics.quantile(s, 0.95)),
                 provenance);
     }
 
     public static KernelCostModel fitPoint(List<KernelCorpus.Model> corpus, BoostedTrees.Params params, Provenance provenance) {
         Baseline baseline = baseline(corpus);
+        BoostedTrees trees = fitTrees(corpus, baseline, Predicate.not(KernelFeatures::isMatrixProduct), KernelFeatures::of, "kernels but matrix products", params);
+        BoostedTrees productTrees = fitTrees(corpus, baseline, KernelFeatures::teachesProducts, KernelFeatures::product,
+                "matrix products and pointwise convolutions", params);
+        return new KernelCostModel(baseline, trees, productTrees, calibrate(corpus), provenance);
+    }
+
+    /** Trees on the log of measured / baseline time of the profiled kernels that {@code rows} keeps ({@code what} names them). */
+    private static BoostedTrees fitTrees(List<KernelCorpus.Model> corpus, Baseline baseline, Predicate<KernelShape> rows,
+            Function<KernelShape, double[]> features, String what, BoostedTrees.Params params) {
         List<double[]> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>(), ws = new ArrayList<>();
         for (KernelCorpus.Model m : corpus)
             for (ProfiledKernel k : m.kernels()) {
-                if (!(k.ms() > 0)) continue; // a kernel the profiler did not time teaches nothing about cost
-                xs.add(KernelFeatures.of(k.shape()));
+                if (!(k.ms() > 0) || !rows.test(k.shape())) continue; // a kernel the profiler did not time teaches nothing about cost
+                xs.add(features.apply(k.shape()));
                 ys.add(Math.log(k.ms() / baseline.ms(k.shape())));
                 ws.add(Math.sqrt(k.ms())); // big kernels matter more to a model's sum, small ones are many: a middle way
             }
-        if (xs.size() < 20) throw new IllegalArgumentException("need at least 20 profiled kernels to fit, got " + xs.size());
-        BoostedTrees trees = BoostedTrees.fit(xs.toArray(double[][]::new), ys.stream().mapToDouble(Double::doubleValue).toArray(),
+        if (xs.size() < 20) throw new IllegalArgumentException("need at least 20 profiled " + what + " to fit, got " + xs.size());
+        return BoostedTrees.fit(xs.toArray(double[][]::new), ys.stream().mapToDouble(Double::doubleValue).toArray(),
                 ws.stream().mapToDouble(Double::doubleValue).toArray(), params);
-        return new KernelCostModel(baseline, trees, calibrate(corpus), provenance);
     }
 
     /**

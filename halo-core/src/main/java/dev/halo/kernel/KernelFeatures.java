@@ -16,14 +16,24 @@ import java.util.List;
  * an exponential per element where an add costs one instruction. Version 1 had no such feature; on the zoo's own
  * leave-one-family-out check it could not price the SiLU kernels of the one family that uses them
  * (docs/results/kernels.md).
+ *
+ * <p>Version 4 prices matrix products apart ({@link #isMatrixProduct}): they are described by {@link #product} and
+ * predicted by trees of their own, fitted on the matrix products plus the pointwise convolutions, while every other
+ * kernel keeps version 2's description ({@link #of}) and trees that never see a matrix product. The zoo's CNN families
+ * hold thousands of pointwise convolutions and no matrix product but a classifier's matrix-vector product, so a held-out
+ * transformer's MatMuls were priced from those; describing them in a convolution's terms inside one set of trees
+ * priced them well but moved other families' convolutions through the shared splits (versions 3 to 3c, session 10).
+ * Here the convolutions lend the product trees their data without being predicted by them (session 11).
  */
 public final class KernelFeatures {
-    public static final int VERSION = 2;
+    public static final int VERSION = 4;
 
     private static final List<String> NUMERIC = List.of("log_macs", "log_flops", "log_bytes_in", "log_bytes_weights", "log_bytes_out",
             "log_channels_in", "log_channels_out", "window_h", "window_w", "stride", "log_groups", "log_spatial_out", "inputs",
             "activation", "log_intensity", "log_inner_dim", "log_outer_rows", "op_class");
     private static final List<String> NAMES;
+    private static final List<String> PRODUCT_NAMES = List.of("log_batch", "log_rows", "log_inner", "log_columns", "log_macs",
+            "log_bytes_in", "log_bytes_weights", "log_bytes_out", "log_intensity", "activation");
 
     static {
         List<String> names = new ArrayList<>();
@@ -40,6 +50,62 @@ public final class KernelFeatures {
 
     public static int size() {
         return NAMES.size();
+    }
+
+    /** The names of {@link #product}'s numbers. */
+    public static List<String> productNames() {
+        return PRODUCT_NAMES;
+    }
+
+    public static int productSize() {
+        return PRODUCT_NAMES.size();
+    }
+
+    /** The kernels priced by the product trees: MatMul, Gemm, FusedMatMul and the other matrix products, attention. */
+    public static boolean isMatrixProduct(KernelShape k) {
+        return KernelKind.of(k).group() == KernelKind.Group.MATMUL;
+    }
+
+    /** The kernels the product trees learn from: the matrix products and the pointwise (1×1, one group) convolutions. */
+    public static boolean teachesProducts(KernelShape k) {
+        return isMatrixProduct(k) || KernelKind.of(k) == KernelKind.CONV_POINTWISE;
+    }
+
+    /**
+     * A kernel as {@code batch} independent products of an M×K by a K×N matrix, with its work, bytes and fused
+     * activation. A matrix product: its leading indices (an attention head), rows, inner and last dimension; a
+     * convolution: its groups, output pixels (batch × spatial), output channels per group, and K from the work
+     * (MACs / (batch·M·N)) so that padded NCHWc channels and fused inputs do not distort it. No number names the
+     * operator: the product trees can tell a MatMul from a convolution only by what its work looks like. An unknown
+     * output shape gives zero dimensions.
+     */
+    public static double[] product(KernelShape k) {
+        long[] bmkn = productDimensions(k);
+        NodeCost c = k.cost();
+        return new double[] {log(bmkn[0]), log(bmkn[1]), log(bmkn[2]), log(bmkn[3]), log(c.macs()), log(c.bytesIn()),
+                log(c.bytesWeights()), log(c.bytesOut()), log((double) c.macs() / Math.max(1, c.bytesMoved()) * 1000),
+                activationCode(k.activation())};
+    }
+
+    /** {batch, M, K, N}; see {@link #product}. */
+    static long[] productDimensions(KernelShape k) {
+        TensorShape out = k.firstOutput();
+        if (out == null || out.rank() < 2) return new long[4];
+        long batch, rows, columns;
+        if (isMatrixProduct(k)) {
+            batch = 1;
+            for (int d = 0; d < out.rank() - 2; d++) batch *= Math.max(1, out.dim(d));
+            rows = Math.max(1, out.dim(out.rank() - 2));
+            columns = Math.max(1, out.dim(out.rank() - 1));
+        } else {
+            batch = Math.max(1, k.group());
+            long pixels = 1;
+            for (int d = 2; d < out.rank(); d++) pixels *= Math.max(1, out.dim(d));
+            rows = Math.max(1, out.dim(0)) * pixels;
+            columns = Math.max(1, out.dim(1) / batch);
+        }
+        long inner = k.cost().macs() / Math.max(1, batch * rows * columns);
+        return new long[] {batch, rows, inner, columns};
     }
 
     public static double[] of(KernelShape k) {

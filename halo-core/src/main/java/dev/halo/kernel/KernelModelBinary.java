@@ -17,12 +17,13 @@ import java.util.List;
  *
  * <p>Layout, big-endian: magic, layout version, key (length-prefixed), then the model: kind (0 profiled, 1 adapted);
  * an adapted model's device, group scales, overhead, shrinkage, leave-one-out error, known count and correction trees
- * (if any) come before its source; a profiled model is its feature version, provenance, baseline, calibration, trees.
+ * (if any) come before its source; a profiled model is its feature version, provenance, baseline, calibration, trees,
+ * product trees.
  * Trees are their base and count, then per tree its node count and five arrays.
  */
 public final class KernelModelBinary {
     private static final int MAGIC = 0x48414c4b; // "HALK"
-    private static final int LAYOUT = 1;
+    private static final int LAYOUT = 2; // 2: a profiled model holds its matrix products' trees (kernel features version 4)
     private static final byte PROFILED = 0, ADAPTED = 1;
 
     private KernelModelBinary() {}
@@ -65,7 +66,7 @@ public final class KernelModelBinary {
                     double[] scales = KernelModelChecks.groupScales(doubles(b), source + ": adapted.groupScales");
                     double overhead = b.getDouble(), shrinkage = b.getDouble(), looMape = b.getDouble();
                     int known = b.getInt();
-                    BoostedTrees correction = b.get() == 0 ? null : trees(b, source + ": adapted.correction");
+                    BoostedTrees correction = b.get() == 0 ? null : trees(b, KernelFeatures.size(), source + ": adapted.correction");
                     if (!Double.isFinite(overhead) || !Double.isFinite(shrinkage)) throw new BadInputException(source + ": adapted: not a finite number");
                     yield new DeviceAdaptation(device, profiled(b, source), correction, scales, overhead, shrinkage, looMape, known);
                 }
@@ -93,6 +94,7 @@ public final class KernelModelBinary {
         KernelCostModel.Calibration c = m.calibration();
         w.need(40).putDouble(c.scale()).putDouble(c.perKernelMs()).putDouble(c.overheadMs()).putDouble(c.lowLogRatio()).putDouble(c.highLogRatio());
         trees(w, m.trees());
+        trees(w, m.productTrees());
     }
 
     private static KernelCostModel profiled(ByteBuffer b, String source) {
@@ -106,7 +108,8 @@ public final class KernelModelBinary {
         var baseline = KernelModelChecks.baseline(b.getDouble(), b.getDouble(), b.getDouble(), where + ".baseline");
         var calibration = KernelModelChecks.calibration(new KernelCostModel.Calibration(b.getDouble(), b.getDouble(), b.getDouble(), b.getDouble(),
                 b.getDouble()), where + ".calibration");
-        return new KernelCostModel(baseline, trees(b, where + ".trees"), calibration, provenance);
+        BoostedTrees trees = trees(b, KernelFeatures.size(), where + ".trees");
+        return new KernelCostModel(baseline, trees, trees(b, KernelFeatures.productSize(), where + ".productTrees"), calibration, provenance);
     }
 
     private static void trees(Writer w, BoostedTrees t) {
@@ -128,7 +131,7 @@ public final class KernelModelBinary {
         }
     }
 
-    private static BoostedTrees trees(ByteBuffer b, String where) {
+    private static BoostedTrees trees(ByteBuffer b, int features, String where) {
         double base = b.getDouble();
         int count = b.getInt();
         if (count < 0 || count > b.remaining() / 4) throw new BadInputException(where + ": " + count + " trees");
@@ -139,9 +142,9 @@ public final class KernelModelBinary {
             int[] feature = ints(b, n);
             double[] threshold = doubles(b, n);
             int[] left = ints(b, n), right = ints(b, n);
-            trees.add(KernelModelChecks.tree(feature, threshold, left, right, doubles(b, n), where + "[" + i + "]"));
+            trees.add(KernelModelChecks.tree(feature, threshold, left, right, doubles(b, n), features, where + "[" + i + "]"));
         }
-        return KernelModelChecks.boostedTrees(base, trees, where);
+        return KernelModelChecks.boostedTrees(base, trees, features, where);
     }
 
     // Bulk copies: a fresh JVM runs them as native array copies, not as one interpreted call per number.

@@ -37,8 +37,9 @@ final class KernelModelChecks {
         return scales;
     }
 
-    static BoostedTrees.Tree tree(int[] feature, double[] threshold, int[] left, int[] right, double[] value, String where) {
-        int d = KernelFeatures.size();
+    /** A tree over {@code features} numbers per kernel. */
+    static BoostedTrees.Tree tree(int[] feature, double[] threshold, int[] left, int[] right, double[] value, int features, String where) {
+        int d = features;
         int n = feature.length;
         if (n == 0 || threshold.length != n || left.length != n || right.length != n || value.length != n)
             throw new BadInputException(where + ": arrays must be non-empty and of one length");
@@ -52,9 +53,9 @@ final class KernelModelChecks {
         return new BoostedTrees.Tree(feature, threshold, left, right, value);
     }
 
-    static BoostedTrees boostedTrees(double base, List<BoostedTrees.Tree> trees, String where) {
+    static BoostedTrees boostedTrees(double base, List<BoostedTrees.Tree> trees, int features, String where) {
         if (trees.isEmpty()) throw new BadInputException(where + ": no trees");
         if (!Double.isFinite(base)) throw new BadInputException(where + ".base: not a finite number");
-        return new BoostedTrees(base, trees, KernelFeatures.size());
+        return new BoostedTrees(base, trees, features);
     }
 }

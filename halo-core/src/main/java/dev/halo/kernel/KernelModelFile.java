@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The JSON form of a {@link GraphLatencyModel}: format name and version, the kernel feature version and names, the
- * provenance, the calibration and the trees; an adapted model also holds its device factors and the source model.
+ * provenance, the calibration, the trees and the matrix products' trees; an adapted model also holds its device factors and the source model.
  * Everything is checked on load (finite numbers, array lengths, child indices that only point forward, feature
  * indices in range), so a damaged file is refused naming its field instead of predicting nonsense.
  */
@@ -54,6 +54,9 @@ public final class KernelModelFile {
         p.set("baseline", JSON.valueToTree(m.baseline()));
         p.set("calibration", JSON.valueToTree(m.calibration()));
         p.set("trees", trees(m.trees()));
+        ArrayNode productNames = p.putArray("productFeatures");
+        KernelFeatures.productNames().forEach(productNames::add);
+        p.set("productTrees", trees(m.productTrees()));
         return p;
     }
 
@@ -89,7 +92,7 @@ public final class KernelModelFile {
         if (ad.isMissingNode() || ad.isNull()) return profiled;
         String where = source + ": adapted";
         double[] scales = KernelModelChecks.groupScales(doubles(ad.path("groupScales"), where + ".groupScales"), where + ".groupScales");
-        BoostedTrees correction = ad.has("correction") ? trees(ad.path("correction"), where + ".correction") : null;
+        BoostedTrees correction = ad.has("correction") ? trees(ad.path("correction"), KernelFeatures.size(), where + ".correction") : null;
         return new DeviceAdaptation(text(ad, "device", where), profiled, correction, scales, number(ad, "overheadMs", where), number(ad, "shrinkage", where),
                 ad.has("looMape") ? number(ad, "looMape", where) : Double.NaN, (int) number(ad, "known", where));
     }
@@ -110,10 +113,11 @@ public final class KernelModelFile {
         JsonNode bl = p.path("baseline");
         String bw = where + ".baseline";
         var baseline = KernelModelChecks.baseline(number(bl, "msPerMac", bw), number(bl, "msPerByte", bw), number(bl, "msPerKernel", bw), bw);
-        return new KernelCostModel(baseline, trees(p.path("trees"), where + ".trees"), calibration, provenance);
+        return new KernelCostModel(baseline, trees(p.path("trees"), KernelFeatures.size(), where + ".trees"),
+                trees(p.path("productTrees"), KernelFeatures.productSize(), where + ".productTrees"), calibration, provenance);
     }
 
-    private static BoostedTrees trees(JsonNode t, String where) {
+    private static BoostedTrees trees(JsonNode t, int features, String where) {
         List<BoostedTrees.Tree> trees = new ArrayList<>();
         int i = 0;
         for (JsonNode o : t.path("trees")) {
@@ -123,9 +127,9 @@ public final class KernelModelFile {
             int[] left = ints(o.path("left"), tw + ".left");
             int[] right = ints(o.path("right"), tw + ".right");
             double[] value = doubles(o.path("value"), tw + ".value");
-            trees.add(KernelModelChecks.tree(feature, threshold, left, right, value, tw));
+            trees.add(KernelModelChecks.tree(feature, threshold, left, right, value, features, tw));
         }
-        return KernelModelChecks.boostedTrees(number(t, "base", where), trees, where);
+        return KernelModelChecks.boostedTrees(number(t, "base", where), trees, features, where);
     }
 
     private static String text(JsonNode o, String field, String where) {

@@ -42,4 +42,30 @@ class KernelCostModelTest {
         assertThat(p.kernels().stream().mapToDouble(KernelCostModel.KernelMs::ms).sum() + m.calibration().overheadMs())
                 .isCloseTo(p.ms(), org.assertj.core.data.Offset.offset(1e-9));
     }
+
+    @Test
+    void aMatrixProductIsPricedByTheProductTreesAndEveryOtherKernelByTheOthers() {
+        var half = new BoostedTrees.Tree(new int[] {-1}, new double[] {0}, new int[] {0}, new int[] {0}, new double[] {Math.log(0.5)});
+        var twice = new BoostedTrees.Tree(new int[] {-1}, new double[] {0}, new int[] {0}, new int[] {0}, new double[] {Math.log(2)});
+        var baseline = new KernelCostModel.Baseline(4e-8, 1e-7, 2e-3);
+        KernelCostModel m = new KernelCostModel(baseline, new BoostedTrees(0, List.of(half), KernelFeatures.size()),
+                new BoostedTrees(0, List.of(twice), KernelFeatures.productSize()), new KernelCostModel.Calibration(1, 0, 0, 0, 0), PROV);
+        KernelShape mm = KernelFixtures.matmul("mm", 2, 49, 64, 32), gemm = KernelFixtures.gemm("fc", 1, 512, 1000);
+        KernelShape pointwise = KernelFixtures.conv("pw", 64, 32, 7, 1, 1, 1), add = KernelFixtures.add("add", 64, 7);
+        for (KernelShape k : List.of(mm, gemm)) assertThat(m.kernelMs(k)).as(k.node()).isCloseTo(2 * baseline.ms(k), org.assertj.core.data.Offset.offset(1e-12));
+        for (KernelShape k : List.of(pointwise, add)) assertThat(m.kernelMs(k)).as(k.node()).isCloseTo(0.5 * baseline.ms(k), org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void aMatrixProductIsPricedFromThePointwiseConvolutionsWithItsWork() {
+        // the corpus holds no matrix product: what the product trees know, they learnt from its 1×1 convolutions
+        List<KernelCorpus.Model> corpus = KernelFixtures.corpus(240, 5, KernelFixtures.UNIT, 0.2);
+        KernelCostModel m = KernelCostModel.fit(corpus, BoostedTrees.Params.defaults(), PROV, false);
+        for (long c : new long[] {16, 32, 64, 128})
+            for (long hw : new long[] {8, 16, 32, 64}) {
+                KernelShape fc = KernelFixtures.gemm("fc", hw * hw, c, 2 * c);
+                assertThat(m.kernelMs(fc) / KernelFixtures.trueMs(fc, KernelFixtures.UNIT)).as("%d channels, %d×%d pixels", c, hw, hw)
+                        .isCloseTo(1, org.assertj.core.data.Offset.offset(0.10));
+            }
+    }
 }

@@ -20,6 +20,22 @@ final class KernelFixtures {
                         4 * cout * out * out));
     }
 
+    /** {@code heads} products of a rows×inner by an inner×columns matrix, both operands computed (attention's form). */
+    static KernelShape matmul(String node, long heads, long rows, long inner, long columns) {
+        long macs = heads * rows * inner * columns;
+        return new KernelShape(node, "MatMul", "", List.of(TensorShape.of(1, heads, rows, inner), TensorShape.of(1, heads, inner, columns)), List.of(),
+                List.of(TensorShape.of(1, heads, rows, columns)), new long[] {0, 0}, new long[] {1, 1}, 1,
+                new NodeCost(macs, 2 * macs, 0, 0, 4 * heads * (rows * inner + inner * columns), 0, 4 * heads * rows * columns));
+    }
+
+    /** A fully connected layer: a rows×inner activation by a constant inner×columns weight, plus a bias. */
+    static KernelShape gemm(String node, long rows, long inner, long columns) {
+        long macs = rows * inner * columns;
+        return new KernelShape(node, "Gemm", "", List.of(TensorShape.of(rows, inner)), List.of(TensorShape.of(inner, columns), TensorShape.of(columns)),
+                List.of(TensorShape.of(rows, columns)), new long[] {0, 0}, new long[] {1, 1}, 1,
+                new NodeCost(macs, 2 * macs, inner * columns + columns, 0, 4 * rows * inner, 4 * (inner * columns + columns), 4 * rows * columns));
+    }
+
     static KernelShape add(String node, long c, long hw) {
         long e = c * hw * hw;
         return new KernelShape(node, "Add", "", List.of(TensorShape.of(1, c, hw, hw), TensorShape.of(1, c, hw, hw)), List.of(),

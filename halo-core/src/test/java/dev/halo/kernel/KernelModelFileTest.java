@@ -30,6 +30,8 @@ class KernelModelFileTest {
             GraphLatencyModel back = read(KernelModelFile.toJson(g));
             assertThat(back.device()).isEqualTo(g.device());
             for (KernelCorpus.Model x : t) assertThat(back.predict(x.shapes()).ms()).isEqualTo(g.predict(x.shapes()).ms());
+            List<KernelShape> products = List.of(KernelFixtures.matmul("mm", 2, 49, 64, 32), KernelFixtures.gemm("fc", 1, 512, 1000));
+            assertThat(back.predict(products).ms()).isEqualTo(g.predict(products).ms());
         }
     }
 
@@ -46,5 +48,14 @@ class KernelModelFileTest {
         assertThatThrownBy(() -> read(feature)).isInstanceOf(BadInputException.class).hasMessageContaining("is not a feature index");
         String version = good.replace("\"featureVersion\":" + KernelFeatures.VERSION + ",\"features\"", "\"featureVersion\":99,\"features\"");
         assertThatThrownBy(() -> read(version)).isInstanceOf(BadInputException.class).hasMessageContaining("fit the model again");
+        // a model of version 2 (one set of trees for every kernel) is refused the same way
+        String version2 = good.replace("\"featureVersion\":" + KernelFeatures.VERSION + ",\"features\"", "\"featureVersion\":2,\"features\"");
+        assertThatThrownBy(() -> read(version2)).isInstanceOf(BadInputException.class).hasMessageContaining("featureVersion: 2")
+                .hasMessageContaining("fit the model again");
+        // the product trees are checked against the product's own numbers, not the 30 of the other trees
+        String productFeature = good.replaceFirst("(\"productTrees\":\\{\"base\":[-0-9.eE]+,\"trees\":\\[\\{\"feature\":\\[)[-0-9]+", "$1" + KernelFeatures.productSize());
+        assertThat(productFeature).isNotEqualTo(good);
+        assertThatThrownBy(() -> read(productFeature)).isInstanceOf(BadInputException.class).hasMessageContaining("productTrees[0]")
+                .hasMessageContaining("is not a feature index");
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * A kernel latency model made without measuring anything, for the serving benchmark and the tests: the baseline alone
- * (one tree that predicts an efficiency of 1), so every kernel costs {@code 4e-8 ms × MACs + 1e-7 ms × bytes + 2 µs}
+ * (trees that predict an efficiency of 1), so every kernel costs {@code 4e-8 ms × MACs + 1e-7 ms × bytes + 2 µs}
  * (times {@code slower}), 0.05 ms per model, and the interval is ±20 %. What the server does with a kernel model, and
  * how long it takes, does not depend on how good the model is.
  */
@@ -18,6 +18,7 @@ public final class SyntheticKernelModels {
     public static KernelCostModel baseline(String label, double slower) {
         var leaf = new BoostedTrees.Tree(new int[] {-1}, new double[] {0}, new int[] {0}, new int[] {0}, new double[] {0});
         return new KernelCostModel(new KernelCostModel.Baseline(slower * 4e-8, slower * 1e-7, slower * 2e-3), new BoostedTrees(0, List.of(leaf), KernelFeatures.size()),
+                new BoostedTrees(0, List.of(leaf), KernelFeatures.productSize()),
                 new KernelCostModel.Calibration(1, 0, 0.05, Math.log(0.8), Math.log(1.2)),
                 new KernelCostModel.Provenance("fp-" + label, label, 12, 400, List.of("shufflenetv2"), KernelFeatures.VERSION, "2026-12-02T00:00:00Z"));
     }

@@ -29,6 +29,7 @@ class PredictModelTest {
     static KernelCostModel baseline() {
         var leaf = new BoostedTrees.Tree(new int[] {-1}, new double[] {0}, new int[] {0}, new int[] {0}, new double[] {0});
         return new KernelCostModel(new KernelCostModel.Baseline(4e-8, 1e-7, 2e-3), new BoostedTrees(0, List.of(leaf), KernelFeatures.size()),
+                new BoostedTrees(0, List.of(leaf), KernelFeatures.productSize()),
                 new KernelCostModel.Calibration(1, 0, 0.05, Math.log(0.8), Math.log(1.2)),
                 new KernelCostModel.Provenance("fp", "test", 12, 400, List.of("shufflenetv2"), KernelFeatures.VERSION, "2026-12-02T00:00:00Z"));
     }
