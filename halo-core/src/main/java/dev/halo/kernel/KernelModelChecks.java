@@ -39,12 +39,11 @@ final class KernelModelChecks {
 
     /** A tree over {@code features} numbers per kernel. */
     static BoostedTrees.Tree tree(int[] feature, double[] threshold, int[] left, int[] right, double[] value, int features, String where) {
-        int d = features;
         int n = feature.length;
         if (n == 0 || threshold.length != n || left.length != n || right.length != n || value.length != n)
             throw new BadInputException(where + ": arrays must be non-empty and of one length");
         for (int k = 0; k < n; k++) {
-            if (feature[k] >= d || feature[k] < -1) throw new BadInputException(where + ".feature[" + k + "]: " + feature[k] + " is not a feature index");
+            if (feature[k] >= features || feature[k] < -1) throw new BadInputException(where + ".feature[" + k + "]: " + feature[k] + " is not a feature index");
             // children only point forward, so walking a tree always ends
             if (feature[k] >= 0 && (left[k] <= k || right[k] <= k || left[k] >= n || right[k] >= n))
                 throw new BadInputException(where + ": node " + k + " has children outside " + (k + 1) + ".." + (n - 1));
