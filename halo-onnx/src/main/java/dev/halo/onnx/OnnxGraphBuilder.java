@@ -363,12 +363,69 @@ public final class OnnxGraphBuilder {
         Tensor scores = matMul(qkvParts[0], kT, Tensor.map(fresh("MatMul"), heads, t, t), (long) heads * t * t * hd);
         String scaled = fresh("Mul");
         Tensor s = emit(node("Mul", scaled, scores.name(), scalar((float) (1.0 / Math.sqrt(hd)))), rename(scores, scaled), scores.elements(), scores);
-        String softmax = fresh("Softmax");
-        Tensor p = emit(node("Softmax", softmax, s.name()).addAttribute(intAttr("axis", -1)), rename(s, softmax), s.elements(), s);
+        Tensor p = softmax(s);
         Tensor context = matMul(p, qkvParts[2], Tensor.map(fresh("MatMul"), heads, t, hd), (long) heads * t * t * hd);
         Tensor back = transpose(context, Tensor.map(fresh("Transpose"), t, heads, hd), 0, 2, 1, 3);    // [N, T, H, hd]
         Tensor merged = reshape(back, Tensor.sequence(fresh("Reshape"), t, d));
         return linear(merged, d);
+    }
+
+    /** Softmax over the last axis (attention maps {@code [N, heads, T, T]}, class scores {@code [N, classes]}). */
+    public Tensor softmax(Tensor x) {
+        String name = fresh("Softmax");
+        return emit(node("Softmax", name, x.name()).addAttribute(intAttr("axis", -1)), rename(x, name), x.elements(), x);
+    }
+
+    /**
+     * The product of two activations, batched over the heads: {@code [N, B, M, K] x [N, B, K, P] -> [N, B, M, P]}
+     * (attention's {@code q kᵀ} and {@code p v} without the transposes ONNX Runtime would fuse into the product).
+     */
+    public Tensor matMul(Tensor a, Tensor b) {
+        if (a.layout() != Tensor.Layout.MAP || b.layout() != Tensor.Layout.MAP || a.channels() != b.channels() || a.width() != b.height())
+            throw new IllegalArgumentException("cannot multiply " + a + " by " + b);
+        return matMul(a, b, Tensor.map(fresh("MatMul"), a.channels(), a.height(), b.width()), (long) a.channels() * a.height() * a.width() * b.width());
+    }
+
+    /** {@code x} reshaped to a feature map {@code [N, channels, height, width]} of the same size. */
+    public Tensor asMap(Tensor x, int channels, int height, int width) {
+        return reshape(x, Tensor.map(fresh("Reshape"), channels, height, width));
+    }
+
+    /** {@code x} reshaped to a sequence {@code [N, tokens, embedding]} of the same size. */
+    public Tensor asSequence(Tensor x, int tokens, int embedding) {
+        return reshape(x, Tensor.sequence(fresh("Reshape"), tokens, embedding));
+    }
+
+    /** A standalone Transpose of a feature map by {@code perm} over its four axes (the batch, axis 0, stays first). */
+    public Tensor permute(Tensor x, int... perm) {
+        if (x.layout() != Tensor.Layout.MAP) throw new IllegalArgumentException("permute needs a 4-d map, got " + x);
+        if (perm.length != 4 || perm[0] != 0 || !Arrays.equals(Arrays.stream(perm).sorted().toArray(), new int[] {0, 1, 2, 3}))
+            throw new IllegalArgumentException("not a permutation of 4 axes keeping the batch first: " + Arrays.toString(perm));
+        int[] dims = {batch, x.channels(), x.height(), x.width()};
+        Tensor out = Tensor.map(fresh("Transpose"), dims[perm[1]], dims[perm[2]], dims[perm[3]]);
+        return transpose(x, out, Arrays.stream(perm).asLongStream().toArray());
+    }
+
+    /**
+     * {@code x} plus a trainable tensor of its own per-sample shape: an Add that reads two full-size operands, as a
+     * residual add does, from a single input.
+     */
+    public Tensor addWeight(Tensor x) {
+        String name = fresh("added");
+        long[] shape = x.shape(1);
+        String w = weight(name + ".weight", 0.02, Arrays.stream(shape).mapToInt(Math::toIntExact).toArray());
+        String add = fresh("Add");
+        return emit(node("Add", add, x.name(), w), rename(x, add), x.elements(), x, rename(x, w));
+    }
+
+    /** {@code x} times a trainable per-channel scale ({@code [C, 1, 1]} on a map, {@code [D]} on a sequence): a gate's Mul. */
+    public Tensor mulChannelWeight(Tensor x) {
+        String name = fresh("gate");
+        int c = x.channels();
+        Tensor gate = x.layout() == Tensor.Layout.MAP ? Tensor.map(weight(name + ".weight", 1.0, c, 1, 1), c, 1, 1)
+                : Tensor.vector(weight(name + ".weight", 1.0, c), c);
+        String mul = fresh("Mul");
+        return emit(node("Mul", mul, x.name(), gate.name()), rename(x, mul), x.elements(), x, gate);
     }
 
     /** The first token of a sequence as a flat vector {@code [N, D]} (ViT's class-token head input). */
@@ -470,8 +527,7 @@ public final class OnnxGraphBuilder {
         View biased = addBroadcast(reshape(asView(scores), heads, nW, t, t), relativePositionBias(heads, window));
         if (shifted) biased = addBroadcast(biased, shiftMask(height, width, window));
         Tensor s = toMap(reshape(biased, folded, t, t));
-        String softmax = fresh("Softmax");
-        Tensor p = emit(node("Softmax", softmax, s.name()).addAttribute(intAttr("axis", -1)), rename(s, softmax), s.elements(), s);
+        Tensor p = softmax(s);
         Tensor context = matMul(p, qkvParts[2], Tensor.map(fresh("MatMul"), folded, t, hd), (long) folded * t * t * hd);
         View tokensFirst = transpose(reshape(asView(context), heads, nW, t, hd), 0, 2, 3, 1, 4); // [N, nW, t, heads, hd]
         return linear(toSequence(reshape(tokensFirst, (long) nW * t, d)), d);

@@ -15,11 +15,12 @@ class ZooCommandTest {
     @TempDir Path dir;
 
     @Test
-    void familiesListsAllNineWithTheirPresets() {
+    void familiesListsAllTenWithTheirPresets() {
         CliRun r = CliRun.of("zoo", "families", "--format", "csv");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out().lines().skip(1).toList()).hasSize(9);
+        assertThat(r.out().lines().skip(1).toList()).hasSize(10);
         assertThat(r.out()).contains("resnet50").contains("vit_s_16").contains("regnet_y_400mf").contains("swin_t");
+        assertThat(r.out().lines()).anyMatch(line -> line.startsWith("micro,") && line.contains("depthwise"));
     }
 
     @Test

@@ -16,13 +16,17 @@ import java.util.SplittableRandom;
  */
 public final class ModelZoo {
     private static final List<ModelFamily> FAMILIES = List.of(new ResNet(), new MobileNetV2(), new MobileNetV3(),
-            new EfficientNet(), new ShuffleNetV2(), new RegNet(), new DenseNet(), new VisionTransformer(), new SwinTransformer());
+            new EfficientNet(), new ShuffleNetV2(), new RegNet(), new DenseNet(), new VisionTransformer(), new SwinTransformer(),
+            new MicroKernels());
     /**
      * The families {@code all} cycles through (what onboarding profiles by default). Swin is left out: the rule fixed
      * for it in docs/results/kernels.md (session 8, check 3) failed on measured zoo data (vit gained, densenet lost
-     * 19 points); it is profiled only with {@code --family swin}.
+     * 19 points); it is profiled only with {@code --family swin}. Micro is left out too: its single-kernel models are a
+     * corpus to add beside the whole networks (with {@code --family micro}) once a check has shown that they help;
+     * cycling them into {@code all} would change what every existing seed draws and what onboarding profiles.
      */
-    private static final List<ModelFamily> DEFAULT_SAMPLE = FAMILIES.stream().filter(f -> !f.name().equals(SwinTransformer.NAME)).toList();
+    private static final List<ModelFamily> DEFAULT_SAMPLE = FAMILIES.stream()
+            .filter(f -> !f.name().equals(SwinTransformer.NAME) && !f.name().equals(MicroKernels.NAME)).toList();
 
     private ModelZoo() {}
 
@@ -57,8 +61,8 @@ public final class ModelZoo {
 
     /**
      * {@code n} distinct models from {@code seed}: of one family, or of all families in turn when {@code familyName}
-     * is {@code all} (model i comes from family {@code i mod 8}: every family but swin, in the order of {@link #families()}). The same arguments always give the same list, and
-     * a longer list starts with the shorter one.
+     * is {@code all} (model i comes from family {@code i mod 8}: every family but swin and micro, in the order of
+     * {@link #families()}). The same arguments always give the same list, and a longer list starts with the shorter one.
      */
     public static List<ZooModel> sample(String familyName, int n, long seed) {
         if (n < 1) throw new BadInputException("the number of models must be at least 1, got " + n);

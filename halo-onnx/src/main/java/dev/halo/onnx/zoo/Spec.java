@@ -38,6 +38,11 @@ final class Spec {
         return new Spec(text, values);
     }
 
+    /** The keys the text gives (a family whose keys depend on one of them checks the rest against it). */
+    Set<String> keys() {
+        return values.keySet();
+    }
+
     String string(String key, String fallback) {
         return values.getOrDefault(key, fallback);
     }

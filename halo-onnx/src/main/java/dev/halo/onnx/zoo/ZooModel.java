@@ -14,7 +14,10 @@ public interface ZooModel {
     /** {@code family:key=value:key=value...} with every hyper-parameter, keys in a fixed order. */
     String canonical();
 
-    /** Input height and width (square RGB images, batch fixed at export). */
+    /**
+     * Input height and width (square RGB images, batch fixed at export); for a {@link MicroKernels} model the side of
+     * its input map, or 0 when its input is read as a sequence or matrices.
+     */
     int resolution();
 
     /** Builds the network into {@code builder} (weighted or structure-only); the output is {@code [batch, classes]}. */
