@@ -26,6 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Tree parameters (defaults: the product's, BoostedTrees.Params.defaults()): -Dtrees=N -Ddepth=N -Dlr=X -DminLeaf=X
  * -Dlambda=X -Dsubsample=X; -Dseeds=7,8 fits once per tree seed (the rows each tree samples) and adds a MEAN line: the
  * shares and errors averaged over the seeds, per family too, so that a choice is not made on one seed's chance.
+ * -Dextra=DIR[,DIR...]: corpora of the same device in every fit and never scored, e.g. the single-kernel models of the
+ * zoo's "micro" family (kernels no generated network has; only the network families are held out and scored).
  */
 public class KernelZooCheck {
     public static void main(String[] args) throws Exception {
@@ -33,7 +35,7 @@ public class KernelZooCheck {
         long[] seeds = Arrays.stream(System.getProperty("seeds", System.getProperty("seed", Long.toString(d.seed()))).split(","))
                 .mapToLong(Long::parseLong).toArray();
         for (String arg : args) {
-            List<KernelCorpus.Model> zoo = KernelCorpus.read(Path.of(arg));
+            List<KernelCorpus.Model> zoo = KernelCorpus.read(Path.of(arg)).stream().filter(m -> !m.singleKernel()).toList();
             List<String> families = List.copyOf(new TreeSet<>(zoo.stream().map(KernelCorpus.Model::family).toList()));
             Map<String, double[]> perFamilySum = new TreeMap<>(); // family -> {within, median abs, median signed} summed over seeds
             double[] allSum = new double[2];
@@ -41,7 +43,7 @@ public class KernelZooCheck {
                 BoostedTrees.Params params = new BoostedTrees.Params(Integer.getInteger("trees", d.trees()), Integer.getInteger("depth", d.depth()),
                         doubleProperty("lr", d.learningRate()), doubleProperty("minLeaf", d.minLeafWeight()), doubleProperty("lambda", d.lambda()),
                         doubleProperty("subsample", d.subsample()), seed);
-                double[] scores = check(arg, zoo, families, params, perFamilySum);
+                double[] scores = check(arg, zoo, extra(), families, params, perFamilySum);
                 allSum[0] += scores[0];
                 allSum[1] += scores[1];
             }
@@ -56,21 +58,34 @@ public class KernelZooCheck {
         }
     }
 
+    /** The single-kernel models (and any other corpus) of -Dextra, in every fit. */
+    static List<KernelCorpus.Model> extra() {
+        String dirs = System.getProperty("extra", "");
+        List<KernelCorpus.Model> out = new ArrayList<>();
+        for (String d : dirs.split(",")) if (!d.isBlank()) out.addAll(KernelCorpus.read(Path.of(d)));
+        return out;
+    }
+
     static double doubleProperty(String name, double fallback) {
         String v = System.getProperty(name);
         return v == null ? fallback : Double.parseDouble(v);
     }
 
     /** One seed's check; returns {within ±10 % in %, median abs error in %} and adds each family's numbers to {@code perFamilySum}. */
-    static double[] check(String arg, List<KernelCorpus.Model> zoo, List<String> families, BoostedTrees.Params params,
-            Map<String, double[]> perFamilySum) {
-        System.out.printf(Locale.ROOT, "%n# %s: %d models, %d kernels, families %s; %s%n", arg, zoo.size(),
-                zoo.stream().mapToInt(m -> m.kernels().size()).sum(), families, params);
+    static double[] check(String arg, List<KernelCorpus.Model> zoo, List<KernelCorpus.Model> extra, List<String> families,
+            BoostedTrees.Params params, Map<String, double[]> perFamilySum) {
+        System.out.printf(Locale.ROOT, "%n# %s: %d models, %d kernels, families %s; in every fit: %d more models, %d kernels; %s%n", arg,
+                zoo.size(), zoo.stream().mapToInt(m -> m.kernels().size()).sum(), families, extra.size(),
+                extra.stream().mapToInt(m -> m.kernels().size()).sum(), params);
         var prov = new KernelCostModel.Provenance("bench", "bench", zoo.size(), 0, List.of(), KernelFeatures.VERSION, "");
         long t0 = System.nanoTime();
         Map<String, KernelCostModel> fits = new ConcurrentHashMap<>();
         // two fits at a time: the machine has two cores
-        families.parallelStream().forEach(f -> fits.put(f, KernelCostModel.fitPoint(zoo.stream().filter(m -> !m.family().equals(f)).toList(), params, prov)));
+        families.parallelStream().forEach(f -> {
+            List<KernelCorpus.Model> train = new ArrayList<>(zoo.stream().filter(m -> !m.family().equals(f)).toList());
+            train.addAll(extra);
+            fits.put(f, KernelCostModel.fitPoint(train, params, prov));
+        });
         System.out.printf(Locale.ROOT, "%d fits in %.0f s%n", fits.size(), (System.nanoTime() - t0) / 1e9);
         double[] p = zoo.stream().mapToDouble(m -> fits.get(m.family()).predict(m.shapes()).ms()).toArray();
         double[] a = zoo.stream().mapToDouble(KernelCorpus.Model::latencyMs).toArray();

@@ -29,6 +29,8 @@ import java.util.stream.Collectors;
 public final class KernelCorpus {
     public static final String MODELS = "models.csv";
     public static final String KERNELS = "kernels.csv";
+    /** The zoo family of single-kernel models (halo-onnx's {@code MicroKernels}). */
+    public static final String SINGLE_KERNELS = "micro";
     static final String MODELS_HEADER = "id,family,resolution,macs,params,kernels,profiled_ms,latency_ms,round_ms";
     static final String KERNELS_HEADER = "id,node,op,activation,inputs,weights,outputs,window,stride,group,macs,flops,params,buffers,bytes_in,bytes_weights,bytes_out,ms";
 
@@ -54,6 +56,15 @@ public final class KernelCorpus {
         @Override
         public double[] roundMs() {
             return roundMs.clone();
+        }
+
+        /**
+         * Whether this is one of the zoo's single-kernel models (family {@value KernelCorpus#SINGLE_KERNELS}): it teaches
+         * what kernels cost, but its latency is mostly the runtime's per-call overhead, so it neither calibrates a
+         * network's latency nor is held out as a family of networks.
+         */
+        public boolean singleKernel() {
+            return family.equals(SINGLE_KERNELS);
         }
 
         /** The model's kernel shapes in execution order. */

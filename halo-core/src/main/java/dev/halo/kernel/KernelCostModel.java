@@ -138,12 +138,16 @@ public final class KernelCostModel implements GraphLatencyModel {
         return new Prediction(ms, ms * Math.exp(calibration.lowLogRatio()), ms * Math.exp(calibration.highLogRatio()), parts);
     }
 
-    /** Fits on every model of {@code corpus}; with {@code interval}, also the leave-one-family-out error quantiles. */
+    /**
+     * Fits on every model of {@code corpus}; with {@code interval}, also the leave-one-family-out error quantiles (over
+     * the families of networks: single-kernel models stay in every fit).
+     */
     public static KernelCostModel fit(List<KernelCorpus.Model> corpus, BoostedTrees.Params params, Provenance provenance, boolean interval) {
         KernelCostModel point = fitPoint(corpus, params, provenance);
         if (!interval) return point;
         Map<String, KernelCostModel> heldOut = new TreeMap<>();
         for (String family : families(corpus)) {
+            if (family.equals(KernelCorpus.SINGLE_KERNELS)) continue;
             List<KernelCorpus.Model> train = corpus.stream().filter(Predicate.not(m -> m.family().equals(family))).toList();
             if (!train.isEmpty()) heldOut.put(family, fitPoint(train, params, provenance));
         }
@@ -172,7 +176,9 @@ public final class KernelCostModel implements GraphLatencyModel {
         BoostedTrees trees = fitTrees(corpus, baseline, Predicate.not(KernelFeatures::isMatrixProduct), KernelFeatures::of, "kernels but matrix products", params);
         BoostedTrees productTrees = fitTrees(corpus, baseline, KernelFeatures::teachesProducts, KernelFeatures::product,
                 "matrix products and pointwise convolutions", params);
-        return new KernelCostModel(baseline, trees, productTrees, calibrate(corpus), provenance);
+        // a single-kernel model's latency is mostly per-call overhead: it would pull the calibration towards it
+        List<KernelCorpus.Model> networks = corpus.stream().filter(Predicate.not(KernelCorpus.Model::singleKernel)).toList();
+        return new KernelCostModel(baseline, trees, productTrees, calibrate(networks.isEmpty() ? corpus : networks), provenance);
     }
 
     /** Trees on the log of measured / baseline time of the profiled kernels that {@code rows} keeps ({@code what} names them). */

@@ -68,4 +68,27 @@ class KernelCostModelTest {
                         .isCloseTo(1, org.assertj.core.data.Offset.offset(0.10));
             }
     }
+
+    @Test
+    void singleKernelModelsTeachKernelCostsButNeitherCalibrateNorAreHeldOut() {
+        List<KernelCorpus.Model> networks = KernelFixtures.corpus(100, 6, KernelFixtures.UNIT, 0.5);
+        // single-kernel models whose latency is all overhead (5 ms): in the calibration they would drag it off
+        List<KernelCorpus.Model> singles = new java.util.ArrayList<>();
+        for (KernelCorpus.Model m : networks.subList(0, 30)) {
+            ProfiledKernel k = m.kernels().get(0);
+            singles.add(new KernelCorpus.Model("micro-" + m.id(), KernelCorpus.SINGLE_KERNELS, m.resolution(), 0, 0, List.of(k), k.ms(),
+                    k.ms() + 5, new double[] {k.ms() + 5}));
+        }
+        List<KernelCorpus.Model> corpus = new java.util.ArrayList<>(networks);
+        corpus.addAll(singles);
+        assertThat(singles).allMatch(KernelCorpus.Model::singleKernel);
+        KernelCostModel m = KernelCostModel.fit(corpus, new BoostedTrees.Params(60, 4, 0.15, 1e-3, 1e-3, 0.8, 7), PROV, true);
+        KernelCostModel.Calibration c = m.calibration();
+        assertThat(c.scale()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.02));
+        assertThat(c.overheadMs() + c.perKernelMs() * 8).isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.05));
+        // with them calibrated as networks the overhead is visibly wrong: the test can tell the two apart
+        KernelCostModel.Calibration mixed = KernelCostModel.calibrate(corpus);
+        assertThat(Math.abs(mixed.overheadMs() + mixed.perKernelMs() * 8 - 0.5)).isGreaterThan(0.1);
+        assertThat(m.calibration().highLogRatio() - m.calibration().lowLogRatio()).isGreaterThan(0);
+    }
 }
