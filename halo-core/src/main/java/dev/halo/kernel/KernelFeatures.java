@@ -24,13 +24,18 @@ import java.util.List;
  * transformer's MatMuls were priced from those; describing them in a convolution's terms inside one set of trees
  * priced them well but moved other families' convolutions through the shared splits (versions 3 to 3c, session 10).
  * Here the convolutions lend the product trees their data without being predicted by them (session 11).
+ *
+ * <p>Version 5 says whether a kernel runs in ONNX Runtime's blocked (NCHWc) layout. ORT moves a convolution or a pool
+ * into that layout only when its channels fill whole blocks (8 floats with AVX2, 16 with AVX-512); otherwise the same
+ * convolution runs as a plain NCHW kernel, grouped and depthwise ones group by group, at 2-8 times the cost per MAC in
+ * the zoo corpora. Nothing in version 4's numbers told the two apart (session 12).
  */
 public final class KernelFeatures {
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
 
     private static final List<String> NUMERIC = List.of("log_macs", "log_flops", "log_bytes_in", "log_bytes_weights", "log_bytes_out",
             "log_channels_in", "log_channels_out", "window_h", "window_w", "stride", "log_groups", "log_spatial_out", "inputs",
-            "activation", "log_intensity", "log_inner_dim", "log_outer_rows", "op_class");
+            "activation", "log_intensity", "log_inner_dim", "log_outer_rows", "op_class", "blocked_layout");
     private static final List<String> NAMES;
     private static final List<String> PRODUCT_NAMES = List.of("log_batch", "log_rows", "log_inner", "log_columns", "log_macs",
             "log_bytes_in", "log_bytes_weights", "log_bytes_out", "log_intensity", "activation");
@@ -134,6 +139,7 @@ public final class KernelFeatures {
         x[i++] = log(innerDim(in));
         x[i++] = log(outerRows(in));
         x[i++] = opClass(k);
+        x[i++] = blockedLayout(k) ? 1 : 0;
         return x;
     }
 
@@ -169,6 +175,11 @@ public final class KernelFeatures {
             "BiasGelu", "QuickGelu", "Softplus", "Softsign", "Elu", "Selu", "Celu", "Mish", "Swish", "Pow", "Sqrt", "Reciprocal", "Sin", "Cos");
     private static final java.util.Set<String> SIMPLE = java.util.Set.of("Add", "Sub", "Mul", "Div", "Max", "Min", "Neg", "Abs", "Relu",
             "LeakyRelu", "PRelu", "Clip", "HardSigmoid", "HardSwish", "Where", "Equal", "Less", "Greater", "Not", "And", "Or", "Sum", "Mean");
+
+    /** Whether ORT runs the kernel in its blocked channel layout (the operators of its {@code com.microsoft.nchwc} domain). */
+    static boolean blockedLayout(KernelShape k) {
+        return k.op().startsWith("com.microsoft.nchwc:");
+    }
 
     /** 0: not element-wise or unknown, 1: simple arithmetic (add, multiply, clamp), 2: transcendental (exp, erf, tanh, ...). */
     static int opClass(KernelShape k) {

@@ -30,4 +30,20 @@ class KernelFeaturesTest {
         for (int i = 0; i < fc.length - 1; i++) assertThat(fc[i]).as(KernelFeatures.productNames().get(i)).isEqualTo(pw[i]);
         assertThat(KernelFeatures.productNames().get(fc.length - 1)).isEqualTo("activation");
     }
+
+    @Test
+    void theSameConvolutionInOrtsBlockedAndPlainLayoutsDiffersOnlyInTheLayoutFeature() {
+        KernelShape blocked = KernelFixtures.conv("dw", 58, 58, 28, 3, 1, 58);
+        KernelShape plain = new KernelShape("dw", "Conv", blocked.activation(), blocked.inputs(), blocked.weights(), blocked.outputs(),
+                blocked.window(), blocked.stride(), blocked.group(), blocked.cost());
+        KernelShape fusedPlain = new KernelShape("dw", "com.microsoft::FusedConv", blocked.activation(), blocked.inputs(), blocked.weights(),
+                blocked.outputs(), blocked.window(), blocked.stride(), blocked.group(), blocked.cost());
+        double[] b = KernelFeatures.of(blocked), p = KernelFeatures.of(plain), f = KernelFeatures.of(fusedPlain);
+        int layout = KernelFeatures.names().indexOf("blocked_layout");
+        assertThat(b[layout]).isEqualTo(1);
+        assertThat(p[layout]).isZero();
+        assertThat(f[layout]).isZero();
+        for (int i = 0; i < b.length; i++)
+            if (i != layout) assertThat(p[i]).as(KernelFeatures.names().get(i)).isEqualTo(b[i]).isEqualTo(f[i]);
+    }
 }
