@@ -41,7 +41,8 @@ import java.util.SplittableRandom;
  * </ul>
  */
 public final class MicroKernels implements ModelFamily {
-    public static final String NAME = "micro";
+    /** The name halo-core's kernel corpus knows single-kernel models by (they are never held out or calibrated on). */
+    public static final String NAME = dev.halo.kernel.KernelCorpus.SINGLE_KERNELS;
 
     /** Caps on a sampled variant, so that each runs well under 50 ms on one core. */
     static final long MAX_MACS = 1_000_000_000L;
