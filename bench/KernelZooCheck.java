@@ -34,6 +34,7 @@ public class KernelZooCheck {
         BoostedTrees.Params d = BoostedTrees.Params.defaults();
         long[] seeds = Arrays.stream(System.getProperty("seeds", System.getProperty("seed", Long.toString(d.seed()))).split(","))
                 .mapToLong(Long::parseLong).toArray();
+        List<KernelCorpus.Model> extra = extra(); // read once: the same models join every fit of every corpus and seed
         for (String arg : args) {
             List<KernelCorpus.Model> zoo = KernelCorpus.read(Path.of(arg)).stream().filter(m -> !m.singleKernel()).toList();
             List<String> families = List.copyOf(new TreeSet<>(zoo.stream().map(KernelCorpus.Model::family).toList()));
@@ -43,7 +44,7 @@ public class KernelZooCheck {
                 BoostedTrees.Params params = new BoostedTrees.Params(Integer.getInteger("trees", d.trees()), Integer.getInteger("depth", d.depth()),
                         doubleProperty("lr", d.learningRate()), doubleProperty("minLeaf", d.minLeafWeight()), doubleProperty("lambda", d.lambda()),
                         doubleProperty("subsample", d.subsample()), seed);
-                double[] scores = check(arg, zoo, extra(), families, params, perFamilySum);
+                double[] scores = check(arg, zoo, extra, families, params, perFamilySum);
                 allSum[0] += scores[0];
                 allSum[1] += scores[1];
             }
