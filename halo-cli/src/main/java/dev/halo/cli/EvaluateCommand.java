@@ -81,7 +81,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     int seeds;
 
     @Option(names = "--selection", defaultValue = "random",
-            description = "How the test devices' samples are chosen from the kept train pool: random (HELP's, the default), flops-spread, kcenter, d-optimal, cost-optimal (the operation costs op-costs fits; nasbench201, fbnet) cost-optimal-dce (nasbench201: also spread over dead operations, for experimental:op-costs-dce) or cost-optimal-probes (nasbench201: two cells with three dead operations, then cost-optimal; for experimental:op-costs-dce-probes; other spaces: cost-optimal).")
+            description = "How the test devices' samples are chosen from the kept train pool: random (HELP's, the default), flops-spread, kcenter, d-optimal, cost-optimal (the operation costs op-costs fits; nasbench201, fbnet) cost-optimal-dce (nasbench201: also spread over dead operations, for experimental:op-costs-dce) cost-optimal-probes (nasbench201: two cells with three dead operations, then cost-optimal; for experimental:op-costs-dce-probes; other spaces: cost-optimal) or cost-optimal-probe (nasbench201: cost-optimal with its last sample replaced by one such cell; other spaces: cost-optimal).")
     String selection;
 
     @Option(names = "--references", defaultValue = "help", paramLabel = "help|none",

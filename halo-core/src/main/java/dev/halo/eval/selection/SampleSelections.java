@@ -36,14 +36,18 @@ import java.util.stream.IntStream;
  *   <li>{@code cost-optimal-probes} (NAS-Bench-201; elsewhere exactly {@code cost-optimal}): {@value #PROBES} dead-code
  *       probes ({@link DeadCodeProbes}) from the pool, then the {@code cost-optimal} design for the other samples
  *       given the references and the probes, for {@code experimental:op-costs-dce-probes}.</li>
+ *   <li>{@code cost-optimal-probe} (NAS-Bench-201; elsewhere exactly {@code cost-optimal}): {@code cost-optimal}'s first
+ *       n - 1 picks, then one probe in place of its last (beyond.md, session 13).</li>
  * </ul>
  */
 public final class SampleSelections {
-    public static final List<String> NAMES = List.of("random", "flops-spread", "kcenter", "d-optimal", "cost-optimal", "cost-optimal-dce", "cost-optimal-probes");
+    public static final List<String> NAMES = List.of("random", "flops-spread", "kcenter", "d-optimal", "cost-optimal", "cost-optimal-dce", "cost-optimal-probes", "cost-optimal-probe");
     /** How many dead-code probes {@code cost-optimal-probes} measures (beyond.md, session 11). */
     static final int PROBES = 2;
     /** Fewer samples than this get no probes: the probe rule fits op counts' 5 costs on the samples besides them. */
     static final int MIN_SAMPLES_FOR_PROBES = PROBES + 5;
+    /** Fewer samples than this keep {@code cost-optimal}: the probe rule fits op counts' 5 costs on the other samples. */
+    static final int MIN_SAMPLES_FOR_LAST_PROBE = 6;
 
     private SampleSelections() {}
 
@@ -56,6 +60,7 @@ public final class SampleSelections {
             case "cost-optimal" -> costOptimal(benchmark);
             case "cost-optimal-dce" -> costOptimalDeadCode(benchmark);
             case "cost-optimal-probes" -> costOptimalProbes(benchmark);
+            case "cost-optimal-probe" -> costOptimalLastProbe(benchmark);
             default -> throw new BadInputException("unknown --selection '" + name + "'; known: " + String.join(",", NAMES));
         };
     }
@@ -132,6 +137,38 @@ public final class SampleSelections {
             int[] known = IntStream.concat(Arrays.stream(ref), Arrays.stream(probes)).toArray();
             int[] design = greedyDesign(features, known, randomHalf(withoutPrunable(rest, prunable, designed), designed, rng), designed);
             return IntStream.concat(Arrays.stream(probes), Arrays.stream(design)).toArray();
+        });
+    }
+
+    /**
+     * NAS-Bench-201 with at least {@value #MIN_SAMPLES_FOR_LAST_PROBE} samples: {@code cost-optimal}'s first n - 1 picks
+     * (its greedy order makes them the picks it would make for n - 1), then one probe in place of the last pick, the
+     * least informative of the design's. The probe is one of the whole pool's probes with the most dead work (the tie
+     * group at the maximum: the more work a runtime skips on it, the plainer its latency shows dead-code removal),
+     * and of those the one with the largest leverage in the op-count design given the references and the n - 1
+     * picks, so that it still teaches op-costs as much as a probe can. Why one and why last: two probes cost
+     * 1080ti_1 .011-.020 in session 11, all of it from the design samples they displaced.
+     */
+    private static SampleSelection costOptimalLastProbe(Benchmark b) {
+        String name = "cost-optimal-probe";
+        CostFeatures costs = CostFeatures.require(b.space(), "--selection " + name);
+        if (!(b.space() instanceof Nb201Space space)) return costOptimal(name, costs, b);
+        double[][] features = standardisedCosts(costs, b.archs());
+        boolean[] prunable = prunable(costs, b.archs());
+        double[] deadMflops = b.archs().stream()
+                .mapToDouble(a -> DeadCodeProbes.isProbe(a) ? DeadCodeProbes.deadMflops(space, (Nb201Arch) a) : Double.NaN).toArray();
+        return new Named(name, (pool, ref, n, rng) -> {
+            int[] design = greedyDesign(features, ref, randomHalf(withoutPrunable(pool, prunable, n), n, rng), n);
+            if (n < MIN_SAMPLES_FOR_LAST_PROBE) return design;
+            int[] kept = Arrays.copyOf(design, n - 1);
+            int[] candidates = Arrays.stream(pool).filter(r -> !Double.isNaN(deadMflops[r]) && Arrays.stream(kept).noneMatch(k -> k == r)).toArray();
+            if (candidates.length == 0) return design;
+            double most = Arrays.stream(candidates).mapToDouble(r -> deadMflops[r]).max().getAsDouble();
+            int[] group = Arrays.stream(candidates).filter(r -> deadMflops[r] == most).toArray();
+            int[] ordered = SampleSelection.RANDOM.choose(group, new int[0], group.length, rng); // exact ties: the seed's order
+            int[] known = IntStream.concat(Arrays.stream(ref), Arrays.stream(kept)).toArray();
+            int[] probe = greedyDesign(features, known, ordered, 1);
+            return IntStream.concat(Arrays.stream(kept), Arrays.stream(probe)).toArray();
         });
     }
 

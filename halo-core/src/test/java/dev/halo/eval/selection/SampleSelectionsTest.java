@@ -184,6 +184,65 @@ class SampleSelectionsTest {
                 .isInstanceOf(BadInputException.class).hasMessageContaining("no cost features for space 'toy'");
     }
 
+    /** Session 13: cost-optimal's first nine picks, then the most-dead-work probe that teaches the design most. */
+    @Test
+    void costOptimalProbeReplacesTheDesignsLastPickByOneMostDeadWorkProbe() {
+        Nb201Space space = new Nb201Space();
+        List<Nb201Arch> archs = IntStream.range(0, Nb201Space.SIZE).mapToObj(space::fromIndex).toList(); // the whole space: its 4 most-dead-work probes tie
+        double[] ms = archs.stream().mapToDouble(a -> 1 + a.ops().size()).toArray();
+        Benchmark b = new Benchmark(space, archs, LatencyTable.of(archs.size(), Map.of("a", ms, "target", ms), IntStream.range(0, 10).toArray()), new Pools(archs.size() - 1, 1));
+        int[] pool = IntStream.range(10, archs.size() - 1).toArray(), ref = IntStream.range(0, 10).toArray();
+        double most = Arrays.stream(pool).filter(r -> DeadCodeProbes.isProbe(archs.get(r)))
+                .mapToDouble(r -> DeadCodeProbes.deadMflops(space, archs.get(r))).max().orElseThrow();
+        long mostWorkProbes = Arrays.stream(pool)
+                .filter(r -> DeadCodeProbes.isProbe(archs.get(r)) && DeadCodeProbes.deadMflops(space, archs.get(r)) == most).count();
+        assertThat(mostWorkProbes).isEqualTo(4); // so that the leverage has a choice to make
+        SampleSelection s = SampleSelections.byName("cost-optimal-probe", b, SPLIT);
+        SampleSelection plain = SampleSelections.byName("cost-optimal", b, SPLIT);
+        for (int seed = 0; seed < 5; seed++) {
+            int[] chosen = s.choose(pool, ref, 10, new SplittableRandom(seed));
+            int[] design = plain.choose(pool, ref, 10, new SplittableRandom(seed));
+            assertThat(chosen).hasSize(10).doesNotHaveDuplicates();
+            assertThat(Arrays.copyOf(chosen, 9)).containsExactly(Arrays.copyOf(design, 9));
+            Nb201Arch probe = archs.get(chosen[9]);
+            assertThat(DeadCodeProbes.isProbe(probe)).isTrue();
+            assertThat(DeadCodeProbes.deadMflops(space, probe)).isEqualTo(most);
+            // of the most-dead-work probes it is one with the largest leverage given the references and the nine
+            int[] known = IntStream.concat(Arrays.stream(ref), Arrays.stream(Arrays.copyOf(chosen, 9))).toArray();
+            double taken = leverage(archs, known, probe);
+            for (int r : pool)
+                if (DeadCodeProbes.isProbe(archs.get(r)) && DeadCodeProbes.deadMflops(space, archs.get(r)) == most)
+                    assertThat(taken).isGreaterThanOrEqualTo(leverage(archs, known, archs.get(r)) - 1e-9);
+            assertThat(s.choose(pool, ref, 10, new SplittableRandom(seed))).containsExactly(chosen);
+        }
+        assertThat(s.choose(pool, ref, 5, new SplittableRandom(4))).containsExactly(plain.choose(pool, ref, 5, new SplittableRandom(4)));
+    }
+
+    /** The probe's leverage xᵀ(XᵀX + 1e-3 I)⁻¹x in the pool's standardised op counts plus an intercept, as the design computes it. */
+    private static double leverage(List<Nb201Arch> archs, int[] known, Nb201Arch candidate) {
+        var ops = dev.halo.predict.additive.CostFeatures.forSpace(new Nb201Space()).orElseThrow();
+        int d = ops.of(candidate).length;
+        double[] mean = new double[d], sd = new double[d];
+        for (Nb201Arch a : archs) { double[] x = ops.of(a); for (int j = 0; j < d; j++) mean[j] += x[j] / archs.size(); }
+        for (Nb201Arch a : archs) { double[] x = ops.of(a); for (int j = 0; j < d; j++) sd[j] += (x[j] - mean[j]) * (x[j] - mean[j]) / archs.size(); }
+        java.util.function.Function<Nb201Arch, double[]> z = a -> {
+            double[] x = ops.of(a), out = new double[d + 1];
+            out[0] = 1;
+            for (int j = 0; j < d; j++) out[j + 1] = sd[j] > 0 ? (x[j] - mean[j]) / Math.sqrt(sd[j]) : 0;
+            return out;
+        };
+        double[][] info = new double[d + 1][d + 1];
+        for (int j = 0; j <= d; j++) info[j][j] = 1e-3;
+        for (int r : known) {
+            double[] x = z.apply(archs.get(r));
+            for (int i = 0; i <= d; i++) for (int j = 0; j <= d; j++) info[i][j] += x[i] * x[j];
+        }
+        double[] x = z.apply(candidate), solved = dev.halo.nn.LinearSolve.solve(info, x.clone());
+        double q = 0;
+        for (int j = 0; j <= d; j++) q += x[j] * solved[j];
+        return q;
+    }
+
     /** FBNet has no {@code none} edge: cost-optimal-probes is exactly cost-optimal there. */
     @Test
     void costOptimalProbesIsCostOptimalOutsideNb201() {
