@@ -28,25 +28,46 @@ import java.util.Map;
  * fit on the other known rows predicts for it. A probe runs one of its four operations on such a runtime, so it is
  * much faster there than every edge predicts, while on a runtime that runs every edge it is as predicted. Its rule was
  * not met: the choice was right on every selection device, but giving two of ten samples to probes cost 1080ti_1 .02.
+ *
+ * <p>{@code op-costs-dce-probe-required} (beyond.md, session 13) also refuses the live-op fit when no probe is known:
+ * with random samples the residual ratio alone took it on a GPU (titan_rtx_256) that runs every edge. With one probe
+ * known ({@code --selection cost-optimal-probe}) it decides exactly as {@code op-costs-dce-probes}.
  */
 public final class DeadCodeCostMethod implements FewShotMethod {
     public static final String NAME = "op-costs-dce";
     /** Chosen on HELP's NB201 train and valid devices only (beyond.md, session 9). */
     static final double MARGIN = 1.25;
     public static final String PROBES_NAME = "op-costs-dce-probes";
+    /** {@link #PROBES_NAME} that never takes the live-op fit without a known probe confirming it (beyond.md, session 13). */
+    public static final String PROBE_REQUIRED_NAME = "op-costs-dce-probe-required";
     /** A probe confirms dead-code removal when measured below (1 - this) x the op-count prediction (beyond.md, session 10). */
     static final double PROBE_SPEEDUP = 0.20;
 
+    /** What confirms the live-op fit beyond the residual ratio. */
+    public enum Confirmation {
+        /** nothing: the residual ratio decides ({@link #NAME}) */
+        NONE,
+        /** every known probe, if any is known ({@link #PROBES_NAME}) */
+        PROBES_IF_KNOWN,
+        /** at least one known probe, and every known one ({@link #PROBE_REQUIRED_NAME}) */
+        PROBE_REQUIRED
+    }
+
+    private final Confirmation confirmation;
     private final boolean probes;
 
-    /** @param probes whether known dead-code probes must confirm the live-op fit ({@link #PROBES_NAME}) */
-    public DeadCodeCostMethod(boolean probes) {
-        this.probes = probes;
+    public DeadCodeCostMethod(Confirmation confirmation) {
+        this.confirmation = confirmation;
+        this.probes = confirmation != Confirmation.NONE;
     }
 
     @Override
     public String name() {
-        return probes ? PROBES_NAME : NAME;
+        return switch (confirmation) {
+            case NONE -> NAME;
+            case PROBES_IF_KNOWN -> PROBES_NAME;
+            case PROBE_REQUIRED -> PROBE_REQUIRED_NAME;
+        };
     }
 
     @Override
@@ -61,7 +82,8 @@ public final class DeadCodeCostMethod implements FewShotMethod {
                 List<Architecture> known = new ArrayList<>();
                 for (int r : task.knownIndices()) known.add(archs.get(r));
                 if (!nb201) return AdditiveCostPredictor.fit(ops, known, task.knownLatencies());
-                Choice choice = probes ? chooseWithProbes(known, task.knownLatencies()) : choose(known, task.knownLatencies());
+                Choice choice = probes ? chooseWithProbes(known, task.knownLatencies(), confirmation == Confirmation.PROBE_REQUIRED)
+                        : choose(known, task.knownLatencies());
                 synchronized (liveChosen) {
                     int[] tally = liveChosen.computeIfAbsent(task.device(), d -> new int[3]);
                     if (choice.deadCodeRemoved()) tally[0]++;
@@ -75,8 +97,8 @@ public final class DeadCodeCostMethod implements FewShotMethod {
             public String summary() {
                 if (!nb201) return "op-costs: no none edges in this space, so no dead code to remove";
                 StringBuilder s = new StringBuilder("op-costs, or the fit with dead operations removed when op-costs' mean |relative residual| is > "
-                        + MARGIN + " x its own" + (probes ? " and every known dead-code probe ran > " + Math.round(100 * PROBE_SPEEDUP)
-                        + " % faster than op counts fitted on the other known rows predict" : "") + "; dead code removed in");
+                        + MARGIN + " x its own" + (probes ? " and " + (confirmation == Confirmation.PROBE_REQUIRED ? "at least one known dead-code probe is known and each" : "every known dead-code probe")
+                        + " ran > " + Math.round(100 * PROBE_SPEEDUP) + " % faster than op counts fitted on the other known rows predict" : "") + "; dead code removed in");
                 synchronized (liveChosen) {
                     liveChosen.forEach((device, t) -> s.append(' ').append(device).append(' ').append(t[0]).append('/').append(t[1])
                             .append(probes && t[2] > 0 ? " (" + t[2] + " overruled by probes)" : ""));
@@ -100,10 +122,14 @@ public final class DeadCodeCostMethod implements FewShotMethod {
         return ratio > MARGIN ? new Choice(new DeadCodeRemovedPredictor(live, ms), true, false) : new Choice(all, false, false);
     }
 
-    /** {@link #choose}, with the live-op fit kept only if the known probes (if any) confirm it ({@link #probesRanFaster}). */
-    static Choice chooseWithProbes(List<? extends Architecture> known, double[] ms) {
+    /**
+     * {@link #choose}, with the live-op fit kept only if the known probes confirm it ({@link #probesRanFaster}); with
+     * {@code probeRequired}, a choice with no probe known is not confirmed either.
+     */
+    static Choice chooseWithProbes(List<? extends Architecture> known, double[] ms, boolean probeRequired) {
         Choice byResiduals = choose(known, ms);
-        if (!byResiduals.deadCodeRemoved() || probesRanFaster(known, ms, PROBE_SPEEDUP)) return byResiduals;
+        boolean probeKnown = known.stream().anyMatch(DeadCodeProbes::isProbe);
+        if (!byResiduals.deadCodeRemoved() || (probeKnown || !probeRequired) && probesRanFaster(known, ms, PROBE_SPEEDUP)) return byResiduals;
         return new Choice(AdditiveCostPredictor.fit(new Nb201OpCounts(), known, ms), false, true);
     }
 

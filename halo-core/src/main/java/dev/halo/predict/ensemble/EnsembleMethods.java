@@ -60,9 +60,11 @@ public final class EnsembleMethods {
         // the same, only where the known architectures leave the fine fit unsure (auto.md, session 9)
         m.put(SmallSampleCostMethod.GATED_NAME, () -> new SmallSampleCostMethod(true));
         // op-costs for runtimes that remove dead code, NB201 (beyond.md, session 9)
-        m.put(DeadCodeCostMethod.NAME, () -> new DeadCodeCostMethod(false));
+        m.put(DeadCodeCostMethod.NAME, () -> new DeadCodeCostMethod(DeadCodeCostMethod.Confirmation.NONE));
         // the same, with dead-code probes among the known cells confirming the choice (beyond.md, session 11)
-        m.put(DeadCodeCostMethod.PROBES_NAME, () -> new DeadCodeCostMethod(true));
+        m.put(DeadCodeCostMethod.PROBES_NAME, () -> new DeadCodeCostMethod(DeadCodeCostMethod.Confirmation.PROBES_IF_KNOWN));
+        // the same, and never without a known probe (beyond.md, session 13)
+        m.put(DeadCodeCostMethod.PROBE_REQUIRED_NAME, () -> new DeadCodeCostMethod(DeadCodeCostMethod.Confirmation.PROBE_REQUIRED));
         // op-costs that discounts slow spikes among the known latencies (beyond.md, session 10)
         m.put(SlowSpikeCostMethod.NAME, () -> new SlowSpikeCostMethod(false));
         // the same, only on devices that report whole milliseconds (beyond.md, session 10, rule v2)

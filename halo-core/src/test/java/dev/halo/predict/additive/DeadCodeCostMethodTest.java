@@ -133,12 +133,12 @@ class DeadCodeCostMethodTest {
         List<Nb201Arch> known = knownWithProbes();
         double[] removes = IntStream.range(0, known.size()).mapToDouble(i -> latency(known.get(i), true, i)).toArray();
         assertThat(DeadCodeCostMethod.probesRanFaster(known, removes, DeadCodeCostMethod.PROBE_SPEEDUP)).isTrue();
-        DeadCodeCostMethod.Choice chosen = DeadCodeCostMethod.chooseWithProbes(known, removes);
+        DeadCodeCostMethod.Choice chosen = DeadCodeCostMethod.chooseWithProbes(known, removes, false);
         assertThat(chosen.deadCodeRemoved()).isTrue();
         assertThat(chosen.overruledByProbes()).isFalse();
         double[] runsAll = IntStream.range(0, known.size()).mapToDouble(i -> latency(known.get(i), false, i)).toArray();
         assertThat(DeadCodeCostMethod.probesRanFaster(known, runsAll, DeadCodeCostMethod.PROBE_SPEEDUP)).isFalse();
-        assertThat(DeadCodeCostMethod.chooseWithProbes(known, runsAll).deadCodeRemoved()).isFalse();
+        assertThat(DeadCodeCostMethod.chooseWithProbes(known, runsAll, false).deadCodeRemoved()).isFalse();
     }
 
     /**
@@ -166,6 +166,25 @@ class DeadCodeCostMethodTest {
         assertThat(DeadCodeCostMethod.probesRanFaster(known.subList(0, 8), Arrays.copyOf(ms, 8), 0.20)).isTrue();
     }
 
+    /**
+     * op-costs-dce-probe-required: with a confirming probe known it decides as op-costs-dce-probes; with none known it
+     * keeps op-costs even where the residual ratio alone would take the live-op fit (titan_rtx_256, beyond.md session 13).
+     */
+    @Test
+    void withAProbeRequiredTheResidualRatioAloneNeverTakesTheLiveOpFit() {
+        List<Nb201Arch> known = knownWithProbes();
+        double[] removes = IntStream.range(0, known.size()).mapToDouble(i -> latency(known.get(i), true, i)).toArray();
+        assertThat(DeadCodeCostMethod.chooseWithProbes(known, removes, true).deadCodeRemoved()).isTrue();
+        List<Nb201Arch> noProbe = known.subList(0, 8);
+        double[] noProbeMs = Arrays.copyOf(removes, 8);
+        assertThat(DeadCodeCostMethod.choose(noProbe, noProbeMs).deadCodeRemoved()).as("the residual ratio alone takes it").isTrue();
+        assertThat(DeadCodeCostMethod.chooseWithProbes(noProbe, noProbeMs, false).deadCodeRemoved()).isTrue();
+        DeadCodeCostMethod.Choice required = DeadCodeCostMethod.chooseWithProbes(noProbe, noProbeMs, true);
+        assertThat(required.deadCodeRemoved()).isFalse();
+        assertThat(((AdditiveCostPredictor) required.predictor()).features()).isEqualTo(ALL);
+        assertThat(new DeadCodeCostMethod(DeadCodeCostMethod.Confirmation.PROBE_REQUIRED).name()).isEqualTo(DeadCodeCostMethod.PROBE_REQUIRED_NAME);
+    }
+
     private static double[] withProbesAt(double[] ms, double[] predicted, double first, double second) {
         double[] out = ms.clone();
         out[8] = first * predicted[0];
@@ -188,7 +207,7 @@ class DeadCodeCostMethodTest {
         Benchmark b = new Benchmark(SPACE, archs, LatencyTable.of(rows, latency, IntStream.range(0, 10).toArray()), new Pools(1500, 1500));
         Split split = new Split(List.of("unread"), List.of(), List.of("removes", "runsAll"));
         var report = new Evaluator(b, SampleSelections.byName("cost-optimal-dce", b, split), false)
-                .evaluate(new DeadCodeCostMethod(false), split, 10, List.of(0L, 1L, 2L));
+                .evaluate(new DeadCodeCostMethod(DeadCodeCostMethod.Confirmation.NONE), split, 10, List.of(0L, 1L, 2L));
         assertThat(report.methodSummary()).contains("removes 3/3").contains("runsAll 0/3");
         assertThat(report.devices()).allSatisfy(d -> assertThat(d.spearmanFull()).isGreaterThan(0.97));
     }
@@ -205,7 +224,7 @@ class DeadCodeCostMethodTest {
         Benchmark b = new Benchmark(SPACE, archs, LatencyTable.of(rows, latency, IntStream.range(0, 10).toArray()), new Pools(1500, 1500));
         Split split = new Split(List.of("unread"), List.of(), List.of("removes", "runsAll"));
         var report = new Evaluator(b, SampleSelections.byName("cost-optimal-probes", b, split), false)
-                .evaluate(new DeadCodeCostMethod(true), split, 10, List.of(0L, 1L, 2L));
+                .evaluate(new DeadCodeCostMethod(DeadCodeCostMethod.Confirmation.PROBES_IF_KNOWN), split, 10, List.of(0L, 1L, 2L));
         assertThat(report.method()).isEqualTo(DeadCodeCostMethod.PROBES_NAME);
         assertThat(report.methodSummary()).contains("probe").contains("removes 3/3").contains("runsAll 0/3");
         assertThat(report.devices()).allSatisfy(d -> assertThat(d.spearmanFull()).isGreaterThan(0.97));
