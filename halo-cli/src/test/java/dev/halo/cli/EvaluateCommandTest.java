@@ -52,14 +52,14 @@ class EvaluateCommandTest {
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("method").asText()).isEqualTo("auto");
-        assertThat(json.get("method_summary").asText()).startsWith("auto chose op-costs: op-cost features exist for nasbench201");
+        assertThat(json.get("method_summary").asText()).startsWith("auto chose op-costs-dead-code: op-cost features exist for nasbench201");
     }
 
     @Test
     void listMethodsShowsTheDocumentedNamesAndTheExperimentalOnesOnRequest() {
         CliRun documented = run("evaluate", "--list-methods");
         assertThat(documented.exit()).as(documented.err()).isZero();
-        assertThat(documented.out().lines()).containsExactly("auto", "op-costs", "help", "device-mix", "flops", "params", "nearest-device");
+        assertThat(documented.out().lines()).containsExactly("auto", "op-costs", "op-costs-dead-code", "help", "device-mix", "flops", "params", "nearest-device");
         CliRun experimental = run("evaluate", "--list-methods", "--experimental");
         assertThat(experimental.out().lines()).contains("experimental:mix-src-loo-long+op-costs").allMatch(l -> l.startsWith("experimental:"));
     }

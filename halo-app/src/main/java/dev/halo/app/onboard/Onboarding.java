@@ -134,7 +134,7 @@ public final class Onboarding {
          */
         public static Chosen choose(String text, String space) {
             if (!text.strip().equalsIgnoreCase(AutoMethod.NAME)) return new Chosen(parse(text), "");
-            AutoMethod.Choice c = AutoMethod.choose(space, CostFeatures.forSpace(Spaces.byName(space)).isPresent(), new Split(List.of(), List.of(), List.of()));
+            AutoMethod.Choice c = AutoMethod.chooseForSavedFit(space, CostFeatures.forSpace(Spaces.byName(space)).isPresent(), new Split(List.of(), List.of(), List.of()));
             if (!c.method().equals(AdditiveCostMethod.NAME))
                 throw new BadInputException("--predictor auto picks " + c.method() + " for " + space + ", which needs other devices' latencies; give --predictor help");
             return new Chosen(OP_COSTS, "auto chose " + c.method() + ": " + c.reason());

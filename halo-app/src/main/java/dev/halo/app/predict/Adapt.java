@@ -69,7 +69,7 @@ public final class Adapt {
         String why = "";
         if (method.equals(AutoMethod.NAME)) {
             SearchSpace<?> sp = space(r, null);
-            AutoMethod.Choice choice = AutoMethod.choose(sp.name(), CostFeatures.forSpace(sp).isPresent(), new Split(List.of(), List.of(), List.of(r.device())));
+            AutoMethod.Choice choice = AutoMethod.chooseForSavedFit(sp.name(), CostFeatures.forSpace(sp).isPresent(), new Split(List.of(), List.of(), List.of(r.device())));
             if (!choice.method().equals(AdditiveCostMethod.NAME))
                 throw new BadInputException("--method auto picks " + choice.method() + " for " + sp.name() + ", which needs other devices' latencies; give --method help");
             method = choice.method();

@@ -63,8 +63,8 @@ public final class EnsembleMethods {
         m.put(DeadCodeCostMethod.NAME, () -> new DeadCodeCostMethod(DeadCodeCostMethod.Confirmation.NONE));
         // the same, with dead-code probes among the known cells confirming the choice (beyond.md, session 11)
         m.put(DeadCodeCostMethod.PROBES_NAME, () -> new DeadCodeCostMethod(DeadCodeCostMethod.Confirmation.PROBES_IF_KNOWN));
-        // the same, and never without a known probe (beyond.md, session 13)
-        m.put(DeadCodeCostMethod.PROBE_REQUIRED_NAME, () -> new DeadCodeCostMethod(DeadCodeCostMethod.Confirmation.PROBE_REQUIRED));
+        // the same, and never without a known probe (beyond.md, session 13; user-facing as op-costs-dead-code)
+        m.put(DeadCodeCostMethod.PROBE_REQUIRED_EXPERIMENTAL_NAME, () -> new DeadCodeCostMethod(DeadCodeCostMethod.Confirmation.PROBE_REQUIRED));
         // op-costs that discounts slow spikes among the known latencies (beyond.md, session 10)
         m.put(SlowSpikeCostMethod.NAME, () -> new SlowSpikeCostMethod(false));
         // the same, only on devices that report whole milliseconds (beyond.md, session 10, rule v2)

@@ -3,6 +3,7 @@ package dev.halo.predict.registry;
 import dev.halo.BadInputException;
 import dev.halo.predict.FewShotMethod;
 import dev.halo.predict.additive.AdditiveCostMethod;
+import dev.halo.predict.additive.DeadCodeCostMethod;
 import dev.halo.predict.auto.AutoMethod;
 import dev.halo.predict.baseline.CostProxyMethod;
 import dev.halo.predict.baseline.DeviceMixMethod;
@@ -31,6 +32,7 @@ public final class FewShotMethods {
         Map<String, Supplier<FewShotMethod>> m = new LinkedHashMap<>();
         m.put(AutoMethod.NAME, AutoMethod::new);
         m.put(AdditiveCostMethod.NAME, AdditiveCostMethod::new);
+        m.put(DeadCodeCostMethod.PROBE_REQUIRED_NAME, () -> new DeadCodeCostMethod(DeadCodeCostMethod.Confirmation.PROBE_REQUIRED));
         m.put(EnsembleMethods.HELP, () -> EnsembleMethods.releasedHelp(0));
         m.put("device-mix", DeviceMixMethod::new);
         m.put("flops", CostProxyMethod::flops);

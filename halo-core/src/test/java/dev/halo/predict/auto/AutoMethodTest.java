@@ -11,6 +11,7 @@ import dev.halo.fewshot.Benchmark;
 import dev.halo.fewshot.Split;
 import dev.halo.fewshot.ToyBenchmark;
 import dev.halo.predict.additive.AdditiveCostMethod;
+import dev.halo.predict.additive.DeadCodeCostMethod;
 import dev.halo.predict.baseline.DeviceMixMethod;
 import dev.halo.predict.baseline.NearestDeviceMethod;
 import java.util.LinkedHashMap;
@@ -27,10 +28,17 @@ class AutoMethodTest {
         for (String space : List.of("nasbench201", "fbnet"))
             for (Split split : List.of(FULL, new Split(List.of("a"), List.of(), List.of("t")), new Split(List.of(), List.of(), List.of("t")))) {
                 AutoMethod.Choice c = AutoMethod.choose(space, true, split);
-                assertThat(c.method()).isEqualTo(AdditiveCostMethod.NAME);
+                boolean nb201 = space.equals("nasbench201");
+                // NB201: op-costs that also knows dead-code-removing runtimes by a measured probe (beyond.md, session 13)
+                assertThat(c.method()).isEqualTo(nb201 ? DeadCodeCostMethod.PROBE_REQUIRED_NAME : AdditiveCostMethod.NAME);
                 assertThat(c.reason()).contains(space).contains("docs/results/auto.md");
-                assertThat(c.make().get()).isInstanceOf(AdditiveCostMethod.class);
+                assertThat(c.make().get()).isInstanceOf(nb201 ? DeadCodeCostMethod.class : AdditiveCostMethod.class);
+                assertThat(c.make().get().name()).isEqualTo(c.method());
+                AutoMethod.Choice saved = AutoMethod.chooseForSavedFit(space, true, split);
+                assertThat(saved.method()).isEqualTo(AdditiveCostMethod.NAME);
+                assertThat(saved.make().get()).isInstanceOf(AdditiveCostMethod.class);
             }
+        assertThat(AutoMethod.chooseForSavedFit("ofa", false, FULL).method()).isEqualTo("device-mix");
     }
 
     @Test
