@@ -53,8 +53,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     What what;
 
     static final class What {
-        @Option(names = "--method", description = "auto (the default: op-costs where the space has op-cost features, else a device mix; named in the output, docs/results/auto.md), op-costs, help, "
-                + "device-mix, flops, params, nearest-device, or experimental:NAME (see --list-methods --experimental).")
+        @Option(names = "--method", description = "auto (the default: op-costs where the space has op-cost features, on nasbench201 as op-costs-dead-code; else a device mix; named in the output, docs/results/auto.md), op-costs, "
+                + "op-costs-dead-code (nasbench201: op-costs, or op costs without the dead operations when a known dead-code probe shows the device skips them; measure one with --selection cost-optimal-probe), "
+                + "help, device-mix, flops, params, nearest-device, or experimental:NAME (see --list-methods --experimental).")
         String method;
 
         @Option(names = "--model", description = "A trained model file (halo model or HELP .pt checkpoint). "
