@@ -88,7 +88,8 @@ public class MultiSourceCheck {
             }
             case "rule" -> rule();
             case "torchvision" -> torchvision();
-            default -> throw new IllegalArgumentException("mode: fits, rule or torchvision");
+            case "diagnose" -> diagnose();
+            default -> throw new IllegalArgumentException("mode: fits, rule, torchvision or diagnose");
         }
         System.out.printf(Locale.ROOT, "%ntook %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
@@ -149,6 +150,13 @@ public class MultiSourceCheck {
             double ms = combined(k);
             if (correction != null) ms *= Math.exp(correction.predict(KernelFeatures.of(k)));
             return ms + gapMs;
+        }
+
+        /** The predicted sum of the target's profiled kernel times (combined and corrected, no gap, no factors). */
+        double sumMs(List<KernelShape> kernels) {
+            double s = 0;
+            for (KernelShape k : kernels) s += kernelMs(k) - gapMs;
+            return s;
         }
 
         double[] groupTimes(List<KernelShape> kernels) {
@@ -436,6 +444,71 @@ public class MultiSourceCheck {
                 System.out.println(" | |");
             }
         }
+    }
+
+    /** The product's group-factor fit (as in TwoSource.fit) from given group times: the factors and the overhead. */
+    static double[] factors(double[][] t, double[] y) {
+        int n = y.length;
+        List<Double> candidates = new ArrayList<>();
+        for (double lambda : SHRINKAGES) if (allPositive(solve(t, y, lambda, -1))) candidates.add(lambda);
+        if (candidates.isEmpty()) throw new IllegalArgumentException("no positive group factors");
+        double best = Double.NaN, bestLambda = candidates.get(candidates.size() - 1);
+        for (double lambda : candidates) {
+            double err = 0;
+            for (int out = 0; out < n; out++) err += Math.abs(predict(solve(t, y, lambda, out), t[out]) / y[out] - 1);
+            err /= n;
+            if (Double.isNaN(best) || err < best - 1e-12) {
+                best = err;
+                bestLambda = lambda;
+            }
+        }
+        return solve(t, y, bestLambda, -1);
+    }
+
+    static double[] profiledGroupTimes(KernelCorpus.Model m) {
+        double[] t = new double[GROUPS];
+        for (ProfiledKernel k : m.kernels()) if (k.ms() > 0) t[KernelKind.of(k.shape()).group().ordinal()] += k.ms();
+        return t;
+    }
+
+    /**
+     * Diagnostics, run after the rule's decision (they decide nothing): on the RULE rows, (1) how close each method's
+     * predicted kernel times come to the held-back models' profiled kernel sums, and (2) the model-level ceiling: the
+     * held-back models' own profiled kernel times put through the product's group factors fitted on the known models'
+     * profiled kernel times (what a perfect kernel model would give with today's calibration layer).
+     */
+    static void diagnose() {
+        System.out.println("# Session 13 diagnostics (after the decision): RULE rows; kernel sums against the profiled sums, and the model-level ceiling");
+        for (Target target : TARGETS) {
+            KernelCostModel a = fit(target.a(), ""), b = fit(target.b(), "");
+            List<KernelCorpus.Model> pool = KernelCorpus.read(target.pool()).stream().limit(POOL).toList();
+            Map<String, List<Score>> sums = new LinkedHashMap<>(), ceiling = new LinkedHashMap<>();
+            for (int draw = 0; draw < DRAWS; draw++) {
+                List<KernelCorpus.Model> known = draw(pool, KNOWN, draw);
+                List<KernelCorpus.Model> rest = pool.stream().filter(m -> !known.contains(m)).toList();
+                TwoSource sa = TwoSource.fit(a, b, known, true), sb = TwoSource.fit(b, a, known, true), two = TwoSource.fit(a, b, known, false);
+                ToDoubleFunction<KernelCorpus.Model> profiled = KernelCorpus.Model::profiledMs;
+                sums.computeIfAbsent("single A: kernel sum", k -> new ArrayList<>()).add(scoreAgainst(rest, m -> sa.sumMs(m.shapes()), profiled));
+                sums.computeIfAbsent("single B: kernel sum", k -> new ArrayList<>()).add(scoreAgainst(rest, m -> sb.sumMs(m.shapes()), profiled));
+                sums.computeIfAbsent("two sources: kernel sum", k -> new ArrayList<>()).add(scoreAgainst(rest, m -> two.sumMs(m.shapes()), profiled));
+                sums.computeIfAbsent("source A uncorrected: kernel sum", k -> new ArrayList<>()).add(scoreAgainst(rest,
+                        m -> m.shapes().stream().mapToDouble(a::kernelMs).sum(), profiled));
+                double[][] t = known.stream().map(MultiSourceCheck::profiledGroupTimes).toArray(double[][]::new);
+                double[] s = factors(t, known.stream().mapToDouble(KernelCorpus.Model::latencyMs).toArray());
+                ceiling.computeIfAbsent("profiled kernel times + group factors (ceiling)", k -> new ArrayList<>()).add(
+                        score(rest, m -> predict(s, profiledGroupTimes(m))));
+            }
+            System.out.printf(Locale.ROOT, "%n## target %s <- A = %s, B = %s: predicted kernel sums against the profiled sums of the 20 held back%n",
+                    target.name(), SOURCES.get(target.a()).name(), SOURCES.get(target.b()).name());
+            table(sums);
+            System.out.println("latency against measured, from the held-back models' own profiled kernel times:");
+            table(ceiling);
+        }
+    }
+
+    static Score scoreAgainst(List<KernelCorpus.Model> test, ToDoubleFunction<KernelCorpus.Model> f, ToDoubleFunction<KernelCorpus.Model> truth) {
+        double[] p = test.stream().mapToDouble(f).toArray(), a = test.stream().mapToDouble(truth).toArray();
+        return new Score(Metrics.withinTolerance(p, a, 0.10), medianAbsRel(p, a), Metrics.spearman(p, a));
     }
 
     /** Prints the methods' medians over draws (min–max of the share); returns method -> {median share, median error, median Spearman}. */
