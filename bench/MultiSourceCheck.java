@@ -89,7 +89,8 @@ public class MultiSourceCheck {
             case "rule" -> rule();
             case "torchvision" -> torchvision();
             case "diagnose" -> diagnose();
-            default -> throw new IllegalArgumentException("mode: fits, rule, torchvision or diagnose");
+            case "ceiling" -> ceiling();
+            default -> throw new IllegalArgumentException("mode: fits, rule, torchvision, diagnose or ceiling");
         }
         System.out.printf(Locale.ROOT, "%ntook %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
@@ -504,6 +505,60 @@ public class MultiSourceCheck {
             System.out.println("latency against measured, from the held-back models' own profiled kernel times:");
             table(ceiling);
         }
+    }
+
+    /**
+     * The model-level ceiling without any kernel model (after the decision; decides nothing): latency from the models'
+     * own profiled kernel times, by (a) the product's group factors and overhead fitted on the 20 known models, (b) the
+     * product's calibration form (scale × profiled sum + per-kernel ms × kernels + overhead, KernelCostModel.calibrate)
+     * fitted on the 20 known, (c) form (b) fitted on all 40 of the pool and scored on them (in-sample). Scored on the
+     * pool's other 20 (a, b) and on the target's torchvision models (a, b: same fits; c: fitted on the 40 zoo models).
+     */
+    static void ceiling() {
+        System.out.println("# Session 13 model-level ceiling (after the decision): latency from each model's own profiled kernel times");
+        for (Target target : TARGETS) {
+            List<KernelCorpus.Model> pool = KernelCorpus.read(target.pool()).stream().limit(POOL).toList();
+            List<KernelCorpus.Model> tv = KernelCorpus.read(target.torchvision());
+            Map<String, List<Score>> rows = new LinkedHashMap<>();
+            for (int draw = 0; draw < DRAWS; draw++) {
+                List<KernelCorpus.Model> known = draw(pool, KNOWN, draw);
+                List<KernelCorpus.Model> rest = pool.stream().filter(m -> !known.contains(m)).toList();
+                double[][] t = known.stream().map(MultiSourceCheck::profiledGroupTimes).toArray(double[][]::new);
+                double[] s = factors(t, known.stream().mapToDouble(KernelCorpus.Model::latencyMs).toArray());
+                double[] c = calibrate(known);
+                rows.computeIfAbsent("zoo rest: group factors (20 known)", k -> new ArrayList<>()).add(score(rest, m -> predict(s, profiledGroupTimes(m))));
+                rows.computeIfAbsent("zoo rest: scale·sum + per-kernel + overhead (20 known)", k -> new ArrayList<>()).add(score(rest, m -> calibrated(c, m)));
+                rows.computeIfAbsent("torchvision: group factors (20 known)", k -> new ArrayList<>()).add(score(tv, m -> predict(s, profiledGroupTimes(m))));
+                rows.computeIfAbsent("torchvision: scale·sum + per-kernel + overhead (20 known)", k -> new ArrayList<>()).add(score(tv, m -> calibrated(c, m)));
+            }
+            double[] all = calibrate(pool);
+            rows.put("zoo pool of 40, in-sample: scale·sum + per-kernel + overhead (all 40)", List.of(score(pool, m -> calibrated(all, m))));
+            rows.put("torchvision: scale·sum + per-kernel + overhead (all 40 zoo)", List.of(score(tv, m -> calibrated(all, m))));
+            rows.put("torchvision: profiled sum alone (no calibration)", List.of(score(tv, KernelCorpus.Model::profiledMs)));
+            System.out.printf(Locale.ROOT, "%n## target %s (calibration on all 40: scale %.3f, per-kernel %.4f ms, overhead %.3f ms)%n", target.name(),
+                    all[0], all[1], all[2]);
+            table(rows);
+        }
+    }
+
+    /** KernelCostModel.calibrate's form: latency ≈ scale × profiled sum + perKernel × kernels + overhead, relative least squares. */
+    static double[] calibrate(List<KernelCorpus.Model> corpus) {
+        double[][] a = new double[3][3];
+        double[] b = new double[3];
+        for (KernelCorpus.Model m : corpus) {
+            double[] x = {m.profiledMs(), m.kernels().size(), 1};
+            double wt = 1 / (m.latencyMs() * m.latencyMs());
+            for (int i = 0; i < 3; i++) {
+                b[i] += wt * x[i] * m.latencyMs();
+                for (int j = 0; j < 3; j++) a[i][j] += wt * x[i] * x[j];
+            }
+        }
+        for (int i = 0; i < 3; i++) a[i][i] *= 1 + 1e-9;
+        return LinearSolve.solve(a, b);
+    }
+
+    static double calibrated(double[] c, KernelCorpus.Model m) {
+        return Math.max(1e-6, c[0] * m.profiledMs() + c[1] * m.kernels().size() + c[2]);
     }
 
     static Score scoreAgainst(List<KernelCorpus.Model> test, ToDoubleFunction<KernelCorpus.Model> f, ToDoubleFunction<KernelCorpus.Model> truth) {
