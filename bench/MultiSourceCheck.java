@@ -1,6 +1,5 @@
 import dev.halo.kernel.BoostedTrees;
 import dev.halo.kernel.DeviceAdaptation;
-import dev.halo.kernel.GraphLatencyModel;
 import dev.halo.kernel.KernelCorpus;
 import dev.halo.kernel.KernelCostModel;
 import dev.halo.kernel.KernelFeatures;
@@ -42,7 +41,9 @@ import java.util.function.ToDoubleFunction;
  *       torchvision needs) in CACHE_DIR (default /tmp/s13-fits);</li>
  *   <li>{@code rule}: the RULE rows: the pool's other 20 zoo models, full-corpus source fits; prints the rule's verdict;</li>
  *   <li>{@code torchvision}: the targets' torchvision models, each predicted by source fits without the closest zoo family
- *       (KernelModelCheck's mapping).</li>
+ *       (KernelModelCheck's mapping);</li>
+ *   <li>{@code diagnose}, {@code ceiling}: diagnostics added after the rule's decision (they decide nothing): kernel sums
+ *       against profiled sums, and latency from each model's own profiled kernel times (the model-level ceiling).</li>
  * </ul>
  * Usage: {@code java -cp "$CP" bench/MultiSourceCheck.java rule [CACHE_DIR]} from the repository root.
  */
@@ -180,6 +181,7 @@ public class MultiSourceCheck {
          */
         static TwoSource fit(KernelCostModel a, KernelCostModel b, List<KernelCorpus.Model> known, boolean single) {
             // 1. the log-space combination, per kernel group, weighted like the correction (√ms)
+            @SuppressWarnings("unchecked")
             List<double[]>[] rows = new List[GROUPS + 1]; // per group: {ln a − ln b, ln y − ln b, weight}; index GROUPS: all
             for (int g = 0; g <= GROUPS; g++) rows[g] = new ArrayList<>();
             for (KernelCorpus.Model m : known)
