@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   CP="halo-cli/target/halo-cli.jar:$(ls halo-cli/target/lib/*.jar | tr '\n' ':')"
  *   java -cp "$CP" bench/KernelZooCheck.java CORPUS_DIR [CORPUS_DIR ...]   (each a zoo corpus of one device)
  * Tree parameters (defaults: the product's, BoostedTrees.Params.defaults()): -Dtrees=N -Ddepth=N -Dlr=X -DminLeaf=X
- * -Dlambda=X -Dsubsample=X; -Dseeds=7,8 fits once per tree seed (the rows each tree samples) and adds a MEAN line: the
+ * -Dlambda=X -Dsubsample=X -Dmembers=N (N fits with seeds s..s+N-1 averaged); -Dseeds=7,8 fits once per tree seed (the rows each tree samples) and adds a MEAN line: the
  * shares and errors averaged over the seeds, per family too, so that a choice is not made on one seed's chance.
  * -Dextra=DIR[,DIR...]: corpora of the same device in every fit and never scored, e.g. the single-kernel models of the
  * zoo's "micro" family (kernels no generated network has; only the network families are held out and scored).
@@ -43,7 +43,7 @@ public class KernelZooCheck {
             for (long seed : seeds) {
                 BoostedTrees.Params params = new BoostedTrees.Params(Integer.getInteger("trees", d.trees()), Integer.getInteger("depth", d.depth()),
                         doubleProperty("lr", d.learningRate()), doubleProperty("minLeaf", d.minLeafWeight()), doubleProperty("lambda", d.lambda()),
-                        doubleProperty("subsample", d.subsample()), seed);
+                        doubleProperty("subsample", d.subsample()), seed, Integer.getInteger("members", d.members()));
                 double[] scores = check(arg, zoo, extra, families, params, perFamilySum);
                 allSum[0] += scores[0];
                 allSum[1] += scores[1];

@@ -21,17 +21,30 @@ public final class BoostedTrees {
      * @param minLeafWeight smallest total sample weight a leaf may hold
      * @param lambda L2 penalty on leaf values (in units of sample weight)
      * @param subsample fraction of rows each tree sees (drawn with {@code seed})
+     * @param members how many fits with seeds {@code seed, seed + 1, ...} are averaged (their leaf values divided by
+     *     this, their bases averaged): a variance reduction that keeps the result one set of trees
      */
-    public record Params(int trees, int depth, double learningRate, double minLeafWeight, double lambda, double subsample, long seed) {
+    public record Params(int trees, int depth, double learningRate, double minLeafWeight, double lambda, double subsample, long seed, int members) {
         public Params {
             if (trees < 1 || depth < 1 || depth > 12) throw new IllegalArgumentException("trees >= 1 and depth in 1..12");
+            if (members < 1) throw new IllegalArgumentException("members >= 1");
             if (!(learningRate > 0 && learningRate <= 1)) throw new IllegalArgumentException("learning rate in (0, 1]");
             if (!(subsample > 0 && subsample <= 1)) throw new IllegalArgumentException("subsample in (0, 1]");
             if (!(minLeafWeight >= 0) || !(lambda >= 0)) throw new IllegalArgumentException("minLeafWeight and lambda >= 0");
         }
 
+        /** One fit, not an average. */
+        public Params(int trees, int depth, double learningRate, double minLeafWeight, double lambda, double subsample, long seed) {
+            this(trees, depth, learningRate, minLeafWeight, lambda, subsample, seed, 1);
+        }
+
         public static Params defaults() {
             return new Params(300, 6, 0.1, 1e-3, 1e-3, 0.8, 7);
+        }
+
+        /** The same with {@code m} averaged members. */
+        public Params withMembers(int m) {
+            return new Params(trees, depth, learningRate, minLeafWeight, lambda, subsample, seed, m);
         }
     }
 
@@ -90,6 +103,22 @@ public final class BoostedTrees {
 
     /** Fits {@code y} from rows {@code x} with sample weights {@code w} (all rows the same length). */
     public static BoostedTrees fit(double[][] x, double[] y, double[] w, Params p) {
+        if (p.members() == 1) return fitOne(x, y, w, p);
+        double base = 0;
+        List<Tree> trees = new ArrayList<>();
+        for (int m = 0; m < p.members(); m++) {
+            BoostedTrees one = fitOne(x, y, w, new Params(p.trees(), p.depth(), p.learningRate(), p.minLeafWeight(), p.lambda(), p.subsample(), p.seed() + m));
+            base += one.base() / p.members();
+            for (Tree t : one.trees()) {
+                double[] value = t.value().clone();
+                for (int i = 0; i < value.length; i++) value[i] /= p.members();
+                trees.add(new Tree(t.feature(), t.threshold(), t.left(), t.right(), value));
+            }
+        }
+        return new BoostedTrees(base, trees, x[0].length);
+    }
+
+    private static BoostedTrees fitOne(double[][] x, double[] y, double[] w, Params p) {
         int n = x.length;
         if (n == 0 || y.length != n || w.length != n) throw new IllegalArgumentException("x, y and w must be non-empty and of one length");
         int d = x[0].length;

@@ -60,6 +60,31 @@ class BoostedTreesTest {
         for (double[] row : rows(50, 4)) assertThat(a.predict(row)).isEqualTo(b.predict(row));
     }
 
+    /** Averaged members (session 13): exactly the mean of the single fits with seeds s, s + 1, s + 2, in one set of trees. */
+    @Test
+    void membersAreTheAverageOfTheFitsWithConsecutiveSeeds() {
+        double[][] x = rows(600, 3);
+        double[] y = new double[x.length], w = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = Math.sin(3 * x[i][0]) + x[i][1] * x[i][2];
+            w[i] = 1;
+        }
+        BoostedTrees.Params p = new BoostedTrees.Params(40, 4, 0.1, 1e-3, 1e-3, 0.7, 5);
+        BoostedTrees avg = BoostedTrees.fit(x, y, w, p.withMembers(3));
+        assertThat(avg.trees()).hasSize(120);
+        BoostedTrees[] single = new BoostedTrees[3];
+        for (int m = 0; m < 3; m++) single[m] = BoostedTrees.fit(x, y, w, new BoostedTrees.Params(40, 4, 0.1, 1e-3, 1e-3, 0.7, 5 + m));
+        double spread = 0;
+        for (double[] row : rows(50, 3)) {
+            double mean = (single[0].predict(row) + single[1].predict(row) + single[2].predict(row)) / 3;
+            assertThat(avg.predict(row)).isCloseTo(mean, org.assertj.core.api.Assertions.within(1e-9));
+            spread = Math.max(spread, Math.abs(single[0].predict(row) - single[1].predict(row)));
+        }
+        assertThat(spread).as("the seeds give different fits, so the average is not one of them").isGreaterThan(1e-3);
+        assertThat(BoostedTrees.fit(x, y, w, p.withMembers(1)).predict(x[0])).isEqualTo(BoostedTrees.fit(x, y, w, p).predict(x[0]));
+        assertThatThrownBy(() -> p.withMembers(0)).hasMessageContaining("members");
+    }
+
     @Test
     void refusesRowsOfTheWrongWidth() {
         BoostedTrees m = BoostedTrees.fit(new double[][] {{1, 2}, {2, 3}}, new double[] {1, 2}, new double[] {1, 1}, BoostedTrees.Params.defaults());
