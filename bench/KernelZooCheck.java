@@ -50,7 +50,7 @@ public class KernelZooCheck {
             }
             if (seeds.length > 1) {
                 int n = seeds.length;
-                System.out.printf(Locale.ROOT, "%n## MEAN over seeds %s, %s: zoo leave-one-family-out: within ±10 %% %.1f %%, median abs error %.1f %%%n",
+                System.out.printf(Locale.ROOT, "%n## MEAN over seeds %s, %s: zoo leave-one-family-out: within ±10 %% %.2f %%, median abs error %.3f %%%n",
                         Arrays.toString(seeds), arg, allSum[0] / n, allSum[1] / n);
                 System.out.println("| family | within ±10 % | median abs error | median signed error |");
                 System.out.println("|---|---|---|---|");
@@ -91,7 +91,7 @@ public class KernelZooCheck {
         double[] p = zoo.stream().mapToDouble(m -> fits.get(m.family()).predict(m.shapes()).ms()).toArray();
         double[] a = zoo.stream().mapToDouble(KernelCorpus.Model::latencyMs).toArray();
         double within = 100 * Metrics.withinTolerance(p, a, 0.10), median = 100 * medianAbsRel(p, a);
-        System.out.printf(Locale.ROOT, "## RULE %s: zoo leave-one-family-out (%d models): within ±10 %% %.1f %%, median abs error %.1f %%, Spearman %.3f%n",
+        System.out.printf(Locale.ROOT, "## RULE %s: zoo leave-one-family-out (%d models): within ±10 %% %.2f %%, median abs error %.3f %%, Spearman %.3f%n",
                 arg, zoo.size(), within, median, Metrics.spearman(p, a));
         System.out.println("| family | models | within ±10 % | median abs error | median signed error |");
         System.out.println("|---|---|---|---|---|");
