@@ -215,6 +215,6 @@ public class KernelModelCheck {
     static BoostedTrees.Params parse(String s) {
         String[] f = s.split(",");
         return new BoostedTrees.Params(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                Double.parseDouble(f[4]), Double.parseDouble(f[5]), 7);
+                Double.parseDouble(f[4]), Double.parseDouble(f[5]), 7, BoostedTrees.Params.defaults().members());
     }
 }
