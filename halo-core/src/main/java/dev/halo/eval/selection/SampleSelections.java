@@ -128,8 +128,7 @@ public final class SampleSelections {
         if (!(b.space() instanceof Nb201Space space)) return costOptimal(name, costs, b);
         double[][] features = standardisedCosts(costs, b.archs());
         boolean[] prunable = prunable(costs, b.archs());
-        double[] deadMflops = b.archs().stream()
-                .mapToDouble(a -> DeadCodeProbes.isProbe(a) ? DeadCodeProbes.deadMflops(space, (Nb201Arch) a) : Double.NaN).toArray();
+        double[] deadMflops = probeDeadWork(space, b.archs());
         return new Named(name, (pool, ref, n, rng) -> {
             int[] probes = n >= MIN_SAMPLES_FOR_PROBES ? probes(pool, deadMflops, rng) : new int[0];
             int designed = n - probes.length;
@@ -155,8 +154,7 @@ public final class SampleSelections {
         if (!(b.space() instanceof Nb201Space space)) return costOptimal(name, costs, b);
         double[][] features = standardisedCosts(costs, b.archs());
         boolean[] prunable = prunable(costs, b.archs());
-        double[] deadMflops = b.archs().stream()
-                .mapToDouble(a -> DeadCodeProbes.isProbe(a) ? DeadCodeProbes.deadMflops(space, (Nb201Arch) a) : Double.NaN).toArray();
+        double[] deadMflops = probeDeadWork(space, b.archs());
         return new Named(name, (pool, ref, n, rng) -> {
             int[] design = greedyDesign(features, ref, randomHalf(withoutPrunable(pool, prunable, n), n, rng), n);
             if (n < MIN_SAMPLES_FOR_LAST_PROBE) return design;
@@ -170,6 +168,11 @@ public final class SampleSelections {
             int[] probe = greedyDesign(features, known, ordered, 1);
             return IntStream.concat(Arrays.stream(kept), Arrays.stream(probe)).toArray();
         });
+    }
+
+    /** Each architecture's dead work ({@link DeadCodeProbes#deadMflops}) if it is a probe, else NaN. */
+    private static double[] probeDeadWork(Nb201Space space, List<? extends Architecture> archs) {
+        return archs.stream().mapToDouble(a -> DeadCodeProbes.isProbe(a) ? DeadCodeProbes.deadMflops(space, (Nb201Arch) a) : Double.NaN).toArray();
     }
 
     /** Up to {@link #PROBES} pool rows that are probes (a number in {@code deadMflops}), the most dead work first. */
