@@ -35,21 +35,12 @@ import java.util.function.ToDoubleFunction;
  * <p>Modes: {@code rule} (the model-167 Xeon's unread pool zoo-seed11-1t, 10 draws of 20 known, scored on the other
  * 280, sources Xeon s7 and EPYC at 1 thread) and {@code torchvision} (after the rule: the three targets of
  * bench/MultiSourceCheck.java, their pools of 40, source fits without the zoo family closest to each torchvision model).
- * Source fits are read from (or written to) CACHE_DIR as MultiSourceCheck names them.
+ * Source fits, draws, scores and tables are MultiSourceCheck's (the launcher compiles it from this folder); its fits are
+ * read from (or written to) CACHE_DIR.
  * Usage: java -cp "$CP" bench/CalibratedAdaptationCheck.java rule|torchvision [CACHE_DIR]
  */
 public class CalibratedAdaptationCheck {
-    record Source(String name, Path zoo) {}
-
     record Target(String name, Path pool, int poolSize, Path torchvision, List<String> sources) {}
-
-    static final Map<String, Source> SOURCES = new LinkedHashMap<>();
-
-    static {
-        SOURCES.put("xeon-s7", new Source("xeon-s7 1t", Path.of("data/measured/kernels/zoo-1t")));
-        SOURCES.put("epyc", new Source("epyc 1t", Path.of("data/measured/kernels-epyc/zoo-1t")));
-        SOURCES.put("xeon167", new Source("xeon167 1t", Path.of("data/measured/kernels-xeon167/zoo-1t")));
-    }
 
     static final Target RULE_TARGET = new Target("Xeon167 1t (zoo-seed11-1t)", Path.of("data/measured/kernels-xeon167/zoo-seed11-1t"), Integer.MAX_VALUE,
             null, List.of("xeon-s7", "epyc"));
@@ -60,21 +51,13 @@ public class CalibratedAdaptationCheck {
                     List.of("xeon-s7", "epyc")),
             new Target("Xeon s7 2t", Path.of("data/measured/kernels/zoo-2t"), 40, Path.of("data/measured/kernels/torchvision-2t"), List.of("epyc", "xeon167")));
 
-    /** Torchvision family -> the zoo family held out when predicting it (KernelModelCheck's mapping). */
-    static final Map<String, String> HELD_OUT = Map.ofEntries(Map.entry("resnet", "resnet"), Map.entry("resnext", "resnet"),
-            Map.entry("wide_resnet", "resnet"), Map.entry("mobilenetv2", "mobilenetv2"), Map.entry("mnasnet", "mobilenetv2"),
-            Map.entry("mobilenetv3", "mobilenetv3"), Map.entry("efficientnet", "efficientnet"), Map.entry("efficientnet_v2", "efficientnet"),
-            Map.entry("shufflenetv2", "shufflenetv2"), Map.entry("regnet", "regnet"), Map.entry("densenet", "densenet"),
-            Map.entry("vit", "vit"), Map.entry("swin", "vit"));
-
     static final int DRAWS = 10, KNOWN = 20;
-    static Path cache = Path.of("/tmp/s13-fits");
     static int fallbacks;
 
     public static void main(String[] args) throws IOException {
         String mode = args.length > 0 ? args[0] : "rule";
-        if (args.length > 1) cache = Path.of(args[1]);
-        Files.createDirectories(cache);
+        if (args.length > 1) MultiSourceCheck.cache = Path.of(args[1]);
+        Files.createDirectories(MultiSourceCheck.cache);
         long t0 = System.nanoTime();
         switch (mode) {
             case "rule" -> rule();
@@ -116,43 +99,36 @@ public class CalibratedAdaptationCheck {
         }
     }
 
-    record Score(double within, double medianErr, double spearman) {}
-
-    static Score score(List<KernelCorpus.Model> test, ToDoubleFunction<KernelCorpus.Model> f) {
-        double[] p = test.stream().mapToDouble(f).toArray(), a = test.stream().mapToDouble(KernelCorpus.Model::latencyMs).toArray();
-        return new Score(Metrics.withinTolerance(p, a, 0.10), medianAbsRel(p, a), Metrics.spearman(p, a));
-    }
-
     static void rule() {
         System.out.println("# Session 13 rule: the model-167 Xeon's zoo-seed11-1t (no rule has read it), 10 draws of 20 known, scored on the others;");
         System.out.println("# product = DeviceAdaptation.fitProfiled; candidate = its correction + scale x sum + per-kernel + overhead");
         List<KernelCorpus.Model> pool = KernelCorpus.read(RULE_TARGET.pool()).stream().filter(m -> !m.singleKernel()).toList();
         boolean pass = true;
         for (String s : RULE_TARGET.sources()) {
-            KernelCostModel source = fit(s, "");
-            Map<String, List<Score>> scores = new LinkedHashMap<>();
+            KernelCostModel source = MultiSourceCheck.fit(s, "");
+            Map<String, List<MultiSourceCheck.Score>> scores = new LinkedHashMap<>();
             List<double[]> coefficients = new ArrayList<>();
             int before = fallbacks;
             long t0 = System.nanoTime();
             for (int draw = 0; draw < DRAWS; draw++) {
-                List<KernelCorpus.Model> known = draw(pool, KNOWN, draw);
+                List<KernelCorpus.Model> known = MultiSourceCheck.draw(pool, KNOWN, draw);
                 List<KernelCorpus.Model> rest = pool.stream().filter(m -> !known.contains(m)).toList();
                 Calibrated c = Calibrated.fit(RULE_TARGET.name(), source, known);
-                scores.computeIfAbsent("product (group factors)", k -> new ArrayList<>()).add(score(rest, m -> c.product().predict(m.shapes()).ms()));
-                scores.computeIfAbsent("candidate (three-term calibration)", k -> new ArrayList<>()).add(score(rest, m -> c.predict(m.shapes())));
+                scores.computeIfAbsent("product (group factors)", k -> new ArrayList<>()).add(MultiSourceCheck.score(rest, m -> c.product().predict(m.shapes()).ms()));
+                scores.computeIfAbsent("candidate (three-term calibration)", k -> new ArrayList<>()).add(MultiSourceCheck.score(rest, m -> c.predict(m.shapes())));
                 if (c.coefficients() != null) coefficients.add(c.coefficients());
             }
             System.out.printf(Locale.ROOT, "%n## source %s: %d pool models, scored on %d per draw (%.1f s); fallbacks to the group factors: %d of %d%n",
-                    SOURCES.get(s).name(), pool.size(), pool.size() - KNOWN, (System.nanoTime() - t0) / 1e9, fallbacks - before, DRAWS);
+                    MultiSourceCheck.SOURCES.get(s).name(), pool.size(), pool.size() - KNOWN, (System.nanoTime() - t0) / 1e9, fallbacks - before, DRAWS);
             System.out.print("fitted (scale, per-kernel ms, overhead ms) per draw:");
             for (double[] c : coefficients) System.out.printf(Locale.ROOT, " (%.3f, %.4f, %.3f)", c[0], c[1], c[2]);
             System.out.println();
-            Map<String, double[]> t = table(scores);
+            Map<String, double[]> t = MultiSourceCheck.table(scores);
             double[] p = t.get("product (group factors)"), c = t.get("candidate (three-term calibration)");
             boolean share = c[0] >= p[0] + 0.03 - 1e-12, err = c[1] <= p[1] + 1e-12;
             pass &= share && err;
             System.out.printf(Locale.ROOT, "RULE %s: share %.1f -> %.1f %% (needs >= +3 points: %s), median error %.1f -> %.1f %% (not higher: %s)%n",
-                    SOURCES.get(s).name(), 100 * p[0], 100 * c[0], share ? "yes" : "NO", 100 * p[1], 100 * c[1], err ? "yes" : "NO");
+                    MultiSourceCheck.SOURCES.get(s).name(), 100 * p[0], 100 * c[0], share ? "yes" : "NO", 100 * p[1], 100 * c[1], err ? "yes" : "NO");
         }
         System.out.println();
         System.out.println("RULE VERDICT: " + (pass ? "PASS" : "FAIL"));
@@ -161,27 +137,27 @@ public class CalibratedAdaptationCheck {
     static void torchvision() {
         System.out.println("# Session 13 torchvision check (after the rule): each target's pool of 40, 10 draws of 20 known;");
         System.out.println("# each torchvision model predicted from a source fit without the zoo family closest to it");
-        List<String> helds = new ArrayList<>(new TreeSet<>(HELD_OUT.values()));
+        List<String> helds = new ArrayList<>(new TreeSet<>(MultiSourceCheck.HELD_OUT.values()));
         helds.add(0, "");
         for (Target target : TORCHVISION_TARGETS) {
             List<KernelCorpus.Model> pool = KernelCorpus.read(target.pool()).stream().limit(target.poolSize()).toList();
             List<KernelCorpus.Model> tv = KernelCorpus.read(target.torchvision());
             for (String s : target.sources()) {
                 Map<String, KernelCostModel> fits = new HashMap<>();
-                for (String h : helds) fits.put(h, fit(s, h));
-                Map<String, List<Score>> scores = new LinkedHashMap<>();
+                for (String h : helds) fits.put(h, MultiSourceCheck.fit(s, h));
+                Map<String, List<MultiSourceCheck.Score>> scores = new LinkedHashMap<>();
                 Map<String, double[]> byFamily = new java.util.TreeMap<>();
                 long t0 = System.nanoTime();
                 for (int draw = 0; draw < DRAWS; draw++) {
-                    List<KernelCorpus.Model> known = draw(pool, KNOWN, draw);
+                    List<KernelCorpus.Model> known = MultiSourceCheck.draw(pool, KNOWN, draw);
                     Map<String, Calibrated> c = new HashMap<>();
                     for (String h : helds) c.put(h, Calibrated.fit(target.name(), fits.get(h), known));
-                    Function<KernelCorpus.Model, Calibrated> of = m -> c.get(HELD_OUT.getOrDefault(m.family(), ""));
+                    Function<KernelCorpus.Model, Calibrated> of = m -> c.get(MultiSourceCheck.HELD_OUT.getOrDefault(m.family(), ""));
                     Map<String, ToDoubleFunction<KernelCorpus.Model>> methods = new LinkedHashMap<>();
                     methods.put("product", m -> of.apply(m).product().predict(m.shapes()).ms());
                     methods.put("candidate", m -> of.apply(m).predict(m.shapes()));
                     methods.forEach((name, f) -> {
-                        scores.computeIfAbsent(name, k -> new ArrayList<>()).add(score(tv, f));
+                        scores.computeIfAbsent(name, k -> new ArrayList<>()).add(MultiSourceCheck.score(tv, f));
                         for (KernelCorpus.Model m : tv) {
                             double[] acc = byFamily.computeIfAbsent(m.family() + "|" + name, k -> new double[2]);
                             acc[0] += Math.abs(f.applyAsDouble(m) / m.latencyMs() - 1) <= 0.10 ? 1 : 0;
@@ -189,9 +165,9 @@ public class CalibratedAdaptationCheck {
                         }
                     });
                 }
-                System.out.printf(Locale.ROOT, "%n## target %s <- %s: %d torchvision models (%.1f s)%n", target.name(), SOURCES.get(s).name(), tv.size(),
+                System.out.printf(Locale.ROOT, "%n## target %s <- %s: %d torchvision models (%.1f s)%n", target.name(), MultiSourceCheck.SOURCES.get(s).name(), tv.size(),
                         (System.nanoTime() - t0) / 1e9);
-                table(scores);
+                MultiSourceCheck.table(scores);
                 StringBuilder fam = new StringBuilder("by family, within ±10 % over all draws (product / candidate):");
                 for (String f : new TreeSet<>(tv.stream().map(KernelCorpus.Model::family).toList())) {
                     double[] p = byFamily.get(f + "|product"), c = byFamily.get(f + "|candidate");
@@ -201,69 +177,5 @@ public class CalibratedAdaptationCheck {
             }
         }
         System.out.println("fallbacks to the group factors: " + fallbacks);
-    }
-
-    static final Map<String, List<KernelCorpus.Model>> CORPORA = new HashMap<>();
-
-    /** The source's kernel model fitted on its zoo corpus without {@code held} ("" = all), cached as MultiSourceCheck caches it. */
-    static KernelCostModel fit(String source, String held) {
-        Path file = cache.resolve(source + "-" + (held.isEmpty() ? "all" : "no-" + held) + ".json");
-        if (Files.exists(file)) {
-            try (InputStream in = Files.newInputStream(file)) {
-                return (KernelCostModel) KernelModelFile.read(in, file.toString());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        List<KernelCorpus.Model> zoo = CORPORA.computeIfAbsent(source, s -> KernelCorpus.read(SOURCES.get(s).zoo()));
-        List<KernelCorpus.Model> train = zoo.stream().filter(m -> !m.family().equals(held)).toList();
-        var prov = new KernelCostModel.Provenance(source, SOURCES.get(source).name(), train.size(), 0, List.of(), KernelFeatures.VERSION, "");
-        KernelCostModel f = KernelCostModel.fitPoint(train, BoostedTrees.Params.defaults(), prov);
-        try {
-            Path tmp = Files.createTempFile(cache, "fit", ".tmp");
-            Files.writeString(tmp, KernelModelFile.toJson(f));
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return f;
-    }
-
-    /** Prints the methods' medians over draws (min–max of the share); returns method -> {median share, median error, median Spearman}. */
-    static Map<String, double[]> table(Map<String, List<Score>> scores) {
-        System.out.println("| method | within ±10 % (median of draws; min–max) | median abs error | Spearman | per draw within ±10 % |");
-        System.out.println("|---|---|---|---|---|");
-        Map<String, double[]> out = new LinkedHashMap<>();
-        scores.forEach((method, list) -> {
-            double[] w = list.stream().mapToDouble(Score::within).sorted().toArray();
-            double[] e = list.stream().mapToDouble(Score::medianErr).sorted().toArray();
-            double[] s = list.stream().mapToDouble(Score::spearman).sorted().toArray();
-            StringBuilder per = new StringBuilder();
-            for (Score sc : list) per.append(String.format(Locale.ROOT, "%s%.0f", per.isEmpty() ? "" : " ", 100 * sc.within()));
-            System.out.printf(Locale.ROOT, "| %s | %.1f %% (%.1f–%.1f) | %.1f %% | %.3f | %s |%n", method, 100 * w[w.length / 2], 100 * w[0],
-                    100 * w[w.length - 1], 100 * e[e.length / 2], s[s.length / 2], per);
-            out.put(method, new double[] {w[w.length / 2], e[e.length / 2], s[s.length / 2]});
-        });
-        return out;
-    }
-
-    /** KernelModelCheck's draw: the first k of the pool shuffled with seed 1000 + draw. */
-    static List<KernelCorpus.Model> draw(List<KernelCorpus.Model> pool, int k, long seed) {
-        List<KernelCorpus.Model> copy = new ArrayList<>(pool);
-        SplittableRandom r = new SplittableRandom(1000 + seed);
-        for (int i = copy.size() - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            var t = copy.get(i);
-            copy.set(i, copy.get(j));
-            copy.set(j, t);
-        }
-        return copy.subList(0, k);
-    }
-
-    static double medianAbsRel(double[] p, double[] a) {
-        double[] e = new double[p.length];
-        for (int i = 0; i < p.length; i++) e[i] = Math.abs(p[i] / a[i] - 1);
-        Arrays.sort(e);
-        return e.length % 2 == 1 ? e[e.length / 2] : 0.5 * (e[e.length / 2 - 1] + e[e.length / 2]);
     }
 }

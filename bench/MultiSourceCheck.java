@@ -594,21 +594,10 @@ public class MultiSourceCheck {
 
     /** KernelModelCheck's draw: the first k of the pool shuffled with seed 1000 + draw. */
     static List<KernelCorpus.Model> draw(List<KernelCorpus.Model> pool, int k, long seed) {
-        List<KernelCorpus.Model> copy = new ArrayList<>(pool);
-        SplittableRandom r = new SplittableRandom(1000 + seed);
-        for (int i = copy.size() - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            var t = copy.get(i);
-            copy.set(i, copy.get(j));
-            copy.set(j, t);
-        }
-        return copy.subList(0, k);
+        return KernelModelCheck.draw(pool, k, seed);
     }
 
     static double medianAbsRel(double[] p, double[] a) {
-        double[] e = new double[p.length];
-        for (int i = 0; i < p.length; i++) e[i] = Math.abs(p[i] / a[i] - 1);
-        Arrays.sort(e);
-        return e.length % 2 == 1 ? e[e.length / 2] : 0.5 * (e[e.length / 2 - 1] + e[e.length / 2]);
+        return KernelModelCheck.medianAbsRel(p, a);
     }
 }
