@@ -29,8 +29,8 @@ import java.util.Map;
  * much faster there than every edge predicts, while on a runtime that runs every edge it is as predicted. Its rule was
  * not met: the choice was right on every selection device, but giving two of ten samples to probes cost 1080ti_1 .02.
  *
- * <p>{@code op-costs-dead-code} ({@code experimental:op-costs-dce-probe-required} while it was judged; beyond.md, session 13) also refuses the live-op fit when no probe is known:
- * with random samples the residual ratio alone took it on a GPU (titan_rtx_256) that runs every edge. With one probe
+ * <p>{@code op-costs-dead-code} ({@code experimental:op-costs-dce-probe-required} while it was judged; beyond.md,
+ * session 13) also refuses the live-op fit when no probe is known: with random samples the residual ratio alone took it on a GPU (titan_rtx_256) that runs every edge. With one probe
  * known ({@code --selection cost-optimal-probe}) it decides exactly as {@code op-costs-dce-probes}.
  */
 public final class DeadCodeCostMethod implements FewShotMethod {
@@ -60,11 +60,9 @@ public final class DeadCodeCostMethod implements FewShotMethod {
     }
 
     private final Confirmation confirmation;
-    private final boolean probes;
 
     public DeadCodeCostMethod(Confirmation confirmation) {
-        this.confirmation = confirmation;
-        this.probes = confirmation != Confirmation.NONE;
+        this.confirmation = java.util.Objects.requireNonNull(confirmation, "confirmation");
     }
 
     @Override
@@ -81,6 +79,7 @@ public final class DeadCodeCostMethod implements FewShotMethod {
         CostFeatures ops = CostFeatures.require(context.space(), "method " + NAME);
         boolean nb201 = context.space() instanceof Nb201Space;
         List<? extends Architecture> archs = context.archs();
+        boolean probes = confirmation != Confirmation.NONE;
         Map<String, int[]> liveChosen = new LinkedHashMap<>(); // device -> {live-op fits chosen, tasks, residual ratio overruled by probes}
         return new Adapter() {
             @Override
@@ -103,7 +102,7 @@ public final class DeadCodeCostMethod implements FewShotMethod {
             public String summary() {
                 if (!nb201) return "op-costs: no none edges in this space, so no dead code to remove";
                 StringBuilder s = new StringBuilder("op-costs, or the fit with dead operations removed when op-costs' mean |relative residual| is > "
-                        + MARGIN + " x its own" + (probes ? " and " + (confirmation == Confirmation.PROBE_REQUIRED ? "at least one known dead-code probe is known and each" : "every known dead-code probe")
+                        + MARGIN + " x its own" + (probes ? " and " + (confirmation == Confirmation.PROBE_REQUIRED ? "at least one dead-code probe is known and each" : "every known dead-code probe")
                         + " ran > " + Math.round(100 * PROBE_SPEEDUP) + " % faster than op counts fitted on the other known rows predict" : "") + "; dead code removed in");
                 synchronized (liveChosen) {
                     liveChosen.forEach((device, t) -> s.append(' ').append(device).append(' ').append(t[0]).append('/').append(t[1])
