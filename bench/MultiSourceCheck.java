@@ -223,19 +223,7 @@ public class MultiSourceCheck {
                 t[i] = unscaled.groupTimes(known.get(i).shapes());
                 y[i] = known.get(i).latencyMs();
             }
-            List<Double> candidates = new ArrayList<>();
-            for (double lambda : SHRINKAGES) if (allPositive(solve(t, y, lambda, -1))) candidates.add(lambda);
-            if (candidates.isEmpty()) throw new IllegalArgumentException("no positive group factors");
-            double best = Double.NaN, bestLambda = candidates.get(candidates.size() - 1);
-            for (double lambda : candidates) {
-                double err = 0;
-                for (int out = 0; out < n; out++) err += Math.abs(predict(solve(t, y, lambda, out), t[out]) / y[out] - 1);
-                err /= n;
-                if (Double.isNaN(best) || err < best - 1e-12) {
-                    best = err;
-                    bestLambda = lambda;
-                }
-            }
+            double bestLambda = chooseShrinkage(t, y);
             double[] s = solve(t, y, bestLambda, -1);
             return new TwoSource(a, b, alpha, weight, gap, correction, Arrays.copyOf(s, GROUPS), s[GROUPS], bestLambda);
         }
@@ -451,6 +439,11 @@ public class MultiSourceCheck {
 
     /** The product's group-factor fit (as in TwoSource.fit) from given group times: the factors and the overhead. */
     static double[] factors(double[][] t, double[] y) {
+        return solve(t, y, chooseShrinkage(t, y), -1);
+    }
+
+    /** The shrinkage strength the product chooses: lowest leave-one-out error among those keeping every factor positive. */
+    static double chooseShrinkage(double[][] t, double[] y) {
         int n = y.length;
         List<Double> candidates = new ArrayList<>();
         for (double lambda : SHRINKAGES) if (allPositive(solve(t, y, lambda, -1))) candidates.add(lambda);
@@ -465,7 +458,7 @@ public class MultiSourceCheck {
                 bestLambda = lambda;
             }
         }
-        return solve(t, y, bestLambda, -1);
+        return bestLambda;
     }
 
     static double[] profiledGroupTimes(KernelCorpus.Model m) {
