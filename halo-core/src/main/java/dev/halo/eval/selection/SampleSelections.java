@@ -126,15 +126,13 @@ public final class SampleSelections {
         String name = "cost-optimal-probes";
         CostFeatures costs = CostFeatures.require(b.space(), "--selection " + name);
         if (!(b.space() instanceof Nb201Space space)) return costOptimal(name, costs, b);
-        double[][] features = standardisedCosts(costs, b.archs());
-        boolean[] prunable = prunable(costs, b.archs());
-        double[] deadMflops = probeDeadWork(space, b.archs());
+        ProbeDesign d = ProbeDesign.of(costs, space, b.archs());
         return new Named(name, (pool, ref, n, rng) -> {
-            int[] probes = n >= MIN_SAMPLES_FOR_PROBES ? probes(pool, deadMflops, rng) : new int[0];
+            int[] probes = n >= MIN_SAMPLES_FOR_PROBES ? probes(pool, d.deadMflops(), rng) : new int[0];
             int designed = n - probes.length;
             int[] rest = Arrays.stream(pool).filter(r -> Arrays.stream(probes).noneMatch(p -> p == r)).toArray();
             int[] known = IntStream.concat(Arrays.stream(ref), Arrays.stream(probes)).toArray();
-            int[] design = greedyDesign(features, known, randomHalf(withoutPrunable(rest, prunable, designed), designed, rng), designed);
+            int[] design = greedyDesign(d.features(), known, randomHalf(withoutPrunable(rest, d.prunable(), designed), designed, rng), designed);
             return IntStream.concat(Arrays.stream(probes), Arrays.stream(design)).toArray();
         });
     }
@@ -152,11 +150,10 @@ public final class SampleSelections {
         String name = "cost-optimal-probe";
         CostFeatures costs = CostFeatures.require(b.space(), "--selection " + name);
         if (!(b.space() instanceof Nb201Space space)) return costOptimal(name, costs, b);
-        double[][] features = standardisedCosts(costs, b.archs());
-        boolean[] prunable = prunable(costs, b.archs());
-        double[] deadMflops = probeDeadWork(space, b.archs());
+        ProbeDesign d = ProbeDesign.of(costs, space, b.archs());
+        double[] deadMflops = d.deadMflops();
         return new Named(name, (pool, ref, n, rng) -> {
-            int[] design = greedyDesign(features, ref, randomHalf(withoutPrunable(pool, prunable, n), n, rng), n);
+            int[] design = greedyDesign(d.features(), ref, randomHalf(withoutPrunable(pool, d.prunable(), n), n, rng), n);
             if (n < MIN_SAMPLES_FOR_LAST_PROBE) return design;
             int[] kept = Arrays.copyOf(design, n - 1);
             int[] candidates = Arrays.stream(pool).filter(r -> !Double.isNaN(deadMflops[r]) && Arrays.stream(kept).noneMatch(k -> k == r)).toArray();
@@ -165,14 +162,20 @@ public final class SampleSelections {
             int[] group = Arrays.stream(candidates).filter(r -> deadMflops[r] == most).toArray();
             int[] ordered = SampleSelection.RANDOM.choose(group, new int[0], group.length, rng); // exact ties: the seed's order
             int[] known = IntStream.concat(Arrays.stream(ref), Arrays.stream(kept)).toArray();
-            int[] probe = greedyDesign(features, known, ordered, 1);
+            int[] probe = greedyDesign(d.features(), known, ordered, 1);
             return IntStream.concat(Arrays.stream(kept), Arrays.stream(probe)).toArray();
         });
     }
 
-    /** Each architecture's dead work ({@link DeadCodeProbes#deadMflops}) if it is a probe, else NaN. */
-    private static double[] probeDeadWork(Nb201Space space, List<? extends Architecture> archs) {
-        return archs.stream().mapToDouble(a -> DeadCodeProbes.isProbe(a) ? DeadCodeProbes.deadMflops(space, (Nb201Arch) a) : Double.NaN).toArray();
+    /**
+     * What both probe designs read of the space: the standardised op counts the design is greedy in, which cells are
+     * prunable, and each cell's dead work ({@link DeadCodeProbes#deadMflops}) if it is a probe, else NaN.
+     */
+    private record ProbeDesign(double[][] features, boolean[] prunable, double[] deadMflops) {
+        static ProbeDesign of(CostFeatures costs, Nb201Space space, List<? extends Architecture> archs) {
+            return new ProbeDesign(standardisedCosts(costs, archs), SampleSelections.prunable(costs, archs),
+                    archs.stream().mapToDouble(a -> DeadCodeProbes.isProbe(a) ? DeadCodeProbes.deadMflops(space, (Nb201Arch) a) : Double.NaN).toArray());
+        }
     }
 
     /** Up to {@link #PROBES} pool rows that are probes (a number in {@code deadMflops}), the most dead work first. */
