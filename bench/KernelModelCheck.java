@@ -25,7 +25,8 @@ import java.util.TreeMap;
  *     measured there (10 draws of 20 from a pool of 40), scored on the torchvision models at 2 threads.
  * Baselines: a log-linear fit on MACs (fitted on the zoo corpus; on the 20 known latencies for the new device), and
  * a single common speed factor for the new device.
- * Optional: KERNELS_DIR/zoo-extra (more zoo models for the fit, e.g. a family added later); -Dunseen=LABEL names the
+ * Optional: KERNELS_DIR/zoo-extra (more zoo models for the fit, e.g. a family added later) and -Dextra=DIR[,DIR...]
+ * (more corpora of the same device, as in KernelZooCheck, e.g. single-kernel models); -Dunseen=LABEL names the
  * device of torchvision-2t/zoo-2t in the output (any device other than zoo-1t's, not only 2 threads).
  * Usage (after ./halo has built the CLI):
  *   CP="halo-cli/target/halo-cli.jar:$(ls halo-cli/target/lib/*.jar | tr '\n' ':')"
@@ -45,6 +46,7 @@ public class KernelModelCheck {
         List<KernelCorpus.Model> zoo = new ArrayList<>(KernelCorpus.read(dir.resolve("zoo-1t")));
         // optional: more zoo models profiled on the same device (e.g. a family added later), in the fit like the others
         if (java.nio.file.Files.isDirectory(dir.resolve("zoo-extra"))) zoo.addAll(KernelCorpus.read(dir.resolve("zoo-extra")));
+        zoo.addAll(KernelZooCheck.extra()); // -Dextra=DIR[,DIR...], as KernelZooCheck reads it
         // single-kernel models are in every fit and scored nowhere: they are not a family of networks
         List<KernelCorpus.Model> singles = zoo.stream().filter(KernelCorpus.Model::singleKernel).toList();
         zoo.removeAll(singles);
