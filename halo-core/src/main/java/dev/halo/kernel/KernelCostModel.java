@@ -69,12 +69,20 @@ public final class KernelCostModel implements GraphLatencyModel {
     private final BoostedTrees productTrees;
     private final Calibration calibration;
     private final Provenance provenance;
+    private final LinearBase linear;
+    private final LinearBase productLinear;
 
     /**
      * @param trees what every kernel but the matrix products costs, on {@link KernelFeatures#of}
      * @param productTrees what the matrix products cost, on {@link KernelFeatures#product}
      */
     public KernelCostModel(Baseline baseline, BoostedTrees trees, BoostedTrees productTrees, Calibration calibration, Provenance provenance) {
+        this(baseline, trees, productTrees, null, null, calibration, provenance);
+    }
+
+    /** @param linear, productLinear the linear log efficiency beneath each tree set (null: none) */
+    public KernelCostModel(Baseline baseline, BoostedTrees trees, BoostedTrees productTrees, LinearBase linear, LinearBase productLinear,
+            Calibration calibration, Provenance provenance) {
         if (trees.features() != KernelFeatures.size())
             throw new IllegalArgumentException("the trees read " + trees.features() + " features, kernel features version "
                     + KernelFeatures.VERSION + " has " + KernelFeatures.size());
@@ -86,6 +94,8 @@ public final class KernelCostModel implements GraphLatencyModel {
         this.productTrees = productTrees;
         this.calibration = calibration;
         this.provenance = provenance;
+        this.linear = linear;
+        this.productLinear = productLinear;
     }
 
     public Baseline baseline() {
@@ -110,7 +120,14 @@ public final class KernelCostModel implements GraphLatencyModel {
 
     /** A kernel's own predicted time (ms), before the model-level calibration, from the trees of its group. */
     public double kernelMs(KernelShape k) {
-        double logEfficiency = KernelFeatures.isMatrixProduct(k) ? productTrees.predict(KernelFeatures.product(k)) : trees.predict(KernelFeatures.of(k));
+        double logEfficiency;
+        if (KernelFeatures.isMatrixProduct(k)) {
+            double[] x = KernelFeatures.product(k);
+            logEfficiency = productTrees.predict(x) + (productLinear == null ? 0 : productLinear.predict(x, 0));
+        } else {
+            double[] x = KernelFeatures.of(k);
+            logEfficiency = trees.predict(x) + (linear == null ? 0 : linear.predict(x, KernelKind.of(k).group().ordinal()));
+        }
         return baseline.ms(k) * Math.exp(logEfficiency);
     }
 
@@ -167,35 +184,46 @@ public final class KernelCostModel implements GraphLatencyModel {
         if (logRatios.size() < 10) return this;
         double[] s = logRatios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         Calibration c = calibration;
-        return new KernelCostModel(baseline, trees, productTrees, new Calibration(c.scale(), c.perKernelMs(), c.overheadMs(), Metrics.quantile(s, 0.05), Metrics.quantile(s, 0.95)),
+        return new KernelCostModel(baseline, trees, productTrees, linear, productLinear, new Calibration(c.scale(), c.perKernelMs(), c.overheadMs(), Metrics.quantile(s, 0.05), Metrics.quantile(s, 0.95)),
                 provenance);
     }
 
     public static KernelCostModel fitPoint(List<KernelCorpus.Model> corpus, BoostedTrees.Params params, Provenance provenance) {
         Baseline baseline = baseline(corpus);
-        BoostedTrees trees = fitTrees(corpus, baseline, Predicate.not(KernelFeatures::isMatrixProduct), KernelFeatures::of, "kernels but matrix products", params);
-        BoostedTrees productTrees = fitTrees(corpus, baseline, KernelFeatures::teachesProducts, KernelFeatures::product,
+        Fitted others = fitTrees(corpus, baseline, Predicate.not(KernelFeatures::isMatrixProduct), KernelFeatures::of,
+                k -> KernelKind.of(k).group().ordinal(), "kernels but matrix products", params);
+        Fitted products = fitTrees(corpus, baseline, KernelFeatures::teachesProducts, KernelFeatures::product, k -> 0,
                 "matrix products and pointwise convolutions", params);
         // a single-kernel model's latency is mostly per-call overhead: it would pull the calibration towards it
         List<KernelCorpus.Model> networks = corpus.stream().filter(Predicate.not(KernelCorpus.Model::singleKernel)).toList();
-        return new KernelCostModel(baseline, trees, productTrees, calibrate(networks.isEmpty() ? corpus : networks), provenance);
+        return new KernelCostModel(baseline, others.trees(), products.trees(), others.linear(), products.linear(),
+                calibrate(networks.isEmpty() ? corpus : networks), provenance);
     }
 
+    private record Fitted(BoostedTrees trees, LinearBase linear) {}
+
     /** Trees on the log of measured / baseline time of the profiled kernels that {@code rows} keeps ({@code what} names them). */
-    private static BoostedTrees fitTrees(List<KernelCorpus.Model> corpus, Baseline baseline, Predicate<KernelShape> rows,
-            Function<KernelShape, double[]> features, String what, BoostedTrees.Params params) {
+    private static Fitted fitTrees(List<KernelCorpus.Model> corpus, Baseline baseline, Predicate<KernelShape> rows,
+            Function<KernelShape, double[]> features, java.util.function.ToIntFunction<KernelShape> key, String what, BoostedTrees.Params params) {
         List<double[]> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>(), ws = new ArrayList<>();
+        List<Integer> keys = new ArrayList<>();
         for (KernelCorpus.Model m : corpus)
             for (ProfiledKernel k : m.kernels()) {
                 if (!(k.ms() > 0) || !rows.test(k.shape())) continue; // a kernel the profiler did not time teaches nothing about cost
                 xs.add(features.apply(k.shape()));
                 ys.add(Math.log(k.ms() / baseline.ms(k.shape())));
                 ws.add(Math.sqrt(k.ms())); // big kernels matter more to a model's sum, small ones are many: a middle way
+                keys.add(key.applyAsInt(k.shape()));
             }
         if (xs.size() < 20) throw new IllegalArgumentException("need at least 20 profiled " + what + " to fit, got " + xs.size());
-        return BoostedTrees.fit(xs.toArray(double[][]::new), ys.stream().mapToDouble(Double::doubleValue).toArray(),
-                ws.stream().mapToDouble(Double::doubleValue).toArray(), params);
+        double[][] x = xs.toArray(double[][]::new);
+        double[] y = ys.stream().mapToDouble(Double::doubleValue).toArray(), w = ws.stream().mapToDouble(Double::doubleValue).toArray();
+        int[] g = keys.stream().mapToInt(Integer::intValue).toArray();
+        LinearBase linear = LinearBase.fit(x, y, w, g, KernelKind.Group.values().length);
+        double[] residual = new double[y.length];
+        for (int i = 0; i < y.length; i++) residual[i] = y[i] - linear.predict(x[i], g[i]);
+        return new Fitted(BoostedTrees.fit(x, residual, w, params), linear);
     }
 
     /**
