@@ -114,6 +114,16 @@ public final class KernelCostModel implements GraphLatencyModel {
         return calibration;
     }
 
+    /** The linear log efficiency beneath {@link #trees} (null: none, as in models fitted before session 14). */
+    public LinearBase linear() {
+        return linear;
+    }
+
+    /** The linear log efficiency beneath {@link #productTrees} (null: none). */
+    public LinearBase productLinear() {
+        return productLinear;
+    }
+
     public Provenance provenance() {
         return provenance;
     }

@@ -18,12 +18,13 @@ import java.util.List;
  * <p>Layout, big-endian: magic, layout version, key (length-prefixed), then the model: kind (0 profiled, 1 adapted);
  * an adapted model's device, group scales, overhead, shrinkage, leave-one-out error, known count and correction trees
  * (if any) come before its source; a profiled model is its feature version, provenance, baseline, calibration, trees,
- * product trees.
+ * product trees, linear bases (a count of keys, 0 for none; per key a flag, then means, deviations, coefficients, low, high).
  * Trees are their base and count, then per tree its node count and five arrays.
  */
 public final class KernelModelBinary {
     private static final int MAGIC = 0x48414c4b; // "HALK"
-    private static final int LAYOUT = 2; // 2: a profiled model holds its matrix products' trees (kernel features version 4)
+    // 2: a profiled model holds its matrix products' trees (kernel features version 4); 3: and its linear bases
+    private static final int LAYOUT = 3;
     private static final byte PROFILED = 0, ADAPTED = 1;
 
     private KernelModelBinary() {}
@@ -95,6 +96,39 @@ public final class KernelModelBinary {
         w.need(40).putDouble(c.scale()).putDouble(c.perKernelMs()).putDouble(c.overheadMs()).putDouble(c.lowLogRatio()).putDouble(c.highLogRatio());
         trees(w, m.trees());
         trees(w, m.productTrees());
+        linear(w, m.linear());
+        linear(w, m.productLinear());
+    }
+
+    private static void linear(Writer w, LinearBase lb) {
+        int keys = lb == null ? 0 : lb.coef().length;
+        w.need(4).putInt(keys);
+        for (int g = 0; g < keys; g++) {
+            boolean present = lb.coef()[g] != null;
+            w.need(1).put((byte) (present ? 1 : 0));
+            if (!present) continue;
+            w.doubles(lb.mean()[g]);
+            w.doubles(lb.sd()[g]);
+            w.doubles(lb.coef()[g]);
+            w.need(16).putDouble(lb.low()[g]).putDouble(lb.high()[g]);
+        }
+    }
+
+    private static LinearBase linear(ByteBuffer b, int features, String where) {
+        int keys = b.getInt();
+        if (keys == 0) return null;
+        if (keys < 0 || keys > 64) throw new BadInputException(where + ": " + keys + " keys");
+        double[][] mean = new double[keys][], sd = new double[keys][], coef = new double[keys][];
+        double[] low = new double[keys], high = new double[keys];
+        for (int g = 0; g < keys; g++) {
+            if (b.get() == 0) continue;
+            mean[g] = doubles(b);
+            sd[g] = doubles(b);
+            coef[g] = doubles(b);
+            low[g] = b.getDouble();
+            high[g] = b.getDouble();
+        }
+        return KernelModelChecks.linear(new LinearBase(mean, sd, coef, low, high), features, where);
     }
 
     private static KernelCostModel profiled(ByteBuffer b, String source) {
@@ -109,7 +143,10 @@ public final class KernelModelBinary {
         var calibration = KernelModelChecks.calibration(new KernelCostModel.Calibration(b.getDouble(), b.getDouble(), b.getDouble(), b.getDouble(),
                 b.getDouble()), where + ".calibration");
         BoostedTrees trees = trees(b, KernelFeatures.size(), where + ".trees");
-        return new KernelCostModel(baseline, trees, trees(b, KernelFeatures.productSize(), where + ".productTrees"), calibration, provenance);
+        BoostedTrees productTrees = trees(b, KernelFeatures.productSize(), where + ".productTrees");
+        LinearBase linear = linear(b, KernelFeatures.size(), where + ".linear");
+        return new KernelCostModel(baseline, trees, productTrees, linear, linear(b, KernelFeatures.productSize(), where + ".productLinear"),
+                calibration, provenance);
     }
 
     private static void trees(Writer w, BoostedTrees t) {

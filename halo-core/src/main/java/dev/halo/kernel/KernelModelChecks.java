@@ -57,4 +57,23 @@ final class KernelModelChecks {
         if (!Double.isFinite(base)) throw new BadInputException(where + ".base: not a finite number");
         return new BoostedTrees(base, trees, features);
     }
+
+    /** A linear base over {@code features} numbers: one entry per key, each array of the right length and finite. */
+    static LinearBase linear(LinearBase lb, int features, String where) {
+        for (int g = 0; g < lb.coef().length; g++) {
+            if (lb.coef()[g] == null) {
+                if (lb.mean()[g] != null || lb.sd()[g] != null) throw new BadInputException(where + "[" + g + "]: partly missing");
+                continue;
+            }
+            String kw = where + "[" + g + "]";
+            if (lb.mean()[g] == null || lb.mean()[g].length != features || lb.sd()[g] == null || lb.sd()[g].length != features
+                    || lb.coef()[g].length != features + 1)
+                throw new BadInputException(kw + ": expected " + features + " means and deviations and " + (features + 1) + " coefficients");
+            for (double[] a : new double[][] {lb.mean()[g], lb.sd()[g], lb.coef()[g], {lb.low()[g], lb.high()[g]}})
+                for (double v : a) if (!Double.isFinite(v)) throw new BadInputException(kw + ": holds a number that is not finite");
+            for (double v : lb.sd()[g]) if (v < 0) throw new BadInputException(kw + ".sd: negative");
+            if (lb.low()[g] > lb.high()[g]) throw new BadInputException(kw + ": low above high");
+        }
+        return lb;
+    }
 }

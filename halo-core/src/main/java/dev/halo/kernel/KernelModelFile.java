@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The JSON form of a {@link GraphLatencyModel}: format name and version, the kernel feature version and names, the
- * provenance, the calibration, the trees and the matrix products' trees; an adapted model also holds its device factors and the source model.
+ * provenance, the calibration, the trees and the matrix products' trees (and the linear terms beneath them, when fitted); an adapted model also holds its device factors and the source model.
  * Everything is checked on load (finite numbers, array lengths, child indices that only point forward, feature
  * indices in range), so a damaged file is refused naming its field instead of predicting nonsense.
  */
@@ -57,7 +57,46 @@ public final class KernelModelFile {
         ArrayNode productNames = p.putArray("productFeatures");
         KernelFeatures.productNames().forEach(productNames::add);
         p.set("productTrees", trees(m.productTrees()));
+        if (m.linear() != null) p.set("linear", linear(m.linear()));
+        if (m.productLinear() != null) p.set("productLinear", linear(m.productLinear()));
         return p;
+    }
+
+    /** One entry per kernel group: null where the group had too few kernels for a linear term. */
+    private static ArrayNode linear(LinearBase lb) {
+        ArrayNode keys = JSON.createArrayNode();
+        for (int g = 0; g < lb.coef().length; g++) {
+            if (lb.coef()[g] == null) {
+                keys.addNull();
+                continue;
+            }
+            ObjectNode o = keys.addObject();
+            doubles(o.putArray("mean"), lb.mean()[g]);
+            doubles(o.putArray("sd"), lb.sd()[g]);
+            doubles(o.putArray("coef"), lb.coef()[g]);
+            o.put("low", lb.low()[g]);
+            o.put("high", lb.high()[g]);
+        }
+        return keys;
+    }
+
+    private static LinearBase linear(JsonNode keys, int features, String where) {
+        if (keys.isMissingNode() || keys.isNull()) return null;
+        if (!keys.isArray()) throw new BadInputException(where + ": not an array");
+        int n = keys.size();
+        double[][] mean = new double[n][], sd = new double[n][], coef = new double[n][];
+        double[] low = new double[n], high = new double[n];
+        for (int g = 0; g < n; g++) {
+            JsonNode o = keys.get(g);
+            if (o.isNull()) continue;
+            String kw = where + "[" + g + "]";
+            mean[g] = doubles(o.path("mean"), kw + ".mean");
+            sd[g] = doubles(o.path("sd"), kw + ".sd");
+            coef[g] = doubles(o.path("coef"), kw + ".coef");
+            low[g] = number(o, "low", kw);
+            high[g] = number(o, "high", kw);
+        }
+        return KernelModelChecks.linear(new LinearBase(mean, sd, coef, low, high), features, where);
     }
 
     private static ObjectNode trees(BoostedTrees bt) {
@@ -114,7 +153,9 @@ public final class KernelModelFile {
         String bw = where + ".baseline";
         var baseline = KernelModelChecks.baseline(number(bl, "msPerMac", bw), number(bl, "msPerByte", bw), number(bl, "msPerKernel", bw), bw);
         return new KernelCostModel(baseline, trees(p.path("trees"), KernelFeatures.size(), where + ".trees"),
-                trees(p.path("productTrees"), KernelFeatures.productSize(), where + ".productTrees"), calibration, provenance);
+                trees(p.path("productTrees"), KernelFeatures.productSize(), where + ".productTrees"),
+                linear(p.path("linear"), KernelFeatures.size(), where + ".linear"),
+                linear(p.path("productLinear"), KernelFeatures.productSize(), where + ".productLinear"), calibration, provenance);
     }
 
     private static BoostedTrees trees(JsonNode t, int features, String where) {
