@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 /**
@@ -183,13 +183,13 @@ public final class KernelCostModel implements GraphLatencyModel {
 
     /** Trees on the log of measured / baseline time of the profiled kernels that {@code rows} keeps ({@code what} names them). */
     private static BoostedTrees fitTrees(List<KernelCorpus.Model> corpus, Baseline baseline, Predicate<KernelShape> rows,
-            Function<KernelShape, double[]> features, String what, BoostedTrees.Params params) {
+            BiFunction<KernelShape, Boolean, double[]> features, String what, BoostedTrees.Params params) {
         List<double[]> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>(), ws = new ArrayList<>();
         for (KernelCorpus.Model m : corpus)
             for (ProfiledKernel k : m.kernels()) {
                 if (!(k.ms() > 0) || !rows.test(k.shape())) continue; // a kernel the profiler did not time teaches nothing about cost
-                xs.add(features.apply(k.shape()));
+                xs.add(features.apply(k.shape(), m.singleKernel()));
                 ys.add(Math.log(k.ms() / baseline.ms(k.shape())));
                 ws.add(Math.sqrt(k.ms())); // big kernels matter more to a model's sum, small ones are many: a middle way
             }
@@ -201,11 +201,13 @@ public final class KernelCostModel implements GraphLatencyModel {
     /**
      * The corpus's typical cost of arithmetic (median ms per MAC of kernels with more than 10 MACs per byte), of memory
      * traffic (median ms per byte of kernels without MACs moving more than 64 KiB) and of launching a kernel (the
-     * median time of kernels moving under 16 KiB); a term the corpus has no kernel for falls back to a fixed guess.
+     * median time of kernels moving under 16 KiB), over the networks' kernels (single kernels, timed alone, cost more);
+     * a term the corpus has no kernel for falls back to a fixed guess.
      */
     static Baseline baseline(List<KernelCorpus.Model> corpus) {
         List<Double> perMac = new ArrayList<>(), perByte = new ArrayList<>(), small = new ArrayList<>();
-        for (KernelCorpus.Model m : corpus)
+        List<KernelCorpus.Model> networks = corpus.stream().filter(Predicate.not(KernelCorpus.Model::singleKernel)).toList();
+        for (KernelCorpus.Model m : networks.isEmpty() ? corpus : networks)
             for (ProfiledKernel k : m.kernels()) {
                 if (!(k.ms() > 0)) continue;
                 long macs = k.shape().cost().macs(), bytes = k.shape().cost().bytesMoved();

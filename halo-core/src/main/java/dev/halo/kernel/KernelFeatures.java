@@ -24,16 +24,21 @@ import java.util.List;
  * transformer's MatMuls were priced from those; describing them in a convolution's terms inside one set of trees
  * priced them well but moved other families' convolutions through the shared splits (versions 3 to 3c, session 10).
  * Here the convolutions lend the product trees their data without being predicted by them (session 11).
+ *
+ * <p>Version 5 adds {@code isolated} to both: 1 for a kernel timed in a one-operator model, 0 for a kernel timed inside a
+ * network. A kernel alone costs more than the same kernel in a network (its input does not come warm from the previous
+ * kernel); single-kernel models teach the kinds networks lack, and the fit learns the offset where both show a kind.
+ * Every prediction asks for 0 (session 14).
  */
 public final class KernelFeatures {
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
 
     private static final List<String> NUMERIC = List.of("log_macs", "log_flops", "log_bytes_in", "log_bytes_weights", "log_bytes_out",
             "log_channels_in", "log_channels_out", "window_h", "window_w", "stride", "log_groups", "log_spatial_out", "inputs",
-            "activation", "log_intensity", "log_inner_dim", "log_outer_rows", "op_class");
+            "activation", "log_intensity", "log_inner_dim", "log_outer_rows", "op_class", "isolated");
     private static final List<String> NAMES;
     private static final List<String> PRODUCT_NAMES = List.of("log_batch", "log_rows", "log_inner", "log_columns", "log_macs",
-            "log_bytes_in", "log_bytes_weights", "log_bytes_out", "log_intensity", "activation");
+            "log_bytes_in", "log_bytes_weights", "log_bytes_out", "log_intensity", "activation", "isolated");
 
     static {
         List<String> names = new ArrayList<>();
@@ -80,11 +85,16 @@ public final class KernelFeatures {
      * output shape gives zero dimensions.
      */
     public static double[] product(KernelShape k) {
+        return product(k, false);
+    }
+
+    /** {@link #product} of a kernel timed alone ({@code isolated}) or inside a network. */
+    public static double[] product(KernelShape k, boolean isolated) {
         long[] bmkn = productDimensions(k);
         NodeCost c = k.cost();
         return new double[] {log(bmkn[0]), log(bmkn[1]), log(bmkn[2]), log(bmkn[3]), log(c.macs()), log(c.bytesIn()),
                 log(c.bytesWeights()), log(c.bytesOut()), log((double) c.macs() / Math.max(1, c.bytesMoved()) * 1000),
-                activationCode(k.activation())};
+                activationCode(k.activation()), isolated ? 1 : 0};
     }
 
     /** {batch, M, K, N}; see {@link #product}. */
@@ -109,6 +119,11 @@ public final class KernelFeatures {
     }
 
     public static double[] of(KernelShape k) {
+        return of(k, false);
+    }
+
+    /** {@link #of} of a kernel timed alone ({@code isolated}) or inside a network. */
+    public static double[] of(KernelShape k, boolean isolated) {
         double[] x = new double[NAMES.size()];
         KernelKind kind = KernelKind.of(k);
         x[kind.ordinal()] = 1;
@@ -134,6 +149,7 @@ public final class KernelFeatures {
         x[i++] = log(innerDim(in));
         x[i++] = log(outerRows(in));
         x[i++] = opClass(k);
+        x[i++] = isolated ? 1 : 0;
         return x;
     }
 

@@ -26,8 +26,21 @@ class KernelFeaturesTest {
         double[] fc = KernelFeatures.product(KernelFixtures.gemm("fc", 49, 64, 32));
         double[] pw = KernelFeatures.product(KernelFixtures.conv("pw", 64, 32, 7, 1, 1, 1));
         assertThat(fc).hasSize(KernelFeatures.productSize());
-        // the same work and bytes in both; only the convolution's fused ReLU (the last number) tells them apart
-        for (int i = 0; i < fc.length - 1; i++) assertThat(fc[i]).as(KernelFeatures.productNames().get(i)).isEqualTo(pw[i]);
-        assertThat(KernelFeatures.productNames().get(fc.length - 1)).isEqualTo("activation");
+        // the same work and bytes in both; only the convolution's fused ReLU tells them apart
+        int activation = KernelFeatures.productNames().indexOf("activation");
+        for (int i = 0; i < fc.length; i++)
+            if (i != activation) assertThat(fc[i]).as(KernelFeatures.productNames().get(i)).isEqualTo(pw[i]);
+        assertThat(fc[activation]).isNotEqualTo(pw[activation]);
+    }
+
+    @Test
+    void aKernelTimedAloneIsMarkedAndEveryPredictionAsksForOneInsideANetwork() {
+        KernelShape conv = KernelFixtures.conv("c", 64, 64, 14, 3, 1, 1);
+        int last = KernelFeatures.size() - 1, lastProduct = KernelFeatures.productSize() - 1;
+        assertThat(KernelFeatures.names().get(last)).isEqualTo("isolated");
+        assertThat(KernelFeatures.of(conv)[last]).isZero();
+        assertThat(KernelFeatures.of(conv, true)[last]).isEqualTo(1);
+        assertThat(KernelFeatures.product(conv, true)[lastProduct]).isEqualTo(1);
+        assertThat(KernelFeatures.product(conv)[lastProduct]).isZero();
     }
 }
