@@ -181,6 +181,19 @@ public final class KernelCostModel implements GraphLatencyModel {
         return new KernelCostModel(baseline, trees, productTrees, calibrate(networks.isEmpty() ? corpus : networks), provenance);
     }
 
+    /**
+     * Whether a profiled kernel enters the fit: not when the profiler did not time it, and not when it is a convolution
+     * of a single-kernel model. Networks cover convolutions by the thousand, and a convolution timed alone moved the
+     * networks' ones (sessions 12 and 14); single kernels are there for the kinds networks lack.
+     */
+    static boolean teaches(KernelCorpus.Model m, ProfiledKernel k) {
+        if (!(k.ms() > 0)) return false;
+        return !m.singleKernel() || switch (KernelKind.of(k.shape()).group()) {
+            case DENSE_CONV, POINTWISE_CONV, SPARSE_CONV -> false;
+            case MATMUL, MEMORY -> true;
+        };
+    }
+
     /** Trees on the log of measured / baseline time of the profiled kernels that {@code rows} keeps ({@code what} names them). */
     private static BoostedTrees fitTrees(List<KernelCorpus.Model> corpus, Baseline baseline, Predicate<KernelShape> rows,
             BiFunction<KernelShape, Boolean, double[]> features, String what, BoostedTrees.Params params) {
@@ -188,7 +201,7 @@ public final class KernelCostModel implements GraphLatencyModel {
         List<Double> ys = new ArrayList<>(), ws = new ArrayList<>();
         for (KernelCorpus.Model m : corpus)
             for (ProfiledKernel k : m.kernels()) {
-                if (!(k.ms() > 0) || !rows.test(k.shape())) continue; // a kernel the profiler did not time teaches nothing about cost
+                if (!teaches(m, k) || !rows.test(k.shape())) continue;
                 xs.add(features.apply(k.shape(), m.singleKernel()));
                 ys.add(Math.log(k.ms() / baseline.ms(k.shape())));
                 ws.add(Math.sqrt(k.ms())); // big kernels matter more to a model's sum, small ones are many: a middle way

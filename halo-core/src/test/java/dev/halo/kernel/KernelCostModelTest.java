@@ -91,4 +91,18 @@ class KernelCostModelTest {
         assertThat(Math.abs(mixed.overheadMs() + mixed.perKernelMs() * 8 - 0.5)).isGreaterThan(0.1);
         assertThat(m.calibration().highLogRatio() - m.calibration().lowLogRatio()).isGreaterThan(0);
     }
+
+    @Test
+    void aSingleKernelModelTeachesEveryKindButConvolutions() {
+        KernelShape conv = KernelFixtures.conv("c", 64, 64, 14, 3, 1, 1), dw = KernelFixtures.conv("dw", 64, 64, 14, 3, 1, 64);
+        KernelShape add = KernelFixtures.add("add", 64, 14), mm = KernelFixtures.matmul("mm", 4, 49, 32, 49);
+        KernelCorpus.Model single = new KernelCorpus.Model("micro:x", KernelCorpus.SINGLE_KERNELS, 14, 0, 0, List.of(), 1, 1, new double[] {1});
+        KernelCorpus.Model network = new KernelCorpus.Model("resnet:x", "resnet", 14, 0, 0, List.of(), 1, 1, new double[] {1});
+        for (KernelShape k : List.of(conv, dw)) {
+            assertThat(KernelCostModel.teaches(single, new ProfiledKernel(k, 0.1))).as(k.node()).isFalse();
+            assertThat(KernelCostModel.teaches(network, new ProfiledKernel(k, 0.1))).as(k.node()).isTrue();
+        }
+        for (KernelShape k : List.of(add, mm)) assertThat(KernelCostModel.teaches(single, new ProfiledKernel(k, 0.1))).as(k.node()).isTrue();
+        assertThat(KernelCostModel.teaches(network, new ProfiledKernel(add, 0))).as("not timed").isFalse();
+    }
 }
