@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * Use case {@code halo model onboard}: make this machine a device that arbitrary ONNX models can be predicted for.
- * Either profile zoo models here and fit a kernel model (the kernel shapes of this device, about 4 minutes for 300
- * models on the 2-vCPU dev VM), or, with a kernel model of another device, profile a few zoo models here and adapt
+ * Either profile zoo models here and fit a kernel model (the kernel shapes of this device: 300 networks and 300
+ * single-kernel models take about 12 minutes on a 2-vCPU VM), or, with a kernel model of another device, profile a few zoo models here and adapt
  * that model: their kernel times correct its per-kernel times, their latencies fit a factor per kernel group. Then time fresh zoo models the fit never saw and
  * report how well the model predicts them. Everything measured is kept in corpus folders under {@code out}, so a
  * rerun resumes.
@@ -38,14 +38,20 @@ public final class OnboardModels {
     /**
      * @param from a kernel model of another device to adapt (null: profile and fit this device's own)
      * @param models zoo models profiled for the fit, or timed for the adaptation
+     * @param singleKernels single-kernel models (the zoo's {@code micro} family) profiled beside them for the fit: they
+     *     show the trees kernels no generated network has (docs/results/kernels.md, session 12); 0 with {@code from}
      * @param validate fresh zoo models timed to check the result
      * @param family the zoo family the models are drawn from ("all": every family in turn)
      */
-    public record Request(String name, Path out, Path from, String family, int models, int validate, MeasureSettings settings, long seed) {
+    public record Request(String name, Path out, Path from, String family, int models, int singleKernels, int validate, MeasureSettings settings,
+            long seed) {
         public Request {
             if (name == null || !NAME.matcher(name).matches()) throw new BadInputException("--name must be 1-64 of letters, digits, . _ -, got '" + name + "'");
             if (from == null && (models < 10 || models > 5000)) throw new BadInputException("--models must be in 10..5000 to fit a kernel model, got " + models);
             if (from != null && (models < 3 || models > 200)) throw new BadInputException("--models must be in 3..200 to adapt a kernel model, got " + models);
+            if (singleKernels < 0 || singleKernels > 5000) throw new BadInputException("--single-kernels must be in 0..5000, got " + singleKernels);
+            if (from != null && singleKernels > 0)
+                throw new BadInputException("--single-kernels applies to fitting this device's own kernel model, not to adapting --from");
             if (validate < 5 || validate > 2000) throw new BadInputException("--validate must be in 5..2000, got " + validate);
         }
     }
@@ -64,12 +70,13 @@ public final class OnboardModels {
         Path validationCorpus = r.out().resolve("validation");
         Path modelFile = r.out().resolve(r.name() + ".kernel-model.json");
         SafeOutput.check(modelFile, "--out");
-        List<ZooModel> fitModels = ModelZoo.sample(r.family(), r.models(), r.seed());
+        List<ZooModel> fitModels = new java.util.ArrayList<>(ModelZoo.sample(r.family(), r.models(), r.seed()));
+        fitModels.addAll(ModelZoo.sample(KernelCorpus.SINGLE_KERNELS, r.singleKernels(), r.seed()));
         ProfileModels.Result profiled = ProfileModels.run(new ProfileModels.Request(fitModels.stream().<ProfileModels.Source>map(ProfileModels.Source.Zoo::new).toList(),
                 r.settings(), 10, 1, r.seed(), fitCorpus), stage(listener, r.from() == null ? "profile" : "time"));
         DeviceFingerprint device = profiled.device();
         List<KernelCorpus.Model> known = KernelCorpus.read(fitCorpus);
-        if (known.size() < Math.min(r.models(), r.from() == null ? 10 : 3))
+        if (known.stream().filter(m -> !m.singleKernel()).count() < Math.min(r.models(), r.from() == null ? 10 : 3))
             throw new IllegalStateException("only " + known.size() + " of " + r.models() + " models could be measured: " + String.join("; ", profiled.failed()));
         listener.checkCancelled();
         listener.progress("fit", 0, 1, "");
@@ -141,6 +148,7 @@ public final class OnboardModels {
         o.put("model", model.describe());
         o.put("mode", r.from() == null ? "profiled" : "adapted from " + r.from());
         o.put("models", r.models());
+        o.put("singleKernels", r.singleKernels());
         o.put("seed", r.seed());
         o.set("validation", json.valueToTree(v));
         return o.toPrettyString() + "\n";

@@ -24,7 +24,7 @@ class OnboardModelsTest {
 
     @Test
     void profilesFitsValidatesAndResumesThenAdaptsToAnotherSettingAndPredictsAFile() throws Exception {
-        var request = new OnboardModels.Request("here", dir.resolve("here"), null, "shufflenetv2", 12, 5, QUICK, 3);
+        var request = new OnboardModels.Request("here", dir.resolve("here"), null, "shufflenetv2", 12, 6, 5, QUICK, 3);
         OnboardModels.Result r = OnboardModels.run(request, Listener.NONE);
         assertThat(r.model()).isInstanceOf(KernelCostModel.class);
         assertThat(Files.isRegularFile(r.modelFile())).isTrue();
@@ -32,12 +32,13 @@ class OnboardModelsTest {
         // how accurate it is belongs to the benchmark (docs/results/kernels.md): timings here share the CPU with the build
         assertThat(r.validation().medianAbsError()).isFinite().isNotNegative();
         assertThat(r.validation().coverage90()).isBetween(0.0, 1.0);
-        assertThat(KernelCorpus.read(dir.resolve("here").resolve("corpus"))).hasSize(12);
+        // the networks and the single-kernel models share the fit's corpus
+        assertThat(KernelCorpus.read(dir.resolve("here").resolve("corpus"))).hasSize(18).filteredOn(KernelCorpus.Model::singleKernel).hasSize(6);
         // a second run measures nothing new: every model is already in the corpora
         OnboardModels.Result again = OnboardModels.run(request, Listener.NONE);
         assertThat(again.validation()).isEqualTo(r.validation());
 
-        var adapt = new OnboardModels.Request("other", dir.resolve("other"), r.modelFile(), "shufflenetv2", 6, 5, QUICK.withThreads(2), 4);
+        var adapt = new OnboardModels.Request("other", dir.resolve("other"), r.modelFile(), "shufflenetv2", 6, 0, 5, QUICK.withThreads(2), 4);
         OnboardModels.Result a = OnboardModels.run(adapt, Listener.NONE);
         assertThat(a.model()).isInstanceOf(DeviceAdaptation.class);
         assertThat(a.model().describe()).contains("6 latencies");
@@ -51,9 +52,12 @@ class OnboardModelsTest {
 
     @Test
     void badRequestsAreRefusedBeforeAnythingIsMeasured() {
-        assertThatThrownBy(() -> new OnboardModels.Request("bad name", dir, null, "all", 300, 40, QUICK, 1)).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> new OnboardModels.Request("bad name", dir, null, "all", 300, 300, 40, QUICK, 1)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("--name");
-        assertThatThrownBy(() -> new OnboardModels.Request("x", dir, null, "all", 5, 40, QUICK, 1)).hasMessageContaining("--models must be in 10..5000");
+        assertThatThrownBy(() -> new OnboardModels.Request("x", dir, null, "all", 5, 300, 40, QUICK, 1)).hasMessageContaining("--models must be in 10..5000");
+        assertThatThrownBy(() -> new OnboardModels.Request("x", dir, null, "all", 300, -1, 40, QUICK, 1)).hasMessageContaining("--single-kernels must be in 0..5000");
+        assertThatThrownBy(() -> new OnboardModels.Request("x", dir, dir.resolve("a.json"), "all", 20, 5, 40, QUICK, 1))
+                .hasMessageContaining("--single-kernels applies to fitting");
         assertThatThrownBy(() -> PredictModel.load(dir.resolve("none.json"))).hasMessageContaining("no such file");
     }
 }

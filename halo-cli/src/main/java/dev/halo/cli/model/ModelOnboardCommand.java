@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
 /** {@code halo model onboard}: this machine as a device for arbitrary ONNX models. */
 @Command(name = "onboard", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Make this machine a device that any ONNX model can be predicted for, then check it on fresh models.",
-            "Without --from: profile --models zoo models here (kernels, their times, whole latencies) and fit this",
-            "device's own kernel model (300 models take about 4 minutes on a 2-vCPU VM). With --from A.json (a kernel",
+            "Without --from: profile --models zoo networks and --single-kernels one-operator models here (kernels, their",
+            "times, whole latencies) and fit this device's own kernel model (300 + 300 take about 12 minutes on a 2-vCPU VM). With --from A.json (a kernel",
             "model of another device): profile only --models zoo models here (default 20 then) and adapt A to them (their",
             "kernel times correct A's, their latencies fit a factor per kernel group). Either way, --validate fresh zoo models are timed and the device model's predictions",
             "are scored against them (share within ±10 %%, median error, Spearman, 90 %% interval coverage).",
@@ -44,6 +44,11 @@ public final class ModelOnboardCommand implements Callable<Integer> {
     @Option(names = "--models", paramLabel = "N", description = "Zoo models profiled for the fit (default: 300), or timed to adapt --from (default: 20).")
     Integer models;
 
+    @Option(names = "--single-kernels", paramLabel = "N", description = {"Single-kernel models (zoo family micro: one convolution,",
+        "matrix product, softmax, norm, ... each) profiled beside the --models networks, to show the fit kernels no",
+        "generated network has (default: 300 without --from; not used with --from)."})
+    Integer singleKernels;
+
     @Option(names = "--validate", paramLabel = "N", defaultValue = "40", description = "Fresh zoo models timed to check the result (default: ${DEFAULT-VALUE}).")
     int validate;
 
@@ -59,7 +64,8 @@ public final class ModelOnboardCommand implements Callable<Integer> {
     public Integer call() {
         MeasureSettings settings = how.settings();
         int n = models != null ? models : from == null ? 300 : 20;
-        var request = new OnboardModels.Request(name, out, from, family, n, validate, settings, seed);
+        int singles = singleKernels != null ? singleKernels : from == null ? 300 : 0;
+        var request = new OnboardModels.Request(name, out, from, family, n, singles, validate, settings, seed);
         PrintWriter stdout = spec.commandLine().getOut();
         BarListener progress = new BarListener(spec.commandLine().getErr());
         return GracefulStop.run("halo-model-onboard-stop", settings.timeoutSeconds() * 2 + 5, progress::cancel, () -> {

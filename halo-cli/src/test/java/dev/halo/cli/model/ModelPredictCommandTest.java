@@ -16,7 +16,7 @@ class ModelPredictCommandTest {
     @Test
     void onboardThenPredictAModelFileWithItsSlowestKernels() throws Exception {
         CliRun onboard = CliRun.of("model", "onboard", "--name", "here", "--out", dir.resolve("here").toString(), "--family", "shufflenetv2",
-                "--models", "10", "--validate", "5", "--warmup", "1", "--min-runs", "5", "--max-runs", "20");
+                "--models", "10", "--single-kernels", "4", "--validate", "5", "--warmup", "1", "--min-runs", "5", "--max-runs", "20");
         assertThat(onboard.exit()).as(onboard.err()).isZero();
         assertThat(onboard.out()).contains("validation on 5 fresh zoo models").containsPattern("Spearman -?[0-9.]+").contains("here.kernel-model.json");
         Nb201Space space = new Nb201Space();
