@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * Use case {@code halo model onboard}: make this machine a device that arbitrary ONNX models can be predicted for.
- * Either profile zoo models here and fit a kernel model (the kernel shapes of this device: 300 networks and 300
- * single-kernel models take about 12 minutes on a 2-vCPU VM), or, with a kernel model of another device, profile a few zoo models here and adapt
+ * Either profile zoo models here and fit a kernel model (the kernel shapes of this device: 300 networks and 1,500
+ * single-kernel models take about 22 minutes on a 2-vCPU VM), or, with a kernel model of another device, profile a few zoo models here and adapt
  * that model: their kernel times correct its per-kernel times, their latencies fit a factor per kernel group. Then time fresh zoo models the fit never saw and
  * report how well the model predicts them. Everything measured is kept in corpus folders under {@code out}, so a
  * rerun resumes.
@@ -39,7 +39,7 @@ public final class OnboardModels {
      * @param from a kernel model of another device to adapt (null: profile and fit this device's own)
      * @param models zoo models profiled for the fit, or timed for the adaptation
      * @param singleKernels single-kernel models (the zoo's {@code micro} family) profiled beside them for the fit: they
-     *     show the trees kernels no generated network has (docs/results/kernels.md, session 12); 0 with {@code from}
+     *     show the trees kernels no generated network has (docs/results/kernels.md, session 14); 0 with {@code from}
      * @param validate fresh zoo models timed to check the result
      * @param family the zoo family the models are drawn from ("all": every family in turn)
      */

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "onboard", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Make this machine a device that any ONNX model can be predicted for, then check it on fresh models.",
             "Without --from: profile --models zoo networks and --single-kernels one-operator models here (kernels, their",
-            "times, whole latencies) and fit this device's own kernel model (300 + 300 take about 12 minutes on a 2-vCPU VM). With --from A.json (a kernel",
+            "times, whole latencies) and fit this device's own kernel model (300 + 1,500 take about 22 minutes on a 2-vCPU VM). With --from A.json (a kernel",
             "model of another device): profile only --models zoo models here (default 20 then) and adapt A to them (their",
             "kernel times correct A's, their latencies fit a factor per kernel group). Either way, --validate fresh zoo models are timed and the device model's predictions",
             "are scored against them (share within ±10 %%, median error, Spearman, 90 %% interval coverage).",
@@ -46,7 +46,7 @@ public final class ModelOnboardCommand implements Callable<Integer> {
 
     @Option(names = "--single-kernels", paramLabel = "N", description = {"Single-kernel models (zoo family micro: one convolution,",
         "matrix product, softmax, norm, ... each) profiled beside the --models networks, to show the fit kernels no",
-        "generated network has (default: 300 without --from; not used with --from)."})
+        "generated network has (default: 1500 without --from; not used with --from)."})
     Integer singleKernels;
 
     @Option(names = "--validate", paramLabel = "N", defaultValue = "40", description = "Fresh zoo models timed to check the result (default: ${DEFAULT-VALUE}).")
@@ -64,7 +64,7 @@ public final class ModelOnboardCommand implements Callable<Integer> {
     public Integer call() {
         MeasureSettings settings = how.settings();
         int n = models != null ? models : from == null ? 300 : 20;
-        int singles = singleKernels != null ? singleKernels : from == null ? 300 : 0;
+        int singles = singleKernels != null ? singleKernels : from == null ? 1500 : 0;
         var request = new OnboardModels.Request(name, out, from, family, n, singles, validate, settings, seed);
         PrintWriter stdout = spec.commandLine().getOut();
         BarListener progress = new BarListener(spec.commandLine().getErr());
