@@ -53,13 +53,20 @@ public final class OnboardModels {
     /** How the device model predicted the fresh models: shares and errors as fractions (0.05 = 5 %), rank agreement, interval coverage. */
     public record Validation(int models, double within10, double medianAbsError, double mape, double spearman, double coverage90) {}
 
-    public record Result(GraphLatencyModel model, Path modelFile, Validation validation, DeviceFingerprint device, double minutes) {}
+    /**
+     * @param beforeAdapting with --from: the same validation of the --from model as it was, before adapting it; it shows
+     *                       how far this machine is from the one it was fitted on (also the same machine on another day:
+     *                       timings drift by kind between sessions, docs/results/kernels.md); null without --from
+     */
+    public record Result(GraphLatencyModel model, Path modelFile, Validation validation, Validation beforeAdapting, DeviceFingerprint device,
+            double minutes) {}
 
     private OnboardModels() {}
 
     public static Result run(Request r, Listener listener) {
         long start = System.nanoTime();
-        KernelCostModel source = r.from() == null ? null : sourceOf(PredictModel.load(r.from()));
+        GraphLatencyModel given = r.from() == null ? null : PredictModel.load(r.from());
+        KernelCostModel source = given == null ? null : sourceOf(given);
         Path fitCorpus = r.out().resolve(r.from() == null ? "corpus" : "known");
         Path validationCorpus = r.out().resolve("validation");
         Path modelFile = r.out().resolve(r.name() + ".kernel-model.json");
@@ -89,9 +96,10 @@ public final class OnboardModels {
         fresh.forEach(m -> freshIds.add(m.canonical()));
         List<KernelCorpus.Model> checked = KernelCorpus.read(validationCorpus).stream().filter(m -> freshIds.contains(m.id())).toList();
         Validation v = validate(model, checked);
+        Validation before = given == null ? null : validate(given, checked);
         SafeOutput.writeString(modelFile, "--out", KernelModelFile.toJson(model));
-        SafeOutput.writeString(r.out().resolve("onboard-models.json"), "--out", report(r, model, v, device));
-        return new Result(model, modelFile, v, device, (System.nanoTime() - start) / 6e10);
+        SafeOutput.writeString(r.out().resolve("onboard-models.json"), "--out", report(r, model, v, before, device));
+        return new Result(model, modelFile, v, before, device, (System.nanoTime() - start) / 6e10);
     }
 
     static Validation validate(GraphLatencyModel model, List<KernelCorpus.Model> checked) {
@@ -132,7 +140,7 @@ public final class OnboardModels {
         };
     }
 
-    private static String report(Request r, GraphLatencyModel model, Validation v, DeviceFingerprint device) {
+    private static String report(Request r, GraphLatencyModel model, Validation v, Validation before, DeviceFingerprint device) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode o = json.createObjectNode();
         o.put("name", r.name());
@@ -143,6 +151,7 @@ public final class OnboardModels {
         o.put("models", r.models());
         o.put("seed", r.seed());
         o.set("validation", json.valueToTree(v));
+        if (before != null) o.set("validationBeforeAdapting", json.valueToTree(before));
         return o.toPrettyString() + "\n";
     }
 }

@@ -32,6 +32,7 @@ class OnboardModelsTest {
         // how accurate it is belongs to the benchmark (docs/results/kernels.md): timings here share the CPU with the build
         assertThat(r.validation().medianAbsError()).isFinite().isNotNegative();
         assertThat(r.validation().coverage90()).isBetween(0.0, 1.0);
+        assertThat(r.beforeAdapting()).as("nothing was adapted").isNull();
         assertThat(KernelCorpus.read(dir.resolve("here").resolve("corpus"))).hasSize(12);
         // a second run measures nothing new: every model is already in the corpora
         OnboardModels.Result again = OnboardModels.run(request, Listener.NONE);
@@ -41,6 +42,11 @@ class OnboardModelsTest {
         OnboardModels.Result a = OnboardModels.run(adapt, Listener.NONE);
         assertThat(a.model()).isInstanceOf(DeviceAdaptation.class);
         assertThat(a.model().describe()).contains("6 latencies");
+        // the --from model as it was, scored on the very validation models the adapted one was
+        assertThat(a.beforeAdapting()).isEqualTo(OnboardModels.validate(PredictModel.load(r.modelFile()), KernelCorpus.read(dir.resolve("other").resolve("validation"))));
+        assertThat(a.beforeAdapting().models()).isEqualTo(5);
+        assertThat(Files.readString(dir.resolve("other").resolve("onboard-models.json"))).contains("validationBeforeAdapting");
+        assertThat(Files.readString(dir.resolve("here").resolve("onboard-models.json"))).doesNotContain("validationBeforeAdapting");
 
         Path onnx = dir.resolve("m.onnx");
         Files.write(onnx, dev.halo.onnx.zoo.ModelZoo.parse("shufflenetv2:res=96").export(1, 0).bytes());

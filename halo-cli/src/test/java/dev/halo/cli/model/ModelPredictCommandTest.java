@@ -18,7 +18,15 @@ class ModelPredictCommandTest {
         CliRun onboard = CliRun.of("model", "onboard", "--name", "here", "--out", dir.resolve("here").toString(), "--family", "shufflenetv2",
                 "--models", "10", "--validate", "5", "--warmup", "1", "--min-runs", "5", "--max-runs", "20");
         assertThat(onboard.exit()).as(onboard.err()).isZero();
-        assertThat(onboard.out()).contains("validation on 5 fresh zoo models").containsPattern("Spearman -?[0-9.]+").contains("here.kernel-model.json");
+        assertThat(onboard.out()).contains("validation on 5 fresh zoo models").containsPattern("Spearman -?[0-9.]+").contains("here.kernel-model.json")
+                .doesNotContain("before adapting");
+        // adapting it to this machine again: the report also scores the --from model as it was, on the same fresh models
+        CliRun again = CliRun.of("model", "onboard", "--name", "again", "--out", dir.resolve("again").toString(), "--family", "shufflenetv2",
+                "--from", dir.resolve("here/here.kernel-model.json").toString(), "--models", "5", "--validate", "5", "--warmup", "1", "--min-runs", "5",
+                "--max-runs", "20");
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("validation on 5 fresh zoo models").containsPattern("before adapting, .*here.kernel-model.json as it was on the same"
+                + " models: [0-9]+ % within ±10 %, median error [0-9.]+ %, Spearman -?[0-9.]+").contains("again.kernel-model.json");
         Nb201Space space = new Nb201Space();
         Path model = Files.write(dir.resolve("nb.onnx"), new Nb201Network(space.macro()).export(space.parse("conv3x3,skip,avgpool,conv1x1,none,skip"), 1, 0).bytes());
         CliRun p = CliRun.of("model", "predict", model.toString(), "--device", dir.resolve("here/here.kernel-model.json").toString(), "--top", "3");
