@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  halo model onboard --name here --out here/",
-            "  halo model onboard --name laptop --out laptop/ --from here/here.kernel-model.json"})
+            "  halo model onboard --name laptop --out laptop/ \\",
+            "      --from here/here.kernel-model.json"})
 public final class ModelOnboardCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
