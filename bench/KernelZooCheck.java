@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * -Dlambda=X -Dsubsample=X -Dmembers=N (N fits with seeds s..s+N-1 averaged); -Dseeds=7,8 fits once per tree seed (the rows each tree samples) and adds a MEAN line: the
  * shares and errors averaged over the seeds, per family too, so that a choice is not made on one seed's chance.
  * -Dextra=DIR[,DIR...]: corpora of the same device in every fit and never scored, e.g. the single-kernel models of the
- * zoo's "micro" family (kernels no generated network has; only the network families are held out and scored).
+ * zoo's "micro" family (kernels no generated network has; only the network families are held out and scored), or
+ * another zoo corpus of the same device (its models of the held-out family are left out of that family's fit).
  */
 public class KernelZooCheck {
     public static void main(String[] args) throws Exception {
@@ -75,7 +76,7 @@ public class KernelZooCheck {
     /** One seed's check; returns {within ±10 % in %, median abs error in %} and adds each family's numbers to {@code perFamilySum}. */
     static double[] check(String arg, List<KernelCorpus.Model> zoo, List<KernelCorpus.Model> extra, List<String> families,
             BoostedTrees.Params params, Map<String, double[]> perFamilySum) {
-        System.out.printf(Locale.ROOT, "%n# %s: %d models, %d kernels, families %s; in every fit: %d more models, %d kernels; %s%n", arg,
+        System.out.printf(Locale.ROOT, "%n# %s: %d models, %d kernels, families %s; in the fits: %d more models (less their held-out family), %d kernels; %s%n", arg,
                 zoo.size(), zoo.stream().mapToInt(m -> m.kernels().size()).sum(), families, extra.size(),
                 extra.stream().mapToInt(m -> m.kernels().size()).sum(), params);
         var prov = new KernelCostModel.Provenance("bench", "bench", zoo.size(), 0, List.of(), KernelFeatures.VERSION, "");
@@ -84,7 +85,8 @@ public class KernelZooCheck {
         // two fits at a time: the machine has two cores
         families.parallelStream().forEach(f -> {
             List<KernelCorpus.Model> train = new ArrayList<>(zoo.stream().filter(m -> !m.family().equals(f)).toList());
-            train.addAll(extra);
+            // an extra corpus may hold networks too (e.g. another zoo corpus of the same device): the held-out family stays out
+            train.addAll(extra.stream().filter(m -> !m.family().equals(f)).toList());
             fits.put(f, KernelCostModel.fitPoint(train, params, prov));
         });
         System.out.printf(Locale.ROOT, "%d fits in %.0f s%n", fits.size(), (System.nanoTime() - t0) / 1e9);
