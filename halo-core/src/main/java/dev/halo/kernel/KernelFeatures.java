@@ -26,14 +26,14 @@ import java.util.List;
  * Here the convolutions lend the product trees their data without being predicted by them (session 11).
  */
 public final class KernelFeatures {
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
 
     private static final List<String> NUMERIC = List.of("log_macs", "log_flops", "log_bytes_in", "log_bytes_weights", "log_bytes_out",
             "log_channels_in", "log_channels_out", "window_h", "window_w", "stride", "log_groups", "log_spatial_out", "inputs",
-            "activation", "log_intensity", "log_inner_dim", "log_outer_rows", "op_class");
+            "activation_pass", "log_intensity", "log_inner_dim", "log_outer_rows", "op_class");
     private static final List<String> NAMES;
     private static final List<String> PRODUCT_NAMES = List.of("log_batch", "log_rows", "log_inner", "log_columns", "log_macs",
-            "log_bytes_in", "log_bytes_weights", "log_bytes_out", "log_intensity", "activation");
+            "log_bytes_in", "log_bytes_weights", "log_bytes_out", "log_intensity", "activation_pass");
 
     static {
         List<String> names = new ArrayList<>();
@@ -84,7 +84,7 @@ public final class KernelFeatures {
         NodeCost c = k.cost();
         return new double[] {log(bmkn[0]), log(bmkn[1]), log(bmkn[2]), log(bmkn[3]), log(c.macs()), log(c.bytesIn()),
                 log(c.bytesWeights()), log(c.bytesOut()), log((double) c.macs() / Math.max(1, c.bytesMoved()) * 1000),
-                activationCode(k.activation())};
+                activationPass(k)};
     }
 
     /** {batch, M, K, N}; see {@link #product}. */
@@ -129,7 +129,7 @@ public final class KernelFeatures {
         x[i++] = log(k.group());
         x[i++] = log(spatial(out));
         x[i++] = k.inputs().size();
-        x[i++] = activationCode(k.activation());
+        x[i++] = activationPass(k);
         x[i++] = log((double) c.macs() / Math.max(1, c.bytesMoved()) * 1000);
         x[i++] = log(innerDim(in));
         x[i++] = log(outerRows(in));
@@ -177,14 +177,17 @@ public final class KernelFeatures {
         return SIMPLE.contains(op) ? 1 : 0;
     }
 
-    private static int activationCode(String a) {
-        return switch (a) {
-            case "" -> 0;
-            case "Relu" -> 1;
-            case "Clip" -> 2;
-            case "HardSigmoid", "Sigmoid" -> 3;
-            default -> 4;
-        };
+    /**
+     * What the fused activation costs beyond the kernel's own work. 0: none, or ReLU in a blocked-layout (NCHWc) kernel,
+     * where MLAS clamps the accumulators before they are stored; 1: a simple activation applied in a second pass over the
+     * output (Clip, HardSigmoid, LeakyRelu, and ReLU in a plain-layout kernel); 2: a transcendental one in a second pass
+     * (Sigmoid, Tanh, ...). A class rather than the activation's name, so that a family whose activation no other family
+     * fuses (ReLU6 as Clip) is priced like the kernels that cost the same.
+     */
+    static int activationPass(KernelShape k) {
+        String a = k.activation();
+        if (a.isEmpty() || (a.equals("Relu") && k.op().startsWith("com.microsoft.nchwc::"))) return 0;
+        return TRANSCENDENTAL.contains(a) ? 2 : 1;
     }
 
     private static double log(double v) {

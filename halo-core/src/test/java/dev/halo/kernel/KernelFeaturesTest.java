@@ -26,8 +26,26 @@ class KernelFeaturesTest {
         double[] fc = KernelFeatures.product(KernelFixtures.gemm("fc", 49, 64, 32));
         double[] pw = KernelFeatures.product(KernelFixtures.conv("pw", 64, 32, 7, 1, 1, 1));
         assertThat(fc).hasSize(KernelFeatures.productSize());
-        // the same work and bytes in both; only the convolution's fused ReLU (the last number) tells them apart
-        for (int i = 0; i < fc.length - 1; i++) assertThat(fc[i]).as(KernelFeatures.productNames().get(i)).isEqualTo(pw[i]);
-        assertThat(KernelFeatures.productNames().get(fc.length - 1)).isEqualTo("activation");
+        // the same work and bytes in both, and the ReLU fused into the blocked convolution costs no second pass
+        assertThat(fc).containsExactly(pw);
+        assertThat(KernelFeatures.productNames().get(fc.length - 1)).isEqualTo("activation_pass");
+    }
+
+    @Test
+    void aFusedActivationIsPricedByTheSecondPassItCosts() {
+        KernelShape blocked = KernelFixtures.conv("dw", 64, 64, 7, 3, 1, 64);
+        assertThat(KernelFeatures.activationPass(withActivation(blocked, blocked.op(), ""))).isZero();
+        // MLAS clamps a blocked kernel's accumulators for ReLU; every other activation, and ReLU of a plain kernel, is a second pass
+        assertThat(KernelFeatures.activationPass(withActivation(blocked, blocked.op(), "Relu"))).isZero();
+        assertThat(KernelFeatures.activationPass(withActivation(blocked, "com.microsoft::FusedConv", "Relu"))).isEqualTo(1);
+        assertThat(KernelFeatures.activationPass(withActivation(blocked, blocked.op(), "Clip"))).isEqualTo(1);
+        assertThat(KernelFeatures.activationPass(withActivation(blocked, blocked.op(), "HardSigmoid"))).isEqualTo(1);
+        assertThat(KernelFeatures.activationPass(withActivation(blocked, blocked.op(), "Sigmoid"))).isEqualTo(2);
+        int at = KernelFeatures.names().indexOf("activation_pass");
+        assertThat(KernelFeatures.of(withActivation(blocked, blocked.op(), "Clip"))[at]).isEqualTo(1);
+    }
+
+    private static KernelShape withActivation(KernelShape k, String op, String activation) {
+        return new KernelShape(k.node(), op, activation, k.inputs(), k.weights(), k.outputs(), k.window(), k.stride(), k.group(), k.cost());
     }
 }
