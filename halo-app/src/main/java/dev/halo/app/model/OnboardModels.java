@@ -17,8 +17,10 @@ import dev.halo.onnx.zoo.ZooModel;
 import dev.halo.stats.Metrics;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -27,13 +29,20 @@ import java.util.regex.Pattern;
  * Either profile zoo models here and fit a kernel model (the kernel shapes of this device, about 4 minutes for 300
  * models on the 2-vCPU dev VM), or, with a kernel model of another device, profile a few zoo models here and adapt
  * that model: their kernel times correct its per-kernel times, their latencies fit a factor per kernel group. Then time fresh zoo models the fit never saw and
- * report how well the model predicts them. Everything measured is kept in corpus folders under {@code out}, so a
- * rerun resumes.
+ * report how well the model predicts them, and time the first profiled models again to report how well this machine
+ * repeats itself over the onboarding. Everything measured is kept in corpus folders under {@code out}, so a rerun
+ * resumes.
  */
 public final class OnboardModels {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** Validation models are drawn with another seed than the fit's, and any model the fit used is skipped. */
     static final long VALIDATION_SEED_OFFSET = 1_000_003;
+    /**
+     * How many of the first profiled models are timed again at the end. A shared VM's speed moves by kind of kernel from
+     * one hour to the next (docs/results/kernels.md, session 16): the prediction cannot be more repeatable than the
+     * machine, and this says how repeatable it was while it was onboarded.
+     */
+    static final int RECHECKED = 10;
 
     /**
      * @param from a kernel model of another device to adapt (null: profile and fit this device's own)
@@ -58,8 +67,19 @@ public final class OnboardModels {
      *                       how far this machine is from the one it was fitted on (also the same machine on another day:
      *                       timings drift by kind between sessions, docs/results/kernels.md); null without --from
      */
-    public record Result(GraphLatencyModel model, Path modelFile, Validation validation, Validation beforeAdapting, DeviceFingerprint device,
-            double minutes) {}
+    /**
+     * The first profiled models timed again at the end of the onboarding, against their first timing.
+     *
+     * @param within10 share whose second latency is within ±10 % of the first (a fraction)
+     * @param medianAbsDifference median of |second / first - 1|
+     */
+    public record Repeatability(int models, double within10, double medianAbsDifference) {}
+
+    /**
+     * @param repeatability the first profiled models timed again after the validation
+     */
+    public record Result(GraphLatencyModel model, Path modelFile, Validation validation, Validation beforeAdapting, Repeatability repeatability,
+            DeviceFingerprint device, double minutes) {}
 
     private OnboardModels() {}
 
@@ -97,9 +117,30 @@ public final class OnboardModels {
         List<KernelCorpus.Model> checked = KernelCorpus.read(validationCorpus).stream().filter(m -> freshIds.contains(m.id())).toList();
         Validation v = validate(model, checked);
         Validation before = given == null ? null : validate(given, checked);
+        listener.checkCancelled();
+        // the models profiled first, timed once more now, the same way: the longest stretch of this onboarding
+        Set<String> knownIds = new HashSet<>();
+        known.forEach(m -> knownIds.add(m.id()));
+        List<ZooModel> first = fitModels.stream().filter(m -> knownIds.contains(m.canonical())).limit(RECHECKED).toList();
+        Path recheckCorpus = r.out().resolve("recheck");
+        ProfileModels.run(new ProfileModels.Request(first.stream().<ProfileModels.Source>map(ProfileModels.Source.Zoo::new).toList(), r.settings(),
+                10, 1, r.seed(), recheckCorpus), stage(listener, "recheck"));
+        Repeatability again = repeatability(known, KernelCorpus.read(recheckCorpus));
         SafeOutput.writeString(modelFile, "--out", KernelModelFile.toJson(model));
-        SafeOutput.writeString(r.out().resolve("onboard-models.json"), "--out", report(r, model, v, before, device));
-        return new Result(model, modelFile, v, before, device, (System.nanoTime() - start) / 6e10);
+        SafeOutput.writeString(r.out().resolve("onboard-models.json"), "--out", report(r, model, v, before, again, device));
+        return new Result(model, modelFile, v, before, again, device, (System.nanoTime() - start) / 6e10);
+    }
+
+    /** The models of {@code again} against the same models in {@code first}, by latency. */
+    static Repeatability repeatability(List<KernelCorpus.Model> first, List<KernelCorpus.Model> again) {
+        Map<String, Double> before = new HashMap<>();
+        first.forEach(m -> before.put(m.id(), m.latencyMs()));
+        double[] diff = again.stream().filter(m -> before.containsKey(m.id())).mapToDouble(m -> Math.abs(m.latencyMs() / before.get(m.id()) - 1))
+                .sorted().toArray();
+        int n = diff.length;
+        if (n == 0) return new Repeatability(0, Double.NaN, Double.NaN);
+        double within = Arrays.stream(diff).filter(d -> d <= 0.10).count() / (double) n;
+        return new Repeatability(n, within, n % 2 == 1 ? diff[n / 2] : 0.5 * (diff[n / 2 - 1] + diff[n / 2]));
     }
 
     static Validation validate(GraphLatencyModel model, List<KernelCorpus.Model> checked) {
@@ -140,7 +181,7 @@ public final class OnboardModels {
         };
     }
 
-    private static String report(Request r, GraphLatencyModel model, Validation v, Validation before, DeviceFingerprint device) {
+    private static String report(Request r, GraphLatencyModel model, Validation v, Validation before, Repeatability again, DeviceFingerprint device) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode o = json.createObjectNode();
         o.put("name", r.name());
@@ -152,6 +193,7 @@ public final class OnboardModels {
         o.put("seed", r.seed());
         o.set("validation", json.valueToTree(v));
         if (before != null) o.set("validationBeforeAdapting", json.valueToTree(before));
+        o.set("repeatability", json.valueToTree(again));
         return o.toPrettyString() + "\n";
     }
 }

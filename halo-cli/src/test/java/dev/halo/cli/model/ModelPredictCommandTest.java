@@ -19,7 +19,8 @@ class ModelPredictCommandTest {
                 "--models", "10", "--validate", "5", "--warmup", "1", "--min-runs", "5", "--max-runs", "20");
         assertThat(onboard.exit()).as(onboard.err()).isZero();
         assertThat(onboard.out()).contains("validation on 5 fresh zoo models").containsPattern("Spearman -?[0-9.]+").contains("here.kernel-model.json")
-                .doesNotContain("before adapting");
+                .doesNotContain("before adapting")
+                .containsPattern("this machine, timed again at the end: [0-9]+ of the first 10 models profiled within ±10 % of their first timing \\(median difference [0-9.]+ %\\)");
         // adapting it to this machine again: the report also scores the --from model as it was, on the same fresh models
         CliRun again = CliRun.of("model", "onboard", "--name", "again", "--out", dir.resolve("again").toString(), "--family", "shufflenetv2",
                 "--from", dir.resolve("here/here.kernel-model.json").toString(), "--models", "5", "--validate", "5", "--warmup", "1", "--min-runs", "5",
