@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 
 /**
  * Use case {@code halo model onboard}: make this machine a device that arbitrary ONNX models can be predicted for.
- * Either profile zoo models here and fit a kernel model (the kernel shapes of this device, about 4 minutes for 300
+ * Either profile zoo models here and fit a kernel model (the kernel shapes of this device, 4 to 9 minutes of profiling for 300
  * models on the 2-vCPU dev VM), or, with a kernel model of another device, profile a few zoo models here and adapt
  * that model: their kernel times correct its per-kernel times, their latencies fit a factor per kernel group. Then time fresh zoo models the fit never saw and
  * report how well the model predicts them, and time the first profiled models again to report how well this machine

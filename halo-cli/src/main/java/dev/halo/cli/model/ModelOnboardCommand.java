@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "onboard", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Make this machine a device that any ONNX model can be predicted for, then check it on fresh models.",
             "",
-            "Without --from: profile --models zoo models here (kernels, their times, whole latencies) and fit this device's own kernel model (300 models take about 4 minutes on a 2-vCPU VM).",
+            "Without --from: profile --models zoo models here (kernels, their times, whole latencies) and fit this device's own kernel model (the whole onboarding with 300 models took 5 to 15 minutes on the project's 2-vCPU VMs).",
             "",
             "With --from A.json (a kernel model of another device): profile only --models zoo models here (default 20 then) and adapt A to them (their kernel times correct A's, their latencies fit a factor per kernel group). The report shows A as it was on the same validation models too.",
             "",
