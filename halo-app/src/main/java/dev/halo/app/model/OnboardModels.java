@@ -42,7 +42,7 @@ public final class OnboardModels {
      * one hour to the next (docs/results/kernels.md, session 16): the prediction cannot be more repeatable than the
      * machine, and this says how repeatable it was while it was onboarded.
      */
-    static final int RECHECKED = 10;
+    public static final int RECHECKED = 10;
 
     /**
      * @param from a kernel model of another device to adapt (null: profile and fit this device's own)
@@ -63,11 +63,6 @@ public final class OnboardModels {
     public record Validation(int models, double within10, double medianAbsError, double mape, double spearman, double coverage90) {}
 
     /**
-     * @param beforeAdapting with --from: the same validation of the --from model as it was, before adapting it; it shows
-     *                       how far this machine is from the one it was fitted on (also the same machine on another day:
-     *                       timings drift by kind between sessions, docs/results/kernels.md); null without --from
-     */
-    /**
      * The first profiled models timed again at the end of the onboarding, against their first timing.
      *
      * @param within10 share whose second latency is within ±10 % of the first (a fraction)
@@ -76,7 +71,10 @@ public final class OnboardModels {
     public record Repeatability(int models, double within10, double medianAbsDifference) {}
 
     /**
-     * @param repeatability the first profiled models timed again after the validation
+     * @param beforeAdapting with --from: the same validation of the --from model as it was, before adapting it; it shows
+     *                       how far this machine is from the one it was fitted on (also the same machine on another day:
+     *                       timings drift by kind between sessions, docs/results/kernels.md); null without --from
+     * @param repeatability the first profiled models timed again after the validation, against their first timing
      */
     public record Result(GraphLatencyModel model, Path modelFile, Validation validation, Validation beforeAdapting, Repeatability repeatability,
             DeviceFingerprint device, double minutes) {}

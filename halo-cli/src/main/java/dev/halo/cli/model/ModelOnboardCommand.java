@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
             "",
             "Either way, --validate fresh zoo models are timed and the device model's predictions are scored against them (share within ±10 %%, median error, Spearman, 90 %% interval coverage).",
             "",
-            "Last, the first 10 models profiled are timed again, and the report says how many came within ±10 %% of their first timing. No prediction on this machine can be more repeatable than the machine: on the project's shared 2-vCPU VMs the same models moved by up to 40 %% within a few hours.",
+            "Last, the first " + OnboardModels.RECHECKED + " models profiled are timed again, and the report says how many came within ±10 %% of their first timing. No prediction on this machine can be more repeatable than the machine: on the project's shared 2-vCPU VMs the same models moved by up to 40 %% within a few hours.",
             "",
             "A profile of this same machine from another day is best made again without --from: on the project's shared VMs timings drifted by kind of kernel between days, which a few group factors did not follow (docs/results/kernels.md, session 15).",
             "",
@@ -83,8 +83,11 @@ public final class ModelOnboardCommand implements Callable<Integer> {
                         from, 100 * b.within10(), 100 * b.medianAbsError(), b.spearman());
             OnboardModels.Repeatability again = r.repeatability();
             // the machine's own limit: a prediction is checked against timings no more repeatable than this
-            stdout.printf(Locale.ROOT, "this machine, timed again at the end: %d of the first %d models profiled within ±10 %% of their first timing (median difference %.1f %%)%n",
-                    Math.round(again.within10() * again.models()), again.models(), 100 * again.medianAbsDifference());
+            if (again.models() == 0)
+                stdout.println("this machine, timed again at the end: none of the first models profiled could be timed again");
+            else
+                stdout.printf(Locale.ROOT, "this machine, timed again at the end: %d of the first %d models profiled within ±10 %% of their first timing (median difference %.1f %%)%n",
+                        Math.round(again.within10() * again.models()), again.models(), 100 * again.medianAbsDifference());
             stdout.printf(Locale.ROOT, "wrote %s (%.1f min)%n", r.modelFile(), r.minutes());
             stdout.flush();
             return 0;
