@@ -117,9 +117,7 @@ public final class OnboardModels {
         Validation before = given == null ? null : validate(given, checked);
         listener.checkCancelled();
         // the models profiled first, timed once more now, the same way: the longest stretch of this onboarding
-        Set<String> knownIds = new HashSet<>();
-        known.forEach(m -> knownIds.add(m.id()));
-        List<ZooModel> first = fitModels.stream().filter(m -> knownIds.contains(m.canonical())).limit(RECHECKED).toList();
+        List<ZooModel> first = fitModels.stream().filter(m -> used.contains(m.canonical())).limit(RECHECKED).toList();
         Path recheckCorpus = r.out().resolve("recheck");
         ProfileModels.run(new ProfileModels.Request(first.stream().<ProfileModels.Source>map(ProfileModels.Source.Zoo::new).toList(), r.settings(),
                 10, 1, r.seed(), recheckCorpus), stage(listener, "recheck"));
@@ -133,12 +131,12 @@ public final class OnboardModels {
     static Repeatability repeatability(List<KernelCorpus.Model> first, List<KernelCorpus.Model> again) {
         Map<String, Double> before = new HashMap<>();
         first.forEach(m -> before.put(m.id(), m.latencyMs()));
-        double[] diff = again.stream().filter(m -> before.containsKey(m.id())).mapToDouble(m -> Math.abs(m.latencyMs() / before.get(m.id()) - 1))
-                .sorted().toArray();
-        int n = diff.length;
-        if (n == 0) return new Repeatability(0, Double.NaN, Double.NaN);
-        double within = Arrays.stream(diff).filter(d -> d <= 0.10).count() / (double) n;
-        return new Repeatability(n, within, n % 2 == 1 ? diff[n / 2] : 0.5 * (diff[n / 2 - 1] + diff[n / 2]));
+        List<KernelCorpus.Model> both = again.stream().filter(m -> before.containsKey(m.id())).toList();
+        if (both.isEmpty()) return new Repeatability(0, Double.NaN, Double.NaN);
+        double[] now = both.stream().mapToDouble(KernelCorpus.Model::latencyMs).toArray();
+        double[] then = both.stream().mapToDouble(m -> before.get(m.id())).toArray();
+        double[] diff = both.stream().mapToDouble(m -> Math.abs(m.latencyMs() / before.get(m.id()) - 1)).sorted().toArray();
+        return new Repeatability(both.size(), Metrics.withinTolerance(now, then, 0.10), Metrics.quantile(diff, 0.5));
     }
 
     static Validation validate(GraphLatencyModel model, List<KernelCorpus.Model> checked) {
@@ -153,7 +151,7 @@ public final class OnboardModels {
             err[i] = Math.abs(p[i] / a[i] - 1);
         }
         Arrays.sort(err);
-        double median = n == 0 ? Double.NaN : n % 2 == 1 ? err[n / 2] : 0.5 * (err[n / 2 - 1] + err[n / 2]);
+        double median = n == 0 ? Double.NaN : Metrics.quantile(err, 0.5);
         return new Validation(n, n == 0 ? Double.NaN : Metrics.withinTolerance(p, a, 0.10), median, n == 0 ? Double.NaN : Metrics.mape(p, a) / 100,
                 n < 3 ? Double.NaN : Metrics.spearman(p, a), n == 0 ? Double.NaN : Metrics.intervalCoverage(lo, hi, a));
     }
